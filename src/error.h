@@ -1,0 +1,33 @@
+/* The one error convention of the project: every fallible function returns
+   0 on success or -1 after filling a hook_error that carries errno and a
+   message built where the failure happened.  Callers add context on the way
+   up with hook_error_prefix; only main prints.  */
+#ifndef OCI_SANDBOX_HOOK_ERROR_H
+#define OCI_SANDBOX_HOOK_ERROR_H
+
+typedef struct hook_error
+{
+  int errno_value;
+  char *message;
+} hook_error;
+
+/* Fill *ERR (which must be NULL) with a formatted message; when ERRNO_VALUE
+   is not 0, ": strerror(errno_value)" is appended.  Always returns -1.  */
+int hook_fail (hook_error **err, int errno_value, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+/* Prepend "CONTEXT: " to the message of *ERR.  Always returns -1.  */
+int hook_error_prefix (hook_error **err, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+void hook_error_free (hook_error *err);
+
+static inline void
+cleanup_hook_error_fn (hook_error **err)
+{
+  if (*err)
+    hook_error_free (*err);
+}
+#define cleanup_hook_error __attribute__ ((cleanup (cleanup_hook_error_fn)))
+
+#endif

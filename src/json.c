@@ -1,0 +1,581 @@
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yajl/yajl_parse.h>
+
+#include "cleanup.h"
+#include "json.h"
+
+/* Nodes and strings live in a bump arena: one document is freed at once,
+   whatever its depth, and a large config costs few allocations.  */
+typedef struct arena_chunk
+{
+  struct arena_chunk *next;
+  size_t used, size;
+  max_align_t data[];
+} arena_chunk;
+
+struct json_doc
+{
+  arena_chunk *chunks;
+  json_value *root;
+};
+
+/* One open object or array during parsing: its members grow in a heap
+   vector and are copied into the arena, exactly sized, when it closes.  */
+typedef struct open_container
+{
+  json_value *value;
+  json_member *members;
+  json_value **items;
+  size_t count, cap;
+  const char *pending_key; /* object: key waiting for its value */
+  size_t pending_key_len;
+} open_container;
+
+typedef struct parse_ctx
+{
+  json_doc *doc;
+  open_container *stack;
+  unsigned depth, max_depth;
+  hook_error **err;
+  bool failed;
+} parse_ctx;
+
+static void *
+arena_alloc (json_doc *doc, size_t size)
+{
+  arena_chunk *c = doc->chunks;
+  size_t align = sizeof (max_align_t);
+
+  size = (size + align - 1) & ~(align - 1);
+  if (c == NULL || c->size - c->used < size)
+    {
+      size_t chunk_size = size > 32768 ? size : 32768;
+      c = malloc (sizeof (*c) + chunk_size);
+      if (c == NULL)
+        return NULL;
+      c->size = chunk_size;
+      c->used = 0;
+      /* A chunk made for one large object goes behind the current one so
+         the current chunk's free space is still used.  */
+      if (doc->chunks && chunk_size == size)
+        {
+          c->next = doc->chunks->next;
+          doc->chunks->next = c;
+        }
+      else
+        {
+          c->next = doc->chunks;
+          doc->chunks = c;
+        }
+    }
+  void *p = (char *) c->data + c->used;
+  c->used += size;
+  return p;
+}
+
+static const char *
+arena_strndup (json_doc *doc, const char *s, size_t len)
+{
+  char *p = arena_alloc (doc, len + 1);
+  if (p == NULL)
+    return NULL;
+  memcpy (p, s, len);
+  p[len] = '\0';
+  return p;
+}
+
+void
+json_doc_free (json_doc *doc)
+{
+  if (doc == NULL)
+    return;
+  for (arena_chunk *c = doc->chunks, *next; c; c = next)
+    {
+      next = c->next;
+      free (c);
+    }
+  free (doc);
+}
+
+const json_value *
+json_doc_root (const json_doc *doc)
+{
+  return doc->root;
+}
+
+static int
+ctx_fail (parse_ctx *ctx, int errno_value, const char *fmt, const char *arg)
+{
+  if (!ctx->failed)
+    hook_fail (ctx->err, errno_value, fmt, arg);
+  ctx->failed = true;
+  return 0; /* tells yajl to stop */
+}
+
+static int
+ctx_oom (parse_ctx *ctx)
+{
+  return ctx_fail (ctx, ENOMEM, "%s", "parsing JSON");
+}
+
+/* Attach V to the innermost open container (or make it the root).  */
+static int
+add_value (parse_ctx *ctx, json_value *v)
+{
+  if (ctx->depth == 0)
+    {
+      ctx->doc->root = v;
+      return 1;
+    }
+  open_container *top = &ctx->stack[ctx->depth - 1];
+  if (top->count == top->cap)
+    {
+      size_t cap = top->cap ? top->cap * 2 : 8;
+      if (top->value->kind == JSON_OBJECT)
+        {
+          json_member *m = realloc (top->members, cap * sizeof *m);
+          if (m == NULL)
+            return ctx_oom (ctx);
+          top->members = m;
+        }
+      else
+        {
+          json_value **items = realloc (top->items, cap * sizeof *items);
+          if (items == NULL)
+            return ctx_oom (ctx);
+          top->items = items;
+        }
+      top->cap = cap;
+    }
+  if (top->value->kind == JSON_OBJECT)
+    {
+      top->members[top->count].key = top->pending_key;
+      top->members[top->count].key_len = top->pending_key_len;
+      top->members[top->count].value = v;
+    }
+  else
+    top->items[top->count] = v;
+  top->count++;
+  return 1;
+}
+
+static json_value *
+new_value (parse_ctx *ctx, json_kind kind)
+{
+  json_value *v = arena_alloc (ctx->doc, sizeof *v);
+  if (v == NULL)
+    return NULL;
+  memset (v, 0, sizeof *v);
+  v->kind = kind;
+  return v;
+}
+
+static int
+add_scalar (parse_ctx *ctx, json_kind kind, const char *text, size_t len)
+{
+  json_value *v = new_value (ctx, kind);
+  if (v == NULL)
+    return ctx_oom (ctx);
+  if (text)
+    {
+      v->u.scalar.text = arena_strndup (ctx->doc, text, len);
+      if (v->u.scalar.text == NULL)
+        return ctx_oom (ctx);
+      v->u.scalar.len = len;
+    }
+  return add_value (ctx, v);
+}
+
+static int
+on_null (void *c)
+{
+  return add_scalar (c, JSON_NULL, NULL, 0);
+}
+
+static int
+on_boolean (void *c, int b)
+{
+  return add_scalar (c, b ? JSON_TRUE : JSON_FALSE, NULL, 0);
+}
+
+static int
+on_number (void *c, const char *s, size_t len)
+{
+  return add_scalar (c, JSON_NUMBER, s, len);
+}
+
+static int
+on_string (void *c, const unsigned char *s, size_t len)
+{
+  /* A decoded \u0000 would silently truncate the string for every C
+     consumer after us.  */
+  if (memchr (s, '\0', len))
+    return ctx_fail (c, EINVAL, "%s", "string contains a NUL character");
+  return add_scalar (c, JSON_STRING, (const char *) s, len);
+}
+
+static int
+open_container_at (parse_ctx *ctx, json_kind kind)
+{
+  if (ctx->depth >= ctx->max_depth)
+    return ctx_fail (ctx, EINVAL, "%s", "nested too deeply");
+  json_value *v = new_value (ctx, kind);
+  if (v == NULL)
+    return ctx_oom (ctx);
+  if (!add_value (ctx, v))
+    return 0;
+  open_container *top = &ctx->stack[ctx->depth++];
+  memset (top, 0, sizeof *top);
+  top->value = v;
+  return 1;
+}
+
+static int
+on_start_map (void *c)
+{
+  return open_container_at (c, JSON_OBJECT);
+}
+
+static int
+on_start_array (void *c)
+{
+  return open_container_at (c, JSON_ARRAY);
+}
+
+static int
+on_map_key (void *c, const unsigned char *s, size_t len)
+{
+  parse_ctx *ctx = c;
+  if (memchr (s, '\0', len))
+    return ctx_fail (ctx, EINVAL, "%s", "object key contains a NUL character");
+  open_container *top = &ctx->stack[ctx->depth - 1];
+  top->pending_key = arena_strndup (ctx->doc, (const char *) s, len);
+  if (top->pending_key == NULL)
+    return ctx_oom (ctx);
+  top->pending_key_len = len;
+  return 1;
+}
+
+static int
+compare_members (const void *a, const void *b)
+{
+  const json_member *x = *(json_member *const *) a, *y = *(json_member *const *) b;
+  size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+  int r = memcmp (x->key, y->key, n);
+  if (r != 0)
+    return r;
+  return (x->key_len > y->key_len) - (x->key_len < y->key_len);
+}
+
+/* Duplicate keys are refused: which of the two a consumer sees differs
+   between yajl (first) and Go (last), a classic smuggling vector.  Sorting
+   pointers keeps this O(n log n) for the huge annotation maps.  */
+static int
+check_duplicate_keys (parse_ctx *ctx, open_container *top)
+{
+  if (top->count < 2)
+    return 1;
+  if (top->count <= 8)
+    {
+      for (size_t i = 0; i < top->count; i++)
+        for (size_t j = i + 1; j < top->count; j++)
+          if (top->members[i].key_len == top->members[j].key_len
+              && memcmp (top->members[i].key, top->members[j].key, top->members[i].key_len) == 0)
+            return ctx_fail (ctx, EINVAL, "duplicate key \"%s\"", top->members[i].key);
+      return 1;
+    }
+  cleanup_free const json_member **sorted = malloc (top->count * sizeof *sorted);
+  if (sorted == NULL)
+    return ctx_oom (ctx);
+  for (size_t i = 0; i < top->count; i++)
+    sorted[i] = &top->members[i];
+  qsort (sorted, top->count, sizeof *sorted, compare_members);
+  for (size_t i = 1; i < top->count; i++)
+    if (compare_members (&sorted[i - 1], &sorted[i]) == 0)
+      return ctx_fail (ctx, EINVAL, "duplicate key \"%s\"", sorted[i]->key);
+  return 1;
+}
+
+static int
+close_container (parse_ctx *ctx)
+{
+  open_container *top = &ctx->stack[ctx->depth - 1];
+  json_value *v = top->value;
+
+  if (v->kind == JSON_OBJECT)
+    {
+      if (!check_duplicate_keys (ctx, top))
+        return 0;
+      if (top->count)
+        {
+          v->u.object.members = arena_alloc (ctx->doc, top->count * sizeof (json_member));
+          if (v->u.object.members == NULL)
+            return ctx_oom (ctx);
+          memcpy (v->u.object.members, top->members, top->count * sizeof (json_member));
+        }
+      v->u.object.count = top->count;
+    }
+  else
+    {
+      if (top->count)
+        {
+          v->u.array.items = arena_alloc (ctx->doc, top->count * sizeof (json_value *));
+          if (v->u.array.items == NULL)
+            return ctx_oom (ctx);
+          memcpy (v->u.array.items, top->items, top->count * sizeof (json_value *));
+        }
+      v->u.array.count = top->count;
+    }
+  free (top->members);
+  free (top->items);
+  top->members = NULL;
+  top->items = NULL;
+  ctx->depth--;
+  return 1;
+}
+
+static const yajl_callbacks callbacks = {
+  .yajl_null = on_null,
+  .yajl_boolean = on_boolean,
+  .yajl_number = on_number,
+  .yajl_string = on_string,
+  .yajl_start_map = on_start_map,
+  .yajl_map_key = on_map_key,
+  .yajl_end_map = close_container,
+  .yajl_start_array = on_start_array,
+  .yajl_end_array = close_container,
+};
+
+static void
+free_open_containers (parse_ctx *ctx)
+{
+  for (unsigned i = 0; i < ctx->depth; i++)
+    {
+      free (ctx->stack[i].members);
+      free (ctx->stack[i].items);
+    }
+  ctx->depth = 0;
+}
+
+int
+json_parse (const char *buf, size_t len, const json_limits *limits, json_doc **out,
+            hook_error **err)
+{
+  cleanup_free open_container *stack = NULL;
+  json_doc *doc = NULL;
+  yajl_handle h;
+  yajl_status st;
+
+  *out = NULL;
+  if (len > limits->max_bytes)
+    return hook_fail (err, E2BIG, "JSON document of %zu bytes exceeds the limit of %zu", len,
+                      limits->max_bytes);
+  stack = calloc (limits->max_depth ? limits->max_depth : 1, sizeof *stack);
+  doc = calloc (1, sizeof *doc);
+  if (stack == NULL || doc == NULL)
+    {
+      free (doc);
+      return hook_fail (err, ENOMEM, "parsing JSON");
+    }
+
+  parse_ctx ctx = { .doc = doc, .stack = stack, .max_depth = limits->max_depth, .err = err };
+  h = yajl_alloc (&callbacks, NULL, &ctx);
+  if (h == NULL)
+    {
+      json_doc_free (doc);
+      return hook_fail (err, ENOMEM, "parsing JSON");
+    }
+  yajl_config (h, yajl_allow_comments, limits->allow_comments ? 1 : 0);
+  /* UTF-8 validation, no trailing garbage, one value: yajl's defaults.  */
+  st = yajl_parse (h, (const unsigned char *) buf, len);
+  if (st == yajl_status_ok)
+    st = yajl_complete_parse (h);
+  if (st != yajl_status_ok || ctx.failed || doc->root == NULL)
+    {
+      size_t offset = yajl_get_bytes_consumed (h);
+      if (!ctx.failed)
+        {
+          unsigned char *msg = yajl_get_error (h, 0, (const unsigned char *) buf, len);
+          /* yajl's message ends with a newline; keep the line clean.  */
+          char *nl = msg ? strchr ((char *) msg, '\n') : NULL;
+          if (nl)
+            *nl = '\0';
+          hook_fail (err, EINVAL, "invalid JSON: %s",
+                     msg ? (const char *) msg : "unexpected end of input");
+          if (msg)
+            yajl_free_error (h, msg);
+        }
+      else
+        hook_error_prefix (err, "invalid JSON near byte %zu", offset);
+      free_open_containers (&ctx);
+      yajl_free (h);
+      json_doc_free (doc);
+      return -1;
+    }
+  yajl_free (h);
+  *out = doc;
+  return 0;
+}
+
+int
+json_read_fd (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err)
+{
+  size_t cap = 16384, used = 0;
+  cleanup_free char *data = malloc (cap + 1);
+
+  if (data == NULL)
+    return hook_fail (err, ENOMEM, "reading input");
+  for (;;)
+    {
+      if (used == cap)
+        {
+          if (cap > max_bytes)
+            return hook_fail (err, E2BIG, "input exceeds the limit of %zu bytes", max_bytes);
+          size_t ncap = cap * 2;
+          char *n = realloc (data, ncap + 1);
+          if (n == NULL)
+            return hook_fail (err, ENOMEM, "reading input");
+          data = n;
+          cap = ncap;
+        }
+      ssize_t r = read (fd, data + used, cap - used);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return hook_fail (err, errno, "read");
+      if (r == 0)
+        break;
+      used += (size_t) r;
+      if (used > max_bytes)
+        return hook_fail (err, E2BIG, "input exceeds the limit of %zu bytes", max_bytes);
+    }
+  data[used] = '\0';
+  *len = used;
+  *buf = steal_pointer (&data);
+  return 0;
+}
+
+const json_value *
+json_get (const json_value *obj, const char *key)
+{
+  if (obj == NULL || obj->kind != JSON_OBJECT)
+    return NULL;
+  size_t klen = strlen (key);
+  for (size_t i = 0; i < obj->u.object.count; i++)
+    if (obj->u.object.members[i].key_len == klen
+        && memcmp (obj->u.object.members[i].key, key, klen) == 0)
+      return obj->u.object.members[i].value;
+  return NULL;
+}
+
+const char *
+json_kind_name (json_kind kind)
+{
+  switch (kind)
+    {
+    case JSON_NULL:
+      return "null";
+    case JSON_FALSE:
+    case JSON_TRUE:
+      return "a boolean";
+    case JSON_NUMBER:
+      return "a number";
+    case JSON_STRING:
+      return "a string";
+    case JSON_OBJECT:
+      return "an object";
+    case JSON_ARRAY:
+      return "an array";
+    }
+  return "unknown";
+}
+
+int
+json_expect (const json_value *v, json_kind kind, const char *name, hook_error **err)
+{
+  if (v == NULL)
+    return hook_fail (err, EINVAL, "%s: missing", name);
+  if (v->kind != kind && !(kind == JSON_TRUE && v->kind == JSON_FALSE))
+    return hook_fail (err, EINVAL, "%s: expected %s, got %s", name, json_kind_name (kind),
+                      json_kind_name (v->kind));
+  return 0;
+}
+
+int
+json_string (const json_value *v, const char *name, const char **out, hook_error **err)
+{
+  if (json_expect (v, JSON_STRING, name, err) < 0)
+    return -1;
+  *out = v->u.scalar.text;
+  return 0;
+}
+
+int
+json_bool (const json_value *v, const char *name, bool *out, hook_error **err)
+{
+  if (json_expect (v, JSON_TRUE, name, err) < 0)
+    return -1;
+  *out = v->kind == JSON_TRUE;
+  return 0;
+}
+
+/* Only the integer grammar of JSON: -?(0|[1-9][0-9]*).  "1e3", "1.0" and
+   20-digit values are refused rather than rounded.  */
+static bool
+is_json_integer (const char *s, size_t len)
+{
+  size_t i = 0;
+  if (i < len && s[i] == '-')
+    i++;
+  if (i == len)
+    return false;
+  if (s[i] == '0')
+    return i + 1 == len;
+  for (; i < len; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return false;
+  return true;
+}
+
+int
+json_int64 (const json_value *v, const char *name, int64_t min, int64_t max, int64_t *out,
+            hook_error **err)
+{
+  if (json_expect (v, JSON_NUMBER, name, err) < 0)
+    return -1;
+  if (!is_json_integer (v->u.scalar.text, v->u.scalar.len))
+    return hook_fail (err, EINVAL, "%s: %s is not an integer", name, v->u.scalar.text);
+  errno = 0;
+  char *end = NULL;
+  long long n = strtoll (v->u.scalar.text, &end, 10);
+  if (errno == ERANGE || n < min || n > max)
+    return hook_fail (err, ERANGE, "%s: %s is out of range [%" PRId64 ", %" PRId64 "]", name,
+                      v->u.scalar.text, min, max);
+  *out = n;
+  return 0;
+}
+
+int
+json_uint64 (const json_value *v, const char *name, uint64_t max, uint64_t *out,
+             hook_error **err)
+{
+  if (json_expect (v, JSON_NUMBER, name, err) < 0)
+    return -1;
+  if (!is_json_integer (v->u.scalar.text, v->u.scalar.len))
+    return hook_fail (err, EINVAL, "%s: %s is not an integer", name, v->u.scalar.text);
+  if (v->u.scalar.text[0] == '-')
+    return hook_fail (err, ERANGE, "%s: %s is negative", name, v->u.scalar.text);
+  errno = 0;
+  unsigned long long n = strtoull (v->u.scalar.text, NULL, 10);
+  if (errno == ERANGE || n > max)
+    return hook_fail (err, ERANGE, "%s: %s is out of range [0, %" PRIu64 "]", name,
+                      v->u.scalar.text, max);
+  *out = n;
+  return 0;
+}
