@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,7 +76,7 @@ arena_alloc (json_doc *doc, size_t size)
           doc->chunks = c;
         }
     }
-  void *p = (char *) c->data + c->used;
+  void *p = (char *)c->data + c->used;
   c->used += size;
   return p;
 }
@@ -109,11 +111,16 @@ json_doc_root (const json_doc *doc)
   return doc->root;
 }
 
-static int
-ctx_fail (parse_ctx *ctx, int errno_value, const char *fmt, const char *arg)
+static int __attribute__ ((format (printf, 3, 4)))
+ctx_fail (parse_ctx *ctx, int errno_value, const char *fmt, ...)
 {
+  va_list ap;
+  char msg[512];
+  va_start (ap, fmt);
+  vsnprintf (msg, sizeof msg, fmt, ap);
+  va_end (ap);
   if (!ctx->failed)
-    hook_fail (ctx->err, errno_value, fmt, arg);
+    hook_fail (ctx->err, errno_value, "%s", msg);
   ctx->failed = true;
   return 0; /* tells yajl to stop */
 }
@@ -216,15 +223,15 @@ on_string (void *c, const unsigned char *s, size_t len)
   /* A decoded \u0000 would silently truncate the string for every C
      consumer after us.  */
   if (memchr (s, '\0', len))
-    return ctx_fail (c, EINVAL, "%s", "string contains a NUL character");
-  return add_scalar (c, JSON_STRING, (const char *) s, len);
+    return ctx_fail (c, 0, "%s", "string contains a NUL character");
+  return add_scalar (c, JSON_STRING, (const char *)s, len);
 }
 
 static int
 open_container_at (parse_ctx *ctx, json_kind kind)
 {
   if (ctx->depth >= ctx->max_depth)
-    return ctx_fail (ctx, EINVAL, "%s", "nested too deeply");
+    return ctx_fail (ctx, 0, "%s", "nested too deeply");
   json_value *v = new_value (ctx, kind);
   if (v == NULL)
     return ctx_oom (ctx);
@@ -253,9 +260,9 @@ on_map_key (void *c, const unsigned char *s, size_t len)
 {
   parse_ctx *ctx = c;
   if (memchr (s, '\0', len))
-    return ctx_fail (ctx, EINVAL, "%s", "object key contains a NUL character");
+    return ctx_fail (ctx, 0, "%s", "object key contains a NUL character");
   open_container *top = &ctx->stack[ctx->depth - 1];
-  top->pending_key = arena_strndup (ctx->doc, (const char *) s, len);
+  top->pending_key = arena_strndup (ctx->doc, (const char *)s, len);
   if (top->pending_key == NULL)
     return ctx_oom (ctx);
   top->pending_key_len = len;
@@ -265,7 +272,7 @@ on_map_key (void *c, const unsigned char *s, size_t len)
 static int
 compare_members (const void *a, const void *b)
 {
-  const json_member *x = *(json_member *const *) a, *y = *(json_member *const *) b;
+  const json_member *x = *(json_member *const *)a, *y = *(json_member *const *)b;
   size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
   int r = memcmp (x->key, y->key, n);
   if (r != 0)
@@ -287,7 +294,7 @@ check_duplicate_keys (parse_ctx *ctx, open_container *top)
         for (size_t j = i + 1; j < top->count; j++)
           if (top->members[i].key_len == top->members[j].key_len
               && memcmp (top->members[i].key, top->members[j].key, top->members[i].key_len) == 0)
-            return ctx_fail (ctx, EINVAL, "duplicate key \"%s\"", top->members[i].key);
+            return ctx_fail (ctx, 0, "duplicate key \"%s\"", top->members[i].key);
       return 1;
     }
   cleanup_free const json_member **sorted = malloc (top->count * sizeof *sorted);
@@ -298,13 +305,14 @@ check_duplicate_keys (parse_ctx *ctx, open_container *top)
   qsort (sorted, top->count, sizeof *sorted, compare_members);
   for (size_t i = 1; i < top->count; i++)
     if (compare_members (&sorted[i - 1], &sorted[i]) == 0)
-      return ctx_fail (ctx, EINVAL, "duplicate key \"%s\"", sorted[i]->key);
+      return ctx_fail (ctx, 0, "duplicate key \"%s\"", sorted[i]->key);
   return 1;
 }
 
 static int
-close_container (parse_ctx *ctx)
+close_container (void *c)
 {
+  parse_ctx *ctx = c;
   open_container *top = &ctx->stack[ctx->depth - 1];
   json_value *v = top->value;
 
@@ -374,7 +382,7 @@ json_parse (const char *buf, size_t len, const json_limits *limits, json_doc **o
 
   *out = NULL;
   if (len > limits->max_bytes)
-    return hook_fail (err, E2BIG, "JSON document of %zu bytes exceeds the limit of %zu", len,
+    return hook_fail (err, 0, "JSON document of %zu bytes exceeds the limit of %zu", len,
                       limits->max_bytes);
   stack = calloc (limits->max_depth ? limits->max_depth : 1, sizeof *stack);
   doc = calloc (1, sizeof *doc);
@@ -393,7 +401,7 @@ json_parse (const char *buf, size_t len, const json_limits *limits, json_doc **o
     }
   yajl_config (h, yajl_allow_comments, limits->allow_comments ? 1 : 0);
   /* UTF-8 validation, no trailing garbage, one value: yajl's defaults.  */
-  st = yajl_parse (h, (const unsigned char *) buf, len);
+  st = yajl_parse (h, (const unsigned char *)buf, len);
   if (st == yajl_status_ok)
     st = yajl_complete_parse (h);
   if (st != yajl_status_ok || ctx.failed || doc->root == NULL)
@@ -401,13 +409,13 @@ json_parse (const char *buf, size_t len, const json_limits *limits, json_doc **o
       size_t offset = yajl_get_bytes_consumed (h);
       if (!ctx.failed)
         {
-          unsigned char *msg = yajl_get_error (h, 0, (const unsigned char *) buf, len);
+          unsigned char *msg = yajl_get_error (h, 0, (const unsigned char *)buf, len);
           /* yajl's message ends with a newline; keep the line clean.  */
-          char *nl = msg ? strchr ((char *) msg, '\n') : NULL;
+          char *nl = msg ? strchr ((char *)msg, '\n') : NULL;
           if (nl)
             *nl = '\0';
-          hook_fail (err, EINVAL, "invalid JSON: %s",
-                     msg ? (const char *) msg : "unexpected end of input");
+          hook_fail (err, 0, "invalid JSON: %s",
+                     msg ? (const char *)msg : "unexpected end of input");
           if (msg)
             yajl_free_error (h, msg);
         }
@@ -436,7 +444,7 @@ json_read_fd (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **er
       if (used == cap)
         {
           if (cap > max_bytes)
-            return hook_fail (err, E2BIG, "input exceeds the limit of %zu bytes", max_bytes);
+            return hook_fail (err, 0, "input exceeds the limit of %zu bytes", max_bytes);
           size_t ncap = cap * 2;
           char *n = realloc (data, ncap + 1);
           if (n == NULL)
@@ -451,9 +459,9 @@ json_read_fd (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **er
         return hook_fail (err, errno, "read");
       if (r == 0)
         break;
-      used += (size_t) r;
+      used += (size_t)r;
       if (used > max_bytes)
-        return hook_fail (err, E2BIG, "input exceeds the limit of %zu bytes", max_bytes);
+        return hook_fail (err, 0, "input exceeds the limit of %zu bytes", max_bytes);
     }
   data[used] = '\0';
   *len = used;
@@ -500,9 +508,9 @@ int
 json_expect (const json_value *v, json_kind kind, const char *name, hook_error **err)
 {
   if (v == NULL)
-    return hook_fail (err, EINVAL, "%s: missing", name);
+    return hook_fail (err, 0, "%s: missing", name);
   if (v->kind != kind && !(kind == JSON_TRUE && v->kind == JSON_FALSE))
-    return hook_fail (err, EINVAL, "%s: expected %s, got %s", name, json_kind_name (kind),
+    return hook_fail (err, 0, "%s: expected %s, got %s", name, json_kind_name (kind),
                       json_kind_name (v->kind));
   return 0;
 }
@@ -550,32 +558,31 @@ json_int64 (const json_value *v, const char *name, int64_t min, int64_t max, int
   if (json_expect (v, JSON_NUMBER, name, err) < 0)
     return -1;
   if (!is_json_integer (v->u.scalar.text, v->u.scalar.len))
-    return hook_fail (err, EINVAL, "%s: %s is not an integer", name, v->u.scalar.text);
+    return hook_fail (err, 0, "%s: %s is not an integer", name, v->u.scalar.text);
   errno = 0;
   char *end = NULL;
   long long n = strtoll (v->u.scalar.text, &end, 10);
   if (errno == ERANGE || n < min || n > max)
-    return hook_fail (err, ERANGE, "%s: %s is out of range [%" PRId64 ", %" PRId64 "]", name,
+    return hook_fail (err, 0, "%s: %s is out of range [%" PRId64 ", %" PRId64 "]", name,
                       v->u.scalar.text, min, max);
   *out = n;
   return 0;
 }
 
 int
-json_uint64 (const json_value *v, const char *name, uint64_t max, uint64_t *out,
-             hook_error **err)
+json_uint64 (const json_value *v, const char *name, uint64_t max, uint64_t *out, hook_error **err)
 {
   if (json_expect (v, JSON_NUMBER, name, err) < 0)
     return -1;
   if (!is_json_integer (v->u.scalar.text, v->u.scalar.len))
-    return hook_fail (err, EINVAL, "%s: %s is not an integer", name, v->u.scalar.text);
+    return hook_fail (err, 0, "%s: %s is not an integer", name, v->u.scalar.text);
   if (v->u.scalar.text[0] == '-')
-    return hook_fail (err, ERANGE, "%s: %s is negative", name, v->u.scalar.text);
+    return hook_fail (err, 0, "%s: %s is negative", name, v->u.scalar.text);
   errno = 0;
   unsigned long long n = strtoull (v->u.scalar.text, NULL, 10);
   if (errno == ERANGE || n > max)
-    return hook_fail (err, ERANGE, "%s: %s is out of range [0, %" PRIu64 "]", name,
-                      v->u.scalar.text, max);
+    return hook_fail (err, 0, "%s: %s is out of range [0, %" PRIu64 "]", name, v->u.scalar.text,
+                      max);
   *out = n;
   return 0;
 }

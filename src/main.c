@@ -1,1 +1,396 @@
-int main (void) { return 0; }
+/* oci-sandbox-hook: wires the stages together.  Parsing, deciding and
+   acting live in their own modules; this file reads the command line and
+   the input, runs one stage, and is the only place that prints errors.  */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "cleanup.h"
+#include "config.h"
+#include "explain.h"
+#include "fault.h"
+#include "host.h"
+#include "journal.h"
+#include "log.h"
+#include "plan.h"
+#include "policy.h"
+#include "privileges.h"
+#include "process.h"
+#include "safepath.h"
+#include "state.h"
+
+#ifndef OCI_SANDBOX_HOOK_POLICY_FILE
+#define OCI_SANDBOX_HOOK_POLICY_FILE DEFAULT_POLICY_FILE
+#endif
+
+/* Runtimes set no default timeout for hooks: bound the whole run once
+   stdin is drained (THREATS.md pattern 8).  poststop cleans up whatever a
+   createRuntime killed by the deadline left behind.  */
+#define HOOK_DEADLINE_SECONDS 30
+
+typedef enum stage
+{
+  STAGE_INFER,
+  STAGE_CREATE_RUNTIME,
+  STAGE_POSTSTOP,
+  STAGE_PLAN,
+} stage;
+
+typedef struct options
+{
+  stage stage;
+  const char *stage_name;
+  const char *policy_path;
+  bool policy_explicit;
+  const char *bundle; /* plan --bundle */
+  bool log_level_set;
+  log_level log_level;
+  bool log_stderr;
+  char *fail_after;
+} options;
+
+static void
+usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: oci-sandbox-hook [OPTION...] STAGE\n"
+           "Give an OCI pod sandbox containerd's sandbox policies, under any runtime.\n"
+           "\n"
+           "Stages:\n"
+           "  createRuntime, prestart  apply the policy to the live container (OCI state on "
+           "stdin)\n"
+           "  poststop                 undo what createRuntime did (OCI state on stdin)\n"
+           "  plan [--bundle DIR]      print the plan as JSON, change nothing (state on stdin,\n"
+           "                           or only a bundle)\n"
+           "  (none)                   inferred from the state: \"stopped\" is poststop\n"
+           "\n"
+           "Options:\n"
+           "  --policy FILE      policy file (default " OCI_SANDBOX_HOOK_POLICY_FILE ")\n"
+           "  --log-level LEVEL  error, warn, info (default) or debug\n"
+           "  --log-stderr       copy every log line to stderr (errors always go there)\n"
+           "  --bundle DIR       with plan: read DIR/config.json instead of a state\n"
+           "  --help, --version\n");
+}
+
+static int
+parse_stage (const char *name, stage *out)
+{
+  if (strcmp (name, "createRuntime") == 0 || strcmp (name, "prestart") == 0)
+    *out = STAGE_CREATE_RUNTIME;
+  else if (strcmp (name, "poststop") == 0)
+    *out = STAGE_POSTSTOP;
+  else if (strcmp (name, "plan") == 0)
+    *out = STAGE_PLAN;
+  else
+    return -1;
+  return 0;
+}
+
+static int
+parse_options (int argc, char **argv, options *o, hook_error **err)
+{
+  static const struct option long_options[] = {
+    { "policy", required_argument, NULL, 'p' },
+    { "log-level", required_argument, NULL, 'l' },
+    { "log-stderr", no_argument, NULL, 'e' },
+    { "bundle", required_argument, NULL, 'b' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+
+  o->policy_path = OCI_SANDBOX_HOOK_POLICY_FILE;
+  while ((c = getopt_long (argc, argv, "", long_options, NULL)) != -1)
+    switch (c)
+      {
+      case 'p':
+        o->policy_path = optarg;
+        o->policy_explicit = true;
+        break;
+      case 'l':
+        if (log_level_parse (optarg, &o->log_level) < 0)
+          return hook_fail (err, 0, "--log-level \"%s\": expected error, warn, info or debug",
+                            optarg);
+        o->log_level_set = true;
+        break;
+      case 'e':
+        o->log_stderr = true;
+        break;
+      case 'b':
+        o->bundle = optarg;
+        break;
+      case 'h':
+        usage (stdout);
+        exit (EXIT_SUCCESS);
+      case 'V':
+        printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+        exit (EXIT_SUCCESS);
+      default:
+        usage (stderr);
+        exit (2);
+      }
+  if (optind < argc)
+    {
+      o->stage_name = argv[optind++];
+      if (parse_stage (o->stage_name, &o->stage) < 0)
+        return hook_fail (err, 0, "unknown stage \"%s\" (try --help)", o->stage_name);
+    }
+  if (optind < argc)
+    return hook_fail (err, 0, "unexpected argument \"%s\"", argv[optind]);
+  if (o->bundle && o->stage != STAGE_PLAN)
+    return hook_fail (err, 0, "--bundle is only for the plan stage");
+  return 0;
+}
+
+static int
+read_state (oci_state *state, hook_error **err)
+{
+  cleanup_free char *buf = NULL;
+  size_t len = 0;
+
+  if (json_read_fd (STDIN_FILENO, STATE_MAX_BYTES, &buf, &len, err) < 0)
+    return hook_error_prefix (err, "state on stdin");
+  return oci_state_parse (buf, len, state, err);
+}
+
+static int
+load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook_error **err)
+{
+  if (sandbox_policy_load (o->policy_path, o->policy_explicit, policy, err) < 0)
+    return -1;
+  log->level = o->log_level_set ? o->log_level : policy->log_level;
+  return hook_log_set_socket (log, policy->log_socket, err);
+}
+
+/* The rootfs as an absolute path: root.path is relative to the bundle
+   unless absolute (runtime-spec).  */
+static int
+rootfs_path (const char *bundle, const container_config *config, char *out, size_t size,
+             hook_error **err)
+{
+  int n
+      = config->root_path[0] == '/'
+            ? snprintf (out, size, "%s", config->root_path)
+            : snprintf (out, size, "%s/%s", strcmp (bundle, "/") ? bundle : "", config->root_path);
+  if (n < 0 || (size_t)n >= size)
+    return hook_fail (err, ENAMETOOLONG, "config root.path");
+  return canonical_absolute_path_validate (out, "config root.path", err);
+}
+
+static int
+run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err)
+{
+  sandbox_policy policy;
+  container_config config = { 0 };
+  host_facts host;
+  target_facts target;
+  target_process process = TARGET_PROCESS_INIT;
+  sandbox_plan plan = { 0 };
+  char reason[320], rootfs[PATH_MAX];
+  cleanup_close int bundle_fd = -1;
+  int ret = -1;
+
+  sandbox_policy_init_defaults (&policy);
+  if (load_policy (o, &policy, log, err) < 0)
+    goto out;
+  /* Fast path: the state carries the pod's annotations (runtime-spec), so
+     a container that is not a sandbox costs no config.json read.  */
+  if (state->annotations && !policy.match_all && policy.n_match_commands == 0
+      && !plan_classify (&policy, NULL, state->annotations, NULL, reason, sizeof reason))
+    {
+      log_debug (log, "not a sandbox: %s", reason);
+      ret = 0;
+      goto out;
+    }
+  if (open_directory (state->bundle, &bundle_fd, err) < 0
+      || container_config_load (bundle_fd, &config, err) < 0)
+    goto out;
+  if (!plan_classify (&policy, config.annotations, state->annotations, config.arg0, reason,
+                      sizeof reason))
+    {
+      log_debug (log, "not a sandbox: %s", reason);
+      ret = 0;
+      goto out;
+    }
+  if (rootfs_path (state->bundle, &config, rootfs, sizeof rootfs, err) < 0
+      || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, &host, err) < 0
+      || target_process_open (state->pid, &process, err) < 0
+      || target_facts_from_process (process.proc_fd, &target, err) < 0)
+    goto out;
+  /* A container that config.json gives its own namespace but that lives
+     in the host's is not the process the runtime described: a recycled
+     pid, or a lie.  Refuse rather than write into the host.  */
+  if (config.ns_network.present && config.ns_network.path == NULL && target.net_is_host)
+    {
+      ret = hook_fail (err, 0,
+                       "pid %d is in the host's network namespace although config.json gives "
+                       "the container a new one: refusing (recycled pid?)",
+                       (int)state->pid);
+      goto out;
+    }
+  plan_input in = { &config, state->annotations, &policy, &host, &target };
+  if (plan_build (&in, &plan, err) < 0)
+    goto out;
+  log_debug (log, "sandbox: %s", plan.match_reason);
+  if (drop_capabilities (err) < 0)
+    goto out;
+  act_context ctx = {
+    .bundle_fd = bundle_fd,
+    .rootfs = rootfs,
+    .process = &process,
+    .cgroup_root = policy.cgroup_root,
+    .file_label = host.selinux_enabled ? config.mount_label : NULL,
+    .fail_after = o->fail_after,
+    .log = log,
+  };
+  ret = act_create_runtime (&ctx, &plan, err);
+
+out:
+  sandbox_plan_clear (&plan);
+  target_process_close (&process);
+  container_config_clear (&config);
+  sandbox_policy_clear (&policy);
+  return ret;
+}
+
+static int
+run_poststop (const options *o, const oci_state *state, hook_log *log, hook_error **err)
+{
+  sandbox_policy policy;
+  cleanup_close int bundle_fd = -1;
+  int ret;
+
+  sandbox_policy_init_defaults (&policy);
+  ret = load_policy (o, &policy, log, err);
+  sandbox_policy_clear (&policy);
+  if (ret < 0)
+    return -1;
+  /* A bundle already deleted leaves nothing of ours behind.  */
+  if (open_directory (state->bundle, &bundle_fd, err) < 0)
+    {
+      if ((*err)->errno_value != ENOENT)
+        return -1;
+      hook_error_free (*err);
+      *err = NULL;
+      return 0;
+    }
+  return act_poststop (bundle_fd, log, err);
+}
+
+static int
+run_plan (const options *o, hook_log *log, hook_error **err)
+{
+  oci_state state = { 0 };
+  sandbox_policy policy;
+  container_config config = { 0 };
+  host_facts host;
+  target_facts target = { 0 };
+  target_process process = TARGET_PROCESS_INIT;
+  sandbox_plan plan = { 0 };
+  cleanup_close int bundle_fd = -1;
+  const char *bundle = o->bundle, *id = "-";
+  int ret = -1;
+
+  sandbox_policy_init_defaults (&policy);
+  if (bundle == NULL)
+    {
+      if (read_state (&state, err) < 0)
+        goto out;
+      bundle = state.bundle;
+      id = state.id;
+    }
+  if (load_policy (o, &policy, log, err) < 0 || open_directory (bundle, &bundle_fd, err) < 0
+      || container_config_load (bundle_fd, &config, err) < 0
+      || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, &host, err) < 0)
+    goto out;
+  /* With a live pid the plan sees the real namespaces; read-only.  */
+  if (state.pid > 0 && target_process_open (state.pid, &process, err) == 0)
+    {
+      if (target_facts_from_process (process.proc_fd, &target, err) < 0)
+        goto out;
+    }
+  else if (*err)
+    {
+      hook_error_free (*err);
+      *err = NULL;
+    }
+  plan_input in = { &config, state.annotations, &policy, &host, &target };
+  if (plan_build (&in, &plan, err) < 0)
+    goto out;
+  ret = explain_plan (&plan, id, "plan", true, stdout, err);
+
+out:
+  sandbox_plan_clear (&plan);
+  target_process_close (&process);
+  container_config_clear (&config);
+  sandbox_policy_clear (&policy);
+  oci_state_clear (&state);
+  return ret;
+}
+
+int
+main (int argc, char **argv)
+{
+  options o = { 0 };
+  oci_state state = { 0 };
+  hook_log log;
+  cleanup_hook_error hook_error *err = NULL;
+  int ret;
+
+  /* Inherited fds are the runtime's business, not ours: none may reach a
+     child that joins a container namespace (CVE-2024-21626).  */
+  close_range (3, ~0U, 0);
+  hook_log_init (&log);
+  if (parse_options (argc, argv, &o, &err) < 0)
+    {
+      log_error (&log, "%s", err->message);
+      return 2;
+    }
+  log.mirror_to_stderr = o.log_stderr;
+#ifdef ENABLE_FAULT_INJECTION
+  if (getenv (FAULT_ENV))
+    o.fail_after = strdup (getenv (FAULT_ENV));
+#endif
+  /* Nothing below reads the environment; an inherited LD_PRELOAD or
+     similar must not leak into anything the hook might start.  */
+  clearenv ();
+  umask (022);
+
+  if (o.stage == STAGE_PLAN)
+    {
+      ret = run_plan (&o, &log, &err);
+      goto done;
+    }
+  if (read_state (&state, &err) < 0)
+    {
+      ret = -1;
+      goto done;
+    }
+  alarm (HOOK_DEADLINE_SECONDS);
+  hook_log_set_id (&log, state.id);
+  if (o.stage == STAGE_INFER)
+    o.stage = strcmp (state.status, "stopped") == 0 ? STAGE_POSTSTOP : STAGE_CREATE_RUNTIME;
+  if (o.stage == STAGE_POSTSTOP)
+    ret = run_poststop (&o, &state, &log, &err);
+  else
+    ret = run_create_runtime (&o, &state, &log, &err);
+
+done:
+  if (ret < 0)
+    log_error (&log, "%s", err ? err->message : "failed");
+  hook_log_close (&log);
+  oci_state_clear (&state);
+  free (o.fail_after);
+  return ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -24,7 +24,7 @@ static bool tap_current_failed;
       tap_test_count++;                                                                            \
       if (tap_current_failed)                                                                      \
         tap_failed_count++;                                                                        \
-      printf ("%s %d - %s\n", tap_current_failed ? "not ok" : "ok", tap_test_count, #name);       \
+      printf ("%s %d - %s\n", tap_current_failed ? "not ok" : "ok", tap_test_count, #name);        \
       fflush (stdout);                                                                             \
     }                                                                                              \
   while (0)
@@ -56,10 +56,10 @@ static bool tap_current_failed;
 #define CHECK_INT(actual, expected)                                                                \
   do                                                                                               \
     {                                                                                              \
-      long long a_ = (long long) (actual), e_ = (long long) (expected);                            \
+      long long a_ = (long long)(actual), e_ = (long long)(expected);                              \
       if (a_ != e_)                                                                                \
         {                                                                                          \
-          printf ("# %s:%d: %s is %lld, expected %lld\n", __FILE__, __LINE__, #actual, a_, e_);   \
+          printf ("# %s:%d: %s is %lld, expected %lld\n", __FILE__, __LINE__, #actual, a_, e_);    \
           tap_current_failed = true;                                                               \
         }                                                                                          \
     }                                                                                              \

@@ -1,0 +1,301 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "cgroup.h"
+#include "cleanup.h"
+#include "container_mounts.h"
+#include "etcfiles.h"
+#include "fault.h"
+#include "journal.h"
+#include "oom.h"
+#include "safepath.h"
+#include "shm.h"
+#include "sysctl.h"
+
+typedef struct act_state
+{
+  const act_context *ctx;
+  journal journal;
+  int hook_dir_fd;
+  container_mount mounts[CONTAINER_MOUNTS_MAX];
+  size_t n_mounts;
+  char summary[1024];
+} act_state;
+
+static void __attribute__ ((format (printf, 2, 3))) summary_add (act_state *s, const char *fmt, ...)
+{
+  size_t used = strlen (s->summary);
+  va_list ap;
+  if (used && used + 1 < sizeof s->summary)
+    s->summary[used++] = ' ';
+  va_start (ap, fmt);
+  vsnprintf (s->summary + used, sizeof s->summary - used, fmt, ap);
+  va_end (ap);
+}
+
+/* Record, then do: the journal line exists before the side effect.  */
+static int
+step_begin (act_state *s, const char *entry, hook_error **err)
+{
+  return journal_record (&s->journal, entry, err);
+}
+
+static int
+step_end (act_state *s, const char *step, hook_error **err)
+{
+  return fault_point (s->ctx->fail_after, step, err);
+}
+
+static void
+log_skip (act_state *s, const planned_action *a)
+{
+  log_info (s->ctx->log, "%s: skip: %s", action_name (a->kind), a->reason);
+}
+
+static int
+install_file (act_state *s, const planned_action *a, const char *name, hook_error **err)
+{
+  char entry[64];
+
+  if (a->skip)
+    {
+      log_skip (s, a);
+      return 0;
+    }
+  snprintf (entry, sizeof entry, "file %s", name);
+  if (step_begin (s, entry, err) < 0
+      || etcfile_install (s->hook_dir_fd, name, a->u.file.content, a->u.file.len,
+                          a->u.file.source_path, s->ctx->file_label, err)
+             < 0)
+    return hook_error_prefix (err, "%s", a->u.file.destination);
+  if (clone_readonly_bind (s->hook_dir_fd, name, &s->mounts[s->n_mounts].tree_fd, err) < 0)
+    return -1;
+  s->mounts[s->n_mounts].target = a->u.file.destination + 1;
+  s->mounts[s->n_mounts].directory = false;
+  s->n_mounts++;
+  log_info (s->ctx->log, "%s: %s (%s)", action_name (a->kind), a->u.file.destination, a->reason);
+  summary_add (s, "%s", a->u.file.destination);
+  return step_end (s, action_name (a->kind), err);
+}
+
+static int
+prepare_shm (act_state *s, const planned_action *a, hook_error **err)
+{
+  char size_text[24];
+
+  if (a->skip)
+    {
+      log_skip (s, a);
+      return 0;
+    }
+  container_mount *m = &s->mounts[s->n_mounts];
+  m->target = "dev/shm";
+  m->directory = true;
+  if (a->u.shm.host_ipc)
+    {
+      /* The host's /dev/shm, bound as it is: nothing is ever mounted over
+         it (THREATS.md #11).  */
+      m->tree_fd = open_tree (AT_FDCWD, "/dev/shm",
+                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+      if (m->tree_fd < 0)
+        return hook_fail (err, errno, "shm: clone the host's /dev/shm");
+      s->n_mounts++;
+      log_info (s->ctx->log, "shm: host /dev/shm (%s)", a->reason);
+      summary_add (s, "%s", "shm=host");
+      return step_end (s, "shm", err);
+    }
+
+  cleanup_close int tmpfs = -1;
+  if (step_begin (s, "mount shm", err) < 0)
+    return -1;
+  if (mkdirat (s->hook_dir_fd, HOOK_SHM_DIR, 0700) < 0)
+    return hook_fail (err, errno, "shm: create %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+  cleanup_close int dir
+      = openat2_fd (s->hook_dir_fd, HOOK_SHM_DIR, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
+  if (dir < 0)
+    return hook_fail (err, errno, "shm: open %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+  if (shm_tmpfs_create (a->u.shm.size, a->u.shm.label, &tmpfs, err) < 0)
+    return hook_error_prefix (err, "shm");
+  if (move_mount (tmpfs, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return hook_fail (err, errno, "shm: mount on %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+  /* The host-side mount stays for the pod's lifetime; the container gets
+     a clone of it, which shares the same tmpfs.  */
+  m->tree_fd = open_tree (s->hook_dir_fd, HOOK_SHM_DIR,
+                          OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+  if (m->tree_fd < 0)
+    return hook_fail (err, errno, "shm: clone the tmpfs");
+  s->n_mounts++;
+  if (shm_tmpfs_verify (m->tree_fd, a->u.shm.size, err) < 0)
+    return -1;
+  snprintf (size_text, sizeof size_text, "%" PRIu64, a->u.shm.size);
+  log_info (s->ctx->log, "shm: tmpfs size=%s mode=1777 nosuid,nodev,noexec%s%s (%s)", size_text,
+            a->u.shm.label ? " context=" : "", a->u.shm.label ? a->u.shm.label : "", a->reason);
+  summary_add (s, "shm=%s", size_text);
+  return step_end (s, "shm", err);
+}
+
+static int
+apply_sysctls (act_state *s, const sandbox_plan *plan, hook_error **err)
+{
+  sysctl_write writes[2];
+  size_t n = 0;
+  char entry[128];
+
+  for (int k = ACTION_UNPRIVILEGED_PORTS; k <= ACTION_UNPRIVILEGED_ICMP; k++)
+    {
+      const planned_action *a = &plan->actions[k];
+      if (a->skip)
+        {
+          log_skip (s, a);
+          continue;
+        }
+      writes[n++] = (sysctl_write){ a->u.sysctl.key, a->u.sysctl.value };
+      snprintf (entry, sizeof entry, "sysctl %s=%s", a->u.sysctl.key, a->u.sysctl.value);
+      if (step_begin (s, entry, err) < 0)
+        return -1;
+    }
+  if (n == 0)
+    return 0;
+  if (sysctl_apply_in_netns (s->ctx->process, writes, n, err) < 0)
+    return hook_error_prefix (err, "sysctl");
+  for (size_t i = 0; i < n; i++)
+    {
+      char item[96];
+      log_info (s->ctx->log, "sysctl: %s=\"%s\" in the container's network namespace",
+                writes[i].key, writes[i].value);
+      snprintf (item, sizeof item, "%s=%s", writes[i].key + strlen ("net.ipv4."), writes[i].value);
+      summary_add (s, "%s", item);
+    }
+  return step_end (s, "sysctls", err);
+}
+
+static int
+apply_oom (act_state *s, const planned_action *a, hook_error **err)
+{
+  char value[16];
+
+  if (a->skip)
+    {
+      log_skip (s, a);
+      return 0;
+    }
+  snprintf (value, sizeof value, "%d", a->u.oom.value);
+  char entry[32];
+  snprintf (entry, sizeof entry, "oom_score_adj %s", value);
+  if (step_begin (s, entry, err) < 0 || oom_score_apply (s->ctx->process, a->u.oom.value, err) < 0)
+    return -1;
+  log_info (s->ctx->log, "oom_score_adj: %s (%s)", value, a->reason);
+  summary_add (s, "oom_score_adj=%s", value);
+  return step_end (s, "oom_score_adj", err);
+}
+
+static int
+apply_cpu (act_state *s, const planned_action *a, hook_error **err)
+{
+  cgroup_cpu_result r;
+
+  if (a->skip)
+    {
+      log_skip (s, a);
+      return 0;
+    }
+  if (step_begin (s, "cgroup cpu", err) < 0
+      || cgroup_apply_cpu (s->ctx->process, s->ctx->cgroup_root, a->u.cpu.shares, a->u.cpu.weight,
+                           &r, err)
+             < 0)
+    return hook_error_prefix (err, "cpu_shares");
+  log_info (s->ctx->log, "cpu_shares: %s = %s", r.file, r.value);
+  summary_add (s, r.v2 ? "cpu.weight=%s" : "cpu.shares=%s", r.value);
+  return step_end (s, "cpu_shares", err);
+}
+
+static int
+act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
+{
+  const planned_action *check = &plan->actions[ACTION_SYSCTL_CHECK];
+
+  if (check->skip)
+    log_skip (s, check);
+  else
+    for (size_t i = 0; i < check->u.check.n_findings; i++)
+      log_warn (s->ctx->log, "sysctl_check: config linux.sysctl: %s", check->u.check.findings[i]);
+
+  if (journal_begin (s->ctx->bundle_fd, &s->journal, &s->hook_dir_fd, err) < 0
+      || step_begin (s, "dir", err) < 0 || step_end (s, "dir", err) < 0)
+    return -1;
+  if (install_file (s, &plan->actions[ACTION_HOSTNAME_FILE], "hostname", err) < 0
+      || install_file (s, &plan->actions[ACTION_HOSTS_FILE], "hosts", err) < 0
+      || install_file (s, &plan->actions[ACTION_RESOLV_CONF_FILE], "resolv.conf", err) < 0
+      || prepare_shm (s, &plan->actions[ACTION_SHM], err) < 0)
+    return -1;
+  if (s->n_mounts)
+    {
+      if (step_begin (s, "container mounts", err) < 0
+          || container_mounts_place (s->ctx->process, s->ctx->rootfs, s->mounts, s->n_mounts, err)
+                 < 0
+          || step_end (s, "container_mounts", err) < 0)
+        return -1;
+    }
+  if (apply_sysctls (s, plan, err) < 0
+      || apply_oom (s, &plan->actions[ACTION_OOM_SCORE_ADJ], err) < 0
+      || apply_cpu (s, &plan->actions[ACTION_CPU_SHARES], err) < 0)
+    return -1;
+  return target_process_check_alive (s->ctx->process, err);
+}
+
+int
+act_create_runtime (const act_context *ctx, const sandbox_plan *plan, hook_error **err)
+{
+  act_state s = { .ctx = ctx, .journal = { -1 }, .hook_dir_fd = -1 };
+  char undone[256];
+  int ret;
+
+  /* A second createRuntime for the same bundle (a retried hook, or one
+     killed half-way) starts from a clean slate instead of stacking.  */
+  if (journal_undo (ctx->bundle_fd, undone, sizeof undone, err) < 0)
+    return hook_error_prefix (err, "clean up an earlier run");
+  if (undone[0])
+    log_info (ctx->log, "earlier run cleaned up: %s", undone);
+
+  ret = act_steps (&s, plan, err);
+  for (size_t i = 0; i < s.n_mounts; i++)
+    close (s.mounts[i].tree_fd);
+  journal_close (&s.journal);
+  if (s.hook_dir_fd >= 0)
+    close (s.hook_dir_fd);
+  if (ret < 0)
+    {
+      cleanup_hook_error hook_error *undo_err = NULL;
+      if (journal_undo (ctx->bundle_fd, undone, sizeof undone, &undo_err) < 0)
+        log_error (ctx->log, "rollback incomplete: %s", undo_err->message);
+      else
+        log_info (ctx->log, "rolled back: %s", undone);
+      return -1;
+    }
+  log_info (ctx->log, "sandbox ready: %s", s.summary[0] ? s.summary : "nothing to apply");
+  return 0;
+}
+
+int
+act_poststop (int bundle_fd, hook_log *log, hook_error **err)
+{
+  char undone[256];
+
+  if (journal_undo (bundle_fd, undone, sizeof undone, err) < 0)
+    return -1;
+  if (undone[0])
+    log_info (log, "poststop: %s", undone);
+  else
+    log_debug (log, "poststop: nothing to clean up");
+  return 0;
+}

@@ -1,0 +1,27 @@
+/* act: carry out a plan on the live container (createRuntime), and undo
+   it (poststop).  Journaled: a failure undoes every host-side effect in
+   reverse and exits non-zero; what was placed inside the container dies
+   with it (runc kills the container when a createRuntime hook fails).  */
+#ifndef OCI_SANDBOX_HOOK_ACT_H
+#define OCI_SANDBOX_HOOK_ACT_H
+
+#include "error.h"
+#include "log.h"
+#include "plan.h"
+#include "process.h"
+
+typedef struct act_context
+{
+  int bundle_fd;
+  const char *rootfs; /* absolute */
+  const target_process *process;
+  const char *cgroup_root; /* policy override or NULL */
+  const char *file_label;  /* SELinux label for generated files, or NULL */
+  const char *fail_after;  /* fault injection (test builds) */
+  hook_log *log;
+} act_context;
+
+int act_create_runtime (const act_context *ctx, const sandbox_plan *plan, hook_error **err);
+int act_poststop (int bundle_fd, hook_log *log, hook_error **err);
+
+#endif

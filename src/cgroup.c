@@ -1,0 +1,258 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "safepath.h"
+#include "state.h"
+
+#define PROC_CGROUP_MAX (64u << 10)
+#define MOUNTINFO_MAX   (4u << 20)
+
+static bool
+list_has (const char *list, size_t len, const char *item)
+{
+  size_t n = strlen (item);
+  const char *p = list, *end = list + len;
+  while (p < end)
+    {
+      const char *comma = memchr (p, ',', (size_t)(end - p));
+      size_t l = comma ? (size_t)(comma - p) : (size_t)(end - p);
+      if (l == n && memcmp (p, item, n) == 0)
+        return true;
+      p += l + 1;
+    }
+  return false;
+}
+
+int
+cgroup_path_for (const char *proc_cgroup, const char *controller, char *out, size_t size)
+{
+  for (const char *line = proc_cgroup; *line;)
+    {
+      const char *eol = strchrnul (line, '\n');
+      const char *c1 = memchr (line, ':', (size_t)(eol - line));
+      const char *c2 = c1 ? memchr (c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
+      if (c2)
+        {
+          bool match = controller ? list_has (c1 + 1, (size_t)(c2 - c1 - 1), controller)
+                                  : (c1 - line == 1 && line[0] == '0' && c2 == c1 + 1);
+          if (match)
+            {
+              size_t n = (size_t)(eol - c2 - 1);
+              if (n + 1 > size)
+                return -1;
+              memcpy (out, c2 + 1, n);
+              out[n] = '\0';
+              return 0;
+            }
+        }
+      line = *eol ? eol + 1 : eol;
+    }
+  return -1;
+}
+
+/* Mount points in mountinfo escape space, tab, newline and backslash as
+   \ooo octal.  */
+static void
+unescape_octal (char *s)
+{
+  char *w = s;
+  for (char *r = s; *r;)
+    {
+      if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0'
+          && r[3] <= '7')
+        {
+          *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+          r += 4;
+        }
+      else
+        *w++ = *r++;
+    }
+  *w = '\0';
+}
+
+int
+cgroup_mount_for (const char *mountinfo, const char *controller, char *mount_point, size_t mp_size,
+                  char *mount_root, size_t root_size)
+{
+  for (const char *line = mountinfo; *line;)
+    {
+      const char *eol = strchrnul (line, '\n');
+      size_t len = (size_t)(eol - line);
+      cleanup_free char *copy = strndup (line, len);
+      line = *eol ? eol + 1 : eol;
+      if (copy == NULL)
+        return -1;
+      /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER */
+      char *fields[6], *save = NULL, *tok = strtok_r (copy, " ", &save);
+      int n = 0;
+      while (tok && n < 6)
+        {
+          fields[n++] = tok;
+          tok = strtok_r (NULL, " ", &save);
+        }
+      while (tok && strcmp (tok, "-") != 0)
+        tok = strtok_r (NULL, " ", &save);
+      if (n < 6 || tok == NULL)
+        continue;
+      char *fstype = strtok_r (NULL, " ", &save);
+      char *source = strtok_r (NULL, " ", &save);
+      char *super = strtok_r (NULL, " ", &save);
+      if (fstype == NULL || source == NULL || super == NULL)
+        continue;
+      bool match = controller ? strcmp (fstype, "cgroup") == 0
+                                    && list_has (super, strlen (super), controller)
+                              : strcmp (fstype, "cgroup2") == 0;
+      if (!match)
+        continue;
+      unescape_octal (fields[3]);
+      unescape_octal (fields[4]);
+      if (strlen (fields[4]) + 1 > mp_size || strlen (fields[3]) + 1 > root_size)
+        return -1;
+      strcpy (mount_point, fields[4]);
+      strcpy (mount_root, fields[3]);
+      return 0;
+    }
+  return -1;
+}
+
+static int
+read_proc_pid_file (int proc_fd, const char *name, char **out, size_t max, hook_error **err)
+{
+  cleanup_close int fd = openat2_fd (proc_fd, name, O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
+  size_t len;
+  if (fd < 0)
+    return hook_fail (err, errno, "open /proc/PID/%s", name);
+  if (json_read_fd (fd, max, out, &len, err) < 0)
+    return hook_error_prefix (err, "read /proc/PID/%s", name);
+  return 0;
+}
+
+/* The container's cgroup path relative to the hierarchy's mount: strip the
+   mount's root, refuse anything non-canonical (THREATS.md #8).  */
+static int
+relative_cgroup_path (const char *path, const char *mount_root, char *out, size_t size,
+                      hook_error **err)
+{
+  size_t rl = strlen (mount_root);
+  const char *rel = path;
+
+  if (canonical_absolute_path_validate (path, "cgroup path", err) < 0)
+    return -1;
+  if (strcmp (mount_root, "/") != 0)
+    {
+      if (strncmp (path, mount_root, rl) != 0 || (path[rl] != '/' && path[rl] != '\0'))
+        return hook_fail (err, 0, "cgroup path %s is outside the mounted hierarchy %s", path,
+                          mount_root);
+      rel = path + rl;
+    }
+  while (*rel == '/')
+    rel++;
+  if (*rel == '\0')
+    return hook_fail (err, 0, "the container is in the root cgroup: refusing to change it");
+  if (strlen (rel) + 1 > size)
+    return hook_fail (err, ENAMETOOLONG, "cgroup path");
+  strcpy (out, rel);
+  return 0;
+}
+
+static int
+write_cgroup_file (int hierarchy_fd, const char *rel, const char *file, const char *value,
+                   hook_error **err)
+{
+  char back[64];
+
+  cleanup_close int dir
+      = openat2_fd (hierarchy_fd, rel, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
+  if (dir < 0)
+    return hook_fail (err, errno, "open cgroup %s", rel);
+  cleanup_close int fd = openat2_fd (dir, file, O_WRONLY, 0, RESOLVE_STRICT_BENEATH);
+  if (fd < 0)
+    return hook_fail (err, errno, "open %s/%s", rel, file);
+  if (write_all (fd, value, strlen (value)) < 0)
+    return hook_fail (err, errno, "write %s/%s", rel, file);
+  cleanup_close int rfd = openat2_fd (dir, file, O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
+  if (rfd < 0 || read_small (rfd, back, sizeof back) < 0)
+    return hook_fail (err, errno, "read back %s/%s", rel, file);
+  back[strcspn (back, "\n")] = '\0';
+  if (strcmp (back, value) != 0)
+    return hook_fail (err, 0, "%s/%s: wrote %s but the kernel reports \"%s\"", rel, file, value,
+                      back);
+  return 0;
+}
+
+int
+cgroup_apply_cpu (const target_process *p, const char *root_override, uint64_t shares,
+                  uint64_t weight, cgroup_cpu_result *result, hook_error **err)
+{
+  cleanup_free char *proc_cgroup = NULL;
+  cleanup_free char *mountinfo = NULL;
+  char path[PATH_MAX], rel[PATH_MAX], mount_point[PATH_MAX], mount_root[PATH_MAX];
+  bool v2;
+  struct statfs sfs;
+
+  memset (result, 0, sizeof *result);
+  if (read_proc_pid_file (p->proc_fd, "cgroup", &proc_cgroup, PROC_CGROUP_MAX, err) < 0)
+    return -1;
+
+  if (root_override)
+    {
+      cleanup_close int root
+          = openat2_fd (AT_FDCWD, root_override, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+      if (root < 0)
+        return hook_fail (err, errno, "open cgroup_root %s", root_override);
+      v2 = faccessat (root, "cgroup.controllers", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+      snprintf (mount_point, sizeof mount_point, "%s%s", root_override, v2 ? "" : "/cpu");
+      strcpy (mount_root, "/");
+    }
+  else
+    {
+      cleanup_close int self = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+      size_t len;
+      if (self < 0 || json_read_fd (self, MOUNTINFO_MAX, &mountinfo, &len, err) < 0)
+        return hook_fail (err, errno, "read /proc/self/mountinfo");
+      v2 = cgroup_mount_for (mountinfo, "cpu", mount_point, sizeof mount_point, mount_root,
+                             sizeof mount_root)
+           < 0;
+      if (v2
+          && cgroup_mount_for (mountinfo, NULL, mount_point, sizeof mount_point, mount_root,
+                               sizeof mount_root)
+                 < 0)
+        return hook_fail (err, 0, "no cgroup v1 cpu controller and no cgroup2 mount");
+    }
+
+  if (cgroup_path_for (proc_cgroup, v2 ? NULL : "cpu", path, sizeof path) < 0)
+    return hook_fail (err, 0, "/proc/%d/cgroup has no %s entry", (int)p->pid,
+                      v2 ? "cgroup v2 (0::)" : "cpu controller");
+  if (relative_cgroup_path (path, mount_root, rel, sizeof rel, err) < 0)
+    return -1;
+
+  cleanup_close int hierarchy
+      = openat2_fd (AT_FDCWD, mount_point, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+  if (hierarchy < 0)
+    return hook_fail (err, errno, "open %s", mount_point);
+  if (root_override == NULL
+      && (fstatfs (hierarchy, &sfs) < 0
+          || sfs.f_type != (v2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC)))
+    return hook_fail (err, 0, "%s is not a cgroup%s file system", mount_point, v2 ? "2" : "");
+
+  result->v2 = v2;
+  snprintf (result->value, sizeof result->value, "%" PRIu64, v2 ? weight : shares);
+  if ((size_t)snprintf (result->file, sizeof result->file, "%s/%s/%s", mount_point, rel,
+                        v2 ? "cpu.weight" : "cpu.shares")
+      >= sizeof result->file)
+    return hook_fail (err, ENAMETOOLONG, "cgroup path %s", rel);
+  if (write_cgroup_file (hierarchy, rel, v2 ? "cpu.weight" : "cpu.shares", result->value, err) < 0)
+    return -1;
+  return target_process_check_alive (p, err);
+}

@@ -1,0 +1,158 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container_mounts.h"
+#include "nsenter.h"
+#include "safepath.h"
+
+typedef struct placement_args
+{
+  const char *rootfs;
+  const container_mount *mounts;
+  size_t n;
+} placement_args;
+
+/* Open (creating when missing) the mount target TARGET below ROOT_FD.  The
+   parent directory must exist except for "etc", which a minimal rootfs may
+   lack; nothing is ever created through a symlink.  */
+static int
+open_target (int root_fd, const container_mount *m, hook_error **err)
+{
+  char parent[64];
+  const char *slash = strrchr (m->target, '/');
+  const char *leaf = slash ? slash + 1 : m->target;
+  struct stat st;
+
+  if (slash == NULL || (size_t)(slash - m->target) >= sizeof parent)
+    return hook_fail (err, EINVAL, "mount target %s", m->target);
+  memcpy (parent, m->target, (size_t)(slash - m->target));
+  parent[slash - m->target] = '\0';
+
+  int dir = openat2_fd (root_fd, parent, O_PATH | O_DIRECTORY, 0, RESOLVE_ROOTFS);
+  if (dir < 0 && errno == ENOENT && strcmp (parent, "etc") == 0)
+    {
+      if (mkdirat (root_fd, "etc", 0755) < 0 && errno != EEXIST)
+        return hook_fail (err, errno, "rootfs /etc: create");
+      dir = openat2_fd (root_fd, parent, O_PATH | O_DIRECTORY, 0, RESOLVE_ROOTFS);
+    }
+  if (dir < 0)
+    return hook_fail (err, errno, "rootfs /%s%s", parent,
+                      errno == ELOOP ? " (symlinks are refused)" : "");
+  cleanup_close int dir_fd = dir;
+
+  int fd = openat2_fd (dir_fd, leaf, O_PATH | O_NOFOLLOW, 0,
+                       RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0 && errno == ENOENT)
+    {
+      if (m->directory)
+        {
+          if (mkdirat (dir_fd, leaf, 01777) < 0 && errno != EEXIST)
+            return hook_fail (err, errno, "rootfs /%s: create", m->target);
+        }
+      else
+        {
+          /* O_EXCL|O_NOFOLLOW: a symlink planted meanwhile is not followed. */
+          int c = openat2_fd (dir_fd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644,
+                              RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+          if (c < 0 && errno != EEXIST)
+            return hook_fail (err, errno, "rootfs /%s: create", m->target);
+          if (c >= 0)
+            close (c);
+        }
+      fd = openat2_fd (dir_fd, leaf, O_PATH | O_NOFOLLOW, 0,
+                       RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+    }
+  if (fd < 0)
+    return hook_fail (err, errno, "rootfs /%s", m->target);
+  if (fstat (fd, &st) < 0)
+    {
+      int saved = errno;
+      close (fd);
+      return hook_fail (err, saved, "rootfs /%s", m->target);
+    }
+  /* O_PATH|O_NOFOLLOW on a symlink yields the link itself: refuse it, and
+     anything that is not what we mount over (a FIFO, a device, a file
+     hard-linked elsewhere).  */
+  const char *bad = NULL;
+  if (S_ISLNK (st.st_mode))
+    bad = "a symlink (refused)";
+  else if (m->directory && !S_ISDIR (st.st_mode))
+    bad = "not a directory";
+  else if (!m->directory && !S_ISREG (st.st_mode))
+    bad = "not a regular file";
+  else if (!m->directory && st.st_nlink != 1)
+    bad = "a file with several hard links (refused)";
+  if (bad)
+    {
+      close (fd);
+      return hook_fail (err, 0, "rootfs /%s: %s", m->target, bad);
+    }
+  return fd;
+}
+
+static int
+placement_child (void *arg, hook_error **err)
+{
+  placement_args *a = arg;
+  cleanup_close int root_fd
+      = openat2_fd (AT_FDCWD, a->rootfs, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+
+  if (root_fd < 0)
+    return hook_fail (err, errno, "open the rootfs %s in the container's mount namespace",
+                      a->rootfs);
+  for (size_t i = 0; i < a->n; i++)
+    {
+      const container_mount *m = &a->mounts[i];
+      int fd = open_target (root_fd, m, err);
+      if (fd < 0)
+        return -1;
+      cleanup_close int target_fd = fd;
+      if (move_mount (m->tree_fd, "", target_fd, "",
+                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+          < 0)
+        return hook_fail (err, errno, "mount onto rootfs /%s", m->target);
+    }
+  return 0;
+}
+
+int
+container_mounts_place (const target_process *p, const char *rootfs, const container_mount *mounts,
+                        size_t n, hook_error **err)
+{
+  int keep[CONTAINER_MOUNTS_MAX];
+  placement_args args = { .rootfs = rootfs, .mounts = mounts, .n = n };
+
+  if (n == 0)
+    return 0;
+  if (n > CONTAINER_MOUNTS_MAX)
+    return hook_fail (err, E2BIG, "too many container mounts");
+  for (size_t i = 0; i < n; i++)
+    keep[i] = mounts[i].tree_fd;
+  return run_in_namespaces (p->pidfd, CLONE_NEWNS, keep, n, placement_child, &args, err);
+}
+
+int
+clone_readonly_bind (int dirfd, const char *name, int *tree_fd, hook_error **err)
+{
+  struct mount_attr attr = {
+    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+  };
+  cleanup_close int fd
+      = open_tree (dirfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+  if (fd < 0)
+    return hook_fail (err, errno, "clone a bind mount of %s", name);
+  if (mount_setattr (fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+    return hook_fail (err, errno, "make the bind mount of %s read-only", name);
+  *tree_fd = steal_fd (&fd);
+  return 0;
+}

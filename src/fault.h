@@ -1,0 +1,16 @@
+/* Fault injection for the rollback tests (THREATS.md #18): in a build
+   configured with --enable-fault-injection, OCI_SANDBOX_HOOK_FAIL_AFTER=STEP
+   makes createRuntime fail right after STEP.  Release builds compile the
+   check to nothing.  */
+#ifndef OCI_SANDBOX_HOOK_FAULT_H
+#define OCI_SANDBOX_HOOK_FAULT_H
+
+#include "error.h"
+
+#define FAULT_ENV "OCI_SANDBOX_HOOK_FAIL_AFTER"
+
+/* CONFIGURED is the environment's value, read by main before it clears
+   the environment (NULL when unset or in release builds).  */
+int fault_point (const char *configured, const char *step, hook_error **err);
+
+#endif

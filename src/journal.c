@@ -1,0 +1,153 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "journal.h"
+#include "safepath.h"
+
+/* Every name createRuntime may create in its directory.  */
+static const char *const hook_files[] = {
+  "hostname", "hosts", "resolv.conf", ".hostname.tmp", ".hosts.tmp", ".resolv.conf.tmp",
+};
+
+int
+journal_begin (int bundle_fd, journal *j, int *hook_dir_fd, hook_error **err)
+{
+  struct stat st;
+
+  if (mkdirat (bundle_fd, HOOK_DIR_NAME, 0711) < 0)
+    return hook_fail (err, errno, "create the bundle's %s directory", HOOK_DIR_NAME);
+  cleanup_close int dir
+      = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
+  if (dir < 0)
+    return hook_fail (err, errno, "open %s", HOOK_DIR_NAME);
+  /* mkdirat applied the umask: make the mode exact, by fd.  */
+  if (fstat (dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ())
+    return hook_fail (err, 0, "%s: not the directory the hook just created", HOOK_DIR_NAME);
+  char fdpath[32];
+  snprintf (fdpath, sizeof fdpath, "/proc/self/fd/%d", dir);
+  if (chmod (fdpath, 0711) < 0)
+    return hook_fail (err, errno, "chmod %s", HOOK_DIR_NAME);
+  j->fd = openat2_fd (dir, JOURNAL_NAME, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW, 0600,
+                      RESOLVE_STRICT_BENEATH);
+  if (j->fd < 0)
+    return hook_fail (err, errno, "create the journal");
+  *hook_dir_fd = steal_fd (&dir);
+  return 0;
+}
+
+int
+journal_record (journal *j, const char *entry, hook_error **err)
+{
+  char line[512];
+  int n = snprintf (line, sizeof line, "%s\n", entry);
+  if (n < 0 || (size_t)n >= sizeof line)
+    return hook_fail (err, E2BIG, "journal entry");
+  if (write_all (j->fd, line, (size_t)n) < 0)
+    return hook_fail (err, errno, "write the journal");
+  return 0;
+}
+
+void
+journal_close (journal *j)
+{
+  if (j->fd >= 0)
+    close (j->fd);
+  j->fd = -1;
+}
+
+static int
+mount_id_of (int fd, uint64_t *id)
+{
+  struct statx stx;
+  if (statx (fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+    return -1;
+  if (!(stx.stx_mask & STATX_MNT_ID))
+    {
+      errno = ENOSYS;
+      return -1;
+    }
+  *id = stx.stx_mnt_id;
+  return 0;
+}
+
+/* Detach whatever is mounted on HOOK_DIR/shm, however many times (a rerun
+   of an older version, or a racing second hook, may have stacked tmpfs).  */
+static int
+unmount_shm (int hook_dir_fd, int *unmounted, hook_error **err)
+{
+  uint64_t dir_id, shm_id;
+
+  if (mount_id_of (hook_dir_fd, &dir_id) < 0)
+    return hook_fail (err, errno, "statx %s", HOOK_DIR_NAME);
+  for (int round = 0; round < 64; round++)
+    {
+      char fdpath[32];
+      cleanup_close int fd
+          = openat (hook_dir_fd, HOOK_SHM_DIR, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0 && errno == ENOENT)
+        return 0;
+      if (fd < 0)
+        return hook_fail (err, errno, "open %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+      if (mount_id_of (fd, &shm_id) < 0)
+        return hook_fail (err, errno, "statx %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+      if (shm_id == dir_id)
+        return 0;
+      /* The magic link names exactly the mount we opened: no path lookup
+         an attacker could redirect.  */
+      snprintf (fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+      if (umount2 (fdpath, MNT_DETACH) < 0)
+        return hook_fail (err, errno, "unmount %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+      (*unmounted)++;
+    }
+  return hook_fail (err, 0, "%s/%s: still mounted after 64 unmounts", HOOK_DIR_NAME, HOOK_SHM_DIR);
+}
+
+int
+journal_undo (int bundle_fd, char *undone, size_t undone_size, hook_error **err)
+{
+  int unmounted = 0, removed = 0;
+  struct stat st;
+
+  if (undone && undone_size)
+    undone[0] = '\0';
+  cleanup_close int dir
+      = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
+  if (dir < 0 && errno == ENOENT)
+    return 0;
+  if (dir < 0)
+    return hook_fail (err, errno, "open the bundle's %s directory", HOOK_DIR_NAME);
+  if (fstat (dir, &st) < 0 || st.st_uid != geteuid ())
+    return hook_fail (err, 0, "%s: not owned by the hook's user: refusing to clean it",
+                      HOOK_DIR_NAME);
+
+  if (unmount_shm (dir, &unmounted, err) < 0)
+    return -1;
+  for (size_t i = 0; i < sizeof hook_files / sizeof hook_files[0]; i++)
+    {
+      if (unlinkat (dir, hook_files[i], 0) == 0)
+        removed++;
+      else if (errno != ENOENT)
+        return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, hook_files[i]);
+    }
+  if (unlinkat (dir, HOOK_SHM_DIR, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+  /* The journal goes last: until here a rerun still knows there is work.  */
+  if (unlinkat (dir, JOURNAL_NAME, 0) < 0 && errno != ENOENT)
+    return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, JOURNAL_NAME);
+  if (unlinkat (bundle_fd, HOOK_DIR_NAME, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return hook_fail (err, errno, "remove %s%s", HOOK_DIR_NAME,
+                      errno == ENOTEMPTY ? " (it holds files the hook did not create)" : "");
+  if (undone && undone_size)
+    snprintf (undone, undone_size, "unmounted %d tmpfs, removed %d file(s) and the %s directory",
+              unmounted, removed, HOOK_DIR_NAME);
+  return 0;
+}

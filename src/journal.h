@@ -1,0 +1,36 @@
+/* The hook's directory in the bundle and its journal (THREATS.md pattern
+   6).  createRuntime records each step *before* doing it, so that whatever
+   point it dies at (an error, a deadline, SIGKILL), undo finds every side
+   effect: poststop and the rollback of a failed createRuntime both run
+   journal_undo, which is idempotent and also sweeps the fixed set of names
+   the hook may have created.  */
+#ifndef OCI_SANDBOX_HOOK_JOURNAL_H
+#define OCI_SANDBOX_HOOK_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+#define HOOK_DIR_NAME "oci-sandbox-hook"
+#define HOOK_SHM_DIR  "shm"
+#define JOURNAL_NAME  "journal"
+
+typedef struct journal
+{
+  int fd;
+} journal;
+
+/* Create BUNDLE_FD/oci-sandbox-hook (0711, must not exist) and open its
+   journal; *HOOK_DIR_FD receives an O_PATH fd of the directory.  */
+int journal_begin (int bundle_fd, journal *j, int *hook_dir_fd, hook_error **err);
+int journal_record (journal *j, const char *entry, hook_error **err);
+void journal_close (journal *j);
+
+/* Undo everything under BUNDLE_FD/oci-sandbox-hook: detach every tmpfs
+   stacked on shm/, remove the generated files, the journal and the
+   directories.  Nothing there is success.  *UNDONE (optional) receives a
+   short summary for the log.  */
+int journal_undo (int bundle_fd, char *undone, size_t undone_size, hook_error **err);
+
+#endif

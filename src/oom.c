@@ -1,0 +1,43 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+
+#include "cleanup.h"
+#include "host.h"
+#include "oom.h"
+#include "safepath.h"
+
+int
+oom_score_apply (const target_process *p, int value, hook_error **err)
+{
+  char buf[16], back[32];
+  int current;
+
+  if (value < -1000 || value > 1000)
+    return hook_fail (err, 0, "oom_score_adj %d: out of range [-1000, 1000]", value);
+  cleanup_close int fd
+      = openat2_fd (p->proc_fd, "oom_score_adj", O_WRONLY, 0, RESOLVE_STRICT_BENEATH);
+  if (fd < 0)
+    return hook_fail (err, errno, "open /proc/%d/oom_score_adj", (int)p->pid);
+  int len = snprintf (buf, sizeof buf, "%d", value);
+  if (write_all (fd, buf, (size_t)len) < 0)
+    {
+      if (errno == EACCES)
+        return hook_fail (err, EACCES,
+                          "write oom_score_adj %d: lowering the score needs CAP_SYS_RESOURCE "
+                          "(set restrict_oom_score_adj to true or auto)",
+                          value);
+      return hook_fail (err, errno, "write /proc/%d/oom_score_adj", (int)p->pid);
+    }
+  cleanup_close int rfd
+      = openat2_fd (p->proc_fd, "oom_score_adj", O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
+  if (rfd < 0 || read_small (rfd, back, sizeof back) < 0)
+    return hook_fail (err, errno, "read back /proc/%d/oom_score_adj", (int)p->pid);
+  if (oom_score_parse (back, &current, err) < 0)
+    return -1;
+  if (current != value)
+    return hook_fail (err, 0, "oom_score_adj: wrote %d but the kernel reports %d", value, current);
+  return target_process_check_alive (p, err);
+}

@@ -1,0 +1,12 @@
+/* The OOM score of the container's init (BEHAVIOR.md §1, THREATS.md #6).  */
+#ifndef OCI_SANDBOX_HOOK_OOM_H
+#define OCI_SANDBOX_HOOK_OOM_H
+
+#include "error.h"
+#include "process.h"
+
+/* Write VALUE (in [-1000, 1000]) to /proc/PID/oom_score_adj through the
+   pid-bound /proc directory fd and read it back.  */
+int oom_score_apply (const target_process *p, int value, hook_error **err);
+
+#endif

@@ -1,0 +1,533 @@
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cpu_weight.h"
+#include "dnsfiles.h"
+#include "plan.h"
+#include "quantity.h"
+#include "state.h"
+#include "sysctl_rules.h"
+
+static const char *const action_names[ACTION_COUNT] = {
+  [ACTION_SYSCTL_CHECK] = "sysctl_check",
+  [ACTION_HOSTNAME_FILE] = "hostname",
+  [ACTION_HOSTS_FILE] = "hosts",
+  [ACTION_RESOLV_CONF_FILE] = "resolv_conf",
+  [ACTION_SHM] = "shm",
+  [ACTION_UNPRIVILEGED_PORTS] = "unprivileged_ports",
+  [ACTION_UNPRIVILEGED_ICMP] = "unprivileged_icmp",
+  [ACTION_OOM_SCORE_ADJ] = "oom_score_adj",
+  [ACTION_CPU_SHARES] = "cpu_shares",
+};
+
+const char *
+action_name (action_kind kind)
+{
+  return kind < ACTION_COUNT ? action_names[kind] : "unknown";
+}
+
+static void __attribute__ ((format (printf, 2, 3))) skip (planned_action *a, const char *fmt, ...)
+{
+  va_list ap;
+  a->skip = true;
+  va_start (ap, fmt);
+  vsnprintf (a->reason, sizeof a->reason, fmt, ap);
+  va_end (ap);
+}
+
+static void __attribute__ ((format (printf, 2, 3)))
+because (planned_action *a, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (a->reason, sizeof a->reason, fmt, ap);
+  va_end (ap);
+}
+
+static const char *
+lookup_annotation (const plan_input *in, const char *key)
+{
+  const char *v = annotation_get (in->config->annotations, key);
+  return v ? v : annotation_get (in->state_annotations, key);
+}
+
+bool
+plan_classify (const sandbox_policy *policy, const json_value *config_annotations,
+               const json_value *state_annotations, const char *arg0, char *reason,
+               size_t reason_size)
+{
+  if (policy->match_all)
+    {
+      snprintf (reason, reason_size, "the policy matches all containers");
+      return true;
+    }
+  for (size_t i = 0; i < policy->n_match_annotations; i++)
+    {
+      const annotation_match *m = &policy->match_annotations[i];
+      const char *v = annotation_get (config_annotations, m->key);
+      if (v == NULL)
+        v = annotation_get (state_annotations, m->key);
+      if (v && strcmp (v, m->value) == 0)
+        {
+          snprintf (reason, reason_size, "annotation %s=%s", m->key, m->value);
+          return true;
+        }
+    }
+  for (size_t i = 0; arg0 && i < policy->n_match_commands; i++)
+    if (strcmp (arg0, policy->match_commands[i]) == 0)
+      {
+        snprintf (reason, reason_size, "command %s", arg0);
+        return true;
+      }
+  snprintf (reason, reason_size, "no sandbox annotation or command of the policy matches");
+  return false;
+}
+
+/* Our own annotations: bounded, and an unknown key under our prefix is an
+   error (THREATS.md #15: exact key allow-list).  */
+static int
+check_own_annotations (const json_value *annotations, hook_error **err)
+{
+  static const char *const known[] = { ANNOTATION_SHM_SIZE, ANNOTATION_DNS_SERVERS,
+                                       ANNOTATION_DNS_SEARCHES, ANNOTATION_DNS_OPTIONS };
+  if (annotations == NULL)
+    return 0;
+  for (size_t i = 0; i < annotations->u.object.count; i++)
+    {
+      const json_member *m = &annotations->u.object.members[i];
+      bool ok = false;
+      if (strncmp (m->key, ANNOTATION_PREFIX, strlen (ANNOTATION_PREFIX)) != 0)
+        continue;
+      for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+        ok |= strcmp (m->key, known[k]) == 0;
+      if (!ok)
+        {
+          cleanup_free char *q = quote_for_message (m->key);
+          return hook_fail (err, 0,
+                            "annotation %s: unknown key (known: shm-size, dns-servers, "
+                            "dns-searches, dns-options)",
+                            q ? q : "?");
+        }
+      if (m->value->u.scalar.len > ANNOTATION_VALUE_MAX)
+        return hook_fail (err, 0, "annotation %s: value of %zu bytes exceeds %d", m->key,
+                          m->value->u.scalar.len, ANNOTATION_VALUE_MAX);
+    }
+  return 0;
+}
+
+static bool
+own_network (const plan_input *in)
+{
+  return in->config->ns_network.present && !(in->target->known && in->target->net_is_host);
+}
+
+static bool
+own_ipc (const plan_input *in)
+{
+  return in->config->ns_ipc.present && !(in->target->known && in->target->ipc_is_host);
+}
+
+static bool
+own_uts (const plan_input *in)
+{
+  return in->config->ns_uts.present && !(in->target->known && in->target->uts_is_host);
+}
+
+static const char *
+no_network_reason (const plan_input *in)
+{
+  return in->config->ns_network.present ? "the container's network namespace is the host's"
+                                        : "the container has no network namespace of its own";
+}
+
+static void
+plan_sysctl_check (const plan_input *in, planned_action *a, hook_error **err, int *ret)
+{
+  const json_value *s = in->config->sysctl;
+
+  if (in->policy->sysctl_check == SYSCTL_CHECK_OFF)
+    return skip (a, "disabled by policy (sysctl_check: off)");
+  if (s == NULL || s->u.object.count == 0)
+    return skip (a, "config.json sets no sysctls");
+  for (size_t i = 0; i < s->u.object.count; i++)
+    {
+      cleanup_hook_error hook_error *finding = NULL;
+      const char *key = s->u.object.members[i].key;
+      const char *value = s->u.object.members[i].value->u.scalar.text;
+      if (sysctl_entry_check (key, value, own_ipc (in), own_network (in), own_uts (in), &finding)
+          == 0)
+        continue;
+      if (in->policy->sysctl_check == SYSCTL_CHECK_ENFORCE)
+        {
+          *ret = hook_fail (err, 0, "config linux.sysctl: %s", finding->message);
+          return;
+        }
+      char **grown = realloc (a->u.check.findings, (a->u.check.n_findings + 1) * sizeof (char *));
+      if (grown == NULL || (grown[a->u.check.n_findings] = strdup (finding->message)) == NULL)
+        {
+          if (grown)
+            a->u.check.findings = grown;
+          *ret = hook_fail (err, ENOMEM, "sysctl check");
+          return;
+        }
+      a->u.check.findings = grown;
+      a->u.check.n_findings++;
+    }
+  because (a,
+           a->u.check.n_findings ? "%zu finding(s), policy says warn"
+                                 : "%zu sysctl(s) in config.json are namespaced and valid",
+           a->u.check.n_findings ? a->u.check.n_findings : s->u.object.count);
+}
+
+static void
+plan_unprivileged_ports (const plan_input *in, planned_action *a)
+{
+  const char *set = config_sysctl_get (in->config, SYSCTL_PORTS);
+
+  a->u.sysctl.key = SYSCTL_PORTS;
+  if (!in->policy->unprivileged_ports)
+    return skip (a, "disabled by policy (unprivileged_ports: false)");
+  if (!own_network (in))
+    return skip (a, "%s", no_network_reason (in));
+  if (set)
+    return skip (a, "set in config.json linux.sysctl");
+  strcpy (a->u.sysctl.value, "0");
+  because (a, "containerd default for a pod with its own network namespace");
+}
+
+static void
+plan_unprivileged_icmp (const plan_input *in, planned_action *a)
+{
+  const container_config *c = in->config;
+
+  a->u.sysctl.key = SYSCTL_ICMP;
+  if (!in->policy->unprivileged_icmp)
+    return skip (a, "disabled by policy (unprivileged_icmp: false)");
+  if (!own_network (in))
+    return skip (a, "%s", no_network_reason (in));
+  if (config_sysctl_get (c, SYSCTL_ICMP))
+    return skip (a, "set in config.json linux.sysctl");
+  if (c->ns_user.present)
+    {
+      /* The kernel refuses gids that are not mapped in the user namespace
+         owning the netns (EINVAL): clamp to one mapped range, as CRI-O.  */
+      const id_mapping *lowest = NULL;
+      for (size_t i = 0; i < c->n_gid_mappings; i++)
+        if (lowest == NULL || c->gid_mappings[i].container_id < lowest->container_id)
+          lowest = &c->gid_mappings[i];
+      if (lowest == NULL)
+        return skip (a, "the container has a user namespace without gid mappings in config.json");
+      if (lowest->container_id > 2147483647u)
+        return skip (a, "the lowest mapped gid is above the kernel's maximum of 2147483647");
+      uint64_t high = (uint64_t)lowest->container_id + lowest->size - 1;
+      if (high > 2147483647u)
+        high = 2147483647u;
+      snprintf (a->u.sysctl.value, sizeof a->u.sysctl.value, "%u %u", lowest->container_id,
+                (unsigned)high);
+      return because (a, "clamped to the container's mapped gid range");
+    }
+  if (in->host->in_user_namespace)
+    return skip (a, "the hook runs in a user namespace: the full gid range is not mapped");
+  strcpy (a->u.sysctl.value, "0 2147483647");
+  because (a, "containerd default for a pod with its own network namespace");
+}
+
+static void
+plan_oom (const plan_input *in, planned_action *a)
+{
+  const sandbox_policy *p = in->policy;
+  int own = in->host->own_oom_score_adj;
+
+  if (in->config->has_oom_score_adj)
+    return skip (a, "set in config.json process.oomScoreAdj (%d)", in->config->oom_score_adj);
+  if (!p->set_oom_score_adj)
+    return skip (a, "disabled by policy (oom_score_adj: null)");
+  bool restricting = p->restrict_oom_score_adj == RESTRICT_ALWAYS
+                     || (p->restrict_oom_score_adj == RESTRICT_AUTO && !in->host->cap_sys_resource);
+  a->u.oom.value = p->oom_score_adj;
+  a->u.oom.restricted = restricting;
+  if (!restricting)
+    return because (a, "policy value");
+  const char *why = p->restrict_oom_score_adj == RESTRICT_ALWAYS
+                        ? "restrict_oom_score_adj: true"
+                        : "restrict_oom_score_adj: auto and CAP_SYS_RESOURCE missing";
+  if (own > p->oom_score_adj)
+    {
+      a->u.oom.value = own;
+      return because (a, "restricted to the hook's own score %d (%s)", own, why);
+    }
+  because (a, "policy value, not below the hook's own score %d (%s)", own, why);
+}
+
+static void
+plan_cpu (const plan_input *in, planned_action *a)
+{
+  if (in->policy->cpu_shares == 0)
+    return skip (a, "disabled by policy (cpu_shares: 0)");
+  if (in->config->has_cpu_shares)
+    return skip (a, "set in config.json linux.resources.cpu.shares (%llu)",
+                 (unsigned long long)in->config->cpu_shares);
+  a->u.cpu.shares = in->policy->cpu_shares;
+  a->u.cpu.weight = cpu_shares_to_weight (a->u.cpu.shares);
+  because (a, "cgroup v1 cpu.shares %llu, or cgroup v2 cpu.weight %llu",
+           (unsigned long long)a->u.cpu.shares, (unsigned long long)a->u.cpu.weight);
+}
+
+/* A mount label reaches the kernel through fsconfig, never through an
+   option string, but it is still pod-influenced text: bound it.  */
+static int
+mount_label_validate (const char *label, hook_error **err)
+{
+  size_t len = strlen (label);
+  if (len > 255)
+    return hook_fail (err, 0, "config linux.mountLabel: longer than 255 bytes");
+  for (const char *p = label; *p; p++)
+    if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '"' || *p == '\\'
+        || *p == '=')
+      {
+        cleanup_free char *q = quote_for_message (label);
+        return hook_fail (err, 0, "config linux.mountLabel %s: not an SELinux context", q ? q : "");
+      }
+  return 0;
+}
+
+static int
+plan_shm (const plan_input *in, planned_action *a, hook_error **err)
+{
+  const sandbox_policy *p = in->policy;
+  const char *key = ANNOTATION_SHM_SIZE;
+  const char *text = lookup_annotation (in, key);
+  const config_mount *m = config_find_mount (in->config, "/dev/shm");
+  uint64_t size = p->shm_size;
+
+  if (text == NULL)
+    {
+      key = ANNOTATION_CRIO_SHM;
+      text = lookup_annotation (in, key);
+    }
+  /* Validate the pod's request even when it ends up unused: a hostile
+     value is an error, not something to skip over quietly.  */
+  if (text)
+    {
+      if (quantity_parse_bytes (text, &size, err) < 0)
+        return hook_error_prefix (err, "annotation %s", key);
+      if (size == 0)
+        return hook_fail (err, 0, "annotation %s: \"%s\": must be greater than 0", key, text);
+      if (size > p->shm_size_max)
+        return hook_fail (err, 0, "annotation %s: %llu bytes exceed the node maximum of %llu", key,
+                          (unsigned long long)size, (unsigned long long)p->shm_size_max);
+    }
+  if (p->shm_size == 0)
+    {
+      skip (a, "disabled by policy (shm_size: 0)");
+      return 0;
+    }
+  if (m && m->bind)
+    {
+      skip (a, "config.json bind-mounts /dev/shm: the engine owns it");
+      return 0;
+    }
+  if (!own_ipc (in))
+    {
+      a->u.shm.host_ipc = true;
+      because (a, "host IPC namespace: bind the host's /dev/shm, no tmpfs");
+      return 0;
+    }
+  a->u.shm.size = size;
+  if (in->config->mount_label)
+    {
+      if (mount_label_validate (in->config->mount_label, err) < 0)
+        return -1;
+      if (in->host->selinux_enabled)
+        a->u.shm.label = in->config->mount_label;
+    }
+  because (a, "pod-wide tmpfs of %llu bytes (%s)%s", (unsigned long long)size,
+           text ? key : "policy shm_size",
+           in->config->mount_label && !in->host->selinux_enabled
+               ? ", mountLabel ignored: SELinux is disabled"
+               : "");
+  return 0;
+}
+
+static bool
+engine_owns (const plan_input *in, planned_action *a, const char *dest)
+{
+  if (config_find_mount (in->config, dest) == NULL)
+    return false;
+  skip (a, "config.json mounts %s: the engine owns it", dest);
+  return true;
+}
+
+static int
+plan_hostname (const plan_input *in, planned_action *a, hook_error **err)
+{
+  const char *name = in->config->hostname;
+  const char *origin = "config.json hostname";
+
+  a->u.file.destination = "/etc/hostname";
+  if (name && hostname_validate (name, err) < 0)
+    return hook_error_prefix (err, "config hostname");
+  if (!in->policy->hostname)
+    {
+      skip (a, "disabled by policy (hostname: false)");
+      return 0;
+    }
+  if (engine_owns (in, a, "/etc/hostname"))
+    return 0;
+  if (name == NULL)
+    {
+      name = in->host->hostname;
+      origin = "the host's name";
+      if (hostname_validate (name, err) < 0)
+        return hook_error_prefix (err, "host name");
+    }
+  if (hostname_render (name, &a->u.file.content, &a->u.file.len, err) < 0)
+    return -1;
+  because (a, "from %s", origin);
+  return 0;
+}
+
+static void
+plan_hosts (const plan_input *in, planned_action *a)
+{
+  a->u.file.destination = "/etc/hosts";
+  if (in->policy->hosts == NULL)
+    return skip (a, "disabled by policy (hosts: false)");
+  if (engine_owns (in, a, "/etc/hosts"))
+    return;
+  a->u.file.source_path = in->policy->hosts;
+  because (a, "copy of %s", in->policy->hosts);
+}
+
+static int
+dns_from_annotations (const plan_input *in, dns_config *dns, bool *present, hook_error **err)
+{
+  static const struct
+  {
+    const char *key;
+    size_t max;
+    size_t offset_items, offset_n;
+  } fields[] = {
+    { ANNOTATION_DNS_SERVERS, DNS_MAX_SERVERS, offsetof (dns_config, servers),
+      offsetof (dns_config, n_servers) },
+    { ANNOTATION_DNS_SEARCHES, DNS_MAX_SEARCHES, offsetof (dns_config, searches),
+      offsetof (dns_config, n_searches) },
+    { ANNOTATION_DNS_OPTIONS, DNS_MAX_OPTIONS, offsetof (dns_config, options),
+      offsetof (dns_config, n_options) },
+  };
+  *present = false;
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    {
+      const char *v = lookup_annotation (in, fields[i].key);
+      if (v == NULL)
+        continue;
+      *present = true;
+      if (dns_split_list (v, fields[i].max, (char ***)((char *)dns + fields[i].offset_items),
+                          (size_t *)((char *)dns + fields[i].offset_n), err)
+          < 0)
+        return hook_error_prefix (err, "annotation %s", fields[i].key);
+    }
+  if (*present && dns_config_validate (dns, err) < 0)
+    return hook_error_prefix (err, "annotations " ANNOTATION_PREFIX "dns-*");
+  return 0;
+}
+
+static int
+plan_resolv_conf (const plan_input *in, planned_action *a, hook_error **err)
+{
+  dns_config pod_dns = { 0 };
+  const dns_config *node = &in->policy->dns;
+  bool from_pod = false;
+  int ret = 0;
+
+  a->u.file.destination = "/etc/resolv.conf";
+  if (dns_from_annotations (in, &pod_dns, &from_pod, err) < 0)
+    {
+      dns_config_clear (&pod_dns);
+      return -1;
+    }
+  if (in->policy->resolv_conf == NULL)
+    skip (a, "disabled by policy (resolv_conf: false)");
+  else if (engine_owns (in, a, "/etc/resolv.conf"))
+    ;
+  else if (from_pod)
+    {
+      ret = dns_render_resolv_conf (&pod_dns, &a->u.file.content, &a->u.file.len, err);
+      because (a, "from the pod's DNS annotations");
+    }
+  else if (node->n_servers + node->n_searches + node->n_options > 0)
+    {
+      ret = dns_render_resolv_conf (node, &a->u.file.content, &a->u.file.len, err);
+      because (a, "from the policy's node DNS");
+    }
+  else
+    {
+      a->u.file.source_path = in->host->resolv_conf_source;
+      because (a, "copy of %s", in->host->resolv_conf_source);
+    }
+  dns_config_clear (&pod_dns);
+  return ret;
+}
+
+int
+plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
+{
+  int ret = 0;
+
+  memset (plan, 0, sizeof *plan);
+  for (int k = 0; k < ACTION_COUNT; k++)
+    plan->actions[k].kind = (action_kind)k;
+  plan->is_sandbox
+      = plan_classify (in->policy, in->config->annotations, in->state_annotations, in->config->arg0,
+                       plan->match_reason, sizeof plan->match_reason);
+  if (!plan->is_sandbox)
+    {
+      for (int k = 0; k < ACTION_COUNT; k++)
+        skip (&plan->actions[k], "not a sandbox");
+      return 0;
+    }
+  if (check_own_annotations (in->config->annotations, err) < 0
+      || check_own_annotations (in->state_annotations, err) < 0)
+    return -1;
+
+  plan_sysctl_check (in, &plan->actions[ACTION_SYSCTL_CHECK], err, &ret);
+  if (ret < 0 || plan_hostname (in, &plan->actions[ACTION_HOSTNAME_FILE], err) < 0)
+    goto fail;
+  plan_hosts (in, &plan->actions[ACTION_HOSTS_FILE]);
+  if (plan_resolv_conf (in, &plan->actions[ACTION_RESOLV_CONF_FILE], err) < 0
+      || plan_shm (in, &plan->actions[ACTION_SHM], err) < 0)
+    goto fail;
+  plan_unprivileged_ports (in, &plan->actions[ACTION_UNPRIVILEGED_PORTS]);
+  plan_unprivileged_icmp (in, &plan->actions[ACTION_UNPRIVILEGED_ICMP]);
+  plan_oom (in, &plan->actions[ACTION_OOM_SCORE_ADJ]);
+  plan_cpu (in, &plan->actions[ACTION_CPU_SHARES]);
+  return 0;
+
+fail:
+  sandbox_plan_clear (plan);
+  return -1;
+}
+
+void
+sandbox_plan_clear (sandbox_plan *plan)
+{
+  for (int k = 0; k < ACTION_COUNT; k++)
+    {
+      planned_action *a = &plan->actions[k];
+      if (k == ACTION_SYSCTL_CHECK)
+        {
+          for (size_t i = 0; i < a->u.check.n_findings; i++)
+            free (a->u.check.findings[i]);
+          free (a->u.check.findings);
+        }
+      else if (k == ACTION_HOSTNAME_FILE || k == ACTION_HOSTS_FILE || k == ACTION_RESOLV_CONF_FILE)
+        free (a->u.file.content);
+    }
+  memset (plan, 0, sizeof *plan);
+}

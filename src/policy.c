@@ -1,0 +1,432 @@
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cpu_weight.h"
+#include "json.h"
+#include "policy.h"
+#include "quantity.h"
+#include "state.h"
+
+static const char *const default_sandbox_annotations[][2] = {
+  { "io.kubernetes.cri.container-type", "sandbox" },
+  { "io.kubernetes.cri-o.ContainerType", "sandbox" },
+  { "io.kubernetes.docker.type", "podsandbox" },
+};
+
+static char *
+xstrdup (const char *s)
+{
+  return s ? strdup (s) : NULL;
+}
+
+static void
+free_matches (sandbox_policy *policy)
+{
+  for (size_t i = 0; i < policy->n_match_annotations; i++)
+    {
+      free (policy->match_annotations[i].key);
+      free (policy->match_annotations[i].value);
+    }
+  free (policy->match_annotations);
+  policy->match_annotations = NULL;
+  policy->n_match_annotations = 0;
+  for (size_t i = 0; i < policy->n_match_commands; i++)
+    free (policy->match_commands[i]);
+  free (policy->match_commands);
+  policy->match_commands = NULL;
+  policy->n_match_commands = 0;
+}
+
+void
+sandbox_policy_init_defaults (sandbox_policy *policy)
+{
+  size_t n = sizeof default_sandbox_annotations / sizeof default_sandbox_annotations[0];
+
+  memset (policy, 0, sizeof *policy);
+  policy->match_annotations = calloc (n, sizeof *policy->match_annotations);
+  if (policy->match_annotations)
+    {
+      for (size_t i = 0; i < n; i++)
+        {
+          policy->match_annotations[i].key = xstrdup (default_sandbox_annotations[i][0]);
+          policy->match_annotations[i].value = xstrdup (default_sandbox_annotations[i][1]);
+        }
+      policy->n_match_annotations = n;
+    }
+  policy->unprivileged_ports = true;
+  policy->unprivileged_icmp = true;
+  policy->set_oom_score_adj = true;
+  policy->oom_score_adj = DEFAULT_OOM_SCORE_ADJ;
+  policy->restrict_oom_score_adj = RESTRICT_AUTO;
+  policy->cpu_shares = DEFAULT_CPU_SHARES;
+  policy->shm_size = DEFAULT_SHM_SIZE;
+  policy->shm_size_max = DEFAULT_SHM_SIZE_MAX;
+  policy->resolv_conf = xstrdup ("/etc/resolv.conf");
+  policy->resolv_conf_is_default = true;
+  policy->hosts = xstrdup ("/etc/hosts");
+  policy->hostname = true;
+  policy->sysctl_check = SYSCTL_CHECK_ENFORCE;
+  policy->log_level = LOG_LEVEL_INFO;
+  policy->log_socket = xstrdup ("/dev/log");
+}
+
+void
+sandbox_policy_clear (sandbox_policy *policy)
+{
+  free_matches (policy);
+  free (policy->cgroup_root);
+  dns_config_clear (&policy->dns);
+  free (policy->resolv_conf);
+  free (policy->hosts);
+  free (policy->log_socket);
+  memset (policy, 0, sizeof *policy);
+}
+
+static int __attribute__ ((format (printf, 3, 4)))
+key_fail (hook_error **err, const char *key, const char *fmt, ...)
+{
+  char msg[512];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (msg, sizeof msg, fmt, ap);
+  va_end (ap);
+  hook_fail (err, 0, "%s", msg);
+  return hook_error_prefix (err, "policy key \"%s\"", key);
+}
+
+static int
+parse_path (const json_value *v, const char *key, char **out, hook_error **err)
+{
+  const char *s;
+  if (json_string (v, key, &s, err) < 0 || canonical_absolute_path_validate (s, key, err) < 0)
+    return hook_error_prefix (err, "policy key");
+  char *copy = strdup (s);
+  if (copy == NULL)
+    return hook_fail (err, ENOMEM, "policy");
+  free (*out);
+  *out = copy;
+  return 0;
+}
+
+/* A source file path, or false to leave that file to the engine.  */
+static int
+parse_path_or_false (const json_value *v, const char *key, char **out, hook_error **err)
+{
+  if (v->kind == JSON_FALSE)
+    {
+      free (*out);
+      *out = NULL;
+      return 0;
+    }
+  if (v->kind != JSON_STRING)
+    return key_fail (err, key, "expected an absolute path or false, got %s",
+                     json_kind_name (v->kind));
+  return parse_path (v, key, out, err);
+}
+
+static int
+parse_bool (const json_value *v, const char *key, bool *out, hook_error **err)
+{
+  if (json_bool (v, key, out, err) < 0)
+    return hook_error_prefix (err, "policy key");
+  return 0;
+}
+
+static int
+parse_size (const json_value *v, const char *key, uint64_t *out, hook_error **err)
+{
+  if (v->kind == JSON_NUMBER)
+    {
+      if (json_uint64 (v, key, UINT64_MAX, out, err) < 0)
+        return hook_error_prefix (err, "policy key");
+      return 0;
+    }
+  if (v->kind != JSON_STRING)
+    return key_fail (err, key, "expected a quantity (\"64Mi\") or a byte count, got %s",
+                     json_kind_name (v->kind));
+  if (quantity_parse_bytes (v->u.scalar.text, out, err) < 0)
+    return hook_error_prefix (err, "policy key \"%s\"", key);
+  return 0;
+}
+
+static int
+parse_string_list (const json_value *v, const char *key, size_t max, char ***out, size_t *n,
+                   hook_error **err)
+{
+  if (json_expect (v, JSON_ARRAY, key, err) < 0)
+    return hook_error_prefix (err, "policy key");
+  if (v->u.array.count > max)
+    {
+      return key_fail (err, key, "more than %zu entries", max);
+    }
+  *out = calloc (v->u.array.count + 1, sizeof **out);
+  if (*out == NULL)
+    return hook_fail (err, ENOMEM, "policy");
+  for (size_t i = 0; i < v->u.array.count; i++)
+    {
+      const char *s;
+      if (json_string (v->u.array.items[i], key, &s, err) < 0)
+        return hook_error_prefix (err, "policy key");
+      (*out)[i] = strdup (s);
+      if ((*out)[i] == NULL)
+        return hook_fail (err, ENOMEM, "policy");
+      (*n)++;
+    }
+  return 0;
+}
+
+static int
+parse_sandbox_match (const json_value *v, sandbox_policy *policy, hook_error **err)
+{
+  if (json_expect (v, JSON_OBJECT, "sandbox_match", err) < 0)
+    return hook_error_prefix (err, "policy key");
+  /* An explicit sandbox_match replaces the default rules whole: the
+     operator says exactly what a sandbox is.  */
+  free_matches (policy);
+  for (size_t i = 0; i < v->u.object.count; i++)
+    {
+      const json_member *m = &v->u.object.members[i];
+      if (strcmp (m->key, "all") == 0)
+        {
+          if (parse_bool (m->value, "sandbox_match.all", &policy->match_all, err) < 0)
+            return -1;
+        }
+      else if (strcmp (m->key, "annotations") == 0)
+        {
+          const json_value *a = m->value;
+          if (annotations_validate (a, "sandbox_match.annotations", err) < 0)
+            return hook_error_prefix (err, "policy key");
+          policy->match_annotations = calloc (a->u.object.count + 1, sizeof (annotation_match));
+          if (policy->match_annotations == NULL)
+            return hook_fail (err, ENOMEM, "policy");
+          for (size_t j = 0; j < a->u.object.count; j++)
+            {
+              annotation_match *am = &policy->match_annotations[j];
+              am->key = strdup (a->u.object.members[j].key);
+              am->value = strdup (a->u.object.members[j].value->u.scalar.text);
+              policy->n_match_annotations++;
+              if (am->key == NULL || am->value == NULL)
+                return hook_fail (err, ENOMEM, "policy");
+            }
+        }
+      else if (strcmp (m->key, "commands") == 0)
+        {
+          if (parse_string_list (m->value, "sandbox_match.commands", 64, &policy->match_commands,
+                                 &policy->n_match_commands, err)
+              < 0)
+            return -1;
+          for (size_t j = 0; j < policy->n_match_commands; j++)
+            if (policy->match_commands[j][0] != '/')
+              return key_fail (err, "sandbox_match.commands", "\"%s\": not an absolute path",
+                               policy->match_commands[j]);
+        }
+      else
+        return key_fail (err, "sandbox_match", "unknown key \"%s\"", m->key);
+    }
+  return 0;
+}
+
+static int
+parse_dns (const json_value *v, sandbox_policy *policy, hook_error **err)
+{
+  dns_config dns = { 0 };
+
+  if (json_expect (v, JSON_OBJECT, "dns", err) < 0)
+    return hook_error_prefix (err, "policy key");
+  for (size_t i = 0; i < v->u.object.count; i++)
+    {
+      const json_member *m = &v->u.object.members[i];
+      int r;
+      if (strcmp (m->key, "servers") == 0 && dns.servers == NULL)
+        r = parse_string_list (m->value, "dns.servers", DNS_MAX_SERVERS, &dns.servers,
+                               &dns.n_servers, err);
+      else if (strcmp (m->key, "searches") == 0 && dns.searches == NULL)
+        r = parse_string_list (m->value, "dns.searches", DNS_MAX_SEARCHES, &dns.searches,
+                               &dns.n_searches, err);
+      else if (strcmp (m->key, "options") == 0 && dns.options == NULL)
+        r = parse_string_list (m->value, "dns.options", DNS_MAX_OPTIONS, &dns.options,
+                               &dns.n_options, err);
+      else
+        r = key_fail (err, "dns", "unknown key \"%s\"", m->key);
+      if (r < 0)
+        {
+          dns_config_clear (&dns);
+          return -1;
+        }
+    }
+  if (dns_config_validate (&dns, err) < 0)
+    {
+      dns_config_clear (&dns);
+      return hook_error_prefix (err, "policy key \"dns\"");
+    }
+  dns_config_clear (&policy->dns);
+  policy->dns = dns;
+  return 0;
+}
+
+int
+sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_error **err)
+{
+  const json_limits limits
+      = { .max_bytes = POLICY_MAX_BYTES, .max_depth = 8, .allow_comments = true };
+  cleanup_json json_doc *doc = NULL;
+  const json_value *root;
+
+  if (json_parse (buf, len, &limits, &doc, err) < 0)
+    return -1;
+  root = json_doc_root (doc);
+  if (json_expect (root, JSON_OBJECT, "policy", err) < 0)
+    return -1;
+  for (size_t i = 0; i < root->u.object.count; i++)
+    {
+      const char *key = root->u.object.members[i].key;
+      const json_value *v = root->u.object.members[i].value;
+      int64_t n;
+      const char *s;
+
+      if (strcmp (key, "sandbox_match") == 0)
+        {
+          if (parse_sandbox_match (v, policy, err) < 0)
+            return -1;
+        }
+      else if (strcmp (key, "unprivileged_ports") == 0)
+        {
+          if (parse_bool (v, key, &policy->unprivileged_ports, err) < 0)
+            return -1;
+        }
+      else if (strcmp (key, "unprivileged_icmp") == 0)
+        {
+          if (parse_bool (v, key, &policy->unprivileged_icmp, err) < 0)
+            return -1;
+        }
+      else if (strcmp (key, "oom_score_adj") == 0)
+        {
+          policy->set_oom_score_adj = v->kind != JSON_NULL;
+          if (policy->set_oom_score_adj)
+            {
+              if (json_int64 (v, key, -1000, 1000, &n, err) < 0)
+                return hook_error_prefix (err, "policy key");
+              policy->oom_score_adj = (int)n;
+            }
+        }
+      else if (strcmp (key, "restrict_oom_score_adj") == 0)
+        {
+          if (v->kind == JSON_TRUE || v->kind == JSON_FALSE)
+            policy->restrict_oom_score_adj
+                = v->kind == JSON_TRUE ? RESTRICT_ALWAYS : RESTRICT_NEVER;
+          else if (v->kind == JSON_STRING && strcmp (v->u.scalar.text, "auto") == 0)
+            policy->restrict_oom_score_adj = RESTRICT_AUTO;
+          else
+            return key_fail (err, key, "expected \"auto\", true or false");
+        }
+      else if (strcmp (key, "cpu_shares") == 0)
+        {
+          if (json_int64 (v, key, 0, CPU_SHARES_MAX, &n, err) < 0)
+            return hook_error_prefix (err, "policy key");
+          if (n == 1)
+            return key_fail (err, key, "%s",
+                             "1 is below the kernel's minimum of 2 (0 leaves shares alone)");
+          policy->cpu_shares = (uint64_t)n;
+        }
+      else if (strcmp (key, "cgroup_root") == 0)
+        {
+          if (parse_path (v, key, &policy->cgroup_root, err) < 0)
+            return -1;
+        }
+      else if (strcmp (key, "shm_size") == 0)
+        {
+          if (parse_size (v, key, &policy->shm_size, err) < 0)
+            return -1;
+        }
+      else if (strcmp (key, "shm_size_max") == 0)
+        {
+          if (parse_size (v, key, &policy->shm_size_max, err) < 0)
+            return -1;
+          if (policy->shm_size_max == 0)
+            return key_fail (err, key, "%s", "must be greater than 0");
+        }
+      else if (strcmp (key, "dns") == 0)
+        {
+          if (parse_dns (v, policy, err) < 0)
+            return -1;
+        }
+      else if (strcmp (key, "resolv_conf") == 0)
+        {
+          if (parse_path_or_false (v, key, &policy->resolv_conf, err) < 0)
+            return -1;
+          policy->resolv_conf_is_default = false;
+        }
+      else if (strcmp (key, "hosts") == 0)
+        {
+          if (parse_path_or_false (v, key, &policy->hosts, err) < 0)
+            return -1;
+        }
+      else if (strcmp (key, "hostname") == 0)
+        {
+          if (parse_bool (v, key, &policy->hostname, err) < 0)
+            return -1;
+        }
+      else if (strcmp (key, "sysctl_check") == 0)
+        {
+          if (json_string (v, key, &s, err) < 0)
+            return hook_error_prefix (err, "policy key");
+          if (strcmp (s, "enforce") == 0)
+            policy->sysctl_check = SYSCTL_CHECK_ENFORCE;
+          else if (strcmp (s, "warn") == 0)
+            policy->sysctl_check = SYSCTL_CHECK_WARN;
+          else if (strcmp (s, "off") == 0)
+            policy->sysctl_check = SYSCTL_CHECK_OFF;
+          else
+            return key_fail (err, key, "\"%s\": expected \"enforce\", \"warn\" or \"off\"", s);
+        }
+      else if (strcmp (key, "log_level") == 0)
+        {
+          if (json_string (v, key, &s, err) < 0)
+            return hook_error_prefix (err, "policy key");
+          if (log_level_parse (s, &policy->log_level) < 0)
+            return key_fail (err, key, "\"%s\": expected error, warn, info or debug", s);
+        }
+      else if (strcmp (key, "log_socket") == 0)
+        {
+          if (parse_path (v, key, &policy->log_socket, err) < 0)
+            return -1;
+        }
+      else
+        return key_fail (err, key, "%s", "unknown key");
+    }
+  if (policy->shm_size > policy->shm_size_max)
+    return key_fail (err, "shm_size", "%s", "larger than shm_size_max");
+  return 0;
+}
+
+int
+sandbox_policy_load (const char *path, bool explicit_path, sandbox_policy *policy, hook_error **err)
+{
+  cleanup_free char *buf = NULL;
+  size_t len = 0;
+  struct stat st;
+
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    {
+      if (errno == ENOENT && !explicit_path)
+        return 0;
+      return hook_fail (err, errno, "policy %s", path);
+    }
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "policy %s", path);
+  if (!S_ISREG (st.st_mode))
+    return hook_fail (err, 0, "policy %s: not a regular file", path);
+  if (json_read_fd (fd, POLICY_MAX_BYTES, &buf, &len, err) < 0
+      || sandbox_policy_parse (buf, len, policy, err) < 0)
+    return hook_error_prefix (err, "policy %s", path);
+  return 0;
+}

@@ -1,0 +1,67 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "process.h"
+#include "safepath.h"
+
+int
+target_process_open (pid_t pid, target_process *p, hook_error **err)
+{
+  char path[32];
+  struct statfs sfs;
+
+  if (pid <= 0)
+    return hook_fail (err, 0, "state pid: a live container process is required at this stage");
+  cleanup_pidfd int pidfd = pidfd_open (pid, 0);
+  if (pidfd < 0)
+    return hook_fail (err, errno, "pidfd_open %d", (int)pid);
+  cleanup_close int proc = openat2_fd (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY, 0,
+                                       RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (proc < 0)
+    return hook_fail (err, errno, "open /proc");
+  /* A /proc that is not procfs (a bind mount over it) would redirect
+     every write below (CVE-2025-52881).  */
+  if (fstatfs (proc, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    return hook_fail (err, 0, "/proc is not procfs");
+  snprintf (path, sizeof path, "%d", (int)pid);
+  cleanup_close int proc_pid
+      = openat2_fd (proc, path, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
+  if (proc_pid < 0)
+    return hook_fail (err, errno, "open /proc/%d", (int)pid);
+  /* The directory was opened while the pidfd's process lives: it is the
+     same process, not a successor with a recycled pid.  */
+  if (pidfd_send_signal (pidfd, 0, NULL, 0) < 0)
+    return hook_fail (err, errno, "container process %d", (int)pid);
+  p->pid = pid;
+  p->pidfd = steal_fd (&pidfd);
+  p->proc_fd = steal_fd (&proc_pid);
+  return 0;
+}
+
+int
+target_process_check_alive (const target_process *p, hook_error **err)
+{
+  if (pidfd_send_signal (p->pidfd, 0, NULL, 0) < 0)
+    return hook_fail (err, errno, "container process %d", (int)p->pid);
+  return 0;
+}
+
+void
+target_process_close (target_process *p)
+{
+  if (p->pidfd >= 0)
+    close (p->pidfd);
+  if (p->proc_fd >= 0)
+    close (p->proc_fd);
+  p->pidfd = p->proc_fd = -1;
+}

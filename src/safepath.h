@@ -1,0 +1,48 @@
+/* Path handling by fd (THREATS.md pattern 1 and 2): every lookup below a
+   directory fd goes through openat2 with an explicit resolve mode, and
+   every file the hook generates is written to an O_EXCL temporary in its
+   own directory and renamed into place.  */
+#ifndef OCI_SANDBOX_HOOK_SAFEPATH_H
+#define OCI_SANDBOX_HOOK_SAFEPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/openat2.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* Below DIRFD, no symlink of any kind, no mount crossing.  */
+#define RESOLVE_STRICT_BENEATH                                                                     \
+  (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV)
+/* Inside a container rootfs: ".." and absolute links stay in the root, and
+   the hook refuses symlinks altogether on the targets it mounts onto.  */
+#define RESOLVE_ROOTFS (RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+
+/* openat2 (DIRFD, PATH, FLAGS | O_CLOEXEC, MODE, RESOLVE); the fd or -1 with
+   errno set.  */
+int openat2_fd (int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve);
+
+/* Write all of BUF; a short write is an error (EIO).  */
+int write_all (int fd, const void *buf, size_t len);
+
+/* Read at most SIZE - 1 bytes from the start of FD into BUF, NUL-terminated.  */
+ssize_t read_small (int fd, char *buf, size_t size);
+
+/* Create or replace DIRFD/NAME with CONTENT, mode 0644: written to
+   ".NAME.tmp" with O_CREAT|O_EXCL|O_NOFOLLOW (a stale temporary of a killed
+   run is removed first), labelled by fd with LABEL when not NULL, then
+   renamed over NAME.  DIRFD must be a directory only root can write.  */
+int write_file_atomic (int dirfd, const char *name, const char *content, size_t len,
+                       const char *label, hook_error **err);
+
+/* Read the regular file PATH (never blocking on a FIFO, at most MAX
+   bytes) into a malloc'ed NUL-terminated buffer.  */
+int read_regular_file (const char *path, size_t max, char **out, size_t *len, hook_error **err);
+
+/* Open PATH (absolute, trusted: the bundle given by the runtime) as an
+   O_PATH directory fd, refusing a symlink as the last component.  */
+int open_directory (const char *path, int *out, hook_error **err);
+
+#endif

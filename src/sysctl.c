@@ -1,0 +1,129 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "nsenter.h"
+#include "safepath.h"
+#include "sysctl.h"
+
+static const struct
+{
+  const char *key, *path;
+} known_sysctls[] = {
+  { "net.ipv4.ip_unprivileged_port_start", "sys/net/ipv4/ip_unprivileged_port_start" },
+  { "net.ipv4.ping_group_range", "sys/net/ipv4/ping_group_range" },
+};
+
+const char *
+sysctl_known_path (const char *key)
+{
+  for (size_t i = 0; i < sizeof known_sysctls / sizeof known_sysctls[0]; i++)
+    if (strcmp (key, known_sysctls[i].key) == 0)
+      return known_sysctls[i].path;
+  return NULL;
+}
+
+int
+sysctl_value_matches (const char *written, const char *read_back)
+{
+  const char *w = written, *r = read_back;
+  for (;;)
+    {
+      bool ws_w = *w == ' ' || *w == '\t', ws_r = *r == ' ' || *r == '\t';
+      if (ws_w || ws_r)
+        {
+          if (!(ws_w && ws_r))
+            return 0;
+          while (*w == ' ' || *w == '\t')
+            w++;
+          while (*r == ' ' || *r == '\t')
+            r++;
+          continue;
+        }
+      if (*w == '\0')
+        return *r == '\0' || (*r == '\n' && r[1] == '\0');
+      if (*w != *r)
+        return 0;
+      w++;
+      r++;
+    }
+}
+
+typedef struct sysctl_child_args
+{
+  const sysctl_write *writes;
+  size_t n;
+  struct stat host_netns;
+} sysctl_child_args;
+
+static int
+write_one (int proc_fd, const sysctl_write *w, hook_error **err)
+{
+  const char *path = sysctl_known_path (w->key);
+  char back[256];
+
+  if (path == NULL)
+    return hook_fail (err, 0, "sysctl %s: not one the hook writes", w->key);
+  cleanup_close int fd = openat2_fd (proc_fd, path, O_WRONLY, 0, RESOLVE_STRICT_BENEATH);
+  if (fd < 0)
+    return hook_fail (err, errno, "open /proc/%s", path);
+  if (write_all (fd, w->value, strlen (w->value)) < 0)
+    return hook_fail (err, errno, "write %s=\"%s\"", w->key, w->value);
+  cleanup_close int rfd = openat2_fd (proc_fd, path, O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
+  if (rfd < 0 || read_small (rfd, back, sizeof back) < 0)
+    return hook_fail (err, errno, "read back %s", w->key);
+  if (!sysctl_value_matches (w->value, back))
+    return hook_fail (err, 0, "sysctl %s: wrote \"%s\" but the kernel reports \"%.*s\"", w->key,
+                      w->value, (int)strcspn (back, "\n"), back);
+  return 0;
+}
+
+static int
+sysctl_child (void *arg, hook_error **err)
+{
+  sysctl_child_args *a = arg;
+  struct stat now;
+  struct statfs sfs;
+
+  /* Belt and braces: the plan refused the host's namespace already, but a
+     write that lands there changes every pod on the node.  */
+  if (stat ("/proc/self/ns/net", &now) < 0)
+    return hook_fail (err, errno, "stat own network namespace");
+  if (now.st_dev == a->host_netns.st_dev && now.st_ino == a->host_netns.st_ino)
+    return hook_fail (err, 0, "the container's network namespace is the host's: refusing");
+  cleanup_close int proc_fd = openat2_fd (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY, 0,
+                                          RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (proc_fd < 0)
+    return hook_fail (err, errno, "open /proc");
+  if (fstatfs (proc_fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    return hook_fail (err, 0, "/proc is not procfs");
+  for (size_t i = 0; i < a->n; i++)
+    if (write_one (proc_fd, &a->writes[i], err) < 0)
+      return -1;
+  return 0;
+}
+
+int
+sysctl_apply_in_netns (const target_process *p, const sysctl_write *writes, size_t n,
+                       hook_error **err)
+{
+  sysctl_child_args args = { .writes = writes, .n = n };
+
+  if (n == 0)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (sysctl_known_path (writes[i].key) == NULL)
+      return hook_fail (err, 0, "sysctl %s: not one the hook writes", writes[i].key);
+  if (stat ("/proc/self/ns/net", &args.host_netns) < 0)
+    return hook_fail (err, errno, "stat own network namespace");
+  return run_in_namespaces (p->pidfd, CLONE_NEWNET, NULL, 0, sysctl_child, &args, err);
+}
