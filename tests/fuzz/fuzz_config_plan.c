@@ -1,0 +1,50 @@
+/* libFuzzer harness: config.json all the way through the plan and its JSON
+   rendering, under fixed host facts (covers the annotation parsers, the
+   DNS/hostname renderers and every plan decision).  */
+#include <config.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "explain.h"
+#include "plan.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  container_config config;
+  sandbox_policy policy;
+  host_facts host = { .own_oom_score_adj = 0, .cap_sys_resource = size & 1,
+                      .selinux_enabled = size & 2, .in_user_namespace = size & 4 };
+  target_facts target = { .known = size & 8, .net_is_host = size & 16 };
+  sandbox_plan plan;
+  hook_error *err = NULL;
+
+  strcpy (host.hostname, "node-1");
+  strcpy (host.resolv_conf_source, "/etc/resolv.conf");
+  sandbox_policy_init_defaults (&policy);
+  if (container_config_parse ((const char *) data, size, &config, &err) == 0)
+    {
+      plan_input in = { &config, NULL, &policy, &host, &target };
+      if (plan_build (&in, &plan, &err) == 0)
+        {
+          FILE *out = fopen ("/dev/null", "w");
+          if (out)
+            {
+              hook_error *e2 = NULL;
+              if (explain_plan (&plan, "fuzz", "plan", false, out, &e2) < 0)
+                hook_error_free (e2);
+              fclose (out);
+            }
+          sandbox_plan_clear (&plan);
+        }
+    }
+  container_config_clear (&config);
+  sandbox_policy_clear (&policy);
+  hook_error_free (err);
+  return 0;
+}

@@ -1,0 +1,91 @@
+#!/bin/bash
+# Every test suite of oci-sandbox-hook, on a fresh Debian 12 machine, as
+# root: installs what is needed, builds a test build (fault injection on,
+# warnings as errors), runs the C unit tests (make check) and the bats
+# integration suites against real runc and crun, and ends with one line
+# "N passed, N failed" summing all of them.  Exit status 0 only when
+# nothing failed.
+set -uo pipefail
+top="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$top"
+
+"$top/contrib/setup.sh" --test-build || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+skipped=0
+logdir="$(mktemp -d /tmp/oci-sandbox-hook-tests.XXXXXX)"
+
+# Unit tests: automake's TAP driver prints a summary with PASS/FAIL counts.
+echo "== unit tests (make check)"
+make -j"$(nproc)" check > "$logdir/unit.log" 2>&1
+unit_status=$?
+grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$logdir/unit.log" | grep -v '^PASS' || true
+unit_pass=$(sed -n 's/^# PASS: *//p' "$logdir/unit.log" | tail -n 1)
+unit_fail=$(sed -n 's/^# FAIL: *//p' "$logdir/unit.log" | tail -n 1)
+unit_error=$(sed -n 's/^# ERROR: *//p' "$logdir/unit.log" | tail -n 1)
+unit_skip=$(sed -n 's/^# SKIP: *//p' "$logdir/unit.log" | tail -n 1)
+if [ -z "$unit_pass" ]; then
+  # The build of the tests itself failed: show why and count it.
+  tail -n 40 "$logdir/unit.log"
+  unit_pass=0 unit_fail=1 unit_error=0 unit_skip=0
+elif [ "$unit_status" -ne 0 ] && [ "$unit_fail" = 0 ] && [ "$unit_error" = 0 ]; then
+  unit_error=1
+fi
+echo "unit: $unit_pass passed, $((unit_fail + unit_error)) failed"
+passed=$((passed + unit_pass))
+failed=$((failed + unit_fail + unit_error))
+skipped=$((skipped + unit_skip))
+
+# Integration suites: bats in TAP mode, one file per runtime or concern.
+for suite in tests/integration/*.bats; do
+  name="$(basename "$suite" .bats)"
+  echo "== integration: $name"
+  HOOK="$top/oci-sandbox-hook" bats --tap "$suite" > "$logdir/$name.tap" 2>&1
+  grep -E '^not ok' "$logdir/$name.tap" || true
+  s_ok=$(grep -cE '^ok ' "$logdir/$name.tap")
+  s_skip=$(grep -cE '^ok .*# [sS][kK][iI][pP]' "$logdir/$name.tap")
+  s_fail=$(grep -cE '^not ok ' "$logdir/$name.tap")
+  plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$logdir/$name.tap" | head -n 1)
+  if [ -z "$plan" ] || [ $((s_ok + s_fail)) -ne "$plan" ]; then
+    # bats died before finishing its plan: what did not run failed.
+    echo "$name: bats did not finish (plan ${plan:-missing}, ran $((s_ok + s_fail)))"
+    tail -n 20 "$logdir/$name.tap"
+    s_fail=$((s_fail + ${plan:-1} - s_ok - s_fail))
+    [ "$s_fail" -le 0 ] && s_fail=1
+  fi
+  echo "$name: $((s_ok - s_skip)) passed, $s_fail failed, $s_skip skipped"
+  passed=$((passed + s_ok - s_skip))
+  failed=$((failed + s_fail))
+  skipped=$((skipped + s_skip))
+done
+
+# Fuzzing: every libFuzzer harness for a short, bounded time; a crash or
+# leak fails that harness.
+fuzz_seconds="${FUZZ_SECONDS:-20}"
+echo "== fuzz: ${fuzz_seconds}s per harness"
+if make fuzz > "$logdir/fuzz-build.log" 2>&1; then
+  for harness in fuzz_json fuzz_state fuzz_policy fuzz_config_plan fuzz_values; do
+    mkdir -p "$logdir/corpus-$harness"
+    cp tests/fuzz/corpus/"$harness"/* "$logdir/corpus-$harness/"
+    if (cd "$logdir" && "$top/tests/fuzz/$harness" -max_total_time="$fuzz_seconds" -max_len=65536 \
+          -timeout=10 -rss_limit_mb=2048 "corpus-$harness" > "$harness.log" 2>&1); then
+      echo "$harness: ok ($(sed -n 's/^#\([0-9]*\).*DONE.*/\1/p' "$logdir/$harness.log") runs)"
+      passed=$((passed + 1))
+    else
+      echo "$harness: FAILED"; tail -n 30 "$logdir/$harness.log"
+      failed=$((failed + 1))
+    fi
+  done
+else
+  echo "fuzz: build failed"; tail -n 20 "$logdir/fuzz-build.log"
+  failed=$((failed + 1))
+fi
+
+echo "logs: $logdir"
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
