@@ -1,0 +1,40 @@
+/* render: write a parsed config.json back out with additions, for the
+   precreate stage.  Everything the hook does not own is preserved exactly:
+   key order, numbers as written (64-bit values, exponents), unknown fields;
+   strings are re-escaped by yajl (semantically identical).  Additions only
+   ever fill in what is absent: a key already present is never changed.  */
+#ifndef OCI_SANDBOX_HOOK_RENDER_H
+#define OCI_SANDBOX_HOOK_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "json.h"
+
+#define JSON_PATCH_MAX_PATH 4
+
+typedef enum json_patch_kind
+{
+  PATCH_STRING,
+  PATCH_NUMBER, /* VALUE is the canonical number text the hook formatted */
+} json_patch_kind;
+
+typedef struct json_patch
+{
+  /* Object keys from the root to the object that receives KEY, at most
+     JSON_PATCH_MAX_PATH, NULL-terminated ({ "linux", "sysctl", NULL }).
+     Missing objects on the way are created; a null one is replaced.  */
+  const char *path[JSON_PATCH_MAX_PATH + 1];
+  const char *key;
+  json_patch_kind kind;
+  const char *value;
+} json_patch;
+
+/* Render ROOT with PATCHES applied (each only when KEY is absent) into a
+   malloc'ed buffer.  A path through a value that is neither an object nor
+   null is an error naming it.  */
+int json_render (const json_value *root, const json_patch *patches, size_t n_patches, char **out,
+                 size_t *len, hook_error **err);
+
+#endif
