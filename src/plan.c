@@ -32,12 +32,44 @@ action_name (action_kind kind)
   return kind < ACTION_COUNT ? action_names[kind] : "unknown";
 }
 
+/* A reason longer than its buffer is cut at a byte; never leave half a
+   UTF-8 character at the cut (policy strings may hold any character), or
+   explain's JSON generator refuses the whole reason.  */
+static void __attribute__ ((format (printf, 3, 0)))
+format_reason (char *buf, size_t size, const char *fmt, va_list ap)
+{
+  int n = vsnprintf (buf, size, fmt, ap);
+  size_t len, start;
+  unsigned char lead;
+
+  if (n < 0 || (size_t)n < size || size == 0)
+    return;
+  len = strlen (buf);
+  start = len;
+  while (start > 0 && ((unsigned char)buf[start - 1] & 0xc0) == 0x80)
+    start--;
+  if (start == 0)
+    return;
+  lead = (unsigned char)buf[start - 1];
+  if (lead >= 0xc0 && len - (start - 1) < (lead >= 0xf0 ? 4u : lead >= 0xe0 ? 3u : 2u))
+    buf[start - 1] = '\0';
+}
+
+static void __attribute__ ((format (printf, 3, 4)))
+reason_printf (char *buf, size_t size, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  format_reason (buf, size, fmt, ap);
+  va_end (ap);
+}
+
 static void __attribute__ ((format (printf, 2, 3))) skip (planned_action *a, const char *fmt, ...)
 {
   va_list ap;
   a->skip = true;
   va_start (ap, fmt);
-  vsnprintf (a->reason, sizeof a->reason, fmt, ap);
+  format_reason (a->reason, sizeof a->reason, fmt, ap);
   va_end (ap);
 }
 
@@ -46,7 +78,7 @@ because (planned_action *a, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
-  vsnprintf (a->reason, sizeof a->reason, fmt, ap);
+  format_reason (a->reason, sizeof a->reason, fmt, ap);
   va_end (ap);
 }
 
@@ -64,7 +96,7 @@ plan_classify (const sandbox_policy *policy, const json_value *config_annotation
 {
   if (policy->match_all)
     {
-      snprintf (reason, reason_size, "the policy matches all containers");
+      reason_printf (reason, reason_size, "the policy matches all containers");
       return true;
     }
   for (size_t i = 0; i < policy->n_match_annotations; i++)
@@ -75,17 +107,17 @@ plan_classify (const sandbox_policy *policy, const json_value *config_annotation
         v = annotation_get (state_annotations, m->key);
       if (v && strcmp (v, m->value) == 0)
         {
-          snprintf (reason, reason_size, "annotation %s=%s", m->key, m->value);
+          reason_printf (reason, reason_size, "annotation %s=%s", m->key, m->value);
           return true;
         }
     }
   for (size_t i = 0; arg0 && i < policy->n_match_commands; i++)
     if (strcmp (arg0, policy->match_commands[i]) == 0)
       {
-        snprintf (reason, reason_size, "command %s", arg0);
+        reason_printf (reason, reason_size, "command %s", arg0);
         return true;
       }
-  snprintf (reason, reason_size, "no sandbox annotation or command of the policy matches");
+  reason_printf (reason, reason_size, "no sandbox annotation or command of the policy matches");
   return false;
 }
 
@@ -425,16 +457,22 @@ dns_from_annotations (const plan_input *in, dns_config *dns, bool *present, hook
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
     {
       const char *v = lookup_annotation (in, fields[i].key);
+      char ***items = (char ***)((char *)dns + fields[i].offset_items);
+      size_t *n = (size_t *)((char *)dns + fields[i].offset_n);
+      dns_config one = { 0 };
       if (v == NULL)
         continue;
       *present = true;
-      if (dns_split_list (v, fields[i].max, (char ***)((char *)dns + fields[i].offset_items),
-                          (size_t *)((char *)dns + fields[i].offset_n), err)
-          < 0)
+      if (dns_split_list (v, fields[i].max, items, n, err) < 0)
+        return hook_error_prefix (err, "annotation %s", fields[i].key);
+      /* Validate each annotation alone (every Kubernetes limit is per
+         field) so that the error names the one at fault.  ONE borrows the
+         list: servers are canonicalised in place in DNS's array.  */
+      *(char ***)((char *)&one + fields[i].offset_items) = *items;
+      *(size_t *)((char *)&one + fields[i].offset_n) = *n;
+      if (dns_config_validate (&one, err) < 0)
         return hook_error_prefix (err, "annotation %s", fields[i].key);
     }
-  if (*present && dns_config_validate (dns, err) < 0)
-    return hook_error_prefix (err, "annotations " ANNOTATION_PREFIX "dns-*");
   return 0;
 }
 
@@ -494,7 +532,7 @@ plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
     }
   if (check_own_annotations (in->config->annotations, err) < 0
       || check_own_annotations (in->state_annotations, err) < 0)
-    return -1;
+    goto fail;
 
   plan_sysctl_check (in, &plan->actions[ACTION_SYSCTL_CHECK], err, &ret);
   if (ret < 0 || plan_hostname (in, &plan->actions[ACTION_HOSTNAME_FILE], err) < 0)
