@@ -46,14 +46,14 @@ patch_below (const json_patch *p, const char **path, size_t depth, const char *k
 static void
 gen_str (yajl_gen g, const char *s, size_t len)
 {
-  yajl_gen_string (g, (const unsigned char *) s, len);
+  yajl_gen_string (g, (const unsigned char *)s, len);
 }
 
 static int
 check (render_ctx *c, yajl_gen_status st)
 {
   if (st != yajl_gen_status_ok)
-    return hook_fail (c->err, 0, "render config.json: generator error %d", (int) st);
+    return hook_fail (c->err, 0, "render config.json: generator error %d", (int)st);
   return 0;
 }
 
@@ -94,8 +94,7 @@ emit_object (render_ctx *c, const json_value *obj, const char **path, size_t dep
       /* Two patches for one absent key: the first wins, like everywhere.  */
       bool earlier = false;
       for (size_t j = 0; j < k && !earlier; j++)
-        earlier = patch_at (&c->patches[j], path, depth)
-                  && strcmp (c->patches[j].key, p->key) == 0;
+        earlier = patch_at (&c->patches[j], path, depth) && strcmp (c->patches[j].key, p->key) == 0;
       if (earlier || (obj && json_get (obj, p->key)))
         continue;
       gen_str (c->g, p->key, strlen (p->key));
@@ -135,8 +134,8 @@ emit_value (render_ctx *c, const json_value *v, const char **path, size_t depth)
     case JSON_NUMBER:
       return check (c, yajl_gen_number (c->g, v->u.scalar.text, v->u.scalar.len));
     case JSON_STRING:
-      return check (c, yajl_gen_string (c->g, (const unsigned char *) v->u.scalar.text,
-                                        v->u.scalar.len));
+      return check (
+          c, yajl_gen_string (c->g, (const unsigned char *)v->u.scalar.text, v->u.scalar.len));
     case JSON_OBJECT:
       /* Only the first JSON_PATCH_MAX_PATH levels can match a patch; deeper
          objects are copied with an empty patch view.  */

@@ -159,8 +159,7 @@ TEST (two_patches_for_one_key_add_it_once)
   /* Rendering twice the same key would be a duplicate: the parser of the
      result refuses those, so success proves there is only one.  */
   CHECK (render_text ("{}", p, 2, &out, &err) == 0);
-  CHECK_STR (json_get (json_get (json_doc_root (out), "annotations"), "k")->u.scalar.text,
-             "first");
+  CHECK_STR (json_get (json_get (json_doc_root (out), "annotations"), "k")->u.scalar.text, "first");
 }
 
 TEST (real_runc_spec_round_trips)
