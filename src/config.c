@@ -83,13 +83,14 @@ parse_mappings (const json_value *list, const char *name, id_mapping **out, size
       const json_value *m = list->u.array.items[i];
       uint64_t c, h, s;
       if (json_expect (m, JSON_OBJECT, name, err) < 0
-          || json_uint64 (json_get (m, "containerID"), "config gidMappings[].containerID",
+          || json_uint64 (json_get (m, "containerID"), "config linux.gidMappings[].containerID",
                           UINT32_MAX, &c, err)
                  < 0
-          || json_uint64 (json_get (m, "hostID"), "config gidMappings[].hostID", UINT32_MAX, &h,
-                          err)
+          || json_uint64 (json_get (m, "hostID"), "config linux.gidMappings[].hostID", UINT32_MAX,
+                          &h, err)
                  < 0
-          || json_uint64 (json_get (m, "size"), "config gidMappings[].size", UINT32_MAX, &s, err)
+          || json_uint64 (json_get (m, "size"), "config linux.gidMappings[].size", UINT32_MAX, &s,
+                          err)
                  < 0)
         return -1;
       if (s == 0 || c + s - 1 > UINT32_MAX - 1)
@@ -177,6 +178,24 @@ parse_linux (const json_value *linux_section, container_config *config, hook_err
         {
           if (json_expect (cpu, JSON_OBJECT, "config linux.resources.cpu", err) < 0)
             return -1;
+          v = json_get (cpu, "period");
+          if (v && v->kind != JSON_NULL)
+            {
+              if (json_uint64 (v, "config linux.resources.cpu.period", INT64_MAX,
+                               &config->cpu_period, err)
+                  < 0)
+                return -1;
+              config->has_sizing_resources = true;
+            }
+          v = json_get (cpu, "quota");
+          if (v && v->kind != JSON_NULL)
+            {
+              if (json_int64 (v, "config linux.resources.cpu.quota", -1, INT64_MAX,
+                              &config->cpu_quota, err)
+                  < 0)
+                return -1;
+              config->has_sizing_resources = true;
+            }
           v = json_get (cpu, "shares");
           if (v && v->kind != JSON_NULL)
             {
@@ -185,6 +204,27 @@ parse_linux (const json_value *linux_section, container_config *config, hook_err
                   < 0)
                 return -1;
               config->has_cpu_shares = true;
+            }
+        }
+    }
+  if (res && res->kind == JSON_OBJECT)
+    {
+      const json_value *mem = json_get (res, "memory");
+      if (mem && mem->kind != JSON_NULL)
+        {
+          if (json_expect (mem, JSON_OBJECT, "config linux.resources.memory", err) < 0)
+            return -1;
+          v = json_get (mem, "limit");
+          if (v && v->kind != JSON_NULL)
+            {
+              if (json_int64 (v, "config linux.resources.memory.limit", -1, INT64_MAX,
+                              &config->memory_limit, err)
+                  < 0)
+                return -1;
+              /* -1 is "unlimited" in the runtime-spec: no limit to report.  */
+              if (config->memory_limit < 0)
+                config->memory_limit = 0;
+              config->has_sizing_resources = true;
             }
         }
     }

@@ -47,6 +47,11 @@ typedef struct container_config
   size_t n_gid_mappings;
   bool has_cpu_shares;
   uint64_t cpu_shares;
+  /* The rest of linux.resources that sizing reads (0 when absent).  */
+  bool has_sizing_resources;
+  uint64_t cpu_period;
+  int64_t cpu_quota;
+  int64_t memory_limit;
   const char *cgroups_path; /* NULL when absent */
   const char *mount_label;  /* NULL when absent or "" */
   config_mount *mounts;     /* malloc'ed */

@@ -107,6 +107,27 @@ gen_parameters (generator *gen, const planned_action *a)
       gen_uint64 (gen, "shares", a->u.cpu.shares);
       gen_uint64 (gen, "weight", a->u.cpu.weight);
       break;
+    case ACTION_SANDBOX_SIZING:
+      {
+        /* As the annotations will read: decimal strings, containerd's
+           strconv.FormatInt.  */
+        static const char *const keys[4]
+            = { SIZING_CPU_PERIOD, SIZING_CPU_QUOTA, SIZING_CPU_SHARES, SIZING_MEMORY };
+        const int64_t values[4] = { a->u.sizing.cpu_period, a->u.sizing.cpu_quota,
+                                    a->u.sizing.cpu_shares, a->u.sizing.memory };
+        gen_string (gen, "annotations");
+        track (gen, yajl_gen_map_open (gen->g));
+        for (int i = 0; i < 4; i++)
+          {
+            char text[24];
+            snprintf (text, sizeof text, "%lld", (long long)values[i]);
+            gen_key_string (gen, keys[i], text);
+          }
+        track (gen, yajl_gen_map_close (gen->g));
+        gen_key_integer (gen, "kata_vcpus", kata_vcpus (&a->u.sizing));
+        gen_key_integer (gen, "kata_memory_mib", kata_memory_mib (&a->u.sizing));
+        break;
+      }
     case ACTION_COUNT:
       break;
     }

@@ -239,7 +239,7 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
                        (int)state->pid);
       goto out;
     }
-  plan_input in = { &config, state->annotations, &policy, &host, &target };
+  plan_input in = { &config, state->annotations, &policy, &host, &target, NULL };
   if (plan_build (&in, &plan, err) < 0)
     goto out;
   log_debug (log, "sandbox: %s", plan.match_reason);
@@ -325,7 +325,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
       hook_error_free (*err);
       *err = NULL;
     }
-  plan_input in = { &config, state.annotations, &policy, &host, &target };
+  plan_input in = { &config, state.annotations, &policy, &host, &target, NULL };
   if (plan_build (&in, &plan, err) < 0)
     goto out;
   ret = explain_plan (&plan, id, "plan", true, stdout, err);

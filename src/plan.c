@@ -24,6 +24,7 @@ static const char *const action_names[ACTION_COUNT] = {
   [ACTION_UNPRIVILEGED_ICMP] = "unprivileged_icmp",
   [ACTION_OOM_SCORE_ADJ] = "oom_score_adj",
   [ACTION_CPU_SHARES] = "cpu_shares",
+  [ACTION_SANDBOX_SIZING] = "sandbox_sizing",
 };
 
 const char *
@@ -513,6 +514,88 @@ plan_resolv_conf (const plan_input *in, planned_action *a, hook_error **err)
   return ret;
 }
 
+/* An engine's sizing annotation: a decimal int64, as strconv.FormatInt
+   writes it.  Anything else is refused rather than passed to Kata.  */
+static int
+parse_sizing_annotation (const char *key, const char *text, int64_t *out, hook_error **err)
+{
+  char *end = NULL;
+  errno = 0;
+  long long v = strtoll (text, &end, 10);
+  if (end == text || *end != '\0' || errno != 0 || text[0] == '+' || text[0] == ' '
+      || (text[0] == '0' && text[1] != '\0') || (text[0] == '-' && text[1] == '0'))
+    {
+      cleanup_free char *q = quote_for_message (text);
+      return hook_fail (err, 0, "annotation %s: %s is not a decimal integer", key, q ? q : "");
+    }
+  *out = v;
+  return 0;
+}
+
+static int
+plan_sizing (const plan_input *in, planned_action *a, hook_error **err)
+{
+  static const char *const keys[4]
+      = { SIZING_CPU_PERIOD, SIZING_CPU_QUOTA, SIZING_CPU_SHARES, SIZING_MEMORY };
+  sandbox_sizing *s = &a->u.sizing;
+  int64_t *slots[4] = { &s->cpu_period, &s->cpu_quota, &s->cpu_shares, &s->memory };
+  const container_config *c = in->config;
+  int present = 0;
+
+  memset (s, 0, sizeof *s);
+  for (int i = 0; i < 4; i++)
+    {
+      const char *v = lookup_annotation (in, keys[i]);
+      if (v == NULL)
+        continue;
+      if (parse_sizing_annotation (keys[i], v, slots[i], err) < 0)
+        return -1;
+      present++;
+    }
+  if (present == 4)
+    {
+      skip (a, "set by the engine (io.kubernetes.cri.sandbox-* annotations)");
+      return 0;
+    }
+  if (present > 0)
+    {
+      s->present = true;
+      s->source = "the engine's sizing annotations, the missing ones as 0";
+    }
+  else
+    {
+      const char *crio_key = CRIO_POD_RESOURCES_NEW;
+      const char *crio = lookup_annotation (in, crio_key);
+      if (crio == NULL)
+        crio = lookup_annotation (in, crio_key = CRIO_POD_RESOURCES);
+      if (crio)
+        {
+          if (sizing_from_crio_json (crio, s, err) < 0)
+            return hook_error_prefix (err, "annotation %s", crio_key);
+        }
+      else if (in->pod_cgroup && in->pod_cgroup->present)
+        *s = *in->pod_cgroup;
+      else if (c->has_sizing_resources || c->has_cpu_shares)
+        {
+          s->cpu_period = c->cpu_period > INT64_MAX ? INT64_MAX : (int64_t)c->cpu_period;
+          s->cpu_quota = c->cpu_quota;
+          s->cpu_shares = c->cpu_shares > INT64_MAX ? INT64_MAX : (int64_t)c->cpu_shares;
+          s->memory = c->memory_limit;
+          s->present = true;
+          s->source = "config.json linux.resources";
+        }
+    }
+  if (!s->present)
+    {
+      skip (a, "no pod resources known (no sizing or CRI-O annotations, no limiting pod "
+               "cgroup, no linux.resources)");
+      return 0;
+    }
+  because (a, "from %s: Kata sizes the VM at %lld vCPU(s) and %lld MiB", s->source,
+           (long long)kata_vcpus (s), (long long)kata_memory_mib (s));
+  return 0;
+}
+
 int
 plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
 {
@@ -545,6 +628,8 @@ plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
   plan_unprivileged_icmp (in, &plan->actions[ACTION_UNPRIVILEGED_ICMP]);
   plan_oom (in, &plan->actions[ACTION_OOM_SCORE_ADJ]);
   plan_cpu (in, &plan->actions[ACTION_CPU_SHARES]);
+  if (plan_sizing (in, &plan->actions[ACTION_SANDBOX_SIZING], err) < 0)
+    goto fail;
   return 0;
 
 fail:

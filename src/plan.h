@@ -15,6 +15,7 @@
 #include "host.h"
 #include "json.h"
 #include "policy.h"
+#include "sizing.h"
 
 /* The annotations a pod may set for us (exact keys; anything else under
    our prefix is refused so that a typo never silently does nothing).  */
@@ -42,6 +43,7 @@ typedef enum action_kind
   ACTION_UNPRIVILEGED_ICMP,
   ACTION_OOM_SCORE_ADJ,
   ACTION_CPU_SHARES,
+  ACTION_SANDBOX_SIZING, /* precreate only: the spec's sizing annotations */
   ACTION_COUNT
 } action_kind;
 
@@ -79,6 +81,7 @@ typedef struct planned_action
       const char *source_path; /* copy this host file instead */
       const char *destination; /* inside the container */
     } file;
+    sandbox_sizing sizing; /* annotations absent from the spec get these */
     struct
     {
       size_t n_findings;
@@ -101,6 +104,9 @@ typedef struct plan_input
   const sandbox_policy *policy;
   const host_facts *host;
   const target_facts *target;
+  /* Limits of the pod's cgroup parent, when readable and limiting; NULL
+     otherwise (gathered by pod_cgroup_sizing).  */
+  const sandbox_sizing *pod_cgroup;
 } plan_input;
 
 /* Is this container one the policy covers?  REASON says why (or why not).

@@ -56,6 +56,7 @@ typedef struct fixture
   target_facts target;
   container_config config;
   json_doc *state_doc;
+  sandbox_sizing pod_cgroup; /* limits of the pod cgroup parent, when present */
   sandbox_plan plan;
   hook_error *err;
 } fixture;
@@ -162,6 +163,7 @@ fixture_plan (fixture *f, const config_spec *spec)
     .policy = &f->policy,
     .host = &f->host,
     .target = &f->target,
+    .pod_cgroup = f->pod_cgroup.present ? &f->pod_cgroup : NULL,
   };
   return plan_build (&in, &f->plan, &f->err);
 }
@@ -1451,7 +1453,7 @@ TEST (sandbox_plan_lists_every_action_in_order)
   fixture_init (&f);
   static const char *const names[ACTION_COUNT] = {
     "sysctl_check",       "hostname",          "hosts",         "resolv_conf", "shm",
-    "unprivileged_ports", "unprivileged_icmp", "oom_score_adj", "cpu_shares",
+    "unprivileged_ports", "unprivileged_icmp", "oom_score_adj", "cpu_shares",  "sandbox_sizing",
   };
 
   CHECK_INT (PLAN (f), 0);
@@ -1569,6 +1571,119 @@ TEST (plan_clear_twice_is_harmless)
   CHECK (plan_is_cleared (&f.plan));
 }
 
+/* Sandbox sizing (precreate): the four annotations Kata sizes the VM from */
+
+#define SIZING_ANN(period, quota, shares, memory)                                                  \
+  CRI_SANDBOX "," ANN ("io.kubernetes.cri.sandbox-cpu-period", period) "," ANN (                   \
+      "io.kubernetes.cri.sandbox-cpu-quota",                                                       \
+      quota) "," ANN ("io.kubernetes.cri.sandbox-cpu-shares",                                      \
+                      shares) "," ANN ("io.kubernetes.cri.sandbox-memory", memory)
+#define PODMAN_CPUS_2_MEMORY_512M                                                                  \
+  "\"resources\":{\"cpu\":{\"quota\":200000,\"period\":100000},\"memory\":{\"limit\":536870912}}"
+
+TEST (sizing_from_config_resources_of_podman_cpus_2_memory_512m)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  CHECK_INT (PLAN (f, .linux_members = PODMAN_CPUS_2_MEMORY_512M), 0);
+  CHECK_APPLIED (f, ACTION_SANDBOX_SIZING, "config.json linux.resources");
+  const sandbox_sizing *s = &ACTION (f, ACTION_SANDBOX_SIZING)->u.sizing;
+  CHECK_INT (s->cpu_period, 100000);
+  CHECK_INT (s->cpu_quota, 200000);
+  CHECK_INT (s->cpu_shares, 0);
+  CHECK_INT (s->memory, 536870912);
+  CHECK_INT (kata_vcpus (s), 2);
+  CHECK_INT (kata_memory_mib (s), 512);
+  CHECK (strstr (ACTION (f, ACTION_SANDBOX_SIZING)->reason, "2 vCPU(s) and 512 MiB") != NULL);
+}
+
+TEST (sizing_set_by_the_engine_is_kept)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  CHECK_INT (PLAN (f, .annotations = SIZING_ANN ("100000", "50000", "512", "1073741824"),
+                   .linux_members = PODMAN_CPUS_2_MEMORY_512M),
+             0);
+  CHECK_SKIPPED (f, ACTION_SANDBOX_SIZING, "set by the engine");
+}
+
+TEST (sizing_partial_engine_annotations_fill_the_rest_with_zero)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  CHECK_INT (
+      PLAN (f, .annotations = CRI_SANDBOX "," ANN ("io.kubernetes.cri.sandbox-memory", "268435456"),
+            .linux_members = PODMAN_CPUS_2_MEMORY_512M),
+      0);
+  CHECK_APPLIED (f, ACTION_SANDBOX_SIZING, "engine's sizing annotations");
+  CHECK_INT (ACTION (f, ACTION_SANDBOX_SIZING)->u.sizing.memory, 268435456);
+  CHECK_INT (ACTION (f, ACTION_SANDBOX_SIZING)->u.sizing.cpu_quota, 0);
+}
+
+TEST (sizing_hostile_engine_annotation_is_refused)
+{
+  static const char *const bad[]
+      = { "1e3", " 5", "+5", "0x10", "", "5 ", "007", "-0", "99999999999999999999" };
+  for (size_t i = 0; i < N_ELEMENTS (bad); i++)
+    {
+      cleanup_fixture fixture f;
+      cleanup_free char *ann = NULL;
+      fixture_init (&f);
+      if (asprintf (&ann, CRI_SANDBOX ",\"io.kubernetes.cri.sandbox-memory\":\"%s\"", bad[i]) < 0)
+        abort ();
+      check_refused (PLAN (f, .annotations = ann), &f, bad[i], "io.kubernetes.cri.sandbox-memory",
+                     __LINE__);
+    }
+}
+
+TEST (sizing_prefers_crio_pod_resources_over_config)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  CHECK_INT (
+      PLAN (f,
+            .annotations = CRI_SANDBOX "," ANN ("io.kubernetes.cri-o.PodLinuxResources",
+                                                "{\\\"cpu_period\\\":100000,\\\"cpu_quota\\\":"
+                                                "400000,\\\"memory_limit_in_bytes\\\":2147483648}"),
+            .linux_members = PODMAN_CPUS_2_MEMORY_512M),
+      0);
+  CHECK_APPLIED (f, ACTION_SANDBOX_SIZING, "CRI-O");
+  CHECK_INT (kata_vcpus (&ACTION (f, ACTION_SANDBOX_SIZING)->u.sizing), 4);
+  CHECK_INT (kata_memory_mib (&ACTION (f, ACTION_SANDBOX_SIZING)->u.sizing), 2048);
+}
+
+TEST (sizing_hostile_crio_pod_resources_is_refused)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  check_refused (PLAN (f, .annotations = CRI_SANDBOX
+                          "," ANN ("pod-linux-resources.crio.io", "{\\\"cpu_quota\\\":-7}")),
+                 &f, "cpu_quota -7", "pod-linux-resources.crio.io", __LINE__);
+}
+
+TEST (sizing_prefers_a_limiting_pod_cgroup_over_config)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  f.pod_cgroup = (sandbox_sizing){ .present = true,
+                                   .cpu_period = 100000,
+                                   .cpu_quota = 300000,
+                                   .cpu_shares = 3072,
+                                   .memory = 1073741824,
+                                   .source = "pod cgroup parent (v1)" };
+  CHECK_INT (PLAN (f, .linux_members = PODMAN_CPUS_2_MEMORY_512M), 0);
+  CHECK_APPLIED (f, ACTION_SANDBOX_SIZING, "pod cgroup parent");
+  CHECK_INT (kata_vcpus (&ACTION (f, ACTION_SANDBOX_SIZING)->u.sizing), 3);
+}
+
+TEST (sizing_without_any_source_is_skipped)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  CHECK_INT (PLAN (f), 0);
+  CHECK_SKIPPED (f, ACTION_SANDBOX_SIZING, "no pod resources known");
+}
+
 int
 main (void)
 {
@@ -1662,6 +1777,14 @@ main (void)
   RUN (sysctl_check_without_sysctls_is_skipped);
 
   RUN (sandbox_plan_lists_every_action_in_order);
+  RUN (sizing_from_config_resources_of_podman_cpus_2_memory_512m);
+  RUN (sizing_set_by_the_engine_is_kept);
+  RUN (sizing_partial_engine_annotations_fill_the_rest_with_zero);
+  RUN (sizing_hostile_engine_annotation_is_refused);
+  RUN (sizing_prefers_crio_pod_resources_over_config);
+  RUN (sizing_hostile_crio_pod_resources_is_refused);
+  RUN (sizing_prefers_a_limiting_pod_cgroup_over_config);
+  RUN (sizing_without_any_source_is_skipped);
   RUN (reason_cut_inside_a_utf8_character_drops_the_partial_character);
   RUN (plan_classify_with_no_room_for_a_reason_writes_nothing);
   RUN (plan_error_after_allocations_leaves_the_plan_cleared);
