@@ -168,7 +168,7 @@ TEST (real_runc_spec_round_trips)
   cleanup_free char *text = NULL;
   cleanup_json json_doc *orig = NULL, *back = NULL;
   size_t len = 0;
-  FILE *f = fopen (TEST_DATA_DIR "/../fuzz/corpus/fuzz_config_plan/runc-spec.json", "r");
+  FILE *f = fopen (TEST_DATA_DIR "/runc-spec.json", "r");
   CHECK (f != NULL);
   if (f == NULL)
     return;
