@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "config.h"
 #include "host.h"
 
 #define RESOLVED_STUB_ADDRESS  "127.0.0.53"
@@ -142,6 +143,36 @@ target_facts_from_process (int proc_pid_fd, target_facts *facts, hook_error **er
   if (same_namespace (proc_pid_fd, "net", &facts->net_is_host, err) < 0
       || same_namespace (proc_pid_fd, "ipc", &facts->ipc_is_host, err) < 0
       || same_namespace (proc_pid_fd, "uts", &facts->uts_is_host, err) < 0)
+    return -1;
+  facts->known = true;
+  return 0;
+}
+
+static int
+path_is_own_namespace (const char *path, const char *ns, bool *same, hook_error **err)
+{
+  struct stat mine, theirs;
+  char own[32];
+
+  *same = false;
+  if (path == NULL)
+    return 0;
+  snprintf (own, sizeof own, "/proc/self/ns/%s", ns);
+  if (stat (own, &mine) < 0)
+    return hook_fail (err, errno, "stat %s", own);
+  if (stat (path, &theirs) < 0)
+    return hook_fail (err, errno, "config linux.namespaces: %s namespace path %s", ns, path);
+  *same = mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
+  return 0;
+}
+
+int
+target_facts_from_config (const container_config *config, target_facts *facts, hook_error **err)
+{
+  memset (facts, 0, sizeof *facts);
+  if (path_is_own_namespace (config->ns_network.path, "net", &facts->net_is_host, err) < 0
+      || path_is_own_namespace (config->ns_ipc.path, "ipc", &facts->ipc_is_host, err) < 0
+      || path_is_own_namespace (config->ns_uts.path, "uts", &facts->uts_is_host, err) < 0)
     return -1;
   facts->known = true;
   return 0;

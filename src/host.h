@@ -38,6 +38,13 @@ int host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, hos
    an O_PATH fd on /proc/PID) with the hook's own.  */
 int target_facts_from_process (int proc_pid_fd, target_facts *facts, hook_error **err);
 
+/* Without a live process (precreate, plan --bundle): a namespace that
+   config.json joins by path is the host's when that path names the hook's
+   own namespace; one it creates never is.  */
+struct container_config;
+int target_facts_from_config (const struct container_config *config, target_facts *facts,
+                              hook_error **err);
+
 /* Parse the strict decimal content of an oom_score_adj file.  */
 int oom_score_parse (const char *text, int *out, hook_error **err);
 

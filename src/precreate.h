@@ -1,0 +1,32 @@
+/* precreate: the spec-level half of the hook (podman's hooks.d precreate
+   stage, or `precreate --bundle DIR` before `runc create`).  The same plan
+   as createRuntime, rendered into config.json instead of acted on: the
+   sysctls, the OOM score, the CPU shares and the sizing annotations that VM
+   runtimes read, each only where the spec does not set it already.  */
+#ifndef OCI_SANDBOX_HOOK_PRECREATE_H
+#define OCI_SANDBOX_HOOK_PRECREATE_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "json.h"
+#include "plan.h"
+#include "render.h"
+
+#define PRECREATE_MAX_PATCHES 8
+
+typedef struct precreate_edits
+{
+  json_patch patches[PRECREATE_MAX_PATCHES];
+  size_t n;
+  char numbers[PRECREATE_MAX_PATCHES][24];
+} precreate_edits;
+
+/* The spec edits of PLAN's applied actions (nothing for a non-sandbox).  */
+void precreate_edits_from_plan (const sandbox_plan *plan, precreate_edits *edits);
+
+/* ROOT (the parsed config.json) with PLAN's edits, as a new document.  */
+int precreate_render (const json_value *root, const sandbox_plan *plan, char **out, size_t *len,
+                      hook_error **err);
+
+#endif
