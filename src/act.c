@@ -22,6 +22,11 @@
 #include "shm.h"
 #include "sysctl.h"
 
+/* The sources an earlier run for the same bundle may have mounted into
+   the container, by the name they have in the hook's directory.  */
+static const char *const earlier_names[] = { "hostname", "hosts", "resolv.conf", HOOK_SHM_DIR };
+#define N_EARLIER (sizeof earlier_names / sizeof earlier_names[0])
+
 typedef struct act_state
 {
   const act_context *ctx;
@@ -29,8 +34,41 @@ typedef struct act_state
   int hook_dir_fd;
   container_mount mounts[CONTAINER_MOUNTS_MAX];
   size_t n_mounts;
+  struct stat earlier[N_EARLIER]; /* st_ino 0: none */
   char summary[1024];
 } act_state;
+
+/* Before an earlier run is undone, note what it had mounted (files and
+   the shm tmpfs): if it placed them in this container already, the
+   placement detaches them instead of stacking ours on top.  */
+static void
+note_earlier_run (act_state *s)
+{
+  cleanup_close int dir = openat2_fd (s->ctx->bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0,
+                                      RESOLVE_STRICT_BENEATH);
+  if (dir < 0)
+    return;
+  for (size_t i = 0; i < N_EARLIER; i++)
+    {
+      /* No RESOLVE_NO_XDEV: shm is a mount point, its tmpfs is the point.  */
+      cleanup_close int fd
+          = openat2_fd (dir, earlier_names[i], O_PATH | O_NOFOLLOW, 0,
+                        RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+      if (fd < 0 || fstat (fd, &s->earlier[i]) < 0)
+        s->earlier[i].st_ino = 0;
+    }
+}
+
+static void
+set_earlier (act_state *s, container_mount *m, const char *name)
+{
+  for (size_t i = 0; i < N_EARLIER; i++)
+    if (strcmp (name, earlier_names[i]) == 0 && s->earlier[i].st_ino)
+      {
+        m->earlier_dev = s->earlier[i].st_dev;
+        m->earlier_ino = s->earlier[i].st_ino;
+      }
+}
 
 static void __attribute__ ((format (printf, 2, 3))) summary_add (act_state *s, const char *fmt, ...)
 {
@@ -78,10 +116,12 @@ install_file (act_state *s, const planned_action *a, const char *name, hook_erro
                           a->u.file.source_path, s->ctx->file_label, err)
              < 0)
     return hook_error_prefix (err, "%s", a->u.file.destination);
-  if (clone_readonly_bind (s->hook_dir_fd, name, &s->mounts[s->n_mounts].tree_fd, err) < 0)
+  container_mount *m = &s->mounts[s->n_mounts];
+  if (clone_readonly_bind (s->hook_dir_fd, name, &m->tree_fd, err) < 0)
     return -1;
-  s->mounts[s->n_mounts].target = a->u.file.destination + 1;
-  s->mounts[s->n_mounts].directory = false;
+  m->target = a->u.file.destination + 1;
+  m->directory = false;
+  set_earlier (s, m, name);
   s->n_mounts++;
   log_info (s->ctx->log, "%s: %s (%s)", action_name (a->kind), a->u.file.destination, a->reason);
   summary_add (s, "%s", a->u.file.destination);
@@ -101,6 +141,7 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
   container_mount *m = &s->mounts[s->n_mounts];
   m->target = "dev/shm";
   m->directory = true;
+  set_earlier (s, m, HOOK_SHM_DIR);
   if (a->u.shm.host_ipc)
     {
       /* The host's /dev/shm, bound as it is: nothing is ever mounted over
@@ -260,6 +301,7 @@ act_create_runtime (const act_context *ctx, const sandbox_plan *plan, hook_error
   char undone[256];
   int ret;
 
+  note_earlier_run (&s);
   /* A second createRuntime for the same bundle (a retried hook, or one
      killed half-way) starts from a clean slate instead of stacking.  */
   if (journal_undo (ctx->bundle_fd, undone, sizeof undone, err) < 0)

@@ -2,12 +2,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -18,9 +21,63 @@
 typedef struct placement_args
 {
   const char *rootfs;
+  bool pivoted;     /* the target's root already is the rootfs */
+  int root_fd;      /* the target's /proc/PID/root, opened on the host side */
+  int host_proc_fd; /* the hook's procfs: /proc in the container may be another */
   const container_mount *mounts;
   size_t n;
 } placement_args;
+
+static bool
+same_object (const struct stat *a, dev_t dev, ino_t ino)
+{
+  return a->st_dev == dev && a->st_ino == ino;
+}
+
+static bool
+statx_is (const struct statx *stx, dev_t dev, ino_t ino)
+{
+  return makedev (stx->stx_dev_major, stx->stx_dev_minor) == dev && stx->stx_ino == ino;
+}
+
+/* Detach, while there is one, a mount at M->target whose root is what an
+   earlier run of the hook mounted there (or what this run is about to
+   mount: the host's /dev/shm under host IPC).  Anything else at the
+   target is left to open_target's checks.  */
+static int
+detach_earlier (const placement_args *a, int root_fd, const container_mount *m, hook_error **err)
+{
+  struct stat mine;
+
+  if (fstat (m->tree_fd, &mine) < 0)
+    return hook_fail (err, errno, "stat the mount for /%s", m->target);
+  for (int round = 0; round < 16; round++)
+    {
+      struct statx stx;
+      char fdpath[48];
+      cleanup_close int fd
+          = openat2_fd (root_fd, m->target, O_PATH | O_NOFOLLOW, 0, RESOLVE_ROOTFS);
+      if (fd < 0)
+        return 0; /* missing, or a symlink on the way: open_target reports it */
+      if (statx (fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_INO, &stx) < 0)
+        return hook_fail (err, errno, "rootfs /%s: statx", m->target);
+      bool ours = (m->earlier_ino && statx_is (&stx, m->earlier_dev, m->earlier_ino))
+                  || statx_is (&stx, mine.st_dev, mine.st_ino);
+      if (!ours || !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+          || !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+        return 0;
+      /* umount2 takes a path: the magic link of the fd, through the hook's
+         own procfs (the container's /proc, after pivot_root, belongs to a
+         pid namespace this child is not in).  */
+      snprintf (fdpath, sizeof fdpath, "%d/fd/%d", (int)getpid (), fd);
+      if (fchdir (a->host_proc_fd) < 0)
+        return hook_fail (err, errno, "chdir to /proc");
+      if (umount2 (fdpath, MNT_DETACH) < 0)
+        return hook_fail (err, errno, "rootfs /%s: detach the earlier run's mount", m->target);
+    }
+  return hook_fail (err, 0, "rootfs /%s: still mounted by an earlier run after 16 detaches",
+                    m->target);
+}
 
 /* Open (creating when missing) the mount target TARGET below ROOT_FD.  The
    parent directory must exist except for "etc", which a minimal rootfs may
@@ -105,7 +162,9 @@ placement_child (void *arg, hook_error **err)
 {
   placement_args *a = arg;
   cleanup_close int root_fd
-      = openat2_fd (AT_FDCWD, a->rootfs, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+      = a->pivoted
+            ? openat2_fd (a->root_fd, ".", O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS)
+            : openat2_fd (AT_FDCWD, a->rootfs, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
 
   if (root_fd < 0)
     return hook_fail (err, errno, "open the rootfs %s in the container's mount namespace",
@@ -113,6 +172,8 @@ placement_child (void *arg, hook_error **err)
   for (size_t i = 0; i < a->n; i++)
     {
       const container_mount *m = &a->mounts[i];
+      if (detach_earlier (a, root_fd, m, err) < 0)
+        return -1;
       int fd = open_target (root_fd, m, err);
       if (fd < 0)
         return -1;
@@ -129,16 +190,39 @@ int
 container_mounts_place (const target_process *p, const char *rootfs, const container_mount *mounts,
                         size_t n, hook_error **err)
 {
-  int keep[CONTAINER_MOUNTS_MAX];
+  int keep[CONTAINER_MOUNTS_MAX + 2];
   placement_args args = { .rootfs = rootfs, .mounts = mounts, .n = n };
+  struct stat host_rootfs, target_root;
+  struct statfs sfs;
 
   if (n == 0)
     return 0;
   if (n > CONTAINER_MOUNTS_MAX)
     return hook_fail (err, E2BIG, "too many container mounts");
+  /* Has the container pivoted already?  Then its root is the rootfs and
+     the rootfs path means nothing (or something else) inside.  */
+  cleanup_close int rootfs_fd
+      = openat2_fd (AT_FDCWD, rootfs, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+  if (rootfs_fd < 0 || fstat (rootfs_fd, &host_rootfs) < 0)
+    return hook_fail (err, errno, "open the rootfs %s", rootfs);
+  /* The magic link of the pidfd-checked process: followed on purpose.  */
+  cleanup_close int root_fd = openat (p->proc_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0 || fstat (root_fd, &target_root) < 0)
+    return hook_fail (err, errno, "open /proc/%d/root", (int)p->pid);
+  cleanup_close int proc_fd = openat2_fd (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY, 0,
+                                          RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (proc_fd < 0)
+    return hook_fail (err, errno, "open /proc");
+  if (fstatfs (proc_fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    return hook_fail (err, 0, "/proc is not procfs");
+  args.pivoted = same_object (&target_root, host_rootfs.st_dev, host_rootfs.st_ino);
+  args.root_fd = root_fd;
+  args.host_proc_fd = proc_fd;
   for (size_t i = 0; i < n; i++)
     keep[i] = mounts[i].tree_fd;
-  return run_in_namespaces (p->pidfd, CLONE_NEWNS, keep, n, placement_child, &args, err);
+  keep[n] = root_fd;
+  keep[n + 1] = proc_fd;
+  return run_in_namespaces (p->pidfd, CLONE_NEWNS, keep, n + 2, placement_child, &args, err);
 }
 
 int

@@ -1,15 +1,21 @@
 /* Placing the hook's mounts inside the container (DESIGN.md, "Files
-   inside the bundle").  At createRuntime runc has done the config.json
-   mounts in the container's mount namespace and not yet pivoted: a child
-   joins that namespace by pidfd, resolves each target inside the rootfs
-   (RESOLVE_IN_ROOT, no symlinks at all: THREATS.md #9), checks what it
-   found, and moves a detached mount (cloned on the host side before the
-   join, as later host mounts do not propagate there) onto it.  */
+   inside the bundle").  At createRuntime runc and crun have done the
+   config.json mounts in the container's mount namespace and not yet
+   pivoted: a child joins that namespace by pidfd, resolves each target
+   inside the rootfs (RESOLVE_IN_ROOT, no symlinks at all: THREATS.md #9),
+   checks what it found, and moves a detached mount (cloned on the host
+   side before the join, as later host mounts do not propagate there) onto
+   it.  A container that has already pivoted (the hook run again by hand
+   after `runc create`) is recognised by its /proc/PID/root being the
+   rootfs, and its root is used directly.  A mount an earlier run of the
+   hook placed at a target is detached first: a rerun replaces, it never
+   stacks (THREATS.md #18).  */
 #ifndef OCI_SANDBOX_HOOK_CONTAINER_MOUNTS_H
 #define OCI_SANDBOX_HOOK_CONTAINER_MOUNTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "process.h"
@@ -19,12 +25,18 @@ typedef struct container_mount
   int tree_fd;        /* detached mount (open_tree CLONE or fsmount) */
   const char *target; /* inside the rootfs, relative: "dev/shm", "etc/hosts" */
   bool directory;     /* target is a directory (else a regular file) */
+  /* The root of what an earlier run of the hook mounted here (its file or
+     tmpfs, identified before that run was undone), or 0/0.  A mount at the
+     target with this identity, or with the identity of TREE_FD itself, is
+     detached before TREE_FD is placed.  */
+  dev_t earlier_dev;
+  ino_t earlier_ino;
 } container_mount;
 
 #define CONTAINER_MOUNTS_MAX 8
 
 /* ROOTFS is the absolute rootfs path as seen in the container's mount
-   namespace before pivot_root (the bundle's root.path).  */
+   namespace before pivot_root (the bundle's root.path), and on the host.  */
 int container_mounts_place (const target_process *p, const char *rootfs,
                             const container_mount *mounts, size_t n, hook_error **err);
 

@@ -1,0 +1,244 @@
+#!/usr/bin/env bats
+# Hostile and broken input (THREATS.md): the hook binary fed directly, and
+# through a real runc where the kernel is involved.  Every case must give a
+# clear error naming the field, a non-zero exit (runc run failing), and
+# leave nothing behind: no hook directory, no mount, host sysctls unchanged
+# (teardown checks the last two for every test).
+
+OSH_SUITE=bad
+load helpers
+
+setup () {
+  osh_setup
+  set_cmd 'echo container-ran'
+}
+
+teardown () {
+  osh_teardown
+}
+
+# feed_state FILE: the binary's createRuntime with FILE on stdin, bounded.
+feed_state () {
+  run --separate-stderr timeout 10 "$HOOK" --policy "$POLICY" createRuntime <"$1"
+}
+
+# A valid state naming our bundle and a pid that is not running: should the
+# hook ever get past the input it checks, it can touch nothing.
+good_state () {
+  state_json created "$(dead_pid)"
+}
+
+# runc_refuses TEXT: `runc run` fails before the container process starts,
+# its stderr (the hook's) contains TEXT, nothing is left.
+runc_refuses () {
+  run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
+  assert_failed
+  [ "$status" -ne 124 ] || fail "runc run hung"
+  assert_not_contains "$output" container-ran "container output"
+  # runc quotes the hook's stderr Go-style: \" for ".
+  assert_contains "${stderr//\\\"/\"}" "$1" "runc's stderr"
+  assert_nothing_left
+  run runc list -q
+  assert_not_contains "$output" "$CID" "runc list"
+}
+
+# ------------------------------------------------------- malformed state
+
+@test "bad input: a state that is not JSON is refused" {
+  printf 'hello' >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_eq "$stderr" "oci-sandbox-hook: -: error: state: invalid JSON: lexical error: invalid char in json text." "stderr"
+}
+
+@test "bad input: a truncated state is refused" {
+  good_state | head -c 40 >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: state: invalid JSON: parse error: premature EOF"
+  assert_nothing_left
+}
+
+@test "bad input: a state with trailing garbage is refused" {
+  { good_state; echo ' {"id": "second"}'; } >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: state: invalid JSON: parse error: trailing garbage"
+  assert_nothing_left
+}
+
+@test "bad input: a state with duplicate id keys is refused" {
+  good_state | jq -c . | sed 's/^{/{"id":"decoy",/' >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" 'duplicate key "id"'
+  assert_nothing_left
+}
+
+@test "bad input: a NUL escape in the state's id is refused" {
+  good_state | jq -c --arg id "$CID" '.id = $id + "@NUL@x"' | sed 's/@NUL@/\\u0000/' >"$T/state"
+  grep -qF '\u0000' "$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "string contains a NUL character"
+  assert_nothing_left
+}
+
+@test "bad input: 20 MB of state is refused without hanging" {
+  { printf '{"ociVersion":"1.0.2","id":"'; head -c 20000000 /dev/zero | tr '\0' a; printf '"}'; } \
+    >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: state on stdin: input exceeds the limit of 16777216 bytes"
+}
+
+# ------------------------------------------------------- broken bundle
+
+@test "bad input: a bundle without config.json is refused" {
+  rm "$BUNDLE/config.json"
+  good_state >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: open config.json in the bundle: No such file or directory"
+  assert_nothing_left
+}
+
+@test "bad input: config.json that is a FIFO is refused without hanging" {
+  rm "$BUNDLE/config.json"
+  mkfifo "$BUNDLE/config.json"
+  good_state >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: config.json: not a regular file"
+  assert_nothing_left
+}
+
+# ------------------------------------------------------- bad policy
+
+@test "bad input: an unknown policy key is refused" {
+  write_policy '{"shm_szie": "64Mi"}'
+  good_state >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: policy $POLICY: policy key \"shm_szie\": unknown key"
+  assert_nothing_left
+}
+
+@test "bad input: policy shm_size \"200%\" fails runc run" {
+  write_policy '{"shm_size": "200%"}'
+  runc_refuses "policy $POLICY: policy key \"shm_size\": \"200%\": not a quantity"
+}
+
+# ------------------------------------------- hostile annotations, config
+
+@test "bad input: a newline in dns-options fails runc run" {
+  annotate io.oci-sandbox-hook.dns-options $'1\nnameserver 6.6.6.6'
+  runc_refuses 'annotation io.oci-sandbox-hook.dns-options: DNS option 1: "1\\nnameserver 6.6.6.6": not a resolver option'
+  # (runc doubles the backslash of the hook's \n escape)
+}
+
+@test "bad input: shm-size \"0\" fails runc run" {
+  annotate io.oci-sandbox-hook.shm-size 0
+  runc_refuses 'annotation io.oci-sandbox-hook.shm-size: "0": must be greater than 0'
+}
+
+@test "bad input: shm-size \"1m,size=0\" fails runc run" {
+  annotate io.oci-sandbox-hook.shm-size "1m,size=0"
+  runc_refuses 'annotation io.oci-sandbox-hook.shm-size: "1m,size=0": not a quantity'
+}
+
+@test "bad input: an unknown key under our annotation prefix fails runc run" {
+  annotate io.oci-sandbox-hook.shm-szie 64Mi
+  runc_refuses 'annotation "io.oci-sandbox-hook.shm-szie": unknown key'
+}
+
+@test "bad input: hostname \"a/b\" in config.json fails runc run" {
+  cfg '.hostname = "a/b"'
+  runc_refuses 'config hostname: "a/b": not an RFC 1123 host name'
+}
+
+# ------------------------------------------------ traps in the rootfs
+
+@test "bad input: rootfs /etc/resolv.conf symlinked to a host file is refused" {
+  echo 'victim content' >"$T/victim"
+  local before
+  before=$(stat -c '%s %Y %Z %i %h' "$T/victim")
+  ln -s "$T/victim" "$BUNDLE/rootfs/etc/resolv.conf"
+  runc_refuses "rootfs /etc/resolv.conf: a symlink (refused)"
+  assert_eq "$(cat "$T/victim")" "victim content" "victim content"
+  assert_eq "$(stat -c '%s %Y %Z %i %h' "$T/victim")" "$before" "victim metadata"
+}
+
+@test "bad input: rootfs /etc symlinked to a host directory is refused" {
+  mkdir "$T/outside-etc"
+  rmdir "$BUNDLE/rootfs/etc"
+  ln -s "$T/outside-etc" "$BUNDLE/rootfs/etc"
+  runc_refuses "rootfs /etc (symlinks are refused)"
+  assert_eq "$(ls -A "$T/outside-etc")" "" "files created outside the rootfs"
+}
+
+@test "bad input: rootfs /etc/hosts that is a FIFO is refused without hanging" {
+  mkfifo "$BUNDLE/rootfs/etc/hosts"
+  runc_refuses "rootfs /etc/hosts: not a regular file"
+  [ -p "$BUNDLE/rootfs/etc/hosts" ] || fail "the FIFO was replaced"
+}
+
+@test "bad input: rootfs /etc/hosts hard-linked to a file outside the rootfs is refused" {
+  printf '10.0.0.1 outside\n' >"$T/outside-hosts"
+  ln "$T/outside-hosts" "$BUNDLE/rootfs/etc/hosts"
+  local before
+  before=$(stat -c '%s %Y %Z %i' "$T/outside-hosts")
+  runc_refuses "rootfs /etc/hosts: a file with several hard links (refused)"
+  assert_eq "$(cat "$T/outside-hosts")" "10.0.0.1 outside" "outside file content"
+  assert_eq "$(stat -c '%s %Y %Z %i' "$T/outside-hosts")" "$before" "outside file metadata"
+}
+
+# ------------------------------------------------------ fault injection
+
+# fault_case STEP: createRuntime fails right after STEP; runc fails, the
+# rollback leaves nothing.
+fault_case () {
+  grep -qa "fault injected after step" "$HOOK" \
+    || skip "$HOOK was built without --enable-fault-injection"
+  hook_env "OCI_SANDBOX_HOOK_FAIL_AFTER=$1"
+  runc_refuses "error: fault injected after step $1"
+  log_wait "rolled back: "
+}
+
+@test "fault injection: failure after step dir leaves nothing" {
+  fault_case dir
+}
+
+@test "fault injection: failure after step hostname leaves nothing" {
+  fault_case hostname
+}
+
+@test "fault injection: failure after step hosts leaves nothing" {
+  fault_case hosts
+}
+
+@test "fault injection: failure after step resolv_conf leaves nothing" {
+  fault_case resolv_conf
+}
+
+@test "fault injection: failure after step shm leaves nothing" {
+  fault_case shm
+  log_wait "rolled back: unmounted 1 tmpfs"
+}
+
+@test "fault injection: failure after step container_mounts leaves nothing" {
+  fault_case container_mounts
+  log_wait "rolled back: unmounted 1 tmpfs, removed 3 file(s)"
+}
+
+@test "fault injection: failure after step sysctls leaves nothing" {
+  fault_case sysctls
+}
+
+@test "fault injection: failure after step oom_score_adj leaves nothing" {
+  fault_case oom_score_adj
+}
+
+@test "fault injection: failure after step cpu_shares leaves nothing" {
+  fault_case cpu_shares
+}

@@ -1,0 +1,295 @@
+# Shared helpers of the integration suites (bats 1.8.2, run as root).
+#
+# Every test gets a private directory T (mktemp under /tmp) holding its
+# bundle (busybox-static rootfs + config.json from `runc spec`), a private
+# policy file whose log_socket is T/log.sock, a syslog receiver bound to
+# that socket writing T/log.txt, and unique container ids.  teardown
+# force-deletes the containers, stops the receiver, and FAILS the test when
+# a mount under T, a container cgroup, or a changed host sysctl / host
+# /dev/shm mount is left behind.  Nothing outside T is ever written.
+
+bats_require_minimum_version 1.5.0
+
+HOOK=$(readlink -f "${HOOK:-$BATS_TEST_DIRNAME/../../oci-sandbox-hook}")
+HOOK_PATH_ENV="PATH=/usr/sbin:/usr/bin:/sbin:/bin"
+SANDBOX_KEY="io.kubernetes.cri.container-type"
+BUSYBOX=/bin/busybox
+APPLETS="sh cat echo sleep df grep ls mount touch stat head tail tr wc printf hostname true
+false test awk sed od"
+PORTS_SYSCTL=/proc/sys/net/ipv4/ip_unprivileged_port_start
+PING_SYSCTL=/proc/sys/net/ipv4/ping_group_range
+if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=$(command -v python3); fi
+
+# A unix datagram syslog receiver: one datagram per line.
+RECEIVER_PY='
+import os, socket, sys
+path, out = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+with open(out, "ab", buffering=0) as f:
+    while True:
+        d = s.recv(65536)
+        f.write(d.replace(b"\n", b"\\n") + b"\n")
+'
+
+# ---------------------------------------------------------------- assertions
+
+fail () {
+  printf '%s\n' "$@" >&2
+  return 1
+}
+
+# assert_eq ACTUAL EXPECTED [WHAT]
+assert_eq () {
+  [ "$1" = "$2" ] && return 0
+  fail "${3:-value} differs" "expected: $(printf '%q' "$2")" "actual:   $(printf '%q' "$1")"
+}
+
+# assert_contains HAYSTACK NEEDLE [WHAT]
+assert_contains () {
+  case "$1" in *"$2"*) return 0 ;; esac
+  fail "${3:-output} lacks $(printf '%q' "$2")" "it is: $(printf '%q' "$1")"
+}
+
+assert_not_contains () {
+  case "$1" in *"$2"*) fail "${3:-output} unexpectedly contains $(printf '%q' "$2")" \
+    "it is: $(printf '%q' "$1")" ;; esac
+  return 0
+}
+
+# assert_status EXPECTED (after `run`)
+assert_status () {
+  [ "$status" -eq "$1" ] && return 0
+  fail "exit status $status, expected $1" "stdout: $output" "stderr: ${stderr-}"
+}
+
+# assert_failed (after `run`): any non-zero status
+assert_failed () {
+  [ "$status" -ne 0 ] && return 0
+  fail "succeeded, expected a failure" "stdout: $output" "stderr: ${stderr-}"
+}
+
+# No directory of the hook in the bundle, no mount below T.
+assert_nothing_left () {
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] \
+    || fail "$BUNDLE/oci-sandbox-hook is left: $(ls -la "$BUNDLE/oci-sandbox-hook" 2>&1)"
+  local left
+  left=$(mounts_below "$T")
+  [ -z "$left" ] || fail "mounts left below $T:" "$left"
+}
+
+mounts_below () {
+  findmnt -rn -o TARGET | grep -F "$1/" || true
+}
+
+# Count the mounts stacked exactly on PATH (host mount namespace).
+mount_count () {
+  findmnt -rn -o TARGET | grep -cxF "$1" || true
+}
+
+# -------------------------------------------------------------- setup/teardown
+
+osh_setup () {
+  [ "$(id -u)" = 0 ] || skip "integration tests need root"
+  [ -x "$HOOK" ] || fail "hook binary $HOOK not built"
+  T=$(mktemp -d /tmp/osh-it.XXXXXX)
+  BUNDLE="$T/bundle"
+  POLICY="$T/policy.json"
+  SOCK="$T/log.sock"
+  LOG="$T/log.txt"
+  CID=$(new_id)
+  HOST_PORTS=$(cat "$PORTS_SYSCTL")
+  HOST_PING=$(cat "$PING_SYSCTL")
+  HOST_SHM=$(findmnt -rn -o TARGET,SOURCE,FSTYPE,OPTIONS /dev/shm || true)
+  OWN_OOM=$(cat /proc/self/oom_score_adj)
+  write_policy '{}'
+  start_log_receiver
+  make_bundle "$BUNDLE"
+}
+
+osh_teardown () {
+  local problems="" id
+  [ -n "${T:-}" ] && [ -d "$T" ] || return 0
+  if [ -f "$T/ids" ]; then
+    while read -r id; do
+      runc delete -f "$id" >/dev/null 2>&1 || true
+      if [ "${OSH_RUNTIME:-runc}" = crun ]; then
+        crun_sh 'crun delete -f "$1" >/dev/null 2>&1 || true' "$id" || true
+      fi
+      [ ! -d "/sys/fs/cgroup/cpu/$id" ] || problems+="cgroup /sys/fs/cgroup/cpu/$id left; "
+    done <"$T/ids"
+  fi
+  stop_log_receiver
+  local left
+  left=$(mounts_below "$T")
+  if [ -n "$left" ]; then
+    problems+="mounts left: $left; "
+    # Our own mess, below our own directory: deepest first.
+    printf '%s\n' "$left" | sort -r | while read -r m; do umount -l "$m" || true; done
+  fi
+  [ "$(cat "$PORTS_SYSCTL")" = "$HOST_PORTS" ] || problems+="host $PORTS_SYSCTL changed; "
+  [ "$(cat "$PING_SYSCTL")" = "$HOST_PING" ] || problems+="host $PING_SYSCTL changed; "
+  [ "$(findmnt -rn -o TARGET,SOURCE,FSTYPE,OPTIONS /dev/shm || true)" = "$HOST_SHM" ] \
+    || problems+="host /dev/shm mounts changed; "
+  rm -rf --one-file-system "$T"
+  [ -z "$problems" ] || fail "teardown: $problems"
+}
+
+# A unique container id, remembered for teardown.
+new_id () {
+  local id="osh-${OSH_SUITE:-x}-${BATS_TEST_NUMBER}-$$"
+  echo "$id" >>"$T/ids"
+  echo "$id"
+}
+
+start_log_receiver () {
+  "$PYTHON" -c "$RECEIVER_PY" "$SOCK" "$LOG" </dev/null >/dev/null 2>"$T/receiver.err" 3>&- &
+  echo $! >"$T/receiver.pid"
+  local _
+  for _ in $(seq 50); do
+    [ -S "$SOCK" ] && return 0
+    sleep 0.1
+  done
+  fail "log receiver did not start: $(cat "$T/receiver.err")"
+}
+
+stop_log_receiver () {
+  [ -f "$T/receiver.pid" ] || return 0
+  kill "$(cat "$T/receiver.pid")" 2>/dev/null || true
+  wait "$(cat "$T/receiver.pid")" 2>/dev/null || true
+  rm -f "$T/receiver.pid"
+}
+
+# log_wait TEXT: wait (2 s at most) until a received log line contains TEXT.
+log_wait () {
+  local _
+  for _ in $(seq 20); do
+    grep -qF -- "$1" "$LOG" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "no log line contains $(printf '%q' "$1")" "log: $(cat "$LOG" 2>/dev/null)"
+}
+
+# ------------------------------------------------------------ rootfs, bundle
+
+build_rootfs () {
+  local root=$1 a
+  mkdir -p "$root"/{bin,proc,dev,sys,etc,tmp}
+  cp "$BUSYBOX" "$root/bin/busybox"
+  for a in $APPLETS; do ln -s busybox "$root/bin/$a"; done
+}
+
+# make_bundle DIR: rootfs, `runc spec`, a sandbox annotation, our hooks.
+make_bundle () {
+  local dir=$1
+  mkdir -p "$dir"
+  build_rootfs "$dir/rootfs"
+  (cd "$dir" && runc spec)
+  BUNDLE=$dir
+  cfg --arg hook "$HOOK" --arg policy "$POLICY" --arg path "$HOOK_PATH_ENV" --arg key "$SANDBOX_KEY" '
+    .process.terminal = false
+    | .process.args = ["sh", "-c", "true"]
+    | .annotations = {($key): "sandbox"}
+    | .hooks = {
+        createRuntime: [{path: $hook, args: ["oci-sandbox-hook", "--policy", $policy, "createRuntime"],
+                         env: [$path]}],
+        poststop: [{path: $hook, args: ["oci-sandbox-hook", "--policy", $policy, "poststop"],
+                    env: [$path]}]
+      }'
+}
+
+# cfg [JQ-OPTIONS...] FILTER: edit the bundle's config.json in place.
+cfg () {
+  jq "$@" "$BUNDLE/config.json" >"$BUNDLE/config.json.new"
+  mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+}
+
+# set_cmd SCRIPT: the container runs `sh -c SCRIPT`.
+set_cmd () {
+  cfg --arg s "$1" '.process.args = ["sh", "-c", $s]'
+}
+
+annotate () {
+  cfg --arg k "$1" --arg v "$2" '.annotations[$k] = $v'
+}
+
+not_a_sandbox () {
+  cfg --arg k "$SANDBOX_KEY" 'del(.annotations[$k])'
+}
+
+drop_namespace () {
+  cfg --arg t "$1" '.linux.namespaces |= map(select(.type != $t))'
+}
+
+# hook_env VAR=VALUE: add to the createRuntime hook's environment.
+hook_env () {
+  cfg --arg e "$1" '.hooks.createRuntime[0].env += [$e]'
+}
+
+# write_policy JSON: the policy file, always with our private log socket.
+write_policy () {
+  jq -n --argjson p "$1" --arg s "$SOCK" '{log_socket: $s} + $p' >"$POLICY"
+}
+
+# The OCI state a runtime would send, for feeding the binary by hand.
+# state_json STATUS PID [BUNDLE] [ID]
+state_json () {
+  jq -cn --arg status "$1" --argjson pid "$2" --arg bundle "${3:-$BUNDLE}" --arg id "${4:-$CID}" \
+    --arg key "$SANDBOX_KEY" \
+    '{ociVersion: "1.0.2", id: $id, status: $status, pid: $pid, bundle: $bundle,
+      annotations: {($key): "sandbox"}}'
+}
+
+# A pid that is certainly not running (a reaped child).
+dead_pid () {
+  true &
+  local p=$!
+  wait "$p"
+  echo "$p"
+}
+
+# ------------------------------------------------------------------- runtimes
+
+# runc_create [ID]: `runc create` with stdio on files (a created container
+# must not hold bats' pipes), then PID is the container's init.
+runc_create () {
+  local id=${1:-$CID}
+  runc create -b "$BUNDLE" "$id" </dev/null >"$T/$id.out" 2>"$T/$id.err" \
+    || fail "runc create $id failed: $(cat "$T/$id.err")"
+  PID=$(runc state "$id" | jq -r .pid)
+}
+
+# A hook that saves the state it is given: runtime facts the hook relies on.
+add_state_dump () {
+  cat >"$T/dump-state.sh" <<'EOF'
+#!/bin/sh
+state=$(cat)
+pid=$(printf '%s' "$state" | jq -r .pid)
+printf '%s\n' "$state" >"$1"
+if [ "$pid" -gt 0 ] 2>/dev/null; then
+  readlink "/proc/$pid/root" >"$1.root"
+  awk '{ print $5, $9 }' "/proc/$pid/mountinfo" >"$1.mounts"
+fi
+EOF
+  chmod 755 "$T/dump-state.sh"
+  cfg --arg d "$T/dump-state.sh" --arg t "$T" --arg path "$HOOK_PATH_ENV" '
+    .hooks.createRuntime = [{path: $d, args: ["dump", "\($t)/createRuntime.json"], env: [$path]}]
+                           + .hooks.createRuntime
+    | .hooks.poststop += [{path: $d, args: ["dump", "\($t)/poststop.json"], env: [$path]}]'
+}
+
+# The state runc itself reports, reduced to what hooks receive.
+runc_hook_state () {
+  runc state "${1:-$CID}" | jq -c '{ociVersion, id, status, pid, bundle, annotations}'
+}
+
+# crun_sh SCRIPT [ARGS...]: run a bash script in a private mount namespace
+# without the cgroup2 mount (crun refuses hybrid cgroups).  Everything that
+# must see the hook's host-side tmpfs has to happen in one such script.
+crun_sh () {
+  local script=$1
+  shift
+  BUNDLE=$BUNDLE CID=$CID T=$T HOOK=$HOOK POLICY=$POLICY \
+    unshare -m --propagation private bash -c \
+    'set -eu; umount /sys/fs/cgroup/unified; '"$script" crun_sh "$@" </dev/null
+}

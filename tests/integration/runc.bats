@@ -1,0 +1,387 @@
+#!/usr/bin/env bats
+# The hook under a real runc: what a sandbox container sees from inside,
+# what the host sees, what is left alone, and that nothing is left behind.
+
+OSH_SUITE=runc
+load helpers
+
+setup () {
+  osh_setup
+}
+
+teardown () {
+  osh_teardown
+}
+
+# run_in_container SCRIPT: `runc run` in the foreground; stdout is the
+# container's, stderr runc's (and the hook's, when it fails).
+run_in_container () {
+  set_cmd "$1"
+  run --separate-stderr runc run -b "$BUNDLE" "$CID" </dev/null
+}
+
+# ------------------------------------------------- what the hook relies on
+
+@test "runc: createRuntime runs before pivot_root, after the config.json mounts" {
+  add_state_dump
+  run_in_container 'true'
+  assert_status 0
+  assert_eq "$(cat "$T/createRuntime.json.root")" / "container root at createRuntime"
+  run grep -cxF "$BUNDLE/rootfs/dev/shm shm" "$T/createRuntime.json.mounts"
+  assert_eq "$output" 1 "runc's /dev/shm already mounted at the rootfs path"
+}
+
+@test "runc: state is \"creating\" with a pid at createRuntime and has no pid at poststop" {
+  add_state_dump
+  run_in_container 'true'
+  assert_status 0
+  run jq -r '"\(.status) \(.pid > 0) \(.bundle)"' "$T/createRuntime.json"
+  assert_eq "$output" "creating true $BUNDLE" "createRuntime state"
+  run jq -r '"\(.status) \(has("pid"))"' "$T/poststop.json"
+  assert_eq "$output" "stopped false" "poststop state"
+}
+
+# ------------------------------------------------------------------ inside
+
+@test "runc: sandbox gets unprivileged ports in its own netns" {
+  run_in_container 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start'
+  assert_status 0
+  assert_eq "$output" "0" "container ip_unprivileged_port_start"
+}
+
+@test "runc: sandbox gets unprivileged ICMP for every group in its own netns" {
+  run_in_container 'tr "\t" " " </proc/sys/net/ipv4/ping_group_range'
+  assert_status 0
+  assert_eq "$output" "0 2147483647" "container ping_group_range"
+}
+
+@test "runc: /dev/shm is the hook's tmpfs of the annotated size (128Mi)" {
+  annotate io.oci-sandbox-hook.shm-size 128Mi
+  run_in_container 'grep " /dev/shm " /proc/mounts | tail -n 1; grep -c " /dev/shm " /proc/mounts;
+    stat -c %a /dev/shm; df -k /dev/shm | tail -n 1'
+  assert_status 0
+  assert_eq "$output" "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=131072k 0 0
+2
+1777
+shm                     131072         0    131072   0% /dev/shm" "container /dev/shm"
+}
+
+@test "runc: default /dev/shm is a 64 MiB tmpfs shared with the bundle while the container lives" {
+  set_cmd 'echo written-in-the-pod >/dev/shm/pod-file; exec sleep 60'
+  runc_create
+  run findmnt -rn -o FSTYPE,SOURCE,OPTIONS "$BUNDLE/oci-sandbox-hook/shm"
+  assert_eq "$output" "tmpfs shm rw,nosuid,nodev,noexec,relatime,size=65536k" "host-side shm mount"
+  assert_eq "$(mount_count "$BUNDLE/oci-sandbox-hook/shm")" 1 "tmpfs mounts on the bundle's shm"
+  runc start "$CID"
+  local i
+  for i in $(seq 50); do
+    [ -s "$BUNDLE/oci-sandbox-hook/shm/pod-file" ] && break
+    sleep 0.1
+  done
+  assert_eq "$(cat "$BUNDLE/oci-sandbox-hook/shm/pod-file")" "written-in-the-pod" \
+    "file written in the container, read on the host"
+  echo written-on-the-host >"$BUNDLE/oci-sandbox-hook/shm/host-file"
+  assert_eq "$(cat "/proc/$PID/root/dev/shm/host-file")" "written-on-the-host" \
+    "file written on the host, read in the container"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "runc: resolv.conf from the pod's DNS annotations" {
+  annotate io.oci-sandbox-hook.dns-servers "192.0.2.1, 2001:db8::0:1"
+  annotate io.oci-sandbox-hook.dns-searches "svc.cluster.local,cluster.local"
+  annotate io.oci-sandbox-hook.dns-options "ndots:5,edns0"
+  run_in_container 'cat /etc/resolv.conf; echo "<EOF>"'
+  assert_status 0
+  assert_eq "$output" "search svc.cluster.local cluster.local
+nameserver 192.0.2.1
+nameserver 2001:db8::1
+options ndots:5 edns0
+<EOF>" "container /etc/resolv.conf"
+}
+
+@test "runc: resolv.conf from the policy's node DNS" {
+  write_policy '{"dns": {"servers": ["192.0.2.53"], "searches": ["example.test"],
+                         "options": ["ndots:2"]}}'
+  run_in_container 'cat /etc/resolv.conf; echo "<EOF>"'
+  assert_status 0
+  assert_eq "$output" "search example.test
+nameserver 192.0.2.53
+options ndots:2
+<EOF>" "container /etc/resolv.conf"
+}
+
+@test "runc: resolv.conf copied from the policy's resolv_conf file" {
+  printf 'nameserver 198.51.100.7\n# node file, kept verbatim\noptions rotate\n' >"$T/resolv.src"
+  write_policy "$(jq -n --arg f "$T/resolv.src" '{resolv_conf: $f}')"
+  run_in_container 'cat /etc/resolv.conf; echo "<EOF>"'
+  assert_status 0
+  assert_eq "$output" "nameserver 198.51.100.7
+# node file, kept verbatim
+options rotate
+<EOF>" "container /etc/resolv.conf"
+}
+
+@test "runc: hosts copied from the policy's hosts file" {
+  printf '127.0.0.1\tlocalhost\n192.0.2.10\tregistry.test\n' >"$T/hosts.src"
+  write_policy "$(jq -n --arg f "$T/hosts.src" '{hosts: $f}')"
+  run_in_container 'cat /etc/hosts; echo "<EOF>"'
+  assert_status 0
+  assert_eq "$output" "$(printf '127.0.0.1\tlocalhost\n192.0.2.10\tregistry.test\n<EOF>')" \
+    "container /etc/hosts"
+}
+
+@test "runc: hostname file from config.json hostname" {
+  cfg '.hostname = "pod-a1.example"'
+  run_in_container 'cat /etc/hostname; echo "<EOF>"; hostname'
+  assert_status 0
+  assert_eq "$output" "pod-a1.example
+<EOF>
+pod-a1.example" "container /etc/hostname and UTS name"
+}
+
+@test "runc: generated /etc files are read-only in the container" {
+  run_in_container 'for f in /etc/hostname /etc/hosts /etc/resolv.conf; do
+      if echo x 2>/dev/null >>"$f"; then echo "$f writable"; else echo "$f read-only"; fi
+    done
+    awk "\$5 ~ /^\\/etc\\// { print \$5, \$6 }" /proc/self/mountinfo'
+  assert_status 0
+  assert_eq "$output" "/etc/hostname read-only
+/etc/hosts read-only
+/etc/resolv.conf read-only
+/etc/hostname ro,nosuid,nodev,noexec,relatime
+/etc/hosts ro,nosuid,nodev,noexec,relatime
+/etc/resolv.conf ro,nosuid,nodev,noexec,relatime" "writes and mount options"
+}
+
+# -------------------------------------------------------------- from the host
+
+@test "runc: sandbox cgroup gets cpu.shares 2" {
+  set_cmd 'exec sleep 60'
+  runc_create
+  assert_eq "$(cat "/sys/fs/cgroup/cpu/$CID/cpu.shares")" 2 "cpu.shares"
+}
+
+@test "runc: sandbox cgroup under linux.cgroupsPath gets cpu.shares 2" {
+  cfg --arg p "/osh-it-$CID" '.linux.cgroupsPath = $p'
+  set_cmd 'exec sleep 60'
+  runc_create
+  assert_eq "$(cat "/sys/fs/cgroup/cpu/osh-it-$CID/cpu.shares")" 2 "cpu.shares"
+  runc delete -f "$CID"
+  [ ! -d "/sys/fs/cgroup/cpu/osh-it-$CID" ] || fail "cgroup left behind"
+}
+
+@test "runc: oom_score_adj is restricted to the runtime's own score without CAP_SYS_RESOURCE" {
+  set_cmd 'exec sleep 60'
+  runc_create
+  assert_eq "$(cat "/proc/$PID/oom_score_adj")" "$OWN_OOM" "container oom_score_adj"
+  log_wait "oom_score_adj: $OWN_OOM (restricted to the hook's own score $OWN_OOM"
+}
+
+@test "runc: oom_score_adj follows a raised runtime score of 300" {
+  set_cmd 'cat /proc/self/oom_score_adj'
+  run --separate-stderr bash -c 'echo 300 >/proc/self/oom_score_adj && exec runc run -b "$1" "$2"' \
+    bash "$BUNDLE" "$CID" </dev/null
+  assert_status 0
+  assert_eq "$output" 300 "container oom_score_adj"
+  log_wait "oom_score_adj: 300 (restricted to the hook's own score 300"
+}
+
+@test "runc: policy oom_score_adj 500 above the runtime's 300 is really written" {
+  write_policy '{"oom_score_adj": 500}'
+  set_cmd 'cat /proc/self/oom_score_adj'
+  run --separate-stderr bash -c 'echo 300 >/proc/self/oom_score_adj && exec runc run -b "$1" "$2"' \
+    bash "$BUNDLE" "$CID" </dev/null
+  assert_status 0
+  assert_eq "$output" 500 "container oom_score_adj"
+  log_wait "oom_score_adj: 500 (policy value, not below the hook's own score 300"
+}
+
+# ------------------------------------------------------ config.json wins
+
+# 1000, not the kernel default 1024, so that the value proves runc applied
+# config.json (runc writes linux.sysctl after the hooks).
+@test "runc: config linux.sysctl ip_unprivileged_port_start is left alone" {
+  cfg '.linux.sysctl = {"net.ipv4.ip_unprivileged_port_start": "1000"}'
+  run_in_container 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start'
+  assert_status 0
+  assert_eq "$output" 1000 "container ip_unprivileged_port_start"
+  log_wait "unprivileged_ports: skip: set in config.json linux.sysctl"
+}
+
+@test "runc: config process.oomScoreAdj 400 is left alone" {
+  cfg '.process.oomScoreAdj = 400'
+  run_in_container 'cat /proc/self/oom_score_adj'
+  assert_status 0
+  assert_eq "$output" 400 "container oom_score_adj"
+  log_wait "oom_score_adj: skip: set in config.json process.oomScoreAdj (400)"
+}
+
+@test "runc: config linux.resources.cpu.shares 512 is left alone" {
+  cfg '.linux.resources.cpu = {"shares": 512}'
+  set_cmd 'exec sleep 60'
+  runc_create
+  assert_eq "$(cat "/sys/fs/cgroup/cpu/$CID/cpu.shares")" 512 "cpu.shares"
+  log_wait "cpu_shares: skip: set in config.json linux.resources.cpu.shares (512)"
+}
+
+@test "runc: a config.json mount on /etc/resolv.conf is left alone" {
+  printf 'nameserver 203.0.113.9\n' >"$T/engine-resolv.conf"
+  cfg --arg src "$T/engine-resolv.conf" \
+    '.mounts += [{destination: "/etc/resolv.conf", type: "bind", source: $src,
+                  options: ["rbind", "ro"]}]'
+  run_in_container 'cat /etc/resolv.conf; echo "<EOF>"'
+  assert_status 0
+  assert_eq "$output" "nameserver 203.0.113.9
+<EOF>" "container /etc/resolv.conf"
+  log_wait "resolv_conf: skip: config.json mounts /etc/resolv.conf: the engine owns it"
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ]
+}
+
+# --------------------------------------------------------- not touched
+
+@test "runc: a plain container is untouched" {
+  not_a_sandbox
+  set_cmd 'exec sleep 60'
+  runc_create
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "hook directory created for a plain container"
+  assert_eq "$(nsenter -t "$PID" -n cat "$PORTS_SYSCTL")" 1024 "ip_unprivileged_port_start"
+  assert_eq "$(nsenter -t "$PID" -n cat "$PING_SYSCTL" | tr '\t' ' ')" "1 0" "ping_group_range"
+  assert_eq "$(cat "/sys/fs/cgroup/cpu/$CID/cpu.shares")" 1024 "cpu.shares"
+  assert_eq "$(awk '$5 == "/dev/shm"' "/proc/$PID/mountinfo" | wc -l)" 1 "/dev/shm mounts"
+  [ ! -e "$BUNDLE/rootfs/etc/hostname" ] || fail "rootfs /etc/hostname created"
+  runc delete -f "$CID"
+  assert_nothing_left
+  [ ! -s "$LOG" ] || fail "log lines for a plain container: $(cat "$LOG")"
+}
+
+@test "runc: a hostNetwork sandbox gets no sysctls and the host's stay unchanged" {
+  drop_namespace network
+  run_in_container 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start;
+    tr "\t" " " </proc/sys/net/ipv4/ping_group_range'
+  assert_status 0
+  assert_eq "$output" "$HOST_PORTS
+$(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
+  assert_eq "$(cat "$PORTS_SYSCTL")" "$HOST_PORTS" "host ip_unprivileged_port_start"
+  assert_eq "$(cat "$PING_SYSCTL")" "$HOST_PING" "host ping_group_range"
+  log_wait "unprivileged_ports: skip: the container has no network namespace of its own"
+  log_wait "unprivileged_icmp: skip: the container has no network namespace of its own"
+  log_wait "sandbox ready:"
+}
+
+@test "runc: a host-IPC sandbox gets no tmpfs and sees the host's /dev/shm" {
+  drop_namespace ipc
+  set_cmd 'exec sleep 60'
+  runc_create
+  [ -d "$BUNDLE/oci-sandbox-hook" ] || fail "the hook did not run"
+  [ ! -e "$BUNDLE/oci-sandbox-hook/shm" ] || fail "a shm directory in the bundle"
+  assert_eq "$(mounts_below "$T")" "" "mounts below the test directory"
+  assert_eq "$(stat -L -c '%d %i' "/proc/$PID/root/dev/shm")" "$(stat -L -c '%d %i' /dev/shm)" \
+    "container /dev/shm identity"
+  log_wait "shm: host /dev/shm (host IPC namespace: bind the host's /dev/shm, no tmpfs)"
+}
+
+# ---------------------------------------------------------------- cleanup
+
+@test "runc: nothing of the hook remains after runc run exits" {
+  run_in_container 'grep -c " /dev/shm " /proc/mounts'
+  assert_status 0
+  assert_eq "$output" 2 "/dev/shm mounts in the container"
+  assert_nothing_left
+  log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+}
+
+@test "runc: nothing of the hook remains after runc delete" {
+  set_cmd 'exec sleep 60'
+  runc_create
+  [ -f "$BUNDLE/oci-sandbox-hook/resolv.conf" ] || fail "the hook did not run"
+  assert_eq "$(mount_count "$BUNDLE/oci-sandbox-hook/shm")" 1 "tmpfs mounts on the bundle's shm"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "runc: poststop on an already-clean bundle succeeds" {
+  run_in_container 'true'
+  assert_status 0
+  assert_nothing_left
+  run --separate-stderr "$HOOK" --policy "$POLICY" poststop <<<"$(state_json stopped 0)"
+  assert_status 0
+  assert_eq "$stderr" "" "stderr"
+  run --separate-stderr "$HOOK" --policy "$POLICY" poststop \
+    <<<"$(state_json stopped 0 "$T/no-such-bundle")"
+  assert_status 0
+}
+
+@test "runc: createRuntime fed twice by hand after runc create stacks nothing" {
+  annotate io.oci-sandbox-hook.shm-size 32Mi
+  set_cmd 'exec sleep 60'
+  runc_create
+  local state
+  state=$(runc_hook_state)
+  assert_contains "$state" '"status":"created"'
+  run --separate-stderr "$HOOK" --policy "$POLICY" createRuntime <<<"$state"
+  assert_status 0
+  run --separate-stderr "$HOOK" --policy "$POLICY" createRuntime <<<"$state"
+  assert_status 0
+  assert_eq "$(mount_count "$BUNDLE/oci-sandbox-hook/shm")" 1 "tmpfs mounts on the bundle's shm"
+  assert_eq "$(awk '$5 == "/dev/shm"' "/proc/$PID/mountinfo" | wc -l)" 2 \
+    "/dev/shm mounts in the container (runc's and the hook's)"
+  assert_eq "$(awk '$5 == "/etc/hostname"' "/proc/$PID/mountinfo" | wc -l)" 1 \
+    "/etc/hostname mounts in the container"
+  # The container's /dev/shm is the tmpfs of the last run.
+  echo third-run >"$BUNDLE/oci-sandbox-hook/shm/marker"
+  assert_eq "$(cat "/proc/$PID/root/dev/shm/marker")" third-run "container /dev/shm content"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "runc: the hook configured as prestart and createRuntime stacks nothing" {
+  cfg '.hooks.prestart = .hooks.createRuntime'
+  run_in_container 'grep -c " /dev/shm " /proc/mounts; grep -c " /etc/hostname " /proc/mounts'
+  assert_status 0
+  assert_eq "$output" "2
+1" "/dev/shm and /etc/hostname mounts in the container"
+  log_wait "earlier run cleaned up: unmounted 1 tmpfs, removed 3 file(s)"
+  assert_nothing_left
+}
+
+# ------------------------------------------------------------ logs, plan
+
+@test "runc: log lines carry the short container id and a sandbox ready summary" {
+  run_in_container 'true'
+  assert_status 0
+  local short=${CID:0:12}
+  [ "$short" != "$CID" ] || fail "test id too short to show truncation"
+  log_wait "]: $short: sandbox ready: /etc/hostname /etc/hosts /etc/resolv.conf shm=67108864 ip_unprivileged_port_start=0 ping_group_range=0 2147483647 oom_score_adj=$OWN_OOM cpu.shares=2"
+  log_wait "]: $short: poststop: "
+  run grep -c "oci-sandbox-hook\[[0-9]*\]: $short: " "$LOG"
+  assert_eq "$output" "$(wc -l <"$LOG")" "lines with the short id"
+  run grep -c "]: $CID" "$LOG"
+  assert_eq "$output" 0 "lines prefixed with the full id"
+}
+
+@test "runc: plan stage prints the decisions for a sandbox and changes nothing" {
+  run --separate-stderr "$HOOK" --policy "$POLICY" plan --bundle "$BUNDLE"
+  assert_status 0
+  # Decisions by action name: actions added later do not break this test.
+  run jq -r '(.actions | map({key: .action, value: .}) | from_entries) as $a
+    | [.sandbox, ($a.sysctl_check.decision), ($a.hostname.decision), ($a.hosts.decision),
+       ($a.resolv_conf.decision), ($a.shm.decision), ($a.shm.size),
+       ($a.unprivileged_ports.decision), ($a.unprivileged_ports.value),
+       ($a.unprivileged_icmp.decision), ($a.unprivileged_icmp.value),
+       ($a.oom_score_adj.decision), ($a.cpu_shares.decision), ($a.cpu_shares.shares),
+       ($a.hostname.content | @json)]
+    | map(tostring) | join("|")' <<<"$output"
+  assert_eq "$output" "true|skip|apply|apply|apply|apply|67108864|apply|0|apply|0 2147483647|apply|apply|2|\"runc\\n\"" "decisions and parameters"
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "plan created the hook directory"
+  assert_eq "$(mounts_below "$T")" "" "mounts"
+}
+
+@test "runc: plan stage says sandbox false for a plain container" {
+  not_a_sandbox
+  run --separate-stderr "$HOOK" --policy "$POLICY" plan --bundle "$BUNDLE"
+  assert_status 0
+  run jq -c '[.sandbox, (.actions | length)]' <<<"$output"
+  assert_eq "$output" "[false,0]" "sandbox and action count"
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "plan created the hook directory"
+}
