@@ -207,7 +207,7 @@ apply_sysctls (act_state *s, const sandbox_plan *plan, hook_error **err)
     }
   if (n == 0)
     return 0;
-  if (sysctl_apply_in_netns (s->ctx->process, writes, n, err) < 0)
+  if (sysctl_apply_in_netns (s->ctx->process, writes, n, s->ctx->user_namespace, err) < 0)
     return hook_error_prefix (err, "sysctl");
   for (size_t i = 0; i < n; i++)
     {

@@ -18,6 +18,7 @@ typedef struct act_context
   const char *cgroup_root; /* policy override or NULL */
   const char *file_label;  /* SELinux label for generated files, or NULL */
   const char *fail_after;  /* fault injection (test builds) */
+  bool user_namespace;     /* the container has its own user namespace */
   hook_log *log;
 } act_context;
 

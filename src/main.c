@@ -23,7 +23,9 @@
 #include "journal.h"
 #include "log.h"
 #include "plan.h"
+#include "pod_cgroup.h"
 #include "policy.h"
+#include "precreate.h"
 #include "privileges.h"
 #include "process.h"
 #include "safepath.h"
@@ -44,6 +46,7 @@ typedef enum stage
   STAGE_CREATE_RUNTIME,
   STAGE_POSTSTOP,
   STAGE_PLAN,
+  STAGE_PRECREATE,
 } stage;
 
 typedef struct options
@@ -52,7 +55,7 @@ typedef struct options
   const char *stage_name;
   const char *policy_path;
   bool policy_explicit;
-  const char *bundle; /* plan --bundle */
+  const char *bundle; /* plan and precreate --bundle */
   bool log_level_set;
   log_level log_level;
   bool log_stderr;
@@ -70,6 +73,9 @@ usage (FILE *out)
            "  createRuntime, prestart  apply the policy to the live container (OCI state on "
            "stdin)\n"
            "  poststop                 undo what createRuntime did (OCI state on stdin)\n"
+           "  precreate [--bundle DIR] config.json on stdin, the sandbox's config.json on stdout\n"
+           "                           (podman hooks.d); --bundle rewrites DIR/config.json in\n"
+           "                           place, atomically (before `runc create`)\n"
            "  plan [--bundle DIR]      print the plan as JSON, change nothing (state on stdin,\n"
            "                           or only a bundle)\n"
            "  (none)                   inferred from the state: \"stopped\" is poststop\n"
@@ -91,6 +97,8 @@ parse_stage (const char *name, stage *out)
     *out = STAGE_POSTSTOP;
   else if (strcmp (name, "plan") == 0)
     *out = STAGE_PLAN;
+  else if (strcmp (name, "precreate") == 0)
+    *out = STAGE_PRECREATE;
   else
     return -1;
   return 0;
@@ -148,8 +156,8 @@ parse_options (int argc, char **argv, options *o, hook_error **err)
     }
   if (optind < argc)
     return hook_fail (err, 0, "unexpected argument \"%s\"", argv[optind]);
-  if (o->bundle && o->stage != STAGE_PLAN)
-    return hook_fail (err, 0, "--bundle is only for the plan stage");
+  if (o->bundle && o->stage != STAGE_PLAN && o->stage != STAGE_PRECREATE)
+    return hook_fail (err, 0, "--bundle is only for the plan and precreate stages");
   return 0;
 }
 
@@ -252,6 +260,7 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
     .cgroup_root = policy.cgroup_root,
     .file_label = host.selinux_enabled ? config.mount_label : NULL,
     .fail_after = o->fail_after,
+    .user_namespace = config.ns_user.present,
     .log = log,
   };
   ret = act_create_runtime (&ctx, &plan, err);
@@ -288,6 +297,25 @@ run_poststop (const options *o, const oci_state *state, hook_log *log, hook_erro
   return act_poststop (bundle_fd, log, err);
 }
 
+/* Facts for a plan made without acting: the namespaces config.json names,
+   and the limits of the pod's cgroup parent for sizing (a source only:
+   an unreadable or malformed parent is logged and skipped).  */
+static int
+gather_spec_facts (const container_config *config, const sandbox_policy *policy, hook_log *log,
+                   target_facts *target, sandbox_sizing *pod_cgroup, hook_error **err)
+{
+  cleanup_hook_error hook_error *cgroup_err = NULL;
+
+  if (target_facts_from_config (config, target, err) < 0)
+    return -1;
+  if (pod_cgroup_sizing (policy->cgroup_root, config->cgroups_path, pod_cgroup, &cgroup_err) < 0)
+    {
+      log_warn (log, "sandbox sizing: %s: ignored", cgroup_err->message);
+      memset (pod_cgroup, 0, sizeof *pod_cgroup);
+    }
+  return 0;
+}
+
 static int
 run_plan (const options *o, hook_log *log, hook_error **err)
 {
@@ -296,6 +324,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
   container_config config = { 0 };
   host_facts host;
   target_facts target = { 0 };
+  sandbox_sizing pod_cgroup = { 0 };
   target_process process = TARGET_PROCESS_INIT;
   sandbox_plan plan = { 0 };
   cleanup_close int bundle_fd = -1;
@@ -320,12 +349,17 @@ run_plan (const options *o, hook_log *log, hook_error **err)
       if (target_facts_from_process (process.proc_fd, &target, err) < 0)
         goto out;
     }
-  else if (*err)
+  else
     {
-      hook_error_free (*err);
-      *err = NULL;
+      if (*err)
+        {
+          hook_error_free (*err);
+          *err = NULL;
+        }
+      if (gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
+        goto out;
     }
-  plan_input in = { &config, state.annotations, &policy, &host, &target, NULL };
+  plan_input in = { &config, state.annotations, &policy, &host, &target, &pod_cgroup };
   if (plan_build (&in, &plan, err) < 0)
     goto out;
   ret = explain_plan (&plan, id, "plan", true, stdout, err);
@@ -336,6 +370,132 @@ out:
   container_config_clear (&config);
   sandbox_policy_clear (&policy);
   oci_state_clear (&state);
+  return ret;
+}
+
+/* A name for precreate's log lines: the spec has no container id.  */
+static const char *
+spec_log_id (const container_config *config)
+{
+  static const char *const keys[] = { "io.kubernetes.cri.sandbox-id",
+                                      "io.kubernetes.cri-o.SandboxID", "io.kubernetes.pod.uid" };
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    {
+      const char *v = annotation_get (config->annotations, keys[i]);
+      if (v && container_id_validate (v, NULL) == 0)
+        return v;
+    }
+  return config->hostname && container_id_validate (config->hostname, NULL) == 0 ? config->hostname
+                                                                                 : "precreate";
+}
+
+/* Replace BUNDLE_FD/config.json with CONTENT: a temporary written with
+   O_EXCL in the same directory, the original's mode, fsync, rename.  */
+static int
+rewrite_config_atomically (int bundle_fd, const char *content, size_t len, hook_error **err)
+{
+  static const char tmp[] = ".config.json.oci-sandbox-hook.tmp";
+  struct stat st;
+
+  if (fstatat (bundle_fd, "config.json", &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return hook_fail (err, errno, "stat config.json");
+  if (unlinkat (bundle_fd, tmp, 0) < 0 && errno != ENOENT)
+    return hook_fail (err, errno, "remove stale %s", tmp);
+  cleanup_close int fd = openat2_fd (bundle_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+                                     st.st_mode & 0666, RESOLVE_STRICT_BENEATH);
+  if (fd < 0)
+    return hook_fail (err, errno, "create %s", tmp);
+  if (fchmod (fd, st.st_mode & 07777) < 0 || write_all (fd, content, len) < 0 || fsync (fd) < 0
+      || renameat (bundle_fd, tmp, bundle_fd, "config.json") < 0)
+    {
+      int saved = errno;
+      unlinkat (bundle_fd, tmp, 0);
+      return hook_fail (err, saved, "rewrite config.json");
+    }
+  return 0;
+}
+
+static int
+run_precreate (const options *o, hook_log *log, hook_error **err)
+{
+  sandbox_policy policy;
+  container_config config = { 0 };
+  host_facts host;
+  target_facts target;
+  sandbox_sizing pod_cgroup;
+  sandbox_plan plan = { 0 };
+  cleanup_close int bundle_fd = -1;
+  cleanup_free char *input = NULL, *output = NULL;
+  size_t input_len = 0, output_len = 0;
+  char reason[320];
+  int ret = -1;
+
+  sandbox_policy_init_defaults (&policy);
+  if (o->bundle)
+    {
+      if (open_directory (o->bundle, &bundle_fd, err) < 0)
+        goto out;
+      cleanup_close int fd = openat2_fd (
+          bundle_fd, "config.json", O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0, RESOLVE_STRICT_BENEATH);
+      struct stat st;
+      if (fd < 0 || fstat (fd, &st) < 0)
+        {
+          ret = hook_fail (err, errno, "open %s/config.json", o->bundle);
+          goto out;
+        }
+      if (!S_ISREG (st.st_mode))
+        {
+          ret = hook_fail (err, 0, "%s/config.json: not a regular file", o->bundle);
+          goto out;
+        }
+      if (json_read_fd (fd, CONFIG_MAX_BYTES, &input, &input_len, err) < 0)
+        goto out;
+    }
+  else if (json_read_fd (STDIN_FILENO, CONFIG_MAX_BYTES, &input, &input_len, err) < 0)
+    {
+      hook_error_prefix (err, "config.json on stdin");
+      goto out;
+    }
+  alarm (HOOK_DEADLINE_SECONDS);
+  if (load_policy (o, &policy, log, err) < 0
+      || container_config_parse (input, input_len, &config, err) < 0)
+    goto out;
+  hook_log_set_id (log, spec_log_id (&config));
+  if (!plan_classify (&policy, config.annotations, NULL, config.arg0, reason, sizeof reason))
+    {
+      /* Not ours: the engine gets its spec back byte for byte.  */
+      log_debug (log, "not a sandbox: %s", reason);
+      ret = o->bundle ? 0 : write_all (STDOUT_FILENO, input, input_len);
+      if (ret < 0)
+        hook_fail (err, errno, "write config.json to stdout");
+      goto out;
+    }
+  if (host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, &host, err) < 0
+      || gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
+    goto out;
+  plan_input in = { &config, NULL, &policy, &host, &target, &pod_cgroup };
+  if (plan_build (&in, &plan, err) < 0
+      || precreate_render (json_doc_root (config.doc), &plan, &output, &output_len, err) < 0)
+    goto out;
+  for (size_t i = 0; i < plan.actions[ACTION_SYSCTL_CHECK].u.check.n_findings; i++)
+    log_warn (log, "sysctl_check: config linux.sysctl: %s",
+              plan.actions[ACTION_SYSCTL_CHECK].u.check.findings[i]);
+  if (o->bundle)
+    ret = rewrite_config_atomically (bundle_fd, output, output_len, err);
+  else if ((ret = write_all (STDOUT_FILENO, output, output_len)) < 0)
+    hook_fail (err, errno, "write config.json to stdout");
+  if (ret == 0)
+    {
+      precreate_edits edits;
+      precreate_edits_from_plan (&plan, &edits);
+      log_info (log, "precreate: %zu addition(s) to the spec (only where absent): %s", edits.n,
+                plan.actions[ACTION_SANDBOX_SIZING].reason);
+    }
+
+out:
+  sandbox_plan_clear (&plan);
+  container_config_clear (&config);
+  sandbox_policy_clear (&policy);
   return ret;
 }
 
@@ -370,6 +530,11 @@ main (int argc, char **argv)
   if (o.stage == STAGE_PLAN)
     {
       ret = run_plan (&o, &log, &err);
+      goto done;
+    }
+  if (o.stage == STAGE_PRECREATE)
+    {
+      ret = run_precreate (&o, &log, &err);
       goto done;
     }
   if (read_state (&state, &err) < 0)

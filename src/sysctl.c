@@ -114,7 +114,7 @@ sysctl_child (void *arg, hook_error **err)
 
 int
 sysctl_apply_in_netns (const target_process *p, const sysctl_write *writes, size_t n,
-                       hook_error **err)
+                       bool join_user_namespace, hook_error **err)
 {
   sysctl_child_args args = { .writes = writes, .n = n };
 
@@ -125,5 +125,6 @@ sysctl_apply_in_netns (const target_process *p, const sysctl_write *writes, size
       return hook_fail (err, 0, "sysctl %s: not one the hook writes", writes[i].key);
   if (stat ("/proc/self/ns/net", &args.host_netns) < 0)
     return hook_fail (err, errno, "stat own network namespace");
-  return run_in_namespaces (p->pidfd, CLONE_NEWNET, NULL, 0, sysctl_child, &args, err);
+  return run_in_namespaces (p->pidfd, CLONE_NEWNET | (join_user_namespace ? CLONE_NEWUSER : 0),
+                            NULL, 0, sysctl_child, &args, err);
 }

@@ -3,6 +3,7 @@
 #ifndef OCI_SANDBOX_HOOK_SYSCTL_H
 #define OCI_SANDBOX_HOOK_SYSCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -22,8 +23,11 @@ const char *sysctl_known_path (const char *key);
    it is the hook's own, then for each write: open the file (after setns:
    a /proc/sys/net file belongs to the netns of the task that opens it),
    write the value in full, read it back and compare.  */
+/* With JOIN_USER_NAMESPACE the child also enters the container's user
+   namespace: the kernel reads the gids of ping_group_range in the writer's
+   user namespace, and the plan's values are the container's gids.  */
 int sysctl_apply_in_netns (const target_process *p, const sysctl_write *writes, size_t n,
-                           hook_error **err);
+                           bool join_user_namespace, hook_error **err);
 
 /* Compare a read-back sysctl value with what was written: the kernel
    prints vectors separated by tabs and ends with a newline.  */

@@ -385,3 +385,51 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   assert_eq "$output" "[false,0]" "sandbox and action count"
   [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "plan created the hook directory"
 }
+
+# ------------------------------------------------------- user namespaces
+
+@test "runc: under a user namespace ICMP is clamped to the mapped gids, as the container sees them" {
+  # The kernel reads ping_group_range gids in the writer's user namespace:
+  # the hook writes from inside the container's, so "0 65535" means the
+  # container's gids 0-65535 (host 100000-165535).
+  cfg '.linux.namespaces += [{"type": "user"}]
+       | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+       | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+       | .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup"
+                            and .destination != "/dev/mqueue"))
+       | .mounts += [{"destination": "/sys", "type": "none", "source": "/sys",
+                      "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]'
+  chmod 755 "$T" "$BUNDLE" "$BUNDLE/rootfs"
+  run_in_container 'tr "\t" " " </proc/sys/net/ipv4/ping_group_range; cat /proc/sys/net/ipv4/ip_unprivileged_port_start'
+  assert_status 0
+  assert_eq "${lines[0]}" "0 65535" "container ping_group_range under a user namespace"
+  assert_eq "${lines[1]}" "0" "container ip_unprivileged_port_start under a user namespace"
+}
+
+# ------------------------------------------------------ cgroup v2 (fake tree)
+
+@test "runc: cgroup v2 cpu.weight is written on the container's own cgroup (faithful fake tree)" {
+  # These hosts cannot give cgroup v2 the cpu controller; the policy's
+  # cgroup_root points at a tree laid out as cgroup2 is, and the hook finds
+  # the container's cgroup from its real "0::" line of /proc/PID/cgroup.
+  local fake="$T/cgroup2"
+  mkdir -p "$fake/$CID"
+  printf 'cpuset cpu io memory pids\n' >"$fake/cgroup.controllers"
+  : >"$fake/$CID/cpu.weight"
+  write_policy "{\"cgroup_root\": \"$fake\", \"cpu_shares\": 1024}"
+  runc_create
+  assert_eq "$(sed -n 's/^0:://p' "/proc/$PID/cgroup")" "/$CID" "the container's cgroup v2 path"
+  assert_eq "$(cat "$fake/$CID/cpu.weight")" "100" "cpu.weight for 1024 shares"
+  runc delete -f "$CID"
+}
+
+@test "runc: cgroup v2 default shares 2 become cpu.weight 1" {
+  local fake="$T/cgroup2"
+  mkdir -p "$fake/$CID"
+  printf 'cpu memory\n' >"$fake/cgroup.controllers"
+  : >"$fake/$CID/cpu.weight"
+  write_policy "{\"cgroup_root\": \"$fake\"}"
+  runc_create
+  assert_eq "$(cat "$fake/$CID/cpu.weight")" "1" "cpu.weight for 2 shares"
+  runc delete -f "$CID"
+}
