@@ -14,7 +14,7 @@ PACKAGES=(
   build-essential autoconf automake libtool pkg-config
   libyajl-dev libselinux1-dev libcap-ng-dev
   runc crun podman busybox-static bats jq python3 util-linux iproute2 valgrind
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev catatonit
 )
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -30,7 +30,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup.sh: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 configure_flags=()
