@@ -1,6 +1,8 @@
 #include <config.h>
 
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fault.h"
 
@@ -10,6 +12,10 @@ fault_point (const char *configured, const char *step, hook_error **err)
 #ifdef ENABLE_FAULT_INJECTION
   if (configured && strcmp (configured, step) == 0)
     return hook_fail (err, 0, "fault injected after step %s", step);
+  /* "kill:STEP": die by SIGKILL right after STEP, as an OOM kill or a
+     runtime's timeout would: no rollback runs, poststop must clean up.  */
+  if (configured && strncmp (configured, "kill:", 5) == 0 && strcmp (configured + 5, step) == 0)
+    kill (getpid (), SIGKILL);
 #else
   (void)configured;
   (void)step;

@@ -1,7 +1,9 @@
 /* Fault injection for the rollback tests (THREATS.md #18): in a build
    configured with --enable-fault-injection, OCI_SANDBOX_HOOK_FAIL_AFTER=STEP
-   makes createRuntime fail right after STEP.  Release builds compile the
-   check to nothing.  */
+   makes createRuntime fail right after STEP (and roll back), and
+   OCI_SANDBOX_HOOK_FAIL_AFTER=kill:STEP kills it by SIGKILL there (no
+   rollback: poststop must clean up).  Release builds compile the check to
+   nothing.  */
 #ifndef OCI_SANDBOX_HOOK_FAULT_H
 #define OCI_SANDBOX_HOOK_FAULT_H
 
