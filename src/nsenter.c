@@ -68,7 +68,8 @@ run_in_namespaces (int pidfd, int nstypes, const int *keep_fds, size_t n_keep_fd
       hook_error *child_err = NULL;
       int ret;
 
-      memcpy (keep, keep_fds, n_keep_fds * sizeof *keep);
+      if (n_keep_fds > 0)
+        memcpy (keep, keep_fds, n_keep_fds * sizeof *keep);
       keep[n_keep_fds] = pipefd[1];
       keep[n_keep_fds + 1] = pidfd;
       close_all_but (keep, n_keep_fds + 2);

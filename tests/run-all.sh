@@ -60,6 +60,44 @@ for suite in tests/integration/*.bats; do
   skipped=$((skipped + s_skip))
 done
 
+# Sanitizers: the same unit tests and the runtime integration suites again
+# with an AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer)
+# build of the hook, made from a copy of this tree (the tree itself holds
+# the normal in-tree build).  Any sanitizer report makes the hook or the
+# test binary exit non-zero, which fails the test.
+echo "== sanitizers: ASan+UBSan build"
+asan_src="$logdir/asan-src"
+mkdir -p "$asan_src"
+git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$asan_src"
+san_flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+if (cd "$asan_src" && ./autogen.sh && ./configure --enable-fault-injection --enable-werror \
+      CFLAGS="$san_flags" LDFLAGS="-fsanitize=address,undefined" && make -j"$(nproc)") \
+     > "$logdir/asan-build.log" 2>&1; then
+  (cd "$asan_src" && ASAN_OPTIONS=detect_leaks=1 make -j"$(nproc)" check) > "$logdir/asan-unit.log" 2>&1
+  a_pass=$(sed -n 's/^# PASS: *//p' "$logdir/asan-unit.log" | tail -n 1)
+  a_f=$(sed -n 's/^# FAIL: *//p' "$logdir/asan-unit.log" | tail -n 1)
+  a_e=$(sed -n 's/^# ERROR: *//p' "$logdir/asan-unit.log" | tail -n 1)
+  a_fail=$(( ${a_f:-1} + ${a_e:-0} ))
+  echo "unit (asan): ${a_pass:-0} passed, $a_fail failed"
+  grep -E '^(FAIL|ERROR):' "$logdir/asan-unit.log" || true
+  passed=$((passed + ${a_pass:-0}))
+  failed=$((failed + a_fail))
+  for suite in runc bad_input precreate crun; do
+    [ -f "tests/integration/$suite.bats" ] || continue
+    HOOK="$asan_src/oci-sandbox-hook" bats --tap "tests/integration/$suite.bats" > "$logdir/asan-$suite.tap" 2>&1
+    grep -E '^not ok' "$logdir/asan-$suite.tap" || true
+    s_ok=$(grep -cE '^ok ' "$logdir/asan-$suite.tap")
+    s_fail=$(grep -cE '^not ok ' "$logdir/asan-$suite.tap")
+    [ "$s_ok" -gt 0 ] || s_fail=$((s_fail + 1))
+    echo "$suite (asan): $s_ok passed, $s_fail failed"
+    passed=$((passed + s_ok))
+    failed=$((failed + s_fail))
+  done
+else
+  echo "sanitizer build failed"; tail -n 30 "$logdir/asan-build.log"
+  failed=$((failed + 1))
+fi
+
 # Fuzzing: every libFuzzer harness for a short, bounded time; a crash or
 # leak fails that harness.
 fuzz_seconds="${FUZZ_SECONDS:-20}"
