@@ -39,8 +39,11 @@ oom_score_parse (const char *text, int *out, hook_error **err)
   char *end = NULL;
   errno = 0;
   long v = strtol (text, &end, 10);
-  if (end == text || errno != 0 || (*end != '\n' && *end != '\0') || (*end == '\n' && end[1])
-      || v < -1000 || v > 1000 || text[0] == ' ' || text[0] == '+')
+  /* strtol skips any leading white space ("\t5", "\n5") and takes a '+':
+     the kernel writes neither.  */
+  bool starts_strict = text[0] == '-' || (text[0] >= '0' && text[0] <= '9');
+  if (!starts_strict || end == text || errno != 0 || (*end != '\n' && *end != '\0')
+      || (*end == '\n' && end[1]) || v < -1000 || v > 1000)
     return hook_fail (err, 0, "oom_score_adj \"%.16s\": not an integer in [-1000, 1000]", text);
   *out = (int)v;
   return 0;

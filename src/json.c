@@ -217,6 +217,48 @@ on_number (void *c, const char *s, size_t len)
   return add_scalar (c, JSON_NUMBER, s, len);
 }
 
+/* RFC 3629 UTF-8.  yajl only checks the shape of multi-byte sequences: it
+   lets overlong forms ("\xc0\xaf" for '/'), surrogates (also those it makes
+   itself from an unpaired "\udc00") and code points above U+10FFFF through,
+   which Go's decoder in the runtimes turns into U+FFFD: the two sides would
+   not see the same string.  */
+static bool
+utf8_valid (const unsigned char *s, size_t len)
+{
+  for (size_t i = 0; i < len;)
+    {
+      unsigned char c = s[i];
+      size_t n;
+      uint32_t cp, min;
+
+      if (c < 0x80)
+        {
+          i++;
+          continue;
+        }
+      if (c >= 0xc2 && c <= 0xdf)
+        n = 1, cp = c & 0x1f, min = 0x80;
+      else if (c >= 0xe0 && c <= 0xef)
+        n = 2, cp = c & 0x0f, min = 0x800;
+      else if (c >= 0xf0 && c <= 0xf4)
+        n = 3, cp = c & 0x07, min = 0x10000;
+      else
+        return false;
+      if (len - i - 1 < n)
+        return false;
+      for (size_t k = 1; k <= n; k++)
+        {
+          if ((s[i + k] & 0xc0) != 0x80)
+            return false;
+          cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return false;
+      i += n + 1;
+    }
+  return true;
+}
+
 static int
 on_string (void *c, const unsigned char *s, size_t len)
 {
@@ -224,6 +266,8 @@ on_string (void *c, const unsigned char *s, size_t len)
      consumer after us.  */
   if (memchr (s, '\0', len))
     return ctx_fail (c, 0, "%s", "string contains a NUL character");
+  if (!utf8_valid (s, len))
+    return ctx_fail (c, 0, "%s", "string is not valid UTF-8");
   return add_scalar (c, JSON_STRING, (const char *)s, len);
 }
 
@@ -261,6 +305,8 @@ on_map_key (void *c, const unsigned char *s, size_t len)
   parse_ctx *ctx = c;
   if (memchr (s, '\0', len))
     return ctx_fail (ctx, 0, "%s", "object key contains a NUL character");
+  if (!utf8_valid (s, len))
+    return ctx_fail (ctx, 0, "%s", "object key is not valid UTF-8");
   open_container *top = &ctx->stack[ctx->depth - 1];
   top->pending_key = arena_strndup (ctx->doc, (const char *)s, len);
   if (top->pending_key == NULL)

@@ -193,6 +193,9 @@ rootfs_path (const char *bundle, const container_config *config, char *out, size
             : snprintf (out, size, "%s/%s", strcmp (bundle, "/") ? bundle : "", config->root_path);
   if (n < 0 || (size_t)n >= size)
     return hook_fail (err, ENAMETOOLONG, "config root.path");
+  /* runc accepts "rootfs/": trailing slashes name the same directory.  */
+  while (n > 1 && out[n - 1] == '/')
+    out[--n] = '\0';
   return canonical_absolute_path_validate (out, "config root.path", err);
 }
 

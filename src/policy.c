@@ -21,6 +21,10 @@ static const char *const default_sandbox_annotations[][2] = {
   { "io.kubernetes.docker.type", "podsandbox" },
 };
 
+/* podman's pod infra container runs exactly this and carries no sandbox
+   annotation (MACHINE.md): hooks.d matches it by command, so must we.  */
+static const char *const default_sandbox_commands[] = { "/catatonit" };
+
 static char *
 xstrdup (const char *s)
 {
@@ -60,6 +64,12 @@ sandbox_policy_init_defaults (sandbox_policy *policy)
           policy->match_annotations[i].value = xstrdup (default_sandbox_annotations[i][1]);
         }
       policy->n_match_annotations = n;
+    }
+  policy->match_commands = calloc (2, sizeof *policy->match_commands);
+  if (policy->match_commands)
+    {
+      policy->match_commands[0] = xstrdup (default_sandbox_commands[0]);
+      policy->n_match_commands = policy->match_commands[0] ? 1 : 0;
     }
   policy->unprivileged_ports = true;
   policy->unprivileged_icmp = true;
@@ -191,6 +201,7 @@ parse_sandbox_match (const json_value *v, sandbox_policy *policy, hook_error **e
   /* An explicit sandbox_match replaces the default rules whole: the
      operator says exactly what a sandbox is.  */
   free_matches (policy);
+  policy->match_all = false;
   for (size_t i = 0; i < v->u.object.count; i++)
     {
       const json_member *m = &v->u.object.members[i];
@@ -362,7 +373,10 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
         {
           if (parse_path_or_false (v, key, &policy->resolv_conf, err) < 0)
             return -1;
-          policy->resolv_conf_is_default = false;
+          /* The systemd-resolved stub check is about the host's file,
+             whether named explicitly or by default.  */
+          policy->resolv_conf_is_default
+              = policy->resolv_conf && strcmp (policy->resolv_conf, "/etc/resolv.conf") == 0;
         }
       else if (strcmp (key, "hosts") == 0)
         {

@@ -47,8 +47,10 @@ canonical_absolute_path_validate (const char *path, const char *name, hook_error
         if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
           return hook_fail (err, 0, "%s: path contains a control character", name);
       p += n;
-      if (*p == '/')
-        p++;
+      /* The empty component after a trailing '/' ends the loop before it
+         is looked at: refuse it here.  */
+      if (*p == '/' && *++p == '\0')
+        return hook_fail (err, 0, "%s: \"%s\" is not a canonical path", name, path);
     }
   return 0;
 }
