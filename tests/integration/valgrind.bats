@@ -72,7 +72,17 @@ assert_valgrind_clean () {
   assert_valgrind_clean
 }
 
-@test "valgrind: createRuntime's not-a-sandbox fast path is clean" {
+@test "valgrind: createRuntime for a container that is not a sandbox is clean" {
+  not_a_sandbox
+  vg --policy "$POLICY" createRuntime <<<"$(state_json creating 1 | jq -c '.annotations = {}')"
+  assert_status 0
+  assert_valgrind_clean
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "hook directory created for a plain container"
+}
+
+@test "valgrind: createRuntime's state-only fast path is clean" {
+  # Without command rules the state's annotations decide: no config.json read.
+  write_policy '{"sandbox_match": {"annotations": {"io.kubernetes.cri.container-type": "sandbox"}}}'
   vg --policy "$POLICY" createRuntime \
     <<<'{"ociVersion":"1.0.2","id":"plain","status":"creating","pid":1,"bundle":"/nonexistent","annotations":{"a":"b"}}'
   assert_status 0
