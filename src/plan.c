@@ -613,8 +613,11 @@ plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
         skip (&plan->actions[k], "not a sandbox");
       return 0;
     }
+  /* Pod input is validated whether or not the action that uses it ends up
+     applied: the mount label also labels the generated files.  */
   if (check_own_annotations (in->config->annotations, err) < 0
-      || check_own_annotations (in->state_annotations, err) < 0)
+      || check_own_annotations (in->state_annotations, err) < 0
+      || (in->config->mount_label && mount_label_validate (in->config->mount_label, err) < 0))
     goto fail;
 
   plan_sysctl_check (in, &plan->actions[ACTION_SYSCTL_CHECK], err, &ret);

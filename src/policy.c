@@ -112,12 +112,31 @@ key_fail (hook_error **err, const char *key, const char *fmt, ...)
   return hook_error_prefix (err, "policy key \"%s\"", key);
 }
 
+/* The json_* helpers start their message with the field name they were
+   given ("cpu_shares: expected ..."): restate it in the one form every
+   policy error uses, policy key "cpu_shares": expected ...  */
+static int
+key_context (hook_error **err, const char *key)
+{
+  size_t n = strlen (key);
+  if (*err && strncmp ((*err)->message, key, n) == 0 && (*err)->message[n] == ':')
+    {
+      char *rest = NULL;
+      if (asprintf (&rest, "policy key \"%s\"%s", key, (*err)->message + n) < 0)
+        return -1;
+      free ((*err)->message);
+      (*err)->message = rest;
+      return -1;
+    }
+  return hook_error_prefix (err, "policy key \"%s\"", key);
+}
+
 static int
 parse_path (const json_value *v, const char *key, char **out, hook_error **err)
 {
   const char *s;
   if (json_string (v, key, &s, err) < 0 || canonical_absolute_path_validate (s, key, err) < 0)
-    return hook_error_prefix (err, "policy key");
+    return key_context (err, key);
   char *copy = strdup (s);
   if (copy == NULL)
     return hook_fail (err, ENOMEM, "policy");
@@ -146,7 +165,7 @@ static int
 parse_bool (const json_value *v, const char *key, bool *out, hook_error **err)
 {
   if (json_bool (v, key, out, err) < 0)
-    return hook_error_prefix (err, "policy key");
+    return key_context (err, key);
   return 0;
 }
 
@@ -156,7 +175,7 @@ parse_size (const json_value *v, const char *key, uint64_t *out, hook_error **er
   if (v->kind == JSON_NUMBER)
     {
       if (json_uint64 (v, key, UINT64_MAX, out, err) < 0)
-        return hook_error_prefix (err, "policy key");
+        return key_context (err, key);
       return 0;
     }
   if (v->kind != JSON_STRING)
@@ -172,7 +191,7 @@ parse_string_list (const json_value *v, const char *key, size_t max, char ***out
                    hook_error **err)
 {
   if (json_expect (v, JSON_ARRAY, key, err) < 0)
-    return hook_error_prefix (err, "policy key");
+    return key_context (err, key);
   if (v->u.array.count > max)
     {
       return key_fail (err, key, "more than %zu entries", max);
@@ -184,7 +203,7 @@ parse_string_list (const json_value *v, const char *key, size_t max, char ***out
     {
       const char *s;
       if (json_string (v->u.array.items[i], key, &s, err) < 0)
-        return hook_error_prefix (err, "policy key");
+        return key_context (err, key);
       (*out)[i] = strdup (s);
       if ((*out)[i] == NULL)
         return hook_fail (err, ENOMEM, "policy");
@@ -197,7 +216,7 @@ static int
 parse_sandbox_match (const json_value *v, sandbox_policy *policy, hook_error **err)
 {
   if (json_expect (v, JSON_OBJECT, "sandbox_match", err) < 0)
-    return hook_error_prefix (err, "policy key");
+    return key_context (err, "sandbox_match");
   /* An explicit sandbox_match replaces the default rules whole: the
      operator says exactly what a sandbox is.  */
   free_matches (policy);
@@ -214,7 +233,7 @@ parse_sandbox_match (const json_value *v, sandbox_policy *policy, hook_error **e
         {
           const json_value *a = m->value;
           if (annotations_validate (a, "sandbox_match.annotations", err) < 0)
-            return hook_error_prefix (err, "policy key");
+            return key_context (err, "sandbox_match.annotations");
           policy->match_annotations = calloc (a->u.object.count + 1, sizeof (annotation_match));
           if (policy->match_annotations == NULL)
             return hook_fail (err, ENOMEM, "policy");
@@ -251,7 +270,7 @@ parse_dns (const json_value *v, sandbox_policy *policy, hook_error **err)
   dns_config dns = { 0 };
 
   if (json_expect (v, JSON_OBJECT, "dns", err) < 0)
-    return hook_error_prefix (err, "policy key");
+    return key_context (err, "dns");
   for (size_t i = 0; i < v->u.object.count; i++)
     {
       const json_member *m = &v->u.object.members[i];
@@ -324,7 +343,7 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
           if (policy->set_oom_score_adj)
             {
               if (json_int64 (v, key, -1000, 1000, &n, err) < 0)
-                return hook_error_prefix (err, "policy key");
+                return key_context (err, key);
               policy->oom_score_adj = (int)n;
             }
         }
@@ -341,7 +360,7 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
       else if (strcmp (key, "cpu_shares") == 0)
         {
           if (json_int64 (v, key, 0, CPU_SHARES_MAX, &n, err) < 0)
-            return hook_error_prefix (err, "policy key");
+            return key_context (err, key);
           if (n == 1)
             return key_fail (err, key, "%s",
                              "1 is below the kernel's minimum of 2 (0 leaves shares alone)");
@@ -391,7 +410,7 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
       else if (strcmp (key, "sysctl_check") == 0)
         {
           if (json_string (v, key, &s, err) < 0)
-            return hook_error_prefix (err, "policy key");
+            return key_context (err, key);
           if (strcmp (s, "enforce") == 0)
             policy->sysctl_check = SYSCTL_CHECK_ENFORCE;
           else if (strcmp (s, "warn") == 0)
@@ -404,7 +423,7 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
       else if (strcmp (key, "log_level") == 0)
         {
           if (json_string (v, key, &s, err) < 0)
-            return hook_error_prefix (err, "policy key");
+            return key_context (err, key);
           if (log_level_parse (s, &policy->log_level) < 0)
             return key_fail (err, key, "\"%s\": expected error, warn, info or debug", s);
         }

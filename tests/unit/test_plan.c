@@ -914,6 +914,21 @@ TEST (shm_hostile_mount_label_is_refused)
       }
 }
 
+TEST (hostile_mount_label_is_refused_even_when_shm_is_not_planned)
+{
+  /* Host IPC, shm disabled: the label still labels the generated files.  */
+  cleanup_fixture fixture f;
+  int rc;
+
+  fixture_init (&f);
+  rc = PLAN (f, .namespaces = NS ("pid") "," NS ("network") "," NS ("uts") "," NS ("mount"),
+             .linux_members = "\"mountLabel\":\"a\\\",size=0\"");
+  CHECK_REFUSED (rc, f, "host IPC", "config linux.mountLabel");
+  fixture_policy (&f, "{\"shm_size\": 0}");
+  rc = PLAN (f, .linux_members = "\"mountLabel\":\"a b\"");
+  CHECK_REFUSED (rc, f, "shm disabled", "config linux.mountLabel");
+}
+
 TEST (shm_mount_label_longer_than_255_bytes_is_refused)
 {
   cleanup_fixture fixture f;
@@ -1741,6 +1756,7 @@ main (void)
   RUN (shm_mount_label_is_ignored_when_selinux_is_disabled);
   RUN (shm_hostile_mount_label_is_refused);
   RUN (shm_mount_label_longer_than_255_bytes_is_refused);
+  RUN (hostile_mount_label_is_refused_even_when_shm_is_not_planned);
   RUN (shm_disabled_by_policy_is_skipped);
   RUN (shm_disabled_by_policy_still_refuses_a_hostile_annotation);
 

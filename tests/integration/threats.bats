@@ -1,0 +1,631 @@
+#!/usr/bin/env bats
+# The attack classes of THREATS.md, one row at a time, against a real runc
+# where the kernel or the runtime is involved (bad_input.bats and runc.bats
+# cover the rest).  Every hostile input must give a clear error naming the
+# field, a non-zero exit, and leave nothing behind: no hook directory, no
+# mount, no host file created or changed, host sysctls unchanged (teardown
+# checks mounts, sysctls and the host's /dev/shm for every test).
+
+OSH_SUITE=threat
+load helpers
+
+CORE_PATTERN=/proc/sys/kernel/core_pattern
+OVERCOMMIT=/proc/sys/vm/overcommit_memory
+
+setup () {
+  osh_setup
+  set_cmd 'echo container-ran'
+  HOST_CORE_PATTERN=$(cat "$CORE_PATTERN")
+  HOST_OVERCOMMIT=$(cat "$OVERCOMMIT")
+  SLEEPER=
+  ESCAPE_CGROUPS=()
+}
+
+teardown () {
+  if [ -n "${SLEEPER:-}" ]; then
+    kill "$SLEEPER" 2>/dev/null || true
+    wait "$SLEEPER" 2>/dev/null || true
+  fi
+  remove_escape_cgroups
+  local problems=""
+  [ "$(cat "$CORE_PATTERN")" = "$HOST_CORE_PATTERN" ] || problems+="host $CORE_PATTERN changed; "
+  [ "$(cat "$OVERCOMMIT")" = "$HOST_OVERCOMMIT" ] || problems+="host $OVERCOMMIT changed; "
+  osh_teardown
+  [ -z "$problems" ] || fail "teardown: $problems"
+}
+
+# ------------------------------------------------------------------ helpers
+
+# plan_bundle: the binary's verdict on the bundle, without a runtime.
+plan_bundle () {
+  run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" plan --bundle "$BUNDLE"
+}
+
+# plan_decision ACTION: "decision|reason" of ACTION in the plan JSON ($output).
+plan_decision () {
+  jq -r --arg a "$1" '.actions[] | select(.action == $a) | "\(.decision)|\(.reason)"' <<<"$output"
+}
+
+# feed_create STATE: the binary's createRuntime fed by hand, bounded.
+feed_create () {
+  run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" createRuntime <<<"$1"
+}
+
+# policy_refused KEY REASON (after plan_bundle): one error line naming the
+# policy file, KEY and REASON.
+policy_refused () {
+  assert_status 1
+  assert_eq "$(wc -l <<<"$stderr")" 1 "stderr lines"
+  assert_contains "$stderr" "oci-sandbox-hook: -: error: policy $POLICY: policy key"
+  assert_contains "$stderr" "$1" "stderr (the key)"
+  assert_contains "$stderr" "$2" "stderr (the reason)"
+}
+
+# cfg_raw PATH JSON-TEXT: set PATH in config.json to JSON-TEXT verbatim, for
+# numbers jq would rewrite (1e3, 2^64-1) and wrong types.
+cfg_raw () {
+  cfg "$1 = \"@OSH_RAW@\""
+  sed -i "s|\"@OSH_RAW@\"|$2|" "$BUNDLE/config.json"
+  grep -qF -- "$2" "$BUNDLE/config.json" || fail "cfg_raw: $2 not in config.json"
+}
+
+# runc_refuses TEXT: `runc run` fails before the container process starts,
+# its stderr (the hook's, quoted by runc) contains TEXT, nothing is left.
+runc_refuses () {
+  run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
+  assert_failed
+  [ "$status" -ne 124 ] || fail "runc run hung"
+  assert_not_contains "$output" container-ran "container output"
+  # runc quotes the hook's stderr Go-style: \" for ".
+  assert_contains "${stderr//\\\"/\"}" "$1" "runc's stderr"
+  assert_nothing_left
+  run runc list -q
+  assert_not_contains "$output" "$CID" "runc list"
+}
+
+# run_in_container SCRIPT: `runc run` in the foreground.
+run_in_container () {
+  set_cmd "$1"
+  run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
+}
+
+# The cgroups runc creates as parents of a container's cgroup (it removes
+# only the leaf): remove the ones this test created, deepest first.
+remove_escape_cgroups () {
+  local d
+  [ "${#ESCAPE_CGROUPS[@]}" -gt 0 ] || return 0
+  runc delete -f "$CID" >/dev/null 2>&1 || true
+  for d in "${ESCAPE_CGROUPS[@]}"; do
+    [ ! -d "$d" ] || rmdir "$d" || true
+  done
+  ESCAPE_CGROUPS=()
+}
+
+# A file's identity and content, to prove it unchanged.
+fingerprint () {
+  stat -c '%F %s %Y %Z %i %h %a' "$1"
+  [ ! -f "$1" ] || md5sum <"$1"
+}
+
+# ---------------------------------------------------- 1. sysctl smuggling
+
+@test "threat 1: a sysctl value smuggling a second key with '+' is refused" {
+  cfg '.linux.sysctl = {"net.ipv4.ip_local_port_range": "1024 65000+kernel.core_pattern=|/tmp/x"}'
+  plan_bundle
+  assert_status 1
+  assert_eq "$stderr" "oci-sandbox-hook: -: error: config linux.sysctl: net.ipv4.ip_local_port_range: \"1024 65000+kernel.core_pattern=|/tmp/x\": not a sysctl value ('+' and '=' are not allowed)" "plan's stderr"
+  # runc may validate first: whoever refuses, the container never starts.
+  run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
+  assert_failed
+  assert_not_contains "$output" container-ran "container output"
+  assert_eq "$(cat "$CORE_PATTERN")" "$HOST_CORE_PATTERN" "host kernel.core_pattern"
+  [ ! -e /tmp/x ] || fail "/tmp/x exists"
+  assert_nothing_left
+}
+
+@test "threat 1: a sysctl key climbing out of net/ with /../ is refused" {
+  cfg '.linux.sysctl = {"net.ipv4/../../kernel/core_pattern": "|/tmp/x"}'
+  plan_bundle
+  assert_status 1
+  assert_eq "$stderr" "oci-sandbox-hook: -: error: config linux.sysctl: \"net.ipv4/../../kernel/core_pattern\": not a sysctl name (empty segment)" "plan's stderr"
+  run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
+  assert_failed
+  assert_not_contains "$output" container-ran "container output"
+  assert_eq "$(cat "$CORE_PATTERN")" "$HOST_CORE_PATTERN" "host kernel.core_pattern"
+  assert_nothing_left
+}
+
+# ------------------------------------- 2. non-namespaced / host sysctls
+
+@test "threat 2: non-namespaced sysctls and net.* without an own netns are refused by default" {
+  local key value ns expected
+  cp "$BUNDLE/config.json" "$T/config.base"
+  while IFS=';' read -r key value ns expected; do
+    cp "$T/config.base" "$BUNDLE/config.json"
+    cfg --arg k "$key" --arg v "$value" '.linux.sysctl = {($k): $v}'
+    [ "$ns" = own ] || drop_namespace network
+    plan_bundle
+    assert_status 1
+    assert_eq "$stderr" "oci-sandbox-hook: -: error: config linux.sysctl: $key: $expected" \
+      "plan's stderr for $key"
+  done <<'EOF'
+kernel.core_pattern;|/tmp/x;own;not a namespaced sysctl
+vm.overcommit_memory;1;own;not a namespaced sysctl
+net.core.somaxconn;100;host;the container shares the host's network namespace
+EOF
+  assert_eq "$(cat "$CORE_PATTERN")" "$HOST_CORE_PATTERN" "host kernel.core_pattern"
+  assert_eq "$(cat "$OVERCOMMIT")" "$HOST_OVERCOMMIT" "host vm.overcommit_memory"
+  assert_nothing_left
+}
+
+@test "threat 2: with sysctl_check warn the plan lists every finding and writes nothing" {
+  write_policy '{"sysctl_check": "warn"}'
+  cfg '.linux.sysctl = {"kernel.core_pattern": "|/tmp/x", "vm.overcommit_memory": "1",
+                        "net.core.somaxconn": "100"}'
+  drop_namespace network
+  plan_bundle
+  assert_status 0
+  assert_eq "$stderr" "" "plan's stderr"
+  run jq -c '.actions[] | select(.action == "sysctl_check") | [.decision, .reason, .findings]' \
+    <<<"$output"
+  assert_eq "$output" '["apply","3 finding(s), policy says warn",["kernel.core_pattern: not a namespaced sysctl","vm.overcommit_memory: not a namespaced sysctl","net.core.somaxconn: the container shares the host'"'"'s network namespace"]]' "sysctl_check action"
+  assert_eq "$(cat "$CORE_PATTERN")" "$HOST_CORE_PATTERN" "host kernel.core_pattern"
+  assert_eq "$(cat "$OVERCOMMIT")" "$HOST_OVERCOMMIT" "host vm.overcommit_memory"
+  assert_nothing_left
+}
+
+# ------------------------------------------- 3. write lands in host netns
+
+# /proc/1/ns/net cannot be opened here (pid 1 is not ptrace-accessible to
+# root on this machine): the test shell's own netns is the host's.
+@test "threat 3: a sandbox joining the host's netns by path gets no sysctls" {
+  cfg --arg p "/proc/$$/ns/net" \
+    '.linux.namespaces |= map(if .type == "network" then . + {path: $p} else . end)'
+  plan_bundle
+  assert_status 0
+  assert_eq "$(plan_decision unprivileged_ports)" \
+    "skip|the container's network namespace is the host's" "plan unprivileged_ports"
+  run_in_container 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start;
+    tr "\t" " " </proc/sys/net/ipv4/ping_group_range'
+  assert_status 0
+  assert_eq "$output" "$HOST_PORTS
+$(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the container (the host's netns)"
+  log_wait "unprivileged_ports: skip: the container's network namespace is the host's"
+  log_wait "unprivileged_icmp: skip: the container's network namespace is the host's"
+  log_wait "sandbox ready:"
+  assert_eq "$(cat "$PORTS_SYSCTL")" "$HOST_PORTS" "host ip_unprivileged_port_start"
+  assert_eq "$(cat "$PING_SYSCTL")" "$HOST_PING" "host ping_group_range"
+  assert_nothing_left
+}
+
+# ----------------------------------------------------------- 5. pid reuse
+
+@test "threat 5: createRuntime with a dead pid is refused and creates nothing" {
+  local pid
+  pid=$(dead_pid)
+  feed_create "$(state_json creating "$pid")"
+  assert_status 1
+  assert_contains "$stderr" "error: pidfd_open $pid: No such process"
+  assert_nothing_left
+}
+
+@test "threat 5: a live host process in the host's netns as the pid is refused as recycled" {
+  sleep 60 </dev/null >/dev/null 2>&1 3>&- &
+  SLEEPER=$!
+  local oom_before
+  oom_before=$(cat "/proc/$SLEEPER/oom_score_adj")
+  feed_create "$(state_json creating "$SLEEPER")"
+  assert_status 1
+  assert_contains "$stderr" "error: pid $SLEEPER is in the host's network namespace although config.json gives the container a new one: refusing (recycled pid?)"
+  assert_nothing_left
+  assert_eq "$(cat "/proc/$SLEEPER/oom_score_adj")" "$oom_before" "the process's oom_score_adj"
+  assert_eq "$(cat "$PORTS_SYSCTL")" "$HOST_PORTS" "host ip_unprivileged_port_start"
+  assert_eq "$(cat "$PING_SYSCTL")" "$HOST_PING" "host ping_group_range"
+  kill "$SLEEPER"
+  wait "$SLEEPER" || true
+  SLEEPER=
+}
+
+# ----------------------------------------------------------- 6. OOM abuse
+
+@test "threat 6: a config process.oomScoreAdj out of range or not an integer is refused" {
+  local raw expected
+  cp "$BUNDLE/config.json" "$T/config.base"
+  while IFS='|' read -r raw expected; do
+    cp "$T/config.base" "$BUNDLE/config.json"
+    cfg_raw .process.oomScoreAdj "$raw"
+    plan_bundle
+    assert_status 1
+    assert_eq "$stderr" "oci-sandbox-hook: -: error: config process.oomScoreAdj: $expected" \
+      "plan's stderr for $raw"
+  done <<'EOF'
+1001|1001 is out of range [-1000, 1000]
+-1001|-1001 is out of range [-1000, 1000]
+1e3|1e3 is not an integer
+"5"|expected a number, got a string
+EOF
+}
+
+@test "threat 6: a policy oom_score_adj out of range or not an integer is refused" {
+  local raw expected
+  while IFS='|' read -r raw expected; do
+    write_policy "{\"oom_score_adj\": $raw}"
+    plan_bundle
+    policy_refused oom_score_adj "$expected"
+  done <<'EOF'
+1001|1001 is out of range [-1000, 1000]
+"0x10"|expected a number, got a string
+EOF
+}
+
+# ---------------------------------------------------- 7. cpu shares/weight
+
+@test "threat 7: policy cpu_shares outside 2..262144 or not an integer is refused" {
+  local raw expected
+  while IFS='|' read -r raw expected; do
+    write_policy "{\"cpu_shares\": $raw}"
+    plan_bundle
+    policy_refused cpu_shares "$expected"
+  done <<'EOF'
+1|1 is below the kernel's minimum of 2 (0 leaves shares alone)
+262145|262145 is out of range [0, 262144]
+-1|-1 is out of range [0, 262144]
+1.5|1.5 is not an integer
+EOF
+}
+
+@test "threat 7: config cpu.shares 2^64-1 is left alone, without an error" {
+  cfg_raw .linux.resources.cpu.shares 18446744073709551615
+  plan_bundle
+  assert_status 0
+  assert_eq "$stderr" "" "plan's stderr"
+  assert_eq "$(plan_decision cpu_shares)" \
+    "skip|set in config.json linux.resources.cpu.shares (18446744073709551615)" "cpu_shares"
+}
+
+# -------------------------------------------------- 8. cgroup path escape
+
+@test "threat 8: cgroupsPath with .. stays below the cgroupfs and nothing is created outside" {
+  local h cpu_root_shares
+  cpu_root_shares=$(cat /sys/fs/cgroup/cpu/cpu.shares)
+  [ ! -e /tmp/osh-escape ] || fail "/tmp/osh-escape exists before the test"
+  for h in /sys/fs/cgroup/*/; do
+    [ ! -e "${h}tmp" ] || skip "${h}tmp already exists: cannot tell runc's parents apart"
+    ESCAPE_CGROUPS+=("${h}tmp/osh-escape" "${h}tmp")
+  done
+  cfg '.linux.cgroupsPath = "/../../../tmp/osh-escape/ctr"'
+  set_cmd 'exec sleep 60'
+  # stdio on files: a created container must not hold bats' pipes.
+  if runc create -b "$BUNDLE" "$CID" </dev/null >"$T/create.out" 2>"$T/create.err"; then
+    # runc normalised the path below each hierarchy: the hook writes there.
+    PID=$(runc state "$CID" | jq -r .pid)
+    assert_eq "$(sed -n 's/^[0-9]*:cpu://p' "/proc/$PID/cgroup")" /tmp/osh-escape/ctr \
+      "the container's cpu cgroup"
+    assert_eq "$(cat /sys/fs/cgroup/cpu/tmp/osh-escape/ctr/cpu.shares)" 2 "container cpu.shares"
+    log_wait "cpu_shares: /sys/fs/cgroup/cpu/tmp/osh-escape/ctr/cpu.shares = 2"
+    runc delete -f "$CID"
+  fi
+  [ ! -e /tmp/osh-escape ] || fail "/tmp/osh-escape created: $(ls -la /tmp/osh-escape)"
+  assert_eq "$(cat /sys/fs/cgroup/cpu/cpu.shares)" "$cpu_root_shares" "root cgroup cpu.shares"
+  assert_nothing_left
+}
+
+@test "threat 8: precreate with cgroupsPath .. reads no pod cgroup outside the hierarchy" {
+  # A v1 layout under T whose escape target holds limits: sizing from them
+  # would prove the hook read outside the hierarchy.
+  local root="$T/cg/a/b" d
+  mkdir -p "$root/cpu/pod1" "$root/memory/pod1" "$T/cg/tmp/osh-escape"
+  for d in "$root/cpu/pod1" "$T/cg/tmp/osh-escape"; do
+    echo 100000 >"$d/cpu.cfs_period_us"
+    echo 200000 >"$d/cpu.cfs_quota_us"
+    echo 1024 >"$d/cpu.shares"
+  done
+  echo 536870912 >"$root/memory/pod1/memory.limit_in_bytes"
+  echo 536870912 >"$T/cg/tmp/osh-escape/memory.limit_in_bytes"
+  write_policy "$(jq -n --arg r "$root" '{cgroup_root: $r}')"
+  # Control: a pod parent inside the hierarchy is a sizing source.
+  cfg '.linux.cgroupsPath = "/pod1/ctr"'
+  run --separate-stderr "$HOOK" --policy "$POLICY" precreate <"$BUNDLE/config.json"
+  assert_status 0
+  assert_eq "$(jq -r '.annotations["io.kubernetes.cri.sandbox-memory"]' <<<"$output")" 536870912 \
+    "sizing from the pod parent inside the hierarchy"
+  cfg '.linux.cgroupsPath = "/../../../tmp/osh-escape/ctr"'
+  run --separate-stderr "$HOOK" --policy "$POLICY" precreate <"$BUNDLE/config.json"
+  assert_status 0
+  assert_eq "$stderr" "" "precreate's stderr"
+  assert_eq "$(jq -c '.annotations | keys' <<<"$output")" '["io.kubernetes.cri.container-type"]' \
+    "annotations (no sizing)"
+  log_wait "no pod resources known"
+  # The same with the real cgroupfs: no error, nothing outside created.
+  write_policy '{}'
+  run --separate-stderr "$HOOK" --policy "$POLICY" precreate <"$BUNDLE/config.json"
+  assert_status 0
+  assert_eq "$(jq -c '.annotations | keys' <<<"$output")" '["io.kubernetes.cri.container-type"]' \
+    "annotations (no sizing)"
+  [ ! -e /tmp/osh-escape ] || fail "/tmp/osh-escape created"
+}
+
+# ---------------------------------------- 9. symlinks, FIFOs at targets
+
+@test "threat 9: a rootfs /dev/shm symlinked to a host directory is refused" {
+  mkdir "$T/victim"
+  echo keep >"$T/victim/file"
+  local before
+  before=$(fingerprint "$T/victim"; fingerprint "$T/victim/file")
+  # No /dev tmpfs: runc uses the rootfs's own /dev and binds its devices in.
+  cfg '.mounts |= map(select(.destination != "/dev"))'
+  ln -s "$T/victim" "$BUNDLE/rootfs/dev/shm"
+  runc_refuses "error: rootfs /dev/shm: a symlink (refused)"
+  assert_eq "$(mounts_below "$T")" "" "mounts (on $T/victim or anywhere below T)"
+  assert_eq "$(ls -A "$T/victim")" file "victim directory listing"
+  assert_eq "$(fingerprint "$T/victim"; fingerprint "$T/victim/file")" "$before" "victim"
+  [ -L "$BUNDLE/rootfs/dev/shm" ] || fail "the rootfs symlink was replaced"
+}
+
+@test "threat 9: a bundle oci-sandbox-hook symlinked to a host directory is refused" {
+  mkdir "$T/victim2"
+  local before
+  before=$(fingerprint "$T/victim2")
+  ln -s "$T/victim2" "$BUNDLE/oci-sandbox-hook"
+  run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
+  assert_failed
+  [ "$status" -ne 124 ] || fail "runc run hung"
+  assert_not_contains "$output" container-ran "container output"
+  assert_contains "$stderr" "error: clean up an earlier run: open the bundle's oci-sandbox-hook directory: Too many levels of symbolic links"
+  assert_eq "$(ls -A "$T/victim2")" "" "files written into the symlink's target"
+  assert_eq "$(fingerprint "$T/victim2")" "$before" "victim2"
+  [ -L "$BUNDLE/oci-sandbox-hook" ] || fail "the symlink was replaced"
+  assert_eq "$(mounts_below "$T")" "" "mounts below $T"
+}
+
+@test "threat 9: a bundle oci-sandbox-hook that is a FIFO is refused without hanging" {
+  mkfifo "$BUNDLE/oci-sandbox-hook"
+  run --separate-stderr timeout 20 runc run -b "$BUNDLE" "$CID" </dev/null
+  assert_failed
+  [ "$status" -ne 124 ] || fail "runc run hung on the FIFO"
+  assert_not_contains "$output" container-ran "container output"
+  assert_contains "$stderr" "error: clean up an earlier run: open the bundle's oci-sandbox-hook directory: Not a directory"
+  [ -p "$BUNDLE/oci-sandbox-hook" ] || fail "the FIFO was replaced"
+  assert_eq "$(mounts_below "$T")" "" "mounts below $T"
+}
+
+# --------------------------------------------------------- 10. shm abuse
+
+@test "threat 10: shm-size \"-1\" fails runc run" {
+  annotate io.oci-sandbox-hook.shm-size -1
+  runc_refuses 'error: annotation io.oci-sandbox-hook.shm-size: "-1": not a quantity'
+}
+
+@test "threat 10: shm-size \"200%\" fails runc run" {
+  annotate io.oci-sandbox-hook.shm-size 200%
+  runc_refuses 'error: annotation io.oci-sandbox-hook.shm-size: "200%": not a quantity'
+}
+
+@test "threat 10: shm-size 2Gi above the default 1Gi maximum fails runc run" {
+  annotate io.oci-sandbox-hook.shm-size 2Gi
+  runc_refuses 'error: annotation io.oci-sandbox-hook.shm-size: 2147483648 bytes exceed the node maximum of 1073741824'
+}
+
+# ------------------------------------- 12. resolv.conf / hostname injection
+
+@test "threat 12: dns-servers \"1.1.1.1 #\" fails runc run" {
+  annotate io.oci-sandbox-hook.dns-servers "1.1.1.1 #"
+  runc_refuses 'error: annotation io.oci-sandbox-hook.dns-servers: DNS server 1: "1.1.1.1 #": not an IP address'
+}
+
+@test "threat 12: dns-searches with a carriage return fails runc run" {
+  annotate io.oci-sandbox-hook.dns-searches $'a\rb'
+  # runc doubles the backslash of the hook's \r escape.
+  runc_refuses 'error: annotation io.oci-sandbox-hook.dns-searches: DNS search domain 1: "a\\rb": not a DNS-1123 subdomain (invalid character)'
+}
+
+@test "threat 12: dns-options \"ndots:5 rotate\" with a space fails runc run" {
+  annotate io.oci-sandbox-hook.dns-options "ndots:5 rotate"
+  runc_refuses 'error: annotation io.oci-sandbox-hook.dns-options: DNS option 1: "ndots:5 rotate": not a resolver option (expected NAME or NAME:VALUE)'
+}
+
+@test "threat 12: a 64-character hostname label fails runc run" {
+  local name
+  name=$(printf 'a%.0s' $(seq 64))
+  cfg --arg h "$name" '.hostname = $h'
+  runc_refuses "error: config hostname: \"$name\": not an RFC 1123 host name (label longer than 63 characters)"
+}
+
+@test "threat 12: CRI-O ShmSize \"1m,size=0\" fails runc run" {
+  annotate io.kubernetes.cri-o.ShmSize "1m,size=0"
+  runc_refuses 'error: annotation io.kubernetes.cri-o.ShmSize: "1m,size=0": not a quantity'
+}
+
+@test "threat 12: a valid pod's resolv.conf has exactly the expected lines" {
+  annotate io.oci-sandbox-hook.dns-servers "1.1.1.1,192.0.2.53"
+  annotate io.oci-sandbox-hook.dns-searches "a.example,b.example"
+  annotate io.oci-sandbox-hook.dns-options "ndots:5,rotate"
+  run_in_container 'cat /etc/resolv.conf; echo "<EOF>"'
+  assert_status 0
+  assert_eq "$output" "search a.example b.example
+nameserver 1.1.1.1
+nameserver 192.0.2.53
+options ndots:5 rotate
+<EOF>" "container /etc/resolv.conf"
+  assert_nothing_left
+}
+
+# ------------------------------------------------ 13. hostname on host UTS
+
+@test "threat 13: a hostNetwork sandbox in the host's UTS namespace leaves the host name alone" {
+  local host_name
+  host_name=$(hostname)
+  drop_namespace network
+  drop_namespace uts
+  # runc refuses a hostname without a UTS namespace of its own.
+  cfg 'del(.hostname)'
+  run_in_container 'hostname; cat /etc/hostname'
+  assert_status 0
+  assert_eq "$output" "$host_name
+$host_name" "the container's UTS name and /etc/hostname"
+  assert_eq "$(hostname)" "$host_name" "host name"
+  assert_eq "$(cat /proc/sys/kernel/hostname)" "$host_name" "host kernel.hostname"
+  log_wait "hostname: /etc/hostname (from the host's name)"
+  assert_nothing_left
+}
+
+# --------------------------------------------------- 14. environment / fds
+
+@test "threat 14: LD_PRELOAD and inherited fds 3..9 reach no namespace and start nothing" {
+  command -v strace >/dev/null || skip "strace is not installed (contrib/setup.sh installs it)"
+  cfg 'del(.hooks)'
+  # The rootfs is read-only once created: the mount targets an image ships.
+  touch "$BUNDLE/rootfs/etc/hostname" "$BUNDLE/rootfs/etc/hosts" "$BUNDLE/rootfs/etc/resolv.conf"
+  set_cmd 'exec sleep 60'
+  runc_create
+  local state
+  state=$(state_json creating "$PID")
+  # The hook started as a careless runtime would: fds 3..9 open on /.
+  run --separate-stderr bash -c '
+    exec 3</ 4</ 5</ 6</ 7</ 8</ 9</
+    readlink /proc/self/fd/9 >"$4"
+    LD_PRELOAD=/nonexistent.so exec "$1" --policy "$2" createRuntime <<<"$3"' \
+    bash "$HOOK" "$POLICY" "$state" "$T/fd9"
+  assert_status 0
+  assert_eq "$(cat "$T/fd9")" / "fd 9 of the hook's parent"
+  assert_eq "$(awk '$5 == "/dev/shm"' "/proc/$PID/mountinfo" | wc -l)" 2 \
+    "/dev/shm mounts in the container (runc's and the hook's)"
+  # Again under strace: the fds are closed before any setns, nothing exec'd.
+  run --separate-stderr bash -c '
+    exec 3</ 4</ 5</ 6</ 7</ 8</ 9</
+    exec strace -f -o "$4" -e trace=close_range,setns,execve -E LD_PRELOAD=/nonexistent.so \
+      "$1" --policy "$2" createRuntime <<<"$3"' \
+    bash "$HOOK" "$POLICY" "$state" "$T/strace.log"
+  assert_status 0
+  local first_close first_setns
+  first_close=$(grep -nE 'close_range\(3, 4294967295, 0\) += 0$' "$T/strace.log" | head -n 1 | cut -d: -f1)
+  first_setns=$(grep -n 'setns(' "$T/strace.log" | head -n 1 | cut -d: -f1)
+  [ -n "$first_close" ] || fail "no close_range(3, ~0U) in the trace:" "$(cat "$T/strace.log")"
+  [ -n "$first_setns" ] || fail "no setns in the trace:" "$(cat "$T/strace.log")"
+  [ "$first_close" -lt "$first_setns" ] \
+    || fail "setns before close_range(3, ...):" "$(cat "$T/strace.log")"
+  assert_eq "$(grep -c 'execve(' "$T/strace.log")" 1 "execve calls (the initial one only)"
+  assert_contains "$(grep 'execve(' "$T/strace.log")" "execve(\"$HOOK\""
+  runc delete -f "$CID"
+  # No hooks in config.json: poststop by hand.
+  run --separate-stderr "$HOOK" --policy "$POLICY" poststop <<<"$(state_json stopped 0)"
+  assert_status 0
+  assert_nothing_left
+}
+
+# ---------------------------------------------------- 15. annotation abuse
+
+@test "threat 15: a 256 KiB dns-servers annotation is refused" {
+  head -c 262144 /dev/zero | tr '\0' 1 >"$T/big"
+  cfg --rawfile v "$T/big" '.annotations["io.oci-sandbox-hook.dns-servers"] = $v'
+  runc_refuses "error: annotation io.oci-sandbox-hook.dns-servers: value of 262144 bytes exceeds 4096"
+}
+
+@test "threat 15: a 20 MiB annotations map in the state is refused as oversized" {
+  "$PYTHON" -c '
+import json, sys
+ann = {sys.argv[3]: "sandbox"}
+for i in range(20 * 1024):
+    ann["example.com/key-%05d" % i] = "v" * 1024
+json.dump({"ociVersion": "1.0.2", "id": sys.argv[1], "status": "creating", "pid": 1,
+           "bundle": sys.argv[2], "annotations": ann}, sys.stdout)
+' "$CID" "$BUNDLE" "$SANDBOX_KEY" >"$T/state"
+  [ "$(stat -c %s "$T/state")" -gt $((20 << 20)) ] || fail "state smaller than 20 MiB"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" createRuntime <"$T/state"
+  assert_status 1
+  assert_eq "$stderr" "oci-sandbox-hook: -: error: state on stdin: input exceeds the limit of 16777216 bytes" "stderr"
+  assert_nothing_left
+}
+
+# -------------------------------------------------------- 17. SELinux label
+
+selinux_disabled () {
+  [ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled on this machine"
+}
+
+# runc 1.1.5 adds context="LABEL" to the options of its own tmpfs, devpts
+# and cgroup v1 (a tmpfs at /sys/fs/cgroup) mounts and of the tmpfs that
+# masks directories, even with SELinux disabled, and the kernel refuses
+# them (EINVAL): without those mounts the label reaches the hook.
+without_runc_labelled_mounts () {
+  cfg '.mounts |= map(select(.type != "tmpfs" and .type != "devpts" and .type != "cgroup"))
+       | .linux.maskedPaths = []'
+}
+
+@test "threat 17: a mountLabel while SELinux is disabled gives a /dev/shm without context=" {
+  selinux_disabled
+  without_runc_labelled_mounts
+  cfg '.linux.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2"'
+  run_in_container 'grep " /dev/shm " /proc/mounts'
+  assert_status 0
+  assert_eq "$output" "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0" \
+    "container /dev/shm (the hook's tmpfs, no context=)"
+  log_wait "mountLabel ignored: SELinux is disabled"
+  assert_nothing_left
+}
+
+@test "threat 17: a mountLabel with a double quote fails runc run" {
+  without_runc_labelled_mounts
+  cfg '.linux.mountLabel = "system_u:object_r:container_file_t:s0\",size=0"'
+  # runc doubles the backslash of the hook's \" escape.
+  runc_refuses 'error: config linux.mountLabel "system_u:object_r:container_file_t:s0\\",size=0": not an SELinux context'
+}
+
+@test "threat 17: a mountLabel with a space fails runc run" {
+  without_runc_labelled_mounts
+  cfg '.linux.mountLabel = "system_u:object_r:container_file_t:s0 size=0"'
+  runc_refuses 'error: config linux.mountLabel "system_u:object_r:container_file_t:s0 size=0": not an SELinux context'
+}
+
+# ------------------------------------------------- 18. SIGKILL mid-run
+
+# kill_case STEP [FILES]: the hook SIGKILLed right after STEP.
+# Under `runc run`, runc destroys the failed container and runs poststop
+# itself: nothing is left, and poststop (not a rollback) did the cleaning.
+# Fed by hand after `runc create` (no createRuntime hook), the kill leaves
+# the hook's directory and the pod tmpfs until `runc delete` runs poststop.
+kill_case () {
+  local step=$1
+  grep -qa "fault injected after step" "$HOOK" \
+    || skip "$HOOK was built without --enable-fault-injection"
+  hook_env "OCI_SANDBOX_HOOK_FAIL_AFTER=kill:$step"
+  run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
+  assert_failed
+  [ "$status" -ne 124 ] || fail "runc run hung"
+  assert_not_contains "$output" container-ran "container output"
+  assert_contains "$stderr" "error running hook: signal: killed"
+  assert_nothing_left
+  log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+  run grep -c "rolled back" "$LOG"
+  assert_eq "$output" 0 "rollback lines (a killed hook rolls nothing back)"
+
+  # By hand: what a kill leaves for poststop.
+  : >"$LOG"
+  cfg 'del(.hooks.createRuntime)'
+  set_cmd 'exec sleep 60'
+  runc_create
+  run --separate-stderr timeout 20 env "OCI_SANDBOX_HOOK_FAIL_AFTER=kill:$step" \
+    "$HOOK" --policy "$POLICY" createRuntime <<<"$(state_json creating "$PID")"
+  assert_status 137
+  [ -f "$BUNDLE/oci-sandbox-hook/journal" ] || fail "no journal left by the killed hook"
+  assert_eq "$(mount_count "$BUNDLE/oci-sandbox-hook/shm")" 1 "pod tmpfs left by the killed hook"
+  if [ "$step" != shm ]; then
+    assert_eq "$(awk '$5 == "/dev/shm"' "/proc/$PID/mountinfo" | wc -l)" 2 \
+      "/dev/shm mounts in the container"
+  fi
+  runc delete -f "$CID"
+  assert_nothing_left
+  log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+}
+
+@test "threat 18: SIGKILL after step shm leaves work that poststop cleans" {
+  kill_case shm
+}
+
+@test "threat 18: SIGKILL after step container_mounts leaves work that poststop cleans" {
+  kill_case container_mounts
+}
+
+@test "threat 18: SIGKILL after step sysctls leaves work that poststop cleans" {
+  kill_case sysctls
+}
