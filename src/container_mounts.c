@@ -193,7 +193,6 @@ container_mounts_place (const target_process *p, const char *rootfs, const conta
   int keep[CONTAINER_MOUNTS_MAX + 2];
   placement_args args = { .rootfs = rootfs, .mounts = mounts, .n = n };
   struct stat host_rootfs, target_root;
-  struct statfs sfs;
 
   if (n == 0)
     return 0;
@@ -209,12 +208,9 @@ container_mounts_place (const target_process *p, const char *rootfs, const conta
   cleanup_close int root_fd = openat (p->proc_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0 || fstat (root_fd, &target_root) < 0)
     return hook_fail (err, errno, "open /proc/%d/root", (int)p->pid);
-  cleanup_close int proc_fd = openat2_fd (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY, 0,
-                                          RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-  if (proc_fd < 0)
-    return hook_fail (err, errno, "open /proc");
-  if (fstatfs (proc_fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-    return hook_fail (err, 0, "/proc is not procfs");
+  cleanup_close int proc_fd = -1;
+  if (open_procfs (&proc_fd, err) < 0)
+    return -1;
   args.pivoted = same_object (&target_root, host_rootfs.st_dev, host_rootfs.st_ino);
   args.root_fd = root_fd;
   args.host_proc_fd = proc_fd;

@@ -18,21 +18,15 @@ int
 target_process_open (pid_t pid, target_process *p, hook_error **err)
 {
   char path[32];
-  struct statfs sfs;
 
   if (pid <= 0)
     return hook_fail (err, 0, "state pid: a live container process is required at this stage");
   cleanup_pidfd int pidfd = pidfd_open (pid, 0);
   if (pidfd < 0)
     return hook_fail (err, errno, "pidfd_open %d", (int)pid);
-  cleanup_close int proc = openat2_fd (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY, 0,
-                                       RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-  if (proc < 0)
-    return hook_fail (err, errno, "open /proc");
-  /* A /proc that is not procfs (a bind mount over it) would redirect
-     every write below (CVE-2025-52881).  */
-  if (fstatfs (proc, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-    return hook_fail (err, 0, "/proc is not procfs");
+  cleanup_close int proc = -1;
+  if (open_procfs (&proc, err) < 0)
+    return -1;
   snprintf (path, sizeof path, "%d", (int)pid);
   cleanup_close int proc_pid
       = openat2_fd (proc, path, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);

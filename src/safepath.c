@@ -2,12 +2,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <selinux/selinux.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -234,5 +236,19 @@ open_directory (const char *path, int *out, hook_error **err)
   if (fd < 0)
     return hook_fail (err, errno, "open directory %s", path);
   *out = fd;
+  return 0;
+}
+
+int
+open_procfs (int *out, hook_error **err)
+{
+  struct statfs sfs;
+  cleanup_close int fd = openat2_fd (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY, 0,
+                                     RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return hook_fail (err, errno, "open /proc");
+  if (fstatfs (fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    return hook_fail (err, 0, "/proc is not procfs");
+  *out = steal_fd (&fd);
   return 0;
 }

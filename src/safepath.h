@@ -41,6 +41,11 @@ int write_file_atomic (int dirfd, const char *name, const char *content, size_t 
    bytes) into a malloc'ed NUL-terminated buffer.  */
 int read_regular_file (const char *path, size_t max, char **out, size_t *len, hook_error **err);
 
+/* /proc as an O_PATH directory fd, checked to be procfs: a /proc that is
+   not (a bind mount over it) would redirect every write below it
+   (CVE-2025-52881).  */
+int open_procfs (int *out, hook_error **err);
+
 /* Open PATH (absolute, trusted: the bundle given by the runtime) as an
    O_PATH directory fd, refusing a symlink as the last component.  */
 int open_directory (const char *path, int *out, hook_error **err);

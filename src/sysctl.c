@@ -92,7 +92,6 @@ sysctl_child (void *arg, hook_error **err)
 {
   sysctl_child_args *a = arg;
   struct stat now;
-  struct statfs sfs;
 
   /* Belt and braces: the plan refused the host's namespace already, but a
      write that lands there changes every pod on the node.  */
@@ -100,12 +99,10 @@ sysctl_child (void *arg, hook_error **err)
     return hook_fail (err, errno, "stat own network namespace");
   if (now.st_dev == a->host_netns.st_dev && now.st_ino == a->host_netns.st_ino)
     return hook_fail (err, 0, "the container's network namespace is the host's: refusing");
-  cleanup_close int proc_fd = openat2_fd (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY, 0,
-                                          RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-  if (proc_fd < 0)
-    return hook_fail (err, errno, "open /proc");
-  if (fstatfs (proc_fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-    return hook_fail (err, 0, "/proc is not procfs");
+  /* Opened after setns: /proc/sys/net shows the opener's netns.  */
+  cleanup_close int proc_fd = -1;
+  if (open_procfs (&proc_fd, err) < 0)
+    return -1;
   for (size_t i = 0; i < a->n; i++)
     if (write_one (proc_fd, &a->writes[i], err) < 0)
       return -1;
