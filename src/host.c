@@ -180,3 +180,14 @@ target_facts_from_config (const container_config *config, target_facts *facts, h
   facts->known = true;
   return 0;
 }
+
+int
+selinux_mount_label_check (const char *label, hook_error **err)
+{
+  if (security_check_context (label) < 0)
+    return hook_fail (err, errno,
+                      "config linux.mountLabel \"%s\": not a valid context for the loaded "
+                      "SELinux policy",
+                      label);
+  return 0;
+}

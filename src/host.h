@@ -45,6 +45,12 @@ struct container_config;
 int target_facts_from_config (const struct container_config *config, target_facts *facts,
                               hook_error **err);
 
+/* With SELinux enabled, ask the loaded policy whether LABEL (the pod's
+   linux.mountLabel, already through the plan's grammar) is a valid context
+   before it labels a tmpfs and files: the kernel would otherwise fail the
+   mount half-way, or label with something the policy never meant.  */
+int selinux_mount_label_check (const char *label, hook_error **err);
+
 /* Parse the strict decimal content of an oom_score_adj file.  */
 int oom_score_parse (const char *text, int *out, hook_error **err);
 

@@ -253,6 +253,9 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
   plan_input in = { &config, state->annotations, &policy, &host, &target, NULL };
   if (plan_build (&in, &plan, err) < 0)
     goto out;
+  if (host.selinux_enabled && config.mount_label
+      && selinux_mount_label_check (config.mount_label, err) < 0)
+    goto out;
   log_debug (log, "sandbox: %s", plan.match_reason);
   if (drop_capabilities (err) < 0)
     goto out;
