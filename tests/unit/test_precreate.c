@@ -161,6 +161,37 @@ TEST (precreate_host_network_gets_no_sysctls)
   CHECK (at (r.out ? json_doc_root (r.out) : NULL, "linux", "sysctl", NULL, NULL) == NULL);
 }
 
+TEST (precreate_of_podmans_real_spec_sizes_kata_at_2_vcpus_and_512_mib)
+{
+  cleanup_run precreate_run r;
+  cleanup_free char *text = malloc (1 << 20);
+  FILE *f = fopen (TEST_DATA_DIR "/podman-config.json", "r");
+  CHECK (f != NULL && text != NULL);
+  if (f == NULL || text == NULL)
+    return;
+  size_t len = fread (text, 1, (1 << 20) - 1, f);
+  fclose (f);
+  text[len] = '\0';
+  CHECK (precreate (&r, text, 0) == 0);
+  const json_value *root = r.out ? json_doc_root (r.out) : NULL;
+  const char *quota
+      = text_at (root, "annotations", "io.kubernetes.cri.sandbox-cpu-quota", NULL, NULL);
+  const char *period
+      = text_at (root, "annotations", "io.kubernetes.cri.sandbox-cpu-period", NULL, NULL);
+  const char *memory
+      = text_at (root, "annotations", "io.kubernetes.cri.sandbox-memory", NULL, NULL);
+  CHECK_STR (quota, "200000");
+  CHECK_STR (period, "100000");
+  CHECK_STR (memory, "536870912");
+  /* Kata's formula on the strings it will read.  */
+  if (quota && period && memory)
+    {
+      CHECK_INT (strtoll (quota, NULL, 10) / strtoll (period, NULL, 10), 2);
+      CHECK_INT (strtoll (memory, NULL, 10) / 1024 / 1024, 512);
+    }
+  CHECK_STR (text_at (root, "annotations", "io.container.manager", NULL, NULL), "libpod");
+}
+
 TEST (pod_cgroup_parent_of_cgroupfs_and_systemd_paths)
 {
   char out[256];
@@ -258,6 +289,7 @@ main (void)
   RUN (precreate_never_changes_what_the_spec_sets);
   RUN (precreate_leaves_a_non_sandbox_untouched);
   RUN (precreate_host_network_gets_no_sysctls);
+  RUN (precreate_of_podmans_real_spec_sizes_kata_at_2_vcpus_and_512_mib);
   RUN (pod_cgroup_parent_of_cgroupfs_and_systemd_paths);
   RUN (pod_cgroup_v2_fake_tree_limits);
   RUN (pod_cgroup_v1_fake_tree_limits);

@@ -2,6 +2,7 @@
    absent.  */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,13 +163,19 @@ TEST (two_patches_for_one_key_add_it_once)
   CHECK_STR (json_get (json_get (json_doc_root (out), "annotations"), "k")->u.scalar.text, "first");
 }
 
-TEST (real_runc_spec_round_trips)
+/* A real engine-generated spec, read from tests/data/NAME, round-trips
+   through render with no patches to a semantically identical document.  */
+static void
+check_fixture_round_trips (const char *name)
 {
   cleanup_hook_error hook_error *err = NULL;
-  cleanup_free char *text = NULL;
+  cleanup_free char *text = NULL, *path = NULL;
   cleanup_json json_doc *orig = NULL, *back = NULL;
   size_t len = 0;
-  FILE *f = fopen (TEST_DATA_DIR "/runc-spec.json", "r");
+
+  if (asprintf (&path, "%s/%s", TEST_DATA_DIR, name) < 0)
+    abort ();
+  FILE *f = fopen (path, "r");
   CHECK (f != NULL);
   if (f == NULL)
     return;
@@ -179,6 +186,24 @@ TEST (real_runc_spec_round_trips)
   CHECK (json_parse (text, len, &limits, &orig, &err) == 0);
   CHECK (render_text (text, NULL, 0, &back, &err) == 0);
   CHECK (orig && back && same_tree (json_doc_root (orig), json_doc_root (back)));
+}
+
+TEST (real_runc_spec_round_trips)
+{
+  check_fixture_round_trips ("runc-spec.json");
+}
+
+TEST (real_podman_spec_round_trips)
+{
+  /* podman 4.3.1's spec for `podman run --cpus 2 --memory 512m
+     --annotation io.kubernetes.cri.container-type=sandbox`, as its
+     precreate hooks receive it.  */
+  check_fixture_round_trips ("podman-config.json");
+}
+
+TEST (containerd_like_sandbox_spec_round_trips)
+{
+  check_fixture_round_trips ("sandbox-config.json");
 }
 
 int
@@ -193,5 +218,7 @@ main (void)
   RUN (parent_of_the_wrong_type_is_an_error);
   RUN (two_patches_for_one_key_add_it_once);
   RUN (real_runc_spec_round_trips);
+  RUN (real_podman_spec_round_trips);
+  RUN (containerd_like_sandbox_spec_round_trips);
   return tap_done ();
 }
