@@ -34,9 +34,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# The hook is exec'd for every pod start: link its libraries statically
-# (docs/performance.md has the numbers).
-configure_flags=(--enable-static-deps)
+# The hook is exec'd for every pod start: build it as one static-pie
+# executable, no dynamic loading (docs/performance.md has the numbers).
+configure_flags=(--enable-static-binary)
 if [ "${1:-}" = "--test-build" ]; then
   configure_flags+=(--enable-fault-injection --enable-werror)
 fi
