@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "etcfiles.h"
 #include "fault.h"
 #include "journal.h"
+#include "nsenter.h"
 #include "oom.h"
 #include "safepath.h"
 #include "shm.h"
@@ -185,12 +187,21 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
   return step_end (s, "shm", err);
 }
 
+/* The container's mount namespace (placing the mounts) and its network
+   namespace (the sysctls) are entered by ONE forked child: a fork and wait
+   cost more than either job (docs/performance.md).  Everything is
+   journaled before the child runs; the fault points keep their order.  */
 static int
-apply_sysctls (act_state *s, const sandbox_plan *plan, hook_error **err)
+enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
 {
   sysctl_write writes[2];
-  size_t n = 0;
+  size_t n_writes = 0, n_steps = 0, n_keep = 0;
+  container_placement placement = { .root_fd = -1, .host_proc_fd = -1 };
+  sysctl_job job = { .proc_fd = -1 };
+  ns_step steps[2];
+  int keep[NS_MAX_KEEP_FDS];
   char entry[128];
+  int ret = -1;
 
   for (int k = ACTION_UNPRIVILEGED_PORTS; k <= ACTION_UNPRIVILEGED_ICMP; k++)
     {
@@ -200,16 +211,43 @@ apply_sysctls (act_state *s, const sandbox_plan *plan, hook_error **err)
           log_skip (s, a);
           continue;
         }
-      writes[n++] = (sysctl_write){ a->u.sysctl.key, a->u.sysctl.value };
-      snprintf (entry, sizeof entry, "sysctl %s=%s", a->u.sysctl.key, a->u.sysctl.value);
-      if (step_begin (s, entry, err) < 0)
-        return -1;
+      writes[n_writes++] = (sysctl_write){ a->u.sysctl.key, a->u.sysctl.value };
     }
-  if (n == 0)
+  if (s->n_mounts)
+    {
+      if (step_begin (s, "container mounts", err) < 0
+          || container_placement_prepare (s->ctx->process, s->ctx->rootfs, s->mounts, s->n_mounts,
+                                          &placement, err)
+                 < 0)
+        goto out;
+      steps[n_steps++] = (ns_step){ CLONE_NEWNS, container_placement_run, &placement };
+      n_keep += container_placement_fds (&placement, keep + n_keep);
+    }
+  if (n_writes)
+    {
+      for (size_t i = 0; i < n_writes; i++)
+        {
+          snprintf (entry, sizeof entry, "sysctl %s=%s", writes[i].key, writes[i].value);
+          if (step_begin (s, entry, err) < 0)
+            goto out;
+        }
+      if (sysctl_job_prepare (writes, n_writes, s->ctx->user_namespace, &job, err) < 0)
+        goto out;
+      steps[n_steps++] = (ns_step){ job.nstypes, sysctl_job_run, &job };
+      keep[n_keep++] = job.proc_fd;
+    }
+  ret = n_steps ? run_ns_steps (s->ctx->process->pidfd, steps, n_steps, keep, n_keep, err) : 0;
+
+out:
+  container_placement_release (&placement);
+  sysctl_job_release (&job);
+  if (ret < 0)
+    return -1;
+  if (s->n_mounts && step_end (s, "container_mounts", err) < 0)
+    return -1;
+  if (n_writes == 0)
     return 0;
-  if (sysctl_apply_in_netns (s->ctx->process, writes, n, s->ctx->user_namespace, err) < 0)
-    return hook_error_prefix (err, "sysctl");
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n_writes; i++)
     {
       char item[96];
       log_info (s->ctx->log, "sysctl: %s=\"%s\" in the container's network namespace",
@@ -279,15 +317,7 @@ act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
       || install_file (s, &plan->actions[ACTION_RESOLV_CONF_FILE], "resolv.conf", err) < 0
       || prepare_shm (s, &plan->actions[ACTION_SHM], err) < 0)
     return -1;
-  if (s->n_mounts)
-    {
-      if (step_begin (s, "container mounts", err) < 0
-          || container_mounts_place (s->ctx->process, s->ctx->rootfs, s->mounts, s->n_mounts, err)
-                 < 0
-          || step_end (s, "container_mounts", err) < 0)
-        return -1;
-    }
-  if (apply_sysctls (s, plan, err) < 0
+  if (enter_container (s, plan, err) < 0
       || apply_oom (s, &plan->actions[ACTION_OOM_SCORE_ADJ], err) < 0
       || apply_cpu (s, &plan->actions[ACTION_CPU_SHARES], err) < 0)
     return -1;

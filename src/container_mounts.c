@@ -18,16 +18,6 @@
 #include "nsenter.h"
 #include "safepath.h"
 
-typedef struct placement_args
-{
-  const char *rootfs;
-  bool pivoted;     /* the target's root already is the rootfs */
-  int root_fd;      /* the target's /proc/PID/root, opened on the host side */
-  int host_proc_fd; /* the hook's procfs: /proc in the container may be another */
-  const container_mount *mounts;
-  size_t n;
-} placement_args;
-
 static bool
 same_object (const struct stat *a, dev_t dev, ino_t ino)
 {
@@ -45,7 +35,8 @@ statx_is (const struct statx *stx, dev_t dev, ino_t ino)
    mount: the host's /dev/shm under host IPC).  Anything else at the
    target is left to open_target's checks.  */
 static int
-detach_earlier (const placement_args *a, int root_fd, const container_mount *m, hook_error **err)
+detach_earlier (const container_placement *a, int root_fd, const container_mount *m,
+                hook_error **err)
 {
   struct stat mine;
 
@@ -157,10 +148,10 @@ open_target (int root_fd, const container_mount *m, hook_error **err)
   return fd;
 }
 
-static int
-placement_child (void *arg, hook_error **err)
+int
+container_placement_run (void *arg, hook_error **err)
 {
-  placement_args *a = arg;
+  container_placement *a = arg;
   cleanup_close int root_fd
       = a->pivoted
             ? openat2_fd (a->root_fd, ".", O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS)
@@ -187,15 +178,14 @@ placement_child (void *arg, hook_error **err)
 }
 
 int
-container_mounts_place (const target_process *p, const char *rootfs, const container_mount *mounts,
-                        size_t n, hook_error **err)
+container_placement_prepare (const target_process *p, const char *rootfs,
+                             const container_mount *mounts, size_t n, container_placement *out,
+                             hook_error **err)
 {
-  int keep[CONTAINER_MOUNTS_MAX + 2];
-  placement_args args = { .rootfs = rootfs, .mounts = mounts, .n = n };
   struct stat host_rootfs, target_root;
 
-  if (n == 0)
-    return 0;
+  memset (out, 0, sizeof *out);
+  out->root_fd = out->host_proc_fd = -1;
   if (n > CONTAINER_MOUNTS_MAX)
     return hook_fail (err, E2BIG, "too many container mounts");
   /* Has the container pivoted already?  Then its root is the rootfs and
@@ -205,20 +195,37 @@ container_mounts_place (const target_process *p, const char *rootfs, const conta
   if (rootfs_fd < 0 || fstat (rootfs_fd, &host_rootfs) < 0)
     return hook_fail (err, errno, "open the rootfs %s", rootfs);
   /* The magic link of the pidfd-checked process: followed on purpose.  */
-  cleanup_close int root_fd = openat (p->proc_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root_fd < 0 || fstat (root_fd, &target_root) < 0)
+  out->root_fd = openat (p->proc_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (out->root_fd < 0 || fstat (out->root_fd, &target_root) < 0)
     return hook_fail (err, errno, "open /proc/%d/root", (int)p->pid);
-  cleanup_close int proc_fd = -1;
-  if (open_procfs (&proc_fd, err) < 0)
+  if (open_procfs (&out->host_proc_fd, err) < 0)
     return -1;
-  args.pivoted = same_object (&target_root, host_rootfs.st_dev, host_rootfs.st_ino);
-  args.root_fd = root_fd;
-  args.host_proc_fd = proc_fd;
-  for (size_t i = 0; i < n; i++)
-    keep[i] = mounts[i].tree_fd;
-  keep[n] = root_fd;
-  keep[n + 1] = proc_fd;
-  return run_in_namespaces (p->pidfd, CLONE_NEWNS, keep, n + 2, placement_child, &args, err);
+  out->pivoted = same_object (&target_root, host_rootfs.st_dev, host_rootfs.st_ino);
+  out->rootfs = rootfs;
+  out->mounts = mounts;
+  out->n = n;
+  return 0;
+}
+
+size_t
+container_placement_fds (const container_placement *a, int *fds)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < a->n; i++)
+    fds[n++] = a->mounts[i].tree_fd;
+  fds[n++] = a->root_fd;
+  fds[n++] = a->host_proc_fd;
+  return n;
+}
+
+void
+container_placement_release (container_placement *a)
+{
+  if (a->root_fd >= 0)
+    close (a->root_fd);
+  if (a->host_proc_fd >= 0)
+    close (a->host_proc_fd);
+  a->root_fd = a->host_proc_fd = -1;
 }
 
 int

@@ -35,10 +35,26 @@ typedef struct container_mount
 
 #define CONTAINER_MOUNTS_MAX 8
 
-/* ROOTFS is the absolute rootfs path as seen in the container's mount
-   namespace before pivot_root (the bundle's root.path), and on the host.  */
-int container_mounts_place (const target_process *p, const char *rootfs,
-                            const container_mount *mounts, size_t n, hook_error **err);
+/* The placement as a step of a shared namespace child (nsenter.h):
+   prepared on the host side, run after setns (CLONE_NEWNS), released in the
+   parent.  */
+typedef struct container_placement
+{
+  const char *rootfs;
+  bool pivoted;     /* the target's root already is the rootfs */
+  int root_fd;      /* the target's /proc/PID/root, opened on the host side */
+  int host_proc_fd; /* the hook's procfs: /proc in the container may be another */
+  const container_mount *mounts;
+  size_t n;
+} container_placement;
+
+int container_placement_prepare (const target_process *p, const char *rootfs,
+                                 const container_mount *mounts, size_t n, container_placement *out,
+                                 hook_error **err);
+int container_placement_run (void *placement, hook_error **err);
+/* The fds the child must keep (at most CONTAINER_MOUNTS_MAX + 2) into FDS.  */
+size_t container_placement_fds (const container_placement *placement, int *fds);
+void container_placement_release (container_placement *placement);
 
 /* A read-only (nosuid, nodev, noexec) detached clone of DIRFD/NAME.  */
 int clone_readonly_bind (int dirfd, const char *name, int *tree_fd, hook_error **err);

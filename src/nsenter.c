@@ -42,16 +42,16 @@ close_all_but (int *keep, size_t n)
 }
 
 int
-run_in_namespaces (int pidfd, int nstypes, const int *keep_fds, size_t n_keep_fds, ns_child_fn fn,
-                   void *arg, hook_error **err)
+run_ns_steps (int pidfd, const ns_step *steps, size_t n_steps, const int *keep_fds,
+              size_t n_keep_fds, hook_error **err)
 {
   int pipefd[2];
-  int keep[16];
+  int keep[NS_MAX_KEEP_FDS + 2];
   char msg[CHILD_MESSAGE_MAX];
   size_t used = 0;
   int status;
 
-  if (n_keep_fds + 2 > sizeof keep / sizeof keep[0])
+  if (n_keep_fds > NS_MAX_KEEP_FDS)
     return hook_fail (err, E2BIG, "too many fds for a namespace child");
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     return hook_fail (err, errno, "pipe");
@@ -76,12 +76,18 @@ run_in_namespaces (int pidfd, int nstypes, const int *keep_fds, size_t n_keep_fd
       /* Die with the hook: a child must never outlive it holding a
          container namespace.  */
       signal (SIGALRM, SIG_DFL);
-      if (setns (pidfd, nstypes) < 0)
-        ret = hook_fail (&child_err, errno, "join the container's namespaces");
-      else
+      ret = 0;
+      for (size_t i = 0; i < n_steps && ret == 0; i++)
         {
-          close (pidfd);
-          ret = fn (arg, &child_err);
+          if (setns (pidfd, steps[i].nstypes) < 0)
+            {
+              ret = hook_fail (&child_err, errno, "join the container's namespaces");
+              break;
+            }
+          /* The last join done, nothing of the host is left in reach.  */
+          if (i + 1 == n_steps)
+            close (pidfd);
+          ret = steps[i].fn (steps[i].arg, &child_err);
         }
       if (ret < 0 && child_err)
         (void)!write (pipefd[1], child_err->message,

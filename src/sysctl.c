@@ -58,13 +58,6 @@ sysctl_value_matches (const char *written, const char *read_back)
     }
 }
 
-typedef struct sysctl_child_args
-{
-  const sysctl_write *writes;
-  size_t n;
-  struct stat host_netns;
-} sysctl_child_args;
-
 static int
 write_one (int proc_fd, const sysctl_write *w, hook_error **err)
 {
@@ -87,41 +80,52 @@ write_one (int proc_fd, const sysctl_write *w, hook_error **err)
   return 0;
 }
 
-static int
-sysctl_child (void *arg, hook_error **err)
+int
+sysctl_job_prepare (const sysctl_write *writes, size_t n, bool join_user_namespace, sysctl_job *job,
+                    hook_error **err)
 {
-  sysctl_child_args *a = arg;
+  memset (job, 0, sizeof *job);
+  job->proc_fd = -1;
+  for (size_t i = 0; i < n; i++)
+    if (sysctl_known_path (writes[i].key) == NULL)
+      return hook_fail (err, 0, "sysctl %s: not one the hook writes", writes[i].key);
+  if (stat ("/proc/self/ns/net", &job->host_netns) < 0)
+    return hook_fail (err, errno, "stat own network namespace");
+  /* The hook's own procfs, opened here: after the child joined the
+     container's mount namespace its /proc may be the container's (a pid
+     namespace the child is not in, /proc/sys read-only).  A /proc/sys/net
+     lookup answers for the netns of the task doing it, whichever procfs
+     instance it goes through.  */
+  if (open_procfs (&job->proc_fd, err) < 0)
+    return -1;
+  job->writes = writes;
+  job->n = n;
+  job->nstypes = CLONE_NEWNET | (join_user_namespace ? CLONE_NEWUSER : 0);
+  return 0;
+}
+
+void
+sysctl_job_release (sysctl_job *job)
+{
+  if (job->proc_fd >= 0)
+    close (job->proc_fd);
+  job->proc_fd = -1;
+}
+
+int
+sysctl_job_run (void *arg, hook_error **err)
+{
+  sysctl_job *job = arg;
   struct stat now;
 
   /* Belt and braces: the plan refused the host's namespace already, but a
      write that lands there changes every pod on the node.  */
-  if (stat ("/proc/self/ns/net", &now) < 0)
+  if (fstatat (job->proc_fd, "thread-self/ns/net", &now, 0) < 0)
     return hook_fail (err, errno, "stat own network namespace");
-  if (now.st_dev == a->host_netns.st_dev && now.st_ino == a->host_netns.st_ino)
+  if (now.st_dev == job->host_netns.st_dev && now.st_ino == job->host_netns.st_ino)
     return hook_fail (err, 0, "the container's network namespace is the host's: refusing");
-  /* Opened after setns: /proc/sys/net shows the opener's netns.  */
-  cleanup_close int proc_fd = -1;
-  if (open_procfs (&proc_fd, err) < 0)
-    return -1;
-  for (size_t i = 0; i < a->n; i++)
-    if (write_one (proc_fd, &a->writes[i], err) < 0)
-      return -1;
+  for (size_t i = 0; i < job->n; i++)
+    if (write_one (job->proc_fd, &job->writes[i], err) < 0)
+      return hook_error_prefix (err, "sysctl");
   return 0;
-}
-
-int
-sysctl_apply_in_netns (const target_process *p, const sysctl_write *writes, size_t n,
-                       bool join_user_namespace, hook_error **err)
-{
-  sysctl_child_args args = { .writes = writes, .n = n };
-
-  if (n == 0)
-    return 0;
-  for (size_t i = 0; i < n; i++)
-    if (sysctl_known_path (writes[i].key) == NULL)
-      return hook_fail (err, 0, "sysctl %s: not one the hook writes", writes[i].key);
-  if (stat ("/proc/self/ns/net", &args.host_netns) < 0)
-    return hook_fail (err, errno, "stat own network namespace");
-  return run_in_namespaces (p->pidfd, CLONE_NEWNET | (join_user_namespace ? CLONE_NEWUSER : 0),
-                            NULL, 0, sysctl_child, &args, err);
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "process.h"
@@ -19,15 +20,28 @@ typedef struct sysctl_write
    sysctls are ever opened, whatever the input says.  */
 const char *sysctl_known_path (const char *key);
 
-/* Join the container's network namespace in a child (by pidfd), refuse if
-   it is the hook's own, then for each write: open the file (after setns:
-   a /proc/sys/net file belongs to the netns of the task that opens it),
-   write the value in full, read it back and compare.  */
-/* With JOIN_USER_NAMESPACE the child also enters the container's user
-   namespace: the kernel reads the gids of ping_group_range in the writer's
-   user namespace, and the plan's values are the container's gids.  */
-int sysctl_apply_in_netns (const target_process *p, const sysctl_write *writes, size_t n,
-                           bool join_user_namespace, hook_error **err);
+/* The writes, as a step of the namespace child (nsenter.h): prepared on the
+   host side (checks the keys, opens the hook's procfs, notes the host's
+   netns), run in the child after setns (JOB->nstypes: the network
+   namespace, plus the user namespace when the container has one, because
+   the kernel reads ping_group_range gids in the writer's user namespace),
+   released in the parent.  The run refuses the host's netns, opens each
+   file after the join (a /proc/sys/net file belongs to the netns of the
+   task that opens it), writes in full, reads back and compares.
+   JOB->proc_fd must be kept open in the child.  */
+typedef struct sysctl_job
+{
+  const sysctl_write *writes;
+  size_t n;
+  struct stat host_netns;
+  int proc_fd;
+  int nstypes;
+} sysctl_job;
+
+int sysctl_job_prepare (const sysctl_write *writes, size_t n, bool join_user_namespace,
+                        sysctl_job *job, hook_error **err);
+int sysctl_job_run (void *job, hook_error **err);
+void sysctl_job_release (sysctl_job *job);
 
 /* Compare a read-back sysctl value with what was written: the kernel
    prints vectors separated by tabs and ends with a newline.  */
