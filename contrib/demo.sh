@@ -29,9 +29,10 @@ for applet in sh cat df grep sleep touch ls echo; do ln -s busybox "$bundle/root
 
 cat > "$work/policy.json" <<JSON
 {
-  // A private log socket: the demo reads what the hook logs.
+  // A private log socket: the demo reads what the hook logs; debug shows
+  // every action with its reason (info: one summary line per container).
   "log_socket": "$work/log.sock",
-  "log_level": "info"
+  "log_level": "debug"
 }
 JSON
 python3 "$top/contrib/syslog-receiver.py" "$work/log.sock" "$work/hook.log" &

@@ -38,6 +38,7 @@ typedef struct act_state
   size_t n_mounts;
   struct stat earlier[N_EARLIER]; /* st_ino 0: none */
   char summary[1024];
+  char skipped[256]; /* names of the skipped actions, for the summary */
 } act_state;
 
 /* Before an earlier run is undone, note what it had mounted (files and
@@ -99,7 +100,11 @@ step_end (act_state *s, const char *step, hook_error **err)
 static void
 log_skip (act_state *s, const planned_action *a)
 {
-  log_info (s->ctx->log, "%s: skip: %s", action_name (a->kind), a->reason);
+  size_t used = strlen (s->skipped);
+  log_debug (s->ctx->log, "%s: skip: %s", action_name (a->kind), a->reason);
+  if (a->kind != ACTION_SYSCTL_CHECK)
+    snprintf (s->skipped + used, sizeof s->skipped - used, "%s%s", used ? " " : "",
+              action_name (a->kind));
 }
 
 static int
@@ -125,7 +130,7 @@ install_file (act_state *s, const planned_action *a, const char *name, hook_erro
   m->directory = false;
   set_earlier (s, m, name);
   s->n_mounts++;
-  log_info (s->ctx->log, "%s: %s (%s)", action_name (a->kind), a->u.file.destination, a->reason);
+  log_debug (s->ctx->log, "%s: %s (%s)", action_name (a->kind), a->u.file.destination, a->reason);
   summary_add (s, "%s", a->u.file.destination);
   return step_end (s, action_name (a->kind), err);
 }
@@ -153,7 +158,7 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
       if (m->tree_fd < 0)
         return hook_fail (err, errno, "shm: clone the host's /dev/shm");
       s->n_mounts++;
-      log_info (s->ctx->log, "shm: host /dev/shm (%s)", a->reason);
+      log_debug (s->ctx->log, "shm: host /dev/shm (%s)", a->reason);
       summary_add (s, "%s", "shm=host");
       return step_end (s, "shm", err);
     }
@@ -181,8 +186,8 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
   if (shm_tmpfs_verify (m->tree_fd, a->u.shm.size, err) < 0)
     return -1;
   snprintf (size_text, sizeof size_text, "%" PRIu64, a->u.shm.size);
-  log_info (s->ctx->log, "shm: tmpfs size=%s mode=1777 nosuid,nodev,noexec%s%s (%s)", size_text,
-            a->u.shm.label ? " context=" : "", a->u.shm.label ? a->u.shm.label : "", a->reason);
+  log_debug (s->ctx->log, "shm: tmpfs size=%s mode=1777 nosuid,nodev,noexec%s%s (%s)", size_text,
+             a->u.shm.label ? " context=" : "", a->u.shm.label ? a->u.shm.label : "", a->reason);
   summary_add (s, "shm=%s", size_text);
   return step_end (s, "shm", err);
 }
@@ -250,8 +255,8 @@ out:
   for (size_t i = 0; i < n_writes; i++)
     {
       char item[96];
-      log_info (s->ctx->log, "sysctl: %s=\"%s\" in the container's network namespace",
-                writes[i].key, writes[i].value);
+      log_debug (s->ctx->log, "sysctl: %s=\"%s\" in the container's network namespace",
+                 writes[i].key, writes[i].value);
       snprintf (item, sizeof item, "%s=%s", writes[i].key + strlen ("net.ipv4."), writes[i].value);
       summary_add (s, "%s", item);
     }
@@ -273,7 +278,7 @@ apply_oom (act_state *s, const planned_action *a, hook_error **err)
   snprintf (entry, sizeof entry, "oom_score_adj %s", value);
   if (step_begin (s, entry, err) < 0 || oom_score_apply (s->ctx->process, a->u.oom.value, err) < 0)
     return -1;
-  log_info (s->ctx->log, "oom_score_adj: %s (%s)", value, a->reason);
+  log_debug (s->ctx->log, "oom_score_adj: %s (%s)", value, a->reason);
   summary_add (s, "oom_score_adj=%s", value);
   return step_end (s, "oom_score_adj", err);
 }
@@ -293,7 +298,7 @@ apply_cpu (act_state *s, const planned_action *a, hook_error **err)
                            &r, err)
              < 0)
     return hook_error_prefix (err, "cpu_shares");
-  log_info (s->ctx->log, "cpu_shares: %s = %s", r.file, r.value);
+  log_debug (s->ctx->log, "cpu_shares: %s = %s", r.file, r.value);
   summary_add (s, r.v2 ? "cpu.weight=%s" : "cpu.shares=%s", r.value);
   return step_end (s, "cpu_shares", err);
 }
@@ -354,7 +359,11 @@ act_create_runtime (const act_context *ctx, const sandbox_plan *plan, hook_error
         log_info (ctx->log, "rolled back: %s", undone);
       return -1;
     }
-  log_info (ctx->log, "sandbox ready: %s", s.summary[0] ? s.summary : "nothing to apply");
+  /* The one info line per container (DESIGN.md): what was applied, and
+     the names of what was skipped; every reason is at debug level and in
+     `oci-sandbox-hook plan`.  */
+  log_info (ctx->log, "sandbox ready: %s%s%s", s.summary[0] ? s.summary : "nothing to apply",
+            s.skipped[0] ? "; skipped: " : "", s.skipped);
   return 0;
 }
 

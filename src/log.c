@@ -8,7 +8,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -85,10 +84,8 @@ static const int syslog_priority[] = {
 void
 hook_log_write (hook_log *log, log_level level, const char *fmt, ...)
 {
-  char msg[2048], line[2200], stamp[32];
+  char msg[2048], line[2200];
   va_list ap;
-  time_t now = time (NULL);
-  struct tm tm;
   int n;
 
   if (level > log->level && level != LOG_LEVEL_ERROR)
@@ -109,10 +106,11 @@ hook_log_write (hook_log *log, log_level level, const char *fmt, ...)
   log_connect (log);
   if (log->fd < 0)
     return;
-  localtime_r (&now, &tm);
-  strftime (stamp, sizeof stamp, "%b %e %H:%M:%S", &tm);
-  n = snprintf (line, sizeof line, "<%d>%s " LOG_IDENT "[%d]: %s: %s",
-                LOG_DAEMON | syslog_priority[level], stamp, (int)log->pid, log->id, msg);
+  /* No timestamp: syslog daemons (journald, rsyslog) stamp a record that
+     has none on arrival, and formatting local time would read the time
+     zone file on every pod start.  */
+  n = snprintf (line, sizeof line, "<%d>" LOG_IDENT "[%d]: %s: %s",
+                LOG_DAEMON | syslog_priority[level], (int)log->pid, log->id, msg);
   if (n > 0)
     (void)!send (log->fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1,
                  MSG_DONTWAIT | MSG_NOSIGNAL);

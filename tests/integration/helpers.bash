@@ -227,8 +227,10 @@ hook_env () {
 }
 
 # write_policy JSON: the policy file, always with our private log socket.
+# The suites assert on per-action log lines, which are at debug level
+# (one summary line per container at info): log everything.
 write_policy () {
-  jq -n --argjson p "$1" --arg s "$SOCK" '{log_socket: $s} + $p' >"$POLICY"
+  jq -n --argjson p "$1" --arg s "$SOCK" '{log_socket: $s, log_level: "debug"} + $p' >"$POLICY"
 }
 
 # The OCI state a runtime would send, for feeding the binary by hand.
