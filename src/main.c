@@ -398,7 +398,8 @@ spec_log_id (const container_config *config)
 /* Replace BUNDLE_FD/config.json with CONTENT: a temporary written with
    O_EXCL in the same directory, the original's mode, fsync, rename.  */
 static int
-rewrite_config_atomically (int bundle_fd, const char *content, size_t len, hook_error **err)
+rewrite_config_atomically (int bundle_fd, const json_value *root, const sandbox_plan *plan,
+                           hook_error **err)
 {
   static const char tmp[] = ".config.json.oci-sandbox-hook.tmp";
   struct stat st;
@@ -411,8 +412,18 @@ rewrite_config_atomically (int bundle_fd, const char *content, size_t len, hook_
                                      st.st_mode & 0666, RESOLVE_STRICT_BENEATH);
   if (fd < 0)
     return hook_fail (err, errno, "create %s", tmp);
-  if (fchmod (fd, st.st_mode & 07777) < 0 || write_all (fd, content, len) < 0 || fsync (fd) < 0
-      || renameat (bundle_fd, tmp, bundle_fd, "config.json") < 0)
+  if (fchmod (fd, st.st_mode & 07777) < 0)
+    {
+      int saved = errno;
+      unlinkat (bundle_fd, tmp, 0);
+      return hook_fail (err, saved, "rewrite config.json");
+    }
+  if (precreate_render_fd (root, plan, fd, err) < 0)
+    {
+      unlinkat (bundle_fd, tmp, 0);
+      return hook_error_prefix (err, "rewrite config.json");
+    }
+  if (fsync (fd) < 0 || renameat (bundle_fd, tmp, bundle_fd, "config.json") < 0)
     {
       int saved = errno;
       unlinkat (bundle_fd, tmp, 0);
@@ -450,8 +461,8 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
   sandbox_sizing pod_cgroup;
   sandbox_plan plan = { 0 };
   cleanup_close int bundle_fd = -1;
-  cleanup_free char *input = NULL, *output = NULL;
-  size_t input_len = 0, output_len = 0;
+  cleanup_free char *input = NULL;
+  size_t input_len = 0;
   char reason[320];
   int ret = -1;
 
@@ -499,16 +510,18 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
       || gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
     goto out;
   plan_input in = { &config, NULL, &policy, &host, &target, &pod_cgroup };
-  if (plan_build (&in, &plan, err) < 0
-      || precreate_render (json_doc_root (config.doc), &plan, &output, &output_len, err) < 0)
+  if (plan_build (&in, &plan, err) < 0)
     goto out;
   for (size_t i = 0; i < plan.actions[ACTION_SYSCTL_CHECK].u.check.n_findings; i++)
     log_warn (log, "sysctl_check: config linux.sysctl: %s",
               plan.actions[ACTION_SYSCTL_CHECK].u.check.findings[i]);
+  /* Streamed: nothing reaches stdout unless the patches fit the spec
+     (checked first); only a failing write can leave it incomplete, and
+     the engine then sees a non-zero exit.  */
   if (o->bundle)
-    ret = rewrite_config_atomically (bundle_fd, output, output_len, err);
-  else if ((ret = write_all (STDOUT_FILENO, output, output_len)) < 0)
-    hook_fail (err, errno, "write config.json to stdout");
+    ret = rewrite_config_atomically (bundle_fd, json_doc_root (config.doc), &plan, err);
+  else
+    ret = precreate_render_fd (json_doc_root (config.doc), &plan, STDOUT_FILENO, err);
   if (ret == 0)
     {
       precreate_edits edits;

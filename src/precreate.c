@@ -81,3 +81,12 @@ precreate_render (const json_value *root, const sandbox_plan *plan, char **out, 
   precreate_edits_from_plan (plan, &edits);
   return json_render (root, edits.patches, edits.n, out, len, err);
 }
+
+int
+precreate_render_fd (const json_value *root, const sandbox_plan *plan, int fd, hook_error **err)
+{
+  precreate_edits edits;
+
+  precreate_edits_from_plan (plan, &edits);
+  return json_render_fd (root, edits.patches, edits.n, fd, err);
+}

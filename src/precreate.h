@@ -29,4 +29,8 @@ void precreate_edits_from_plan (const sandbox_plan *plan, precreate_edits *edits
 int precreate_render (const json_value *root, const sandbox_plan *plan, char **out, size_t *len,
                       hook_error **err);
 
+/* The same, written straight to FD (see json_render_fd).  */
+int precreate_render_fd (const json_value *root, const sandbox_plan *plan, int fd,
+                         hook_error **err);
+
 #endif

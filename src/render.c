@@ -3,7 +3,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yajl/yajl_gen.h>
+
+#include "safepath.h"
 
 #include "render.h"
 
@@ -189,5 +192,96 @@ json_render (const json_value *root, const json_patch *patches, size_t n_patches
         }
     }
   yajl_gen_free (g);
+  return ret;
+}
+
+int
+json_patches_check (const json_value *root, const json_patch *patches, size_t n_patches,
+                    hook_error **err)
+{
+  if (root->kind != JSON_OBJECT)
+    return hook_fail (err, 0, "config.json: expected an object");
+  for (size_t i = 0; i < n_patches; i++)
+    {
+      const json_value *v = root;
+      for (size_t d = 0; d < JSON_PATCH_MAX_PATH && patches[i].path[d]; d++)
+        {
+          const json_value *m = json_get (v, patches[i].path[d]);
+          if (m == NULL || m->kind == JSON_NULL)
+            break;
+          if (m->kind != JSON_OBJECT)
+            return hook_fail (err, 0, "config.json %s: expected an object, got %s",
+                              patches[i].path[d], json_kind_name (m->kind));
+          v = m;
+        }
+    }
+  return 0;
+}
+
+typedef struct fd_writer
+{
+  int fd;
+  int error; /* first write errno */
+  size_t used;
+  char buf[65536];
+} fd_writer;
+
+static void
+writer_flush (fd_writer *w)
+{
+  if (w->used && w->error == 0 && write_all (w->fd, w->buf, w->used) < 0)
+    w->error = errno;
+  w->used = 0;
+}
+
+static void
+writer_print (void *ctx, const char *s, size_t len)
+{
+  fd_writer *w = ctx;
+  if (w->used + len > sizeof w->buf)
+    writer_flush (w);
+  if (len > sizeof w->buf)
+    {
+      if (w->error == 0 && write_all (w->fd, s, len) < 0)
+        w->error = errno;
+      return;
+    }
+  memcpy (w->buf + w->used, s, len);
+  w->used += len;
+}
+
+int
+json_render_fd (const json_value *root, const json_patch *patches, size_t n_patches, int fd,
+                hook_error **err)
+{
+  const char *path[JSON_PATCH_MAX_PATH + 80];
+  fd_writer *w;
+  int ret;
+
+  if (json_patches_check (root, patches, n_patches, err) < 0)
+    return -1;
+  w = malloc (sizeof *w);
+  if (w == NULL)
+    return hook_fail (err, ENOMEM, "render config.json");
+  w->fd = fd;
+  w->error = 0;
+  w->used = 0;
+  yajl_gen g = yajl_gen_alloc (NULL);
+  if (g == NULL)
+    {
+      free (w);
+      return hook_fail (err, ENOMEM, "render config.json");
+    }
+  yajl_gen_config (g, yajl_gen_print_callback, writer_print, w);
+  render_ctx c = { g, patches, n_patches, err };
+  ret = emit_value (&c, root, path, 0);
+  if (ret == 0)
+    {
+      writer_flush (w);
+      if (w->error)
+        ret = hook_fail (err, w->error, "write config.json");
+    }
+  yajl_gen_free (g);
+  free (w);
   return ret;
 }
