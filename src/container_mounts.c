@@ -138,6 +138,8 @@ open_target (int root_fd, const container_mount *m, hook_error **err)
     bad = "not a directory";
   else if (!m->directory && !S_ISREG (st.st_mode))
     bad = "not a regular file";
+  else if (!m->directory && st.st_nlink == 0)
+    bad = "a deleted file still mounted there (an earlier run's mount?): refused";
   else if (!m->directory && st.st_nlink != 1)
     bad = "a file with several hard links (refused)";
   if (bad)
