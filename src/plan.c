@@ -543,6 +543,11 @@ plan_sizing (const plan_input *in, planned_action *a, hook_error **err)
   int present = 0;
 
   memset (s, 0, sizeof *s);
+  if (!in->policy->sandbox_sizing)
+    {
+      skip (a, "disabled by policy (sandbox_sizing: false)");
+      return 0;
+    }
   for (int i = 0; i < 4; i++)
     {
       const char *v = lookup_annotation (in, keys[i]);

@@ -77,6 +77,7 @@ sandbox_policy_init_defaults (sandbox_policy *policy)
   policy->oom_score_adj = DEFAULT_OOM_SCORE_ADJ;
   policy->restrict_oom_score_adj = RESTRICT_AUTO;
   policy->cpu_shares = DEFAULT_CPU_SHARES;
+  policy->sandbox_sizing = true;
   policy->shm_size = DEFAULT_SHM_SIZE;
   policy->shm_size_max = DEFAULT_SHM_SIZE_MAX;
   policy->resolv_conf = xstrdup ("/etc/resolv.conf");
@@ -365,6 +366,11 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
             return key_fail (err, key, "%s",
                              "1 is below the kernel's minimum of 2 (0 leaves shares alone)");
           policy->cpu_shares = (uint64_t)n;
+        }
+      else if (strcmp (key, "sandbox_sizing") == 0)
+        {
+          if (parse_bool (v, key, &policy->sandbox_sizing, err) < 0)
+            return -1;
         }
       else if (strcmp (key, "cgroup_root") == 0)
         {

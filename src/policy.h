@@ -55,6 +55,7 @@ typedef struct sandbox_policy
   int oom_score_adj;
   restrict_mode restrict_oom_score_adj;
   uint64_t cpu_shares; /* 0: leave alone */
+  bool sandbox_sizing; /* precreate adds the VM sizing annotations */
   char *cgroup_root;   /* NULL: /sys/fs/cgroup, found from the mount table */
   uint64_t shm_size;   /* 0: leave /dev/shm alone */
   uint64_t shm_size_max;

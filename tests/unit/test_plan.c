@@ -1691,6 +1691,15 @@ TEST (sizing_prefers_a_limiting_pod_cgroup_over_config)
   CHECK_INT (kata_vcpus (&ACTION (f, ACTION_SANDBOX_SIZING)->u.sizing), 3);
 }
 
+TEST (sizing_disabled_by_policy_is_skipped)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_policy (&f, "{\"sandbox_sizing\": false}");
+  CHECK_INT (PLAN (f, .linux_members = PODMAN_CPUS_2_MEMORY_512M), 0);
+  CHECK_SKIPPED (f, ACTION_SANDBOX_SIZING, "disabled by policy (sandbox_sizing: false)");
+}
+
 TEST (sizing_without_any_source_is_skipped)
 {
   cleanup_fixture fixture f;
@@ -1801,6 +1810,7 @@ main (void)
   RUN (sizing_hostile_crio_pod_resources_is_refused);
   RUN (sizing_prefers_a_limiting_pod_cgroup_over_config);
   RUN (sizing_without_any_source_is_skipped);
+  RUN (sizing_disabled_by_policy_is_skipped);
   RUN (reason_cut_inside_a_utf8_character_drops_the_partial_character);
   RUN (plan_classify_with_no_room_for_a_reason_writes_nothing);
   RUN (plan_error_after_allocations_leaves_the_plan_cleared);

@@ -71,6 +71,7 @@ check_defaults (const sandbox_policy *p)
   CHECK_INT (p->oom_score_adj, -998);
   CHECK_INT (p->restrict_oom_score_adj, RESTRICT_AUTO);
   CHECK_INT (p->cpu_shares, 2);
+  CHECK (p->sandbox_sizing);
   CHECK (p->cgroup_root == NULL);
   CHECK_INT (p->shm_size, 64 << 20);
   CHECK_INT (p->shm_size_max, 1 << 30);
@@ -483,6 +484,7 @@ TEST (wrong_types_and_bad_values_are_refused_naming_the_key)
     { "{\"restrict_oom_score_adj\": null}", "\"restrict_oom_score_adj\"",
       "expected \"auto\", true or false" },
     { "{\"cpu_shares\": 1}", "\"cpu_shares\"", "1 is below the kernel's minimum of 2" },
+    { "{\"sandbox_sizing\": \"yes\"}", "\"sandbox_sizing\"", "expected a boolean" },
     { "{\"cpu_shares\": 262145}", "cpu_shares", "262145 is out of range [0, 262144]" },
     { "{\"cpu_shares\": -1}", "cpu_shares", "-1 is out of range [0, 262144]" },
     { "{\"cpu_shares\": 2.0}", "cpu_shares", "2.0 is not an integer" },

@@ -192,6 +192,104 @@ TEST (precreate_of_podmans_real_spec_sizes_kata_at_2_vcpus_and_512_mib)
   CHECK_STR (text_at (root, "annotations", "io.container.manager", NULL, NULL), "libpod");
 }
 
+/* Same kinds, key order, number text and string bytes.  */
+static bool
+same_tree (const json_value *a, const json_value *b)
+{
+  if (a->kind != b->kind)
+    return false;
+  if (a->kind == JSON_NUMBER || a->kind == JSON_STRING)
+    return a->u.scalar.len == b->u.scalar.len
+           && memcmp (a->u.scalar.text, b->u.scalar.text, a->u.scalar.len) == 0;
+  if (a->kind == JSON_OBJECT)
+    {
+      if (a->u.object.count != b->u.object.count)
+        return false;
+      for (size_t i = 0; i < a->u.object.count; i++)
+        if (strcmp (a->u.object.members[i].key, b->u.object.members[i].key) != 0
+            || !same_tree (a->u.object.members[i].value, b->u.object.members[i].value))
+          return false;
+      return true;
+    }
+  if (a->kind == JSON_ARRAY)
+    {
+      if (a->u.array.count != b->u.array.count)
+        return false;
+      for (size_t i = 0; i < a->u.array.count; i++)
+        if (!same_tree (a->u.array.items[i], b->u.array.items[i]))
+          return false;
+    }
+  return true;
+}
+
+/* Real engine specs, classified as sandboxes, through precreate with a
+   policy under which it adds nothing: the spec comes out semantically
+   identical, streamed exactly as precreate writes it.  */
+TEST (precreate_with_a_no_op_policy_keeps_real_specs_identical)
+{
+  static const char *const fixtures[]
+      = { "runc-spec.json", "podman-config.json", "sandbox-config.json" };
+  static const char no_op[]
+      = "{\"sandbox_match\": {\"all\": true}, \"unprivileged_ports\": false,"
+        " \"unprivileged_icmp\": false, \"oom_score_adj\": null, \"cpu_shares\": 0,"
+        " \"sandbox_sizing\": false, \"sysctl_check\": \"off\"}";
+  for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      cleanup_free char *text = malloc (1 << 20), *path = NULL, *out = NULL;
+      cleanup_json json_doc *orig = NULL, *back = NULL;
+      container_config config = { 0 };
+      sandbox_policy policy;
+      host_facts host = { .own_oom_score_adj = 0 };
+      target_facts target = { .known = true };
+      sandbox_plan plan = { 0 };
+      size_t out_len = 0;
+      FILE *f, *mem;
+
+      sandbox_policy_init_defaults (&policy);
+      CHECK (sandbox_policy_parse (no_op, strlen (no_op), &policy, &err) == 0);
+      if (asprintf (&path, "%s/%s", TEST_DATA_DIR, fixtures[i]) < 0)
+        abort ();
+      f = fopen (path, "r");
+      CHECK (f != NULL && text != NULL);
+      if (f == NULL || text == NULL)
+        {
+          sandbox_policy_clear (&policy);
+          continue;
+        }
+      size_t len = fread (text, 1, (1 << 20) - 1, f);
+      fclose (f);
+      plan_input in = { &config, NULL, &policy, &host, &target, NULL };
+      /* precreate writes to an fd (stdout, in the hook): a real file.  */
+      mem = tmpfile ();
+      CHECK (json_parse (text, len, &limits, &orig, &err) == 0);
+      CHECK (container_config_parse (text, len, &config, &err) == 0);
+      CHECK (plan_build (&in, &plan, &err) == 0);
+      CHECK (plan.is_sandbox);
+      CHECK (mem
+             && precreate_render_fd (json_doc_root (config.doc), &plan, fileno (mem), &err) == 0);
+      if (mem)
+        {
+          out_len = (size_t)lseek (fileno (mem), 0, SEEK_END);
+          out = malloc (out_len + 1);
+          if (out && pread (fileno (mem), out, out_len, 0) != (ssize_t)out_len)
+            out_len = 0;
+          fclose (mem);
+        }
+      if (err)
+        printf ("# %s: %s\n", fixtures[i], err->message);
+      CHECK (out != NULL && json_parse (out, out_len, &limits, &back, &err) == 0);
+      if (orig && back && !same_tree (json_doc_root (orig), json_doc_root (back)))
+        {
+          printf ("# %s: precreate changed the spec under a no-op policy\n", fixtures[i]);
+          tap_current_failed = true;
+        }
+      sandbox_plan_clear (&plan);
+      container_config_clear (&config);
+      sandbox_policy_clear (&policy);
+    }
+}
+
 TEST (pod_cgroup_parent_of_cgroupfs_and_systemd_paths)
 {
   char out[256];
@@ -290,6 +388,7 @@ main (void)
   RUN (precreate_leaves_a_non_sandbox_untouched);
   RUN (precreate_host_network_gets_no_sysctls);
   RUN (precreate_of_podmans_real_spec_sizes_kata_at_2_vcpus_and_512_mib);
+  RUN (precreate_with_a_no_op_policy_keeps_real_specs_identical);
   RUN (pod_cgroup_parent_of_cgroupfs_and_systemd_paths);
   RUN (pod_cgroup_v2_fake_tree_limits);
   RUN (pod_cgroup_v1_fake_tree_limits);
