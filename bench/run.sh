@@ -3,7 +3,7 @@
 # container start, hook process cost, peak RSS, scaling, parallel starts,
 # targets) to paste into docs/performance.md.  Run as root:
 #
-#   sudo bench/run.sh [--quick] [--profile] [--parts 1,2,3,4] [--hook PATH]
+#   bench/run.sh (as root) [--quick] [--profile] [--parts 1,2,3,4] [--hook PATH]
 #                     [--summary FILE] [--json FILE] [--rounds-scale X]
 #
 #   --quick     fewer rounds (well under a minute on an idle 2-core VM; the
