@@ -64,6 +64,7 @@ int container_config_parse (const char *buf, size_t len, container_config *confi
    (opened non-blocking and checked by fstat), at most CONFIG_MAX_BYTES.  */
 int container_config_load (int bundle_fd, container_config *config, hook_error **err);
 void container_config_clear (container_config *config);
+#define cleanup_config __attribute__ ((cleanup (container_config_clear)))
 
 /* The config.json mount whose destination is DEST (trailing '/' and
    repeated '/' ignored), or NULL.  The last one wins, as in runtimes.  */

@@ -202,63 +202,57 @@ rootfs_path (const char *bundle, const container_config *config, char *out, size
 static int
 run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err)
 {
-  sandbox_policy policy;
-  container_config config = { 0 };
+  cleanup_policy sandbox_policy policy = { 0 };
+  cleanup_config container_config config = { 0 };
+  cleanup_target_process target_process process = TARGET_PROCESS_INIT;
+  cleanup_plan sandbox_plan plan = { 0 };
+  cleanup_close int bundle_fd = -1;
   host_facts host;
   target_facts target;
-  target_process process = TARGET_PROCESS_INIT;
-  sandbox_plan plan = { 0 };
   char reason[320], rootfs[PATH_MAX];
-  cleanup_close int bundle_fd = -1;
-  int ret = -1;
 
   sandbox_policy_init_defaults (&policy);
   if (load_policy (o, &policy, log, err) < 0)
-    goto out;
+    return -1;
   /* Fast path: the state carries the pod's annotations (runtime-spec), so
      a container that is not a sandbox costs no config.json read.  */
   if (state->annotations && !policy.match_all && policy.n_match_commands == 0
       && !plan_classify (&policy, NULL, state->annotations, NULL, reason, sizeof reason))
     {
       log_debug (log, "not a sandbox: %s", reason);
-      ret = 0;
-      goto out;
+      return 0;
     }
   if (open_directory (state->bundle, &bundle_fd, err) < 0
       || container_config_load (bundle_fd, &config, err) < 0)
-    goto out;
+    return -1;
   if (!plan_classify (&policy, config.annotations, state->annotations, config.arg0, reason,
                       sizeof reason))
     {
       log_debug (log, "not a sandbox: %s", reason);
-      ret = 0;
-      goto out;
+      return 0;
     }
   if (rootfs_path (state->bundle, &config, rootfs, sizeof rootfs, err) < 0
       || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, &host, err) < 0
       || target_process_open (state->pid, &process, err) < 0
       || target_facts_from_process (process.proc_fd, &target, err) < 0)
-    goto out;
+    return -1;
   /* A container that config.json gives its own namespace but that lives
      in the host's is not the process the runtime described: a recycled
      pid, or a lie.  Refuse rather than write into the host.  */
   if (config.ns_network.present && config.ns_network.path == NULL && target.net_is_host)
-    {
-      ret = hook_fail (err, 0,
-                       "pid %d is in the host's network namespace although config.json gives "
-                       "the container a new one: refusing (recycled pid?)",
-                       (int)state->pid);
-      goto out;
-    }
+    return hook_fail (err, 0,
+                      "pid %d is in the host's network namespace although config.json gives "
+                      "the container a new one: refusing (recycled pid?)",
+                      (int)state->pid);
   plan_input in = { &config, state->annotations, &policy, &host, &target, NULL };
   if (plan_build (&in, &plan, err) < 0)
-    goto out;
+    return -1;
   if (host.selinux_enabled && config.mount_label
       && selinux_mount_label_check (config.mount_label, err) < 0)
-    goto out;
+    return -1;
   log_debug (log, "sandbox: %s", plan.match_reason);
   if (drop_capabilities (err) < 0)
-    goto out;
+    return -1;
   act_context ctx = {
     .bundle_fd = bundle_fd,
     .rootfs = rootfs,
@@ -269,27 +263,17 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
     .user_namespace = config.ns_user.present,
     .log = log,
   };
-  ret = act_create_runtime (&ctx, &plan, err);
-
-out:
-  sandbox_plan_clear (&plan);
-  target_process_close (&process);
-  container_config_clear (&config);
-  sandbox_policy_clear (&policy);
-  return ret;
+  return act_create_runtime (&ctx, &plan, err);
 }
 
 static int
 run_poststop (const options *o, const oci_state *state, hook_log *log, hook_error **err)
 {
-  sandbox_policy policy;
+  cleanup_policy sandbox_policy policy = { 0 };
   cleanup_close int bundle_fd = -1;
-  int ret;
 
   sandbox_policy_init_defaults (&policy);
-  ret = load_policy (o, &policy, log, err);
-  sandbox_policy_clear (&policy);
-  if (ret < 0)
+  if (load_policy (o, &policy, log, err) < 0)
     return -1;
   /* A bundle already deleted leaves nothing of ours behind.  */
   if (open_directory (state->bundle, &bundle_fd, err) < 0)
@@ -325,35 +309,34 @@ gather_spec_facts (const container_config *config, const sandbox_policy *policy,
 static int
 run_plan (const options *o, hook_log *log, hook_error **err)
 {
-  oci_state state = { 0 };
-  sandbox_policy policy;
-  container_config config = { 0 };
+  cleanup_state oci_state state = { 0 };
+  cleanup_policy sandbox_policy policy = { 0 };
+  cleanup_config container_config config = { 0 };
+  cleanup_target_process target_process process = TARGET_PROCESS_INIT;
+  cleanup_plan sandbox_plan plan = { 0 };
+  cleanup_close int bundle_fd = -1;
   host_facts host;
   target_facts target = { 0 };
   sandbox_sizing pod_cgroup = { 0 };
-  target_process process = TARGET_PROCESS_INIT;
-  sandbox_plan plan = { 0 };
-  cleanup_close int bundle_fd = -1;
   const char *bundle = o->bundle, *id = "-";
-  int ret = -1;
 
   sandbox_policy_init_defaults (&policy);
   if (bundle == NULL)
     {
       if (read_state (&state, err) < 0)
-        goto out;
+        return -1;
       bundle = state.bundle;
       id = state.id;
     }
   if (load_policy (o, &policy, log, err) < 0 || open_directory (bundle, &bundle_fd, err) < 0
       || container_config_load (bundle_fd, &config, err) < 0
       || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, &host, err) < 0)
-    goto out;
+    return -1;
   /* With a live pid the plan sees the real namespaces; read-only.  */
   if (state.pid > 0 && target_process_open (state.pid, &process, err) == 0)
     {
       if (target_facts_from_process (process.proc_fd, &target, err) < 0)
-        goto out;
+        return -1;
     }
   else
     {
@@ -363,20 +346,12 @@ run_plan (const options *o, hook_log *log, hook_error **err)
           *err = NULL;
         }
       if (gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
-        goto out;
+        return -1;
     }
   plan_input in = { &config, state.annotations, &policy, &host, &target, &pod_cgroup };
   if (plan_build (&in, &plan, err) < 0)
-    goto out;
-  ret = explain_plan (&plan, id, "plan", true, stdout, err);
-
-out:
-  sandbox_plan_clear (&plan);
-  target_process_close (&process);
-  container_config_clear (&config);
-  sandbox_policy_clear (&policy);
-  oci_state_clear (&state);
-  return ret;
+    return -1;
+  return explain_plan (&plan, id, "plan", true, stdout, err);
 }
 
 /* A name for precreate's log lines: the spec has no container id.  */
@@ -451,67 +426,67 @@ count_additions (const json_value *root, const precreate_edits *edits)
   return n;
 }
 
+/* The spec precreate works on: BUNDLE/config.json (a regular file, never
+   a FIFO), or stdin.  */
+static int
+read_spec (const char *bundle, int *bundle_fd, char **input, size_t *len, hook_error **err)
+{
+  struct stat st;
+
+  if (bundle == NULL)
+    {
+      if (json_read_fd (STDIN_FILENO, CONFIG_MAX_BYTES, input, len, err) < 0)
+        return hook_error_prefix (err, "config.json on stdin");
+      return 0;
+    }
+  if (open_directory (bundle, bundle_fd, err) < 0)
+    return -1;
+  cleanup_close int fd = openat2_fd (*bundle_fd, "config.json", O_RDONLY | O_NONBLOCK | O_NOFOLLOW,
+                                     0, RESOLVE_STRICT_BENEATH);
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "open %s/config.json", bundle);
+  if (!S_ISREG (st.st_mode))
+    return hook_fail (err, 0, "%s/config.json: not a regular file", bundle);
+  return json_read_fd (fd, CONFIG_MAX_BYTES, input, len, err);
+}
+
 static int
 run_precreate (const options *o, hook_log *log, hook_error **err)
 {
-  sandbox_policy policy;
-  container_config config = { 0 };
-  host_facts host;
-  target_facts target;
-  sandbox_sizing pod_cgroup;
-  sandbox_plan plan = { 0 };
+  cleanup_policy sandbox_policy policy = { 0 };
+  cleanup_config container_config config = { 0 };
+  cleanup_plan sandbox_plan plan = { 0 };
   cleanup_close int bundle_fd = -1;
   cleanup_free char *input = NULL;
   size_t input_len = 0;
+  host_facts host;
+  target_facts target;
+  sandbox_sizing pod_cgroup;
   char reason[320];
-  int ret = -1;
+  int ret;
 
   sandbox_policy_init_defaults (&policy);
-  if (o->bundle)
-    {
-      if (open_directory (o->bundle, &bundle_fd, err) < 0)
-        goto out;
-      cleanup_close int fd = openat2_fd (
-          bundle_fd, "config.json", O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0, RESOLVE_STRICT_BENEATH);
-      struct stat st;
-      if (fd < 0 || fstat (fd, &st) < 0)
-        {
-          ret = hook_fail (err, errno, "open %s/config.json", o->bundle);
-          goto out;
-        }
-      if (!S_ISREG (st.st_mode))
-        {
-          ret = hook_fail (err, 0, "%s/config.json: not a regular file", o->bundle);
-          goto out;
-        }
-      if (json_read_fd (fd, CONFIG_MAX_BYTES, &input, &input_len, err) < 0)
-        goto out;
-    }
-  else if (json_read_fd (STDIN_FILENO, CONFIG_MAX_BYTES, &input, &input_len, err) < 0)
-    {
-      hook_error_prefix (err, "config.json on stdin");
-      goto out;
-    }
+  if (read_spec (o->bundle, &bundle_fd, &input, &input_len, err) < 0)
+    return -1;
   alarm (HOOK_DEADLINE_SECONDS);
   if (load_policy (o, &policy, log, err) < 0
       || container_config_parse (input, input_len, &config, err) < 0)
-    goto out;
+    return -1;
   hook_log_set_id (log, spec_log_id (&config));
   if (!plan_classify (&policy, config.annotations, NULL, config.arg0, reason, sizeof reason))
     {
       /* Not ours: the engine gets its spec back byte for byte.  */
       log_debug (log, "not a sandbox: %s", reason);
-      ret = o->bundle ? 0 : write_all (STDOUT_FILENO, input, input_len);
-      if (ret < 0)
-        hook_fail (err, errno, "write config.json to stdout");
-      goto out;
+      if (!o->bundle && write_all (STDOUT_FILENO, input, input_len) < 0)
+        return hook_fail (err, errno, "write config.json to stdout");
+      return 0;
     }
   if (host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, &host, err) < 0
       || gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
-    goto out;
+    return -1;
   plan_input in = { &config, NULL, &policy, &host, &target, &pod_cgroup };
   if (plan_build (&in, &plan, err) < 0)
-    goto out;
+    return -1;
   for (size_t i = 0; i < plan.actions[ACTION_SYSCTL_CHECK].u.check.n_findings; i++)
     log_warn (log, "sysctl_check: config linux.sysctl: %s",
               plan.actions[ACTION_SYSCTL_CHECK].u.check.findings[i]);
@@ -522,27 +497,41 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
     ret = rewrite_config_atomically (bundle_fd, json_doc_root (config.doc), &plan, err);
   else
     ret = precreate_render_fd (json_doc_root (config.doc), &plan, STDOUT_FILENO, err);
-  if (ret == 0)
-    {
-      precreate_edits edits;
-      precreate_edits_from_plan (&plan, &edits);
-      log_info (log, "precreate: %zu addition(s) to the spec (only where absent): %s",
-                count_additions (json_doc_root (config.doc), &edits),
-                plan.actions[ACTION_SANDBOX_SIZING].reason);
-    }
+  if (ret < 0)
+    return -1;
+  precreate_edits edits;
+  precreate_edits_from_plan (&plan, &edits);
+  log_info (log, "precreate: %zu addition(s) to the spec (only where absent): %s",
+            count_additions (json_doc_root (config.doc), &edits),
+            plan.actions[ACTION_SANDBOX_SIZING].reason);
+  return 0;
+}
 
-out:
-  sandbox_plan_clear (&plan);
-  container_config_clear (&config);
-  sandbox_policy_clear (&policy);
-  return ret;
+/* Read what the stage needs and run it.  */
+static int
+run_stage (options *o, hook_log *log, hook_error **err)
+{
+  cleanup_state oci_state state = { 0 };
+
+  if (o->stage == STAGE_PLAN)
+    return run_plan (o, log, err);
+  if (o->stage == STAGE_PRECREATE)
+    return run_precreate (o, log, err);
+  if (read_state (&state, err) < 0)
+    return -1;
+  alarm (HOOK_DEADLINE_SECONDS);
+  hook_log_set_id (log, state.id);
+  if (o->stage == STAGE_INFER)
+    o->stage = strcmp (state.status, "stopped") == 0 ? STAGE_POSTSTOP : STAGE_CREATE_RUNTIME;
+  if (o->stage == STAGE_POSTSTOP)
+    return run_poststop (o, &state, log, err);
+  return run_create_runtime (o, &state, log, err);
 }
 
 int
 main (int argc, char **argv)
 {
   options o = { 0 };
-  oci_state state = { 0 };
   hook_log log;
   cleanup_hook_error hook_error *err = NULL;
   int ret;
@@ -566,35 +555,10 @@ main (int argc, char **argv)
   clearenv ();
   umask (022);
 
-  if (o.stage == STAGE_PLAN)
-    {
-      ret = run_plan (&o, &log, &err);
-      goto done;
-    }
-  if (o.stage == STAGE_PRECREATE)
-    {
-      ret = run_precreate (&o, &log, &err);
-      goto done;
-    }
-  if (read_state (&state, &err) < 0)
-    {
-      ret = -1;
-      goto done;
-    }
-  alarm (HOOK_DEADLINE_SECONDS);
-  hook_log_set_id (&log, state.id);
-  if (o.stage == STAGE_INFER)
-    o.stage = strcmp (state.status, "stopped") == 0 ? STAGE_POSTSTOP : STAGE_CREATE_RUNTIME;
-  if (o.stage == STAGE_POSTSTOP)
-    ret = run_poststop (&o, &state, &log, &err);
-  else
-    ret = run_create_runtime (&o, &state, &log, &err);
-
-done:
+  ret = run_stage (&o, &log, &err);
   if (ret < 0)
     log_error (&log, "%s", err ? err->message : "failed");
   hook_log_close (&log);
-  oci_state_clear (&state);
   free (o.fail_after);
   return ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

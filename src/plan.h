@@ -119,6 +119,7 @@ bool plan_classify (const sandbox_policy *policy, const json_value *config_annot
    hostname, sysctls under "enforce") is an error naming the field.  */
 int plan_build (const plan_input *input, sandbox_plan *plan, hook_error **err);
 void sandbox_plan_clear (sandbox_plan *plan);
+#define cleanup_plan __attribute__ ((cleanup (sandbox_plan_clear)))
 
 const char *action_name (action_kind kind);
 

@@ -77,5 +77,6 @@ int sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, h
 int sandbox_policy_load (const char *path, bool explicit_path, sandbox_policy *policy,
                          hook_error **err);
 void sandbox_policy_clear (sandbox_policy *policy);
+#define cleanup_policy __attribute__ ((cleanup (sandbox_policy_clear)))
 
 #endif

@@ -26,5 +26,6 @@ int target_process_open (pid_t pid, target_process *p, hook_error **err);
 /* Still the same, live process?  */
 int target_process_check_alive (const target_process *p, hook_error **err);
 void target_process_close (target_process *p);
+#define cleanup_target_process __attribute__ ((cleanup (target_process_close)))
 
 #endif

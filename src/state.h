@@ -30,6 +30,7 @@ typedef struct oci_state
 
 int oci_state_parse (const char *buf, size_t len, oci_state *state, hook_error **err);
 void oci_state_clear (oci_state *state);
+#define cleanup_state __attribute__ ((cleanup (oci_state_clear)))
 
 /* runc's container id grammar: [A-Za-z0-9_+.-]+, at most CONTAINER_ID_MAX
    bytes, not "." or "..".  The id names log lines and must never be a path.  */
