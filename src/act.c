@@ -201,12 +201,11 @@ enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
 {
   sysctl_write writes[2];
   size_t n_writes = 0, n_steps = 0, n_keep = 0;
-  container_placement placement = { .root_fd = -1, .host_proc_fd = -1 };
-  sysctl_job job = { .proc_fd = -1 };
+  cleanup_placement container_placement placement = { .root_fd = -1, .host_proc_fd = -1 };
+  cleanup_sysctl_job sysctl_job job = { .proc_fd = -1 };
   ns_step steps[2];
   int keep[NS_MAX_KEEP_FDS];
   char entry[128];
-  int ret = -1;
 
   for (int k = ACTION_UNPRIVILEGED_PORTS; k <= ACTION_UNPRIVILEGED_ICMP; k++)
     {
@@ -224,7 +223,7 @@ enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
           || container_placement_prepare (s->ctx->process, s->ctx->rootfs, s->mounts, s->n_mounts,
                                           &placement, err)
                  < 0)
-        goto out;
+        return -1;
       steps[n_steps++] = (ns_step){ CLONE_NEWNS, container_placement_run, &placement };
       n_keep += container_placement_fds (&placement, keep + n_keep);
     }
@@ -234,19 +233,14 @@ enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
         {
           snprintf (entry, sizeof entry, "sysctl %s=%s", writes[i].key, writes[i].value);
           if (step_begin (s, entry, err) < 0)
-            goto out;
+            return -1;
         }
       if (sysctl_job_prepare (writes, n_writes, s->ctx->user_namespace, &job, err) < 0)
-        goto out;
+        return -1;
       steps[n_steps++] = (ns_step){ job.nstypes, sysctl_job_run, &job };
       keep[n_keep++] = job.proc_fd;
     }
-  ret = n_steps ? run_ns_steps (s->ctx->process->pidfd, steps, n_steps, keep, n_keep, err) : 0;
-
-out:
-  container_placement_release (&placement);
-  sysctl_job_release (&job);
-  if (ret < 0)
+  if (n_steps && run_ns_steps (s->ctx->process->pidfd, steps, n_steps, keep, n_keep, err) < 0)
     return -1;
   if (s->n_mounts && step_end (s, "container_mounts", err) < 0)
     return -1;

@@ -55,6 +55,7 @@ int container_placement_run (void *placement, hook_error **err);
 /* The fds the child must keep (at most CONTAINER_MOUNTS_MAX + 2) into FDS.  */
 size_t container_placement_fds (const container_placement *placement, int *fds);
 void container_placement_release (container_placement *placement);
+#define cleanup_placement __attribute__ ((cleanup (container_placement_release)))
 
 /* A read-only (nosuid, nodev, noexec) detached clone of DIRFD/NAME.  */
 int clone_readonly_bind (int dirfd, const char *name, int *tree_fd, hook_error **err);

@@ -601,11 +601,35 @@ plan_sizing (const plan_input *in, planned_action *a, hook_error **err)
   return 0;
 }
 
-int
-plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
+/* Every decision of a sandbox, in act's order.  */
+static int
+plan_sandbox_actions (const plan_input *in, sandbox_plan *plan, hook_error **err)
 {
   int ret = 0;
 
+  /* Pod input is validated whether or not the action that uses it ends up
+     applied: the mount label also labels the generated files.  */
+  if (check_own_annotations (in->config->annotations, err) < 0
+      || check_own_annotations (in->state_annotations, err) < 0
+      || (in->config->mount_label && mount_label_validate (in->config->mount_label, err) < 0))
+    return -1;
+  plan_sysctl_check (in, &plan->actions[ACTION_SYSCTL_CHECK], err, &ret);
+  if (ret < 0 || plan_hostname (in, &plan->actions[ACTION_HOSTNAME_FILE], err) < 0)
+    return -1;
+  plan_hosts (in, &plan->actions[ACTION_HOSTS_FILE]);
+  if (plan_resolv_conf (in, &plan->actions[ACTION_RESOLV_CONF_FILE], err) < 0
+      || plan_shm (in, &plan->actions[ACTION_SHM], err) < 0)
+    return -1;
+  plan_unprivileged_ports (in, &plan->actions[ACTION_UNPRIVILEGED_PORTS]);
+  plan_unprivileged_icmp (in, &plan->actions[ACTION_UNPRIVILEGED_ICMP]);
+  plan_oom (in, &plan->actions[ACTION_OOM_SCORE_ADJ]);
+  plan_cpu (in, &plan->actions[ACTION_CPU_SHARES]);
+  return plan_sizing (in, &plan->actions[ACTION_SANDBOX_SIZING], err);
+}
+
+int
+plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
+{
   memset (plan, 0, sizeof *plan);
   for (int k = 0; k < ACTION_COUNT; k++)
     plan->actions[k].kind = (action_kind)k;
@@ -618,31 +642,13 @@ plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
         skip (&plan->actions[k], "not a sandbox");
       return 0;
     }
-  /* Pod input is validated whether or not the action that uses it ends up
-     applied: the mount label also labels the generated files.  */
-  if (check_own_annotations (in->config->annotations, err) < 0
-      || check_own_annotations (in->state_annotations, err) < 0
-      || (in->config->mount_label && mount_label_validate (in->config->mount_label, err) < 0))
-    goto fail;
-
-  plan_sysctl_check (in, &plan->actions[ACTION_SYSCTL_CHECK], err, &ret);
-  if (ret < 0 || plan_hostname (in, &plan->actions[ACTION_HOSTNAME_FILE], err) < 0)
-    goto fail;
-  plan_hosts (in, &plan->actions[ACTION_HOSTS_FILE]);
-  if (plan_resolv_conf (in, &plan->actions[ACTION_RESOLV_CONF_FILE], err) < 0
-      || plan_shm (in, &plan->actions[ACTION_SHM], err) < 0)
-    goto fail;
-  plan_unprivileged_ports (in, &plan->actions[ACTION_UNPRIVILEGED_PORTS]);
-  plan_unprivileged_icmp (in, &plan->actions[ACTION_UNPRIVILEGED_ICMP]);
-  plan_oom (in, &plan->actions[ACTION_OOM_SCORE_ADJ]);
-  plan_cpu (in, &plan->actions[ACTION_CPU_SHARES]);
-  if (plan_sizing (in, &plan->actions[ACTION_SANDBOX_SIZING], err) < 0)
-    goto fail;
+  /* A refused input leaves no half-made plan behind.  */
+  if (plan_sandbox_actions (in, plan, err) < 0)
+    {
+      sandbox_plan_clear (plan);
+      return -1;
+    }
   return 0;
-
-fail:
-  sandbox_plan_clear (plan);
-  return -1;
 }
 
 void

@@ -42,6 +42,7 @@ int sysctl_job_prepare (const sysctl_write *writes, size_t n, bool join_user_nam
                         sysctl_job *job, hook_error **err);
 int sysctl_job_run (void *job, hook_error **err);
 void sysctl_job_release (sysctl_job *job);
+#define cleanup_sysctl_job __attribute__ ((cleanup (sysctl_job_release)))
 
 /* Compare a read-back sysctl value with what was written: the kernel
    prints vectors separated by tabs and ends with a newline.  */
