@@ -18,8 +18,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   container_config config;
   sandbox_policy policy;
-  host_facts host = { .own_oom_score_adj = 0, .cap_sys_resource = size & 1,
-                      .selinux_enabled = size & 2, .in_user_namespace = size & 4 };
+  host_facts host = { .own_oom_score_adj = 0,
+                      .cap_sys_resource = size & 1,
+                      .selinux_enabled = size & 2,
+                      .in_user_namespace = size & 4 };
   target_facts target = { .known = size & 8, .net_is_host = size & 16 };
   sandbox_plan plan;
   hook_error *err = NULL;
@@ -27,7 +29,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   strcpy (host.hostname, "node-1");
   strcpy (host.resolv_conf_source, "/etc/resolv.conf");
   sandbox_policy_init_defaults (&policy);
-  if (container_config_parse ((const char *) data, size, &config, &err) == 0)
+  if (container_config_parse ((const char *)data, size, &config, &err) == 0)
     {
       plan_input in = { &config, NULL, &policy, &host, &target };
       if (plan_build (&in, &plan, &err) == 0)

@@ -27,13 +27,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   json_doc *doc = NULL;
   hook_error *err = NULL;
 
-  if (json_parse ((const char *) data, size, &limits, &doc, &err) == 0)
+  if (json_parse ((const char *)data, size, &limits, &doc, &err) == 0)
     {
       const json_value *root = json_doc_root (doc);
       int64_t i;
       uint64_t u;
       hook_error *e2 = NULL;
-      (void) count_nodes (root);
+      (void)count_nodes (root);
       if (json_int64 (root, "root", INT64_MIN, INT64_MAX, &i, &e2) < 0)
         hook_error_free (e2);
       e2 = NULL;

@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   hook_error *err = NULL;
 
   sandbox_policy_init_defaults (&policy);
-  (void) sandbox_policy_parse ((const char *) data, size, &policy, &err);
+  (void)sandbox_policy_parse ((const char *)data, size, &policy, &err);
   sandbox_policy_clear (&policy);
   hook_error_free (err);
   return 0;

@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (size < 1)
     return 0;
-  char *value = strndup ((const char *) data + 1, size - 1);
+  char *value = strndup ((const char *)data + 1, size - 1);
   if (value == NULL)
     return 0;
   switch (data[0] % 6)
@@ -46,8 +46,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     case 3:
       {
         dns_config dns = { 0 };
-        char ***items = data[0] % 6 == 1 ? &dns.servers : data[0] % 6 == 2 ? &dns.searches : &dns.options;
-        size_t *n = data[0] % 6 == 1 ? &dns.n_servers : data[0] % 6 == 2 ? &dns.n_searches : &dns.n_options;
+        char ***items = data[0] % 6 == 1   ? &dns.servers
+                        : data[0] % 6 == 2 ? &dns.searches
+                                           : &dns.options;
+        size_t *n = data[0] % 6 == 1   ? &dns.n_servers
+                    : data[0] % 6 == 2 ? &dns.n_searches
+                                       : &dns.n_options;
         if (dns_split_list (value, 64, items, n, &err) == 0 && dns_config_validate (&dns, &err) == 0
             && dns_render_resolv_conf (&dns, &out, &len, &err) == 0)
           free (out);
@@ -64,7 +68,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         if (eq)
           {
             *eq = '\0';
-            (void) sysctl_entry_check (value, eq + 1, size & 1, size & 2, size & 4, &err);
+            (void)sysctl_entry_check (value, eq + 1, size & 1, size & 2, size & 4, &err);
           }
         break;
       }
