@@ -14,7 +14,7 @@ PACKAGES=(
   build-essential autoconf automake libtool pkg-config
   libyajl-dev libselinux1-dev libcap-ng-dev
   runc crun podman busybox-static bats jq python3 util-linux iproute2 valgrind
-  clang libclang-rt-14-dev catatonit
+  clang libclang-rt-14-dev clang-format catatonit
   time linux-perf
 )
 

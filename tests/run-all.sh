@@ -37,6 +37,17 @@ passed=$((passed + unit_pass))
 failed=$((failed + unit_fail + unit_error))
 skipped=$((skipped + unit_skip))
 
+# Style: every C file follows .clang-format (one check).
+echo "== style: clang-format"
+if clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c \
+     > "$logdir/clang-format.log" 2>&1; then
+  echo "clang-format: ok"
+  passed=$((passed + 1))
+else
+  echo "clang-format: FAILED"; head -n 20 "$logdir/clang-format.log"
+  failed=$((failed + 1))
+fi
+
 # Integration suites: bats in TAP mode, one file per runtime or concern.
 for suite in tests/integration/*.bats; do
   name="$(basename "$suite" .bats)"
