@@ -15,7 +15,7 @@ PACKAGES=(
   libyajl-dev libselinux1-dev libcap-ng-dev
   runc crun podman busybox-static bats jq python3 util-linux iproute2 valgrind
   clang libclang-rt-14-dev clang-format catatonit
-  time linux-perf
+  time linux-perf strace
 )
 
 if [ "$(id -u)" -ne 0 ]; then

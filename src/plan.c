@@ -415,10 +415,18 @@ plan_hostname (const plan_input *in, planned_action *a, hook_error **err)
     return 0;
   if (name == NULL)
     {
+      cleanup_hook_error hook_error *host_err = NULL;
       name = in->host->hostname;
       origin = "the host's name";
-      if (hostname_validate (name, err) < 0)
-        return hook_error_prefix (err, "host name");
+      /* The node's own name is trusted, not pod input: one the file grammar
+         refuses (an underscore, say) means no /etc/hostname, not a failed
+         sandbox.  */
+      if (hostname_validate (name, &host_err) < 0)
+        {
+          skip (a, "config.json has no hostname and the host's name is not RFC 1123 (%s)",
+                host_err->message);
+          return 0;
+        }
     }
   if (hostname_render (name, &a->u.file.content, &a->u.file.len, err) < 0)
     return -1;
