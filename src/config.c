@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "safepath.h"
 #include "state.h"
 
 typedef struct namespace_slot
@@ -324,27 +325,32 @@ container_config_parse (const char *buf, size_t len, container_config *config, h
 }
 
 int
-container_config_load (int bundle_fd, container_config *config, hook_error **err)
+container_config_read (int bundle_fd, char **buf, size_t *len, hook_error **err)
 {
-  cleanup_free char *buf = NULL;
-  size_t len = 0;
   struct stat st;
 
-  memset (config, 0, sizeof *config);
   /* O_NONBLOCK: a FIFO planted as config.json must not hang the hook.  */
   cleanup_close int fd
       = openat (bundle_fd, "config.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0)
     return hook_fail (err, errno, "open config.json in the bundle");
-  if (fstat (fd, &st) < 0)
-    return hook_fail (err, errno, "stat config.json");
-  if (!S_ISREG (st.st_mode))
-    return hook_fail (err, 0, "config.json: not a regular file");
-  if ((uint64_t)st.st_size > CONFIG_MAX_BYTES)
+  /* The largest input the hook takes: refused by its size before a byte
+     is read (the bounded read catches one that grows meanwhile).  */
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && (uint64_t)st.st_size > CONFIG_MAX_BYTES)
     return hook_fail (err, 0, "config.json: %lld bytes exceed the limit of %u",
                       (long long)st.st_size, CONFIG_MAX_BYTES);
-  if (json_read_fd (fd, CONFIG_MAX_BYTES, &buf, &len, err) < 0)
-    return hook_error_prefix (err, "config.json");
+  return read_regular_fd (fd, "config.json", CONFIG_MAX_BYTES, buf, len, err);
+}
+
+int
+container_config_load (int bundle_fd, container_config *config, hook_error **err)
+{
+  cleanup_free char *buf = NULL;
+  size_t len = 0;
+
+  memset (config, 0, sizeof *config);
+  if (container_config_read (bundle_fd, &buf, &len, err) < 0)
+    return -1;
   return container_config_parse (buf, len, config, err);
 }
 

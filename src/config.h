@@ -60,8 +60,11 @@ typedef struct container_config
 
 int container_config_parse (const char *buf, size_t len, container_config *config,
                             hook_error **err);
-/* Read BUNDLE_FD/config.json: a regular file, not a symlink, never a FIFO
-   (opened non-blocking and checked by fstat), at most CONFIG_MAX_BYTES.  */
+/* The bytes of BUNDLE_FD/config.json: a regular file, not a symlink,
+   never a FIFO (opened non-blocking and checked by fstat), at most
+   CONFIG_MAX_BYTES.  */
+int container_config_read (int bundle_fd, char **buf, size_t *len, hook_error **err);
+/* container_config_read, then container_config_parse.  */
 int container_config_load (int bundle_fd, container_config *config, hook_error **err);
 void container_config_clear (container_config *config);
 #define cleanup_config __attribute__ ((cleanup (container_config_clear)))

@@ -431,8 +431,6 @@ count_additions (const json_value *root, const precreate_edits *edits)
 static int
 read_spec (const char *bundle, int *bundle_fd, char **input, size_t *len, hook_error **err)
 {
-  struct stat st;
-
   if (bundle == NULL)
     {
       if (json_read_fd (STDIN_FILENO, CONFIG_MAX_BYTES, input, len, err) < 0)
@@ -441,13 +439,7 @@ read_spec (const char *bundle, int *bundle_fd, char **input, size_t *len, hook_e
     }
   if (open_directory (bundle, bundle_fd, err) < 0)
     return -1;
-  cleanup_close int fd = openat2_fd (*bundle_fd, "config.json", O_RDONLY | O_NONBLOCK | O_NOFOLLOW,
-                                     0, RESOLVE_STRICT_BENEATH);
-  if (fd < 0 || fstat (fd, &st) < 0)
-    return hook_fail (err, errno, "open %s/config.json", bundle);
-  if (!S_ISREG (st.st_mode))
-    return hook_fail (err, 0, "%s/config.json: not a regular file", bundle);
-  return json_read_fd (fd, CONFIG_MAX_BYTES, input, len, err);
+  return container_config_read (*bundle_fd, input, len, err);
 }
 
 static int

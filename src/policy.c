@@ -13,6 +13,7 @@
 #include "json.h"
 #include "policy.h"
 #include "quantity.h"
+#include "safepath.h"
 #include "state.h"
 
 static const char *const default_sandbox_annotations[][2] = {
@@ -450,9 +451,10 @@ int
 sandbox_policy_load (const char *path, bool explicit_path, sandbox_policy *policy, hook_error **err)
 {
   cleanup_free char *buf = NULL;
+  cleanup_free char *name = NULL;
   size_t len = 0;
-  struct stat st;
 
+  /* No O_NOFOLLOW: node configuration is often a symlink (a ConfigMap).  */
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     {
@@ -460,12 +462,11 @@ sandbox_policy_load (const char *path, bool explicit_path, sandbox_policy *polic
         return 0;
       return hook_fail (err, errno, "policy %s", path);
     }
-  if (fstat (fd, &st) < 0)
-    return hook_fail (err, errno, "policy %s", path);
-  if (!S_ISREG (st.st_mode))
-    return hook_fail (err, 0, "policy %s: not a regular file", path);
-  if (json_read_fd (fd, POLICY_MAX_BYTES, &buf, &len, err) < 0
-      || sandbox_policy_parse (buf, len, policy, err) < 0)
-    return hook_error_prefix (err, "policy %s", path);
+  if (asprintf (&name, "policy %s", path) < 0)
+    return hook_fail (err, ENOMEM, "policy %s", path);
+  if (read_regular_fd (fd, name, POLICY_MAX_BYTES, &buf, &len, err) < 0)
+    return -1;
+  if (sandbox_policy_parse (buf, len, policy, err) < 0)
+    return hook_error_prefix (err, "%s", name);
   return 0;
 }

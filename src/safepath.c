@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "json.h"
 #include "safepath.h"
 
 static int
@@ -192,41 +193,26 @@ write_file_atomic (int dirfd, const char *name, const char *content, size_t len,
 }
 
 int
-read_regular_file (const char *path, size_t max, char **out, size_t *len, hook_error **err)
+read_regular_fd (int fd, const char *name, size_t max, char **out, size_t *len, hook_error **err)
 {
   struct stat st;
-  cleanup_free char *buf = NULL;
-  size_t used = 0;
 
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "stat %s", name);
+  if (!S_ISREG (st.st_mode))
+    return hook_fail (err, 0, "%s: not a regular file", name);
+  if (json_read_fd (fd, max, out, len, err) < 0)
+    return hook_error_prefix (err, "%s", name);
+  return 0;
+}
+
+int
+read_regular_file (const char *path, size_t max, char **out, size_t *len, hook_error **err)
+{
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return hook_fail (err, errno, "open %s", path);
-  if (fstat (fd, &st) < 0)
-    return hook_fail (err, errno, "stat %s", path);
-  if (!S_ISREG (st.st_mode))
-    return hook_fail (err, 0, "%s: not a regular file", path);
-  if ((uint64_t)st.st_size > max)
-    return hook_fail (err, 0, "%s: larger than %zu bytes", path, max);
-  buf = malloc (max + 1);
-  if (buf == NULL)
-    return hook_fail (err, ENOMEM, "read %s", path);
-  for (;;)
-    {
-      ssize_t n = read (fd, buf + used, max + 1 - used);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return hook_fail (err, errno, "read %s", path);
-      if (n == 0)
-        break;
-      used += (size_t)n;
-      if (used > max)
-        return hook_fail (err, 0, "%s: larger than %zu bytes", path, max);
-    }
-  buf[used] = '\0';
-  *len = used;
-  *out = steal_pointer (&buf);
-  return 0;
+  return read_regular_fd (fd, path, max, out, len, err);
 }
 
 int

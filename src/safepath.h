@@ -37,8 +37,16 @@ ssize_t read_small (int fd, char *buf, size_t size);
 int write_file_atomic (int dirfd, const char *name, const char *content, size_t len,
                        const char *label, hook_error **err);
 
-/* Read the regular file PATH (never blocking on a FIFO, at most MAX
-   bytes) into a malloc'ed NUL-terminated buffer.  */
+/* FD, opened O_NONBLOCK (a FIFO planted where a file belongs must never
+   block the hook), must be a regular file of at most MAX bytes: read it
+   whole into a malloc'ed NUL-terminated buffer.  NAME names it in errors
+   ("NAME: not a regular file").  The one reader of every file the hook
+   takes input from: config.json, the policy, the /etc sources.  */
+int read_regular_fd (int fd, const char *name, size_t max, char **out, size_t *len,
+                     hook_error **err);
+
+/* read_regular_fd of the file PATH (absolute, trusted: a symlink is
+   followed).  */
 int read_regular_file (const char *path, size_t max, char **out, size_t *len, hook_error **err);
 
 /* /proc as an O_PATH directory fd, checked to be procfs: a /proc that is
