@@ -114,31 +114,24 @@ key_fail (hook_error **err, const char *key, const char *fmt, ...)
   return hook_error_prefix (err, "policy key \"%s\"", key);
 }
 
-/* The json_* helpers start their message with the field name they were
-   given ("cpu_shares: expected ..."): restate it in the one form every
-   policy error uses, policy key "cpu_shares": expected ...  */
-static int
-key_context (hook_error **err, const char *key)
+/* What errors call a policy key: the json_* helpers take it as the field
+   name, so every message reads policy key "cpu_shares": ...  */
+#define KEY_NAME_MAX 96
+static const char *
+key_name (char buf[static KEY_NAME_MAX], const char *key)
 {
-  size_t n = strlen (key);
-  if (*err && strncmp ((*err)->message, key, n) == 0 && (*err)->message[n] == ':')
-    {
-      char *rest = NULL;
-      if (asprintf (&rest, "policy key \"%s\"%s", key, (*err)->message + n) < 0)
-        return -1;
-      free ((*err)->message);
-      (*err)->message = rest;
-      return -1;
-    }
-  return hook_error_prefix (err, "policy key \"%s\"", key);
+  snprintf (buf, KEY_NAME_MAX, "policy key \"%s\"", key);
+  return buf;
 }
 
 static int
 parse_path (const json_value *v, const char *key, char **out, hook_error **err)
 {
   const char *s;
-  if (json_string (v, key, &s, err) < 0 || canonical_absolute_path_validate (s, key, err) < 0)
-    return key_context (err, key);
+  char name[KEY_NAME_MAX];
+  if (json_string (v, key_name (name, key), &s, err) < 0
+      || canonical_absolute_path_validate (s, name, err) < 0)
+    return -1;
   char *copy = strdup (s);
   if (copy == NULL)
     return hook_fail (err, ENOMEM, "policy");
@@ -166,8 +159,8 @@ parse_path_or_false (const json_value *v, const char *key, char **out, hook_erro
 static int
 parse_bool (const json_value *v, const char *key, bool *out, hook_error **err)
 {
-  if (json_bool (v, key, out, err) < 0)
-    return key_context (err, key);
+  char name[KEY_NAME_MAX];
+  return json_bool (v, key_name (name, key), out, err);
   return 0;
 }
 
@@ -176,8 +169,9 @@ parse_size (const json_value *v, const char *key, uint64_t *out, hook_error **er
 {
   if (v->kind == JSON_NUMBER)
     {
-      if (json_uint64 (v, key, UINT64_MAX, out, err) < 0)
-        return key_context (err, key);
+      char name[KEY_NAME_MAX];
+      if (json_uint64 (v, key_name (name, key), UINT64_MAX, out, err) < 0)
+        return -1;
       return 0;
     }
   if (v->kind != JSON_STRING)
@@ -192,8 +186,9 @@ static int
 parse_string_list (const json_value *v, const char *key, size_t max, char ***out, size_t *n,
                    hook_error **err)
 {
-  if (json_expect (v, JSON_ARRAY, key, err) < 0)
-    return key_context (err, key);
+  char name[KEY_NAME_MAX];
+  if (json_expect (v, JSON_ARRAY, key_name (name, key), err) < 0)
+    return -1;
   if (v->u.array.count > max)
     {
       return key_fail (err, key, "more than %zu entries", max);
@@ -204,8 +199,8 @@ parse_string_list (const json_value *v, const char *key, size_t max, char ***out
   for (size_t i = 0; i < v->u.array.count; i++)
     {
       const char *s;
-      if (json_string (v->u.array.items[i], key, &s, err) < 0)
-        return key_context (err, key);
+      if (json_string (v->u.array.items[i], name, &s, err) < 0)
+        return -1;
       (*out)[i] = strdup (s);
       if ((*out)[i] == NULL)
         return hook_fail (err, ENOMEM, "policy");
@@ -217,8 +212,9 @@ parse_string_list (const json_value *v, const char *key, size_t max, char ***out
 static int
 parse_sandbox_match (const json_value *v, sandbox_policy *policy, hook_error **err)
 {
-  if (json_expect (v, JSON_OBJECT, "sandbox_match", err) < 0)
-    return key_context (err, "sandbox_match");
+  char name[KEY_NAME_MAX];
+  if (json_expect (v, JSON_OBJECT, key_name (name, "sandbox_match"), err) < 0)
+    return -1;
   /* An explicit sandbox_match replaces the default rules whole: the
      operator says exactly what a sandbox is.  */
   free_matches (policy);
@@ -234,8 +230,8 @@ parse_sandbox_match (const json_value *v, sandbox_policy *policy, hook_error **e
       else if (strcmp (m->key, "annotations") == 0)
         {
           const json_value *a = m->value;
-          if (annotations_validate (a, "sandbox_match.annotations", err) < 0)
-            return key_context (err, "sandbox_match.annotations");
+          if (annotations_validate (a, key_name (name, "sandbox_match.annotations"), err) < 0)
+            return -1;
           policy->match_annotations = calloc (a->u.object.count + 1, sizeof (annotation_match));
           if (policy->match_annotations == NULL)
             return hook_fail (err, ENOMEM, "policy");
@@ -271,8 +267,9 @@ parse_dns (const json_value *v, sandbox_policy *policy, hook_error **err)
 {
   dns_config dns = { 0 };
 
-  if (json_expect (v, JSON_OBJECT, "dns", err) < 0)
-    return key_context (err, "dns");
+  char name[KEY_NAME_MAX];
+  if (json_expect (v, JSON_OBJECT, key_name (name, "dns"), err) < 0)
+    return -1;
   for (size_t i = 0; i < v->u.object.count; i++)
     {
       const json_member *m = &v->u.object.members[i];
@@ -321,6 +318,7 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
     {
       const char *key = root->u.object.members[i].key;
       const json_value *v = root->u.object.members[i].value;
+      char name[KEY_NAME_MAX];
       int64_t n;
       const char *s;
 
@@ -344,8 +342,8 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
           policy->set_oom_score_adj = v->kind != JSON_NULL;
           if (policy->set_oom_score_adj)
             {
-              if (json_int64 (v, key, -1000, 1000, &n, err) < 0)
-                return key_context (err, key);
+              if (json_int64 (v, key_name (name, key), -1000, 1000, &n, err) < 0)
+                return -1;
               policy->oom_score_adj = (int)n;
             }
         }
@@ -361,8 +359,8 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
         }
       else if (strcmp (key, "cpu_shares") == 0)
         {
-          if (json_int64 (v, key, 0, CPU_SHARES_MAX, &n, err) < 0)
-            return key_context (err, key);
+          if (json_int64 (v, key_name (name, key), 0, CPU_SHARES_MAX, &n, err) < 0)
+            return -1;
           if (n == 1)
             return key_fail (err, key, "%s",
                              "1 is below the kernel's minimum of 2 (0 leaves shares alone)");
@@ -416,8 +414,8 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
         }
       else if (strcmp (key, "sysctl_check") == 0)
         {
-          if (json_string (v, key, &s, err) < 0)
-            return key_context (err, key);
+          if (json_string (v, key_name (name, key), &s, err) < 0)
+            return -1;
           if (strcmp (s, "enforce") == 0)
             policy->sysctl_check = SYSCTL_CHECK_ENFORCE;
           else if (strcmp (s, "warn") == 0)
@@ -429,8 +427,8 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
         }
       else if (strcmp (key, "log_level") == 0)
         {
-          if (json_string (v, key, &s, err) < 0)
-            return key_context (err, key);
+          if (json_string (v, key_name (name, key), &s, err) < 0)
+            return -1;
           if (log_level_parse (s, &policy->log_level) < 0)
             return key_fail (err, key, "\"%s\": expected error, warn, info or debug", s);
         }
