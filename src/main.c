@@ -407,25 +407,6 @@ rewrite_config_atomically (int bundle_fd, const json_value *root, const sandbox_
   return 0;
 }
 
-/* How many of EDITS the rendered spec really gained: render fills in only
-   absent keys (an engine's sizing annotation is kept, not counted).  */
-static size_t
-count_additions (const json_value *root, const precreate_edits *edits)
-{
-  size_t n = 0;
-
-  for (size_t i = 0; i < edits->n; i++)
-    {
-      const json_patch *p = &edits->patches[i];
-      const json_value *obj = root;
-      for (size_t d = 0; obj && p->path[d]; d++)
-        obj = json_get (obj, p->path[d]);
-      if (json_get (obj, p->key) == NULL)
-        n++;
-    }
-  return n;
-}
-
 /* The spec precreate works on: BUNDLE/config.json (a regular file, never
    a FIFO), or stdin.  */
 static int
@@ -494,7 +475,7 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
   precreate_edits edits;
   precreate_edits_from_plan (&plan, &edits);
   log_info (log, "precreate: %zu addition(s) to the spec (only where absent): %s",
-            count_additions (json_doc_root (config.doc), &edits),
+            json_patches_count_absent (json_doc_root (config.doc), edits.patches, edits.n),
             plan.actions[ACTION_SANDBOX_SIZING].reason);
   return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "safepath.h"
 
+#include "cleanup.h"
 #include "render.h"
 
 typedef struct render_ctx
@@ -163,39 +164,6 @@ emit_value (render_ctx *c, const json_value *v, const char **path, size_t depth)
 }
 
 int
-json_render (const json_value *root, const json_patch *patches, size_t n_patches, char **out,
-             size_t *len, hook_error **err)
-{
-  const char *path[JSON_PATCH_MAX_PATH + 80];
-  const unsigned char *buf;
-  size_t buf_len;
-  int ret;
-
-  yajl_gen g = yajl_gen_alloc (NULL);
-  if (g == NULL)
-    return hook_fail (err, ENOMEM, "render config.json");
-  render_ctx c = { g, patches, n_patches, err };
-  if (root->kind != JSON_OBJECT)
-    ret = hook_fail (err, 0, "config.json: expected an object");
-  else
-    ret = emit_value (&c, root, path, 0);
-  if (ret == 0 && yajl_gen_get_buf (g, &buf, &buf_len) == yajl_gen_status_ok)
-    {
-      *out = malloc (buf_len + 1);
-      if (*out == NULL)
-        ret = hook_fail (err, ENOMEM, "render config.json");
-      else
-        {
-          memcpy (*out, buf, buf_len);
-          (*out)[buf_len] = '\0';
-          *len = buf_len;
-        }
-    }
-  yajl_gen_free (g);
-  return ret;
-}
-
-int
 json_patches_check (const json_value *root, const json_patch *patches, size_t n_patches,
                     hook_error **err)
 {
@@ -250,38 +218,107 @@ writer_print (void *ctx, const char *s, size_t len)
   w->used += len;
 }
 
-int
-json_render_fd (const json_value *root, const json_patch *patches, size_t n_patches, int fd,
-                hook_error **err)
+/* Check the patches, then emit ROOT with them through PRINT (CTX): the
+   one render both outputs share.  */
+static int
+render_with (const json_value *root, const json_patch *patches, size_t n_patches,
+             yajl_print_t print, void *ctx, hook_error **err)
 {
   const char *path[JSON_PATCH_MAX_PATH + 80];
-  fd_writer *w;
   int ret;
 
   if (json_patches_check (root, patches, n_patches, err) < 0)
     return -1;
-  w = malloc (sizeof *w);
+  yajl_gen g = yajl_gen_alloc (NULL);
+  if (g == NULL)
+    return hook_fail (err, ENOMEM, "render config.json");
+  yajl_gen_config (g, yajl_gen_print_callback, print, ctx);
+  render_ctx c = { g, patches, n_patches, err };
+  ret = emit_value (&c, root, path, 0);
+  yajl_gen_free (g);
+  return ret;
+}
+
+int
+json_render_fd (const json_value *root, const json_patch *patches, size_t n_patches, int fd,
+                hook_error **err)
+{
+  cleanup_free fd_writer *w = malloc (sizeof *w);
+
   if (w == NULL)
     return hook_fail (err, ENOMEM, "render config.json");
   w->fd = fd;
   w->error = 0;
   w->used = 0;
-  yajl_gen g = yajl_gen_alloc (NULL);
-  if (g == NULL)
+  if (render_with (root, patches, n_patches, writer_print, w, err) < 0)
+    return -1;
+  writer_flush (w);
+  if (w->error)
+    return hook_fail (err, w->error, "write config.json");
+  return 0;
+}
+
+typedef struct buffer_writer
+{
+  char *buf;
+  size_t len, cap;
+  bool failed;
+} buffer_writer;
+
+static void
+buffer_print (void *ctx, const char *s, size_t len)
+{
+  buffer_writer *b = ctx;
+  if (b->failed)
+    return;
+  if (b->len + len + 1 > b->cap)
     {
-      free (w);
-      return hook_fail (err, ENOMEM, "render config.json");
+      size_t cap = b->cap ? b->cap * 2 : 4096;
+      while (cap < b->len + len + 1)
+        cap *= 2;
+      char *n = realloc (b->buf, cap);
+      if (n == NULL)
+        {
+          b->failed = true;
+          return;
+        }
+      b->buf = n;
+      b->cap = cap;
     }
-  yajl_gen_config (g, yajl_gen_print_callback, writer_print, w);
-  render_ctx c = { g, patches, n_patches, err };
-  ret = emit_value (&c, root, path, 0);
-  if (ret == 0)
+  memcpy (b->buf + b->len, s, len);
+  b->len += len;
+  b->buf[b->len] = '\0';
+}
+
+int
+json_render (const json_value *root, const json_patch *patches, size_t n_patches, char **out,
+             size_t *len, hook_error **err)
+{
+  buffer_writer b = { 0 };
+
+  if (render_with (root, patches, n_patches, buffer_print, &b, err) < 0 || b.failed
+      || b.buf == NULL)
     {
-      writer_flush (w);
-      if (w->error)
-        ret = hook_fail (err, w->error, "write config.json");
+      free (b.buf);
+      return *err ? -1 : hook_fail (err, ENOMEM, "render config.json");
     }
-  yajl_gen_free (g);
-  free (w);
-  return ret;
+  *out = b.buf;
+  *len = b.len;
+  return 0;
+}
+
+size_t
+json_patches_count_absent (const json_value *root, const json_patch *patches, size_t n_patches)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < n_patches; i++)
+    {
+      const json_value *obj = root;
+      for (size_t d = 0; obj && d < JSON_PATCH_MAX_PATH && patches[i].path[d]; d++)
+        obj = json_get (obj, patches[i].path[d]);
+      if (json_get (obj, patches[i].key) == NULL)
+        n++;
+    }
+  return n;
 }

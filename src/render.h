@@ -49,4 +49,9 @@ int json_patches_check (const json_value *root, const json_patch *patches, size_
 int json_render_fd (const json_value *root, const json_patch *patches, size_t n_patches, int fd,
                     hook_error **err);
 
+/* How many of PATCHES find their key absent in ROOT, that is how many keys
+   a render adds (for the log).  */
+size_t json_patches_count_absent (const json_value *root, const json_patch *patches,
+                                  size_t n_patches);
+
 #endif
