@@ -123,20 +123,30 @@ host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, host_fa
   return 0;
 }
 
+/* Is THEIRS (a namespace file's stat) the hook's own NS namespace?  */
+static int
+is_own_namespace (const struct stat *theirs, const char *ns, bool *same, hook_error **err)
+{
+  struct stat mine;
+  char own[32];
+
+  snprintf (own, sizeof own, "/proc/self/ns/%s", ns);
+  if (stat (own, &mine) < 0)
+    return hook_fail (err, errno, "stat %s", own);
+  *same = mine.st_dev == theirs->st_dev && mine.st_ino == theirs->st_ino;
+  return 0;
+}
+
 static int
 same_namespace (int proc_pid_fd, const char *ns, bool *same, hook_error **err)
 {
-  struct stat mine, theirs;
+  struct stat theirs;
   char path[32];
 
-  snprintf (path, sizeof path, "/proc/self/ns/%s", ns);
-  if (stat (path, &mine) < 0)
-    return hook_fail (err, errno, "stat %s", path);
   snprintf (path, sizeof path, "ns/%s", ns);
   if (fstatat (proc_pid_fd, path, &theirs, 0) < 0)
     return hook_fail (err, errno, "stat the container's %s namespace", ns);
-  *same = mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
-  return 0;
+  return is_own_namespace (&theirs, ns, same, err);
 }
 
 int
@@ -154,19 +164,14 @@ target_facts_from_process (int proc_pid_fd, target_facts *facts, hook_error **er
 static int
 path_is_own_namespace (const char *path, const char *ns, bool *same, hook_error **err)
 {
-  struct stat mine, theirs;
-  char own[32];
+  struct stat theirs;
 
   *same = false;
   if (path == NULL)
     return 0;
-  snprintf (own, sizeof own, "/proc/self/ns/%s", ns);
-  if (stat (own, &mine) < 0)
-    return hook_fail (err, errno, "stat %s", own);
   if (stat (path, &theirs) < 0)
     return hook_fail (err, errno, "config linux.namespaces: %s namespace path %s", ns, path);
-  *same = mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
-  return 0;
+  return is_own_namespace (&theirs, ns, same, err);
 }
 
 int

@@ -373,13 +373,9 @@ plan_shm (const plan_input *in, planned_action *a, hook_error **err)
       return 0;
     }
   a->u.shm.size = size;
-  if (in->config->mount_label)
-    {
-      if (mount_label_validate (in->config->mount_label, err) < 0)
-        return -1;
-      if (in->host->selinux_enabled)
-        a->u.shm.label = in->config->mount_label;
-    }
+  /* The label passed plan_sandbox_actions' grammar check already.  */
+  if (in->config->mount_label && in->host->selinux_enabled)
+    a->u.shm.label = in->config->mount_label;
   because (a, "pod-wide tmpfs of %llu bytes (%s)%s", (unsigned long long)size,
            text ? key : "policy shm_size",
            in->config->mount_label && !in->host->selinux_enabled
