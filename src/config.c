@@ -165,7 +165,7 @@ parse_linux (const json_value *linux_section, container_config *config, hook_err
   v = json_get (linux_section, "sysctl");
   if (v && v->kind != JSON_NULL)
     {
-      if (annotations_validate (v, "config linux.sysctl", err) < 0)
+      if (json_string_map_validate (v, "config linux.sysctl", err) < 0)
         return -1;
       config->sysctl = v;
     }
@@ -284,7 +284,7 @@ container_config_parse (const char *buf, size_t len, container_config *config, h
   v = json_get (root, "annotations");
   if (v && v->kind != JSON_NULL)
     {
-      if (annotations_validate (v, "config annotations", err) < 0)
+      if (json_string_map_validate (v, "config annotations", err) < 0)
         return -1;
       config->annotations = v;
     }

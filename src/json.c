@@ -650,3 +650,17 @@ json_uint64 (const json_value *v, const char *name, uint64_t max, uint64_t *out,
   *out = n;
   return 0;
 }
+
+int
+json_string_map_validate (const json_value *map, const char *name, hook_error **err)
+{
+  if (map->kind != JSON_OBJECT)
+    return hook_fail (err, 0, "%s: expected an object, got %s", name, json_kind_name (map->kind));
+  for (size_t i = 0; i < map->u.object.count; i++)
+    if (map->u.object.members[i].value->kind != JSON_STRING)
+      return hook_fail (
+          err, 0, "%s: value of \"%.*s\" is not a string", name,
+          (int)(map->u.object.members[i].key_len > 253 ? 253 : map->u.object.members[i].key_len),
+          map->u.object.members[i].key);
+  return 0;
+}

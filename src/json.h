@@ -90,6 +90,10 @@ const json_value *json_get (const json_value *obj, const char *key);
 
 const char *json_kind_name (json_kind kind);
 
+/* MAP must be an object of strings (annotations, linux.sysctl): anything
+   else is a malformed document, not something to skip over.  */
+int json_string_map_validate (const json_value *map, const char *name, hook_error **err);
+
 /* Typed accessors.  NAME is the field's path, used in error messages.  A
    missing (NULL) value is an error for these; test with json_get first.  */
 int json_expect (const json_value *v, json_kind kind, const char *name, hook_error **err);

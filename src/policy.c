@@ -230,7 +230,7 @@ parse_sandbox_match (const json_value *v, sandbox_policy *policy, hook_error **e
       else if (strcmp (m->key, "annotations") == 0)
         {
           const json_value *a = m->value;
-          if (annotations_validate (a, key_name (name, "sandbox_match.annotations"), err) < 0)
+          if (json_string_map_validate (a, key_name (name, "sandbox_match.annotations"), err) < 0)
             return -1;
           policy->match_annotations = calloc (a->u.object.count + 1, sizeof (annotation_match));
           if (policy->match_annotations == NULL)

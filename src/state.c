@@ -63,22 +63,6 @@ annotation_get (const json_value *annotations, const char *key)
 }
 
 int
-annotations_validate (const json_value *annotations, const char *name, hook_error **err)
-{
-  if (annotations->kind != JSON_OBJECT)
-    return hook_fail (err, 0, "%s: expected an object, got %s", name,
-                      json_kind_name (annotations->kind));
-  for (size_t i = 0; i < annotations->u.object.count; i++)
-    if (annotations->u.object.members[i].value->kind != JSON_STRING)
-      return hook_fail (err, 0, "%s: value of \"%.*s\" is not a string", name,
-                        (int)(annotations->u.object.members[i].key_len > 253
-                                  ? 253
-                                  : annotations->u.object.members[i].key_len),
-                        annotations->u.object.members[i].key);
-  return 0;
-}
-
-int
 oci_state_parse (const char *buf, size_t len, oci_state *state, hook_error **err)
 {
   const json_limits limits = { .max_bytes = STATE_MAX_BYTES, .max_depth = JSON_MAX_DEPTH };
@@ -123,7 +107,7 @@ oci_state_parse (const char *buf, size_t len, oci_state *state, hook_error **err
   v = json_get (root, "annotations");
   if (v && v->kind != JSON_NULL)
     {
-      if (annotations_validate (v, "state annotations", err) < 0)
+      if (json_string_map_validate (v, "state annotations", err) < 0)
         return -1;
       state->annotations = v;
     }

@@ -40,10 +40,6 @@ int container_id_validate (const char *id, hook_error **err);
    PATH_MAX: what an engine hands us for the bundle.  */
 int canonical_absolute_path_validate (const char *path, const char *name, hook_error **err);
 
-/* Annotations must be an object of strings: anything else is a malformed
-   state or config, not something to skip over.  */
-int annotations_validate (const json_value *annotations, const char *name, hook_error **err);
-
 /* Value of annotation KEY in ANNOTATIONS (an object of strings), or NULL.  */
 const char *annotation_get (const json_value *annotations, const char *key);
 
