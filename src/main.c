@@ -370,40 +370,34 @@ spec_log_id (const container_config *config)
                                                                                  : "precreate";
 }
 
-/* Replace BUNDLE_FD/config.json with CONTENT: a temporary written with
-   O_EXCL in the same directory, the original's mode, fsync, rename.  */
+typedef struct spec_render
+{
+  const json_value *root;
+  const sandbox_plan *plan;
+} spec_render;
+
+static int
+fill_with_spec (int fd, void *arg, hook_error **err)
+{
+  const spec_render *r = arg;
+  return precreate_render_fd (r->root, r->plan, fd, err);
+}
+
+/* Replace BUNDLE_FD/config.json with the rendered spec, atomically.  */
 static int
 rewrite_config_atomically (int bundle_fd, const json_value *root, const sandbox_plan *plan,
                            hook_error **err)
 {
-  static const char tmp[] = ".config.json.oci-sandbox-hook.tmp";
+  spec_render r = { root, plan };
   struct stat st;
 
   if (fstatat (bundle_fd, "config.json", &st, AT_SYMLINK_NOFOLLOW) < 0)
     return hook_fail (err, errno, "stat config.json");
-  if (unlinkat (bundle_fd, tmp, 0) < 0 && errno != ENOENT)
-    return hook_fail (err, errno, "remove stale %s", tmp);
-  cleanup_close int fd = openat2_fd (bundle_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
-                                     st.st_mode & 0666, RESOLVE_STRICT_BENEATH);
-  if (fd < 0)
-    return hook_fail (err, errno, "create %s", tmp);
-  if (fchmod (fd, st.st_mode & 07777) < 0)
-    {
-      int saved = errno;
-      unlinkat (bundle_fd, tmp, 0);
-      return hook_fail (err, saved, "rewrite config.json");
-    }
-  if (precreate_render_fd (root, plan, fd, err) < 0)
-    {
-      unlinkat (bundle_fd, tmp, 0);
-      return hook_error_prefix (err, "rewrite config.json");
-    }
-  if (fsync (fd) < 0 || renameat (bundle_fd, tmp, bundle_fd, "config.json") < 0)
-    {
-      int saved = errno;
-      unlinkat (bundle_fd, tmp, 0);
-      return hook_fail (err, saved, "rewrite config.json");
-    }
+  /* The engine's file: same mode, and on disk before it is renamed in.  */
+  if (replace_file_atomic (bundle_fd, "config.json", st.st_mode & 07777, NULL, true, fill_with_spec,
+                           &r, err)
+      < 0)
+    return hook_error_prefix (err, "rewrite config.json");
   return 0;
 }
 

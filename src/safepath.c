@@ -158,8 +158,8 @@ read_small (int fd, char *buf, size_t size)
 }
 
 int
-write_file_atomic (int dirfd, const char *name, const char *content, size_t len, const char *label,
-                   hook_error **err)
+replace_file_atomic (int dirfd, const char *name, mode_t mode, const char *label, bool durable,
+                     file_filler fill, void *arg, hook_error **err)
 {
   char tmp[256];
 
@@ -167,15 +167,21 @@ write_file_atomic (int dirfd, const char *name, const char *content, size_t len,
     return hook_fail (err, ENAMETOOLONG, "%s", name);
   if (unlinkat (dirfd, tmp, 0) < 0 && errno != ENOENT)
     return hook_fail (err, errno, "remove stale %s", tmp);
-  cleanup_close int fd = openat2_fd (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644,
-                                     RESOLVE_STRICT_BENEATH);
+  cleanup_close int fd = openat2_fd (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+                                     mode & 0666, RESOLVE_STRICT_BENEATH);
   if (fd < 0)
     return hook_fail (err, errno, "create %s", tmp);
-  if (fchmod (fd, 0644) < 0 || write_all (fd, content, len) < 0)
+  /* The umask narrowed the creation mode: make it exact, by fd.  */
+  if (fchmod (fd, mode) < 0)
     {
       int saved = errno;
       unlinkat (dirfd, tmp, 0);
       return hook_fail (err, saved, "write %s", name);
+    }
+  if (fill (fd, arg, err) < 0)
+    {
+      unlinkat (dirfd, tmp, 0);
+      return hook_error_prefix (err, "write %s", name);
     }
   if (label && fsetfilecon (fd, label) < 0)
     {
@@ -183,13 +189,36 @@ write_file_atomic (int dirfd, const char *name, const char *content, size_t len,
       unlinkat (dirfd, tmp, 0);
       return hook_fail (err, saved, "label %s with %s", name, label);
     }
-  if (renameat (dirfd, tmp, dirfd, name) < 0)
+  if ((durable && fsync (fd) < 0) || renameat (dirfd, tmp, dirfd, name) < 0)
     {
       int saved = errno;
       unlinkat (dirfd, tmp, 0);
       return hook_fail (err, saved, "rename %s into place", name);
     }
   return 0;
+}
+
+typedef struct content
+{
+  const char *bytes;
+  size_t len;
+} content;
+
+static int
+fill_with_content (int fd, void *arg, hook_error **err)
+{
+  const content *c = arg;
+  if (write_all (fd, c->bytes, c->len) < 0)
+    return hook_fail (err, errno, "write");
+  return 0;
+}
+
+int
+write_file_atomic (int dirfd, const char *name, const char *bytes, size_t len, const char *label,
+                   hook_error **err)
+{
+  content c = { bytes, len };
+  return replace_file_atomic (dirfd, name, 0644, label, false, fill_with_content, &c, err);
 }
 
 int

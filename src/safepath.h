@@ -30,6 +30,15 @@ int write_all (int fd, const void *buf, size_t len);
 /* Read at most SIZE - 1 bytes from the start of FD into BUF, NUL-terminated.  */
 ssize_t read_small (int fd, char *buf, size_t size);
 
+/* Create or replace DIRFD/NAME: FILL writes the content to a temporary
+   ".NAME.tmp" made with O_CREAT|O_EXCL|O_NOFOLLOW (a stale one of a killed
+   run is removed first), which gets exactly MODE, is labelled by fd with
+   LABEL when not NULL, fsync'ed when DURABLE, and renamed over NAME.  On
+   any failure the temporary is removed and NAME is untouched.  */
+typedef int (*file_filler) (int fd, void *arg, hook_error **err);
+int replace_file_atomic (int dirfd, const char *name, mode_t mode, const char *label, bool durable,
+                         file_filler fill, void *arg, hook_error **err);
+
 /* Create or replace DIRFD/NAME with CONTENT, mode 0644: written to
    ".NAME.tmp" with O_CREAT|O_EXCL|O_NOFOLLOW (a stale temporary of a killed
    run is removed first), labelled by fd with LABEL when not NULL, then
