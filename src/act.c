@@ -26,8 +26,13 @@
 
 /* The sources an earlier run for the same bundle may have mounted into
    the container, by the name they have in the hook's directory.  */
-static const char *const earlier_names[] = { "hostname", "hosts", "resolv.conf", HOOK_SHM_DIR };
-#define N_EARLIER (sizeof earlier_names / sizeof earlier_names[0])
+#define N_EARLIER (HOOK_N_FILES + 1)
+
+static const char *
+earlier_name (size_t i)
+{
+  return i < HOOK_N_FILES ? hook_files[i] : HOOK_SHM_DIR;
+}
 
 typedef struct act_state
 {
@@ -55,7 +60,7 @@ note_earlier_run (act_state *s)
     {
       /* No RESOLVE_NO_XDEV: shm is a mount point, its tmpfs is the point.  */
       cleanup_close int fd
-          = openat2_fd (dir, earlier_names[i], O_PATH | O_NOFOLLOW, 0,
+          = openat2_fd (dir, earlier_name (i), O_PATH | O_NOFOLLOW, 0,
                         RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
       if (fd < 0 || fstat (fd, &s->earlier[i]) < 0)
         s->earlier[i].st_ino = 0;
@@ -66,7 +71,7 @@ static void
 set_earlier (act_state *s, container_mount *m, const char *name)
 {
   for (size_t i = 0; i < N_EARLIER; i++)
-    if (strcmp (name, earlier_names[i]) == 0 && s->earlier[i].st_ino)
+    if (strcmp (name, earlier_name (i)) == 0 && s->earlier[i].st_ino)
       {
         m->earlier_dev = s->earlier[i].st_dev;
         m->earlier_ino = s->earlier[i].st_ino;
@@ -311,9 +316,9 @@ act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
   if (journal_begin (s->ctx->bundle_fd, &s->journal, &s->hook_dir_fd, err) < 0
       || step_begin (s, "dir", err) < 0 || step_end (s, "dir", err) < 0)
     return -1;
-  if (install_file (s, &plan->actions[ACTION_HOSTNAME_FILE], "hostname", err) < 0
-      || install_file (s, &plan->actions[ACTION_HOSTS_FILE], "hosts", err) < 0
-      || install_file (s, &plan->actions[ACTION_RESOLV_CONF_FILE], "resolv.conf", err) < 0
+  if (install_file (s, &plan->actions[ACTION_HOSTNAME_FILE], HOOK_FILE_HOSTNAME, err) < 0
+      || install_file (s, &plan->actions[ACTION_HOSTS_FILE], HOOK_FILE_HOSTS, err) < 0
+      || install_file (s, &plan->actions[ACTION_RESOLV_CONF_FILE], HOOK_FILE_RESOLV_CONF, err) < 0
       || prepare_shm (s, &plan->actions[ACTION_SHM], err) < 0)
     return -1;
   if (enter_container (s, plan, err) < 0

@@ -13,10 +13,8 @@
 #include "journal.h"
 #include "safepath.h"
 
-/* Every name createRuntime may create in its directory.  */
-static const char *const hook_files[] = {
-  "hostname", "hosts", "resolv.conf", ".hostname.tmp", ".hosts.tmp", ".resolv.conf.tmp",
-};
+const char *const hook_files[HOOK_N_FILES]
+    = { HOOK_FILE_HOSTNAME, HOOK_FILE_HOSTS, HOOK_FILE_RESOLV_CONF };
 
 int
 journal_begin (int bundle_fd, journal *j, int *hook_dir_fd, hook_error **err)
@@ -131,12 +129,18 @@ journal_undo (int bundle_fd, char *undone, size_t undone_size, hook_error **err)
 
   if (unmount_shm (dir, &unmounted, err) < 0)
     return -1;
-  for (size_t i = 0; i < sizeof hook_files / sizeof hook_files[0]; i++)
+  for (size_t i = 0; i < HOOK_N_FILES; i++)
     {
-      if (unlinkat (dir, hook_files[i], 0) == 0)
-        removed++;
-      else if (errno != ENOENT)
-        return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, hook_files[i]);
+      char tmp[64];
+      snprintf (tmp, sizeof tmp, ".%s.tmp", hook_files[i]);
+      const char *names[] = { hook_files[i], tmp };
+      for (size_t j = 0; j < 2; j++)
+        {
+          if (unlinkat (dir, names[j], 0) == 0)
+            removed++;
+          else if (errno != ENOENT)
+            return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, names[j]);
+        }
     }
   if (unlinkat (dir, HOOK_SHM_DIR, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);

@@ -16,6 +16,14 @@
 #define HOOK_SHM_DIR  "shm"
 #define JOURNAL_NAME  "journal"
 
+/* The files createRuntime generates in the hook directory, each written
+   through a ".NAME.tmp" temporary (replace_file_atomic).  */
+#define HOOK_FILE_HOSTNAME    "hostname"
+#define HOOK_FILE_HOSTS       "hosts"
+#define HOOK_FILE_RESOLV_CONF "resolv.conf"
+#define HOOK_N_FILES          3
+extern const char *const hook_files[HOOK_N_FILES];
+
 typedef struct journal
 {
   int fd;
