@@ -124,6 +124,23 @@ runc_refuses () {
   assert_nothing_left
 }
 
+@test "bad input: a policy log_socket longer than a unix socket path is refused" {
+  local long
+  long=/tmp/$(head -c 200 /dev/zero | tr '\0' a).sock
+  write_policy "{\"log_socket\": \"$long\"}"
+  good_state >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: log socket \"$long\": not an absolute path of at most 107 bytes"
+  assert_nothing_left
+}
+
+@test "bad input: a policy hosts source that is a FIFO fails runc run without hanging" {
+  mkfifo "$T/hosts-fifo"
+  write_policy "{\"hosts\": \"$T/hosts-fifo\"}"
+  runc_refuses "/etc/hosts: $T/hosts-fifo: not a regular file"
+}
+
 @test "bad input: policy shm_size \"200%\" fails runc run" {
   write_policy '{"shm_size": "200%"}'
   runc_refuses "policy $POLICY: policy key \"shm_size\": \"200%\": not a quantity"
