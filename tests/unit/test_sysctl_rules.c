@@ -8,16 +8,7 @@
 #include "error.h"
 #include "sysctl_rules.h"
 #include "tap.h"
-
-#define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
-
-typedef int (*validator) (const char *value, hook_error **err);
-
-typedef struct reject_case
-{
-  const char *value;
-  const char *mention;
-} reject_case;
+#include "validator_cases.h"
 
 typedef struct namespace_case
 {
@@ -31,48 +22,6 @@ typedef struct entry_case
   bool own_ipc, own_net, own_uts;
   const char *mention; /* NULL: accepted */
 } entry_case;
-
-static void
-report (const char *what, const char *value, const char *detail)
-{
-  cleanup_free char *quoted = quote_for_message (value);
-
-  printf ("# %s %s: %s\n", what, quoted ? quoted : "?", detail);
-  tap_current_failed = true;
-}
-
-static void
-check_all_accepted (validator fn, const char *const *values, size_t n)
-{
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    {
-      cleanup_hook_error hook_error *err = NULL;
-
-      if (fn (values[i], &err) != 0 || err != NULL)
-        report ("refused", values[i], err ? err->message : "(no error set)");
-    }
-}
-
-static void
-check_all_refused (validator fn, const reject_case *cases, size_t n)
-{
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    {
-      cleanup_hook_error hook_error *err = NULL;
-
-      if (fn (cases[i].value, &err) != -1 || err == NULL)
-        report ("accepted", cases[i].value, "expected an error");
-      else if (strstr (err->message, cases[i].mention) == NULL)
-        {
-          printf ("# error \"%s\" does not mention \"%s\"\n", err->message, cases[i].mention);
-          tap_current_failed = true;
-        }
-    }
-}
 
 static void
 check_namespaces (const namespace_case *cases, size_t n)
@@ -114,18 +63,6 @@ check_entries (const entry_case *cases, size_t n)
           tap_current_failed = true;
         }
     }
-}
-
-static char *
-repeat (char c, size_t n)
-{
-  char *s = malloc (n + 1);
-
-  if (s == NULL)
-    abort ();
-  memset (s, c, n);
-  s[n] = '\0';
-  return s;
 }
 
 /* Names */
