@@ -69,20 +69,6 @@ cfg_raw () {
   grep -qF -- "$2" "$BUNDLE/config.json" || fail "cfg_raw: $2 not in config.json"
 }
 
-# runc_refuses TEXT: `runc run` fails before the container process starts,
-# its stderr (the hook's, quoted by runc) contains TEXT, nothing is left.
-runc_refuses () {
-  run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
-  assert_failed
-  [ "$status" -ne 124 ] || fail "runc run hung"
-  assert_not_contains "$output" container-ran "container output"
-  # runc quotes the hook's stderr Go-style: \" for ".
-  assert_contains "${stderr//\\\"/\"}" "$1" "runc's stderr"
-  assert_nothing_left
-  run runc list -q
-  assert_not_contains "$output" "$CID" "runc list"
-}
-
 # run_in_container SCRIPT: `runc run` in the foreground.
 run_in_container () {
   set_cmd "$1"
