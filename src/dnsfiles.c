@@ -77,16 +77,6 @@ quote_for_message (const char *s)
   return out;
 }
 
-static int
-fail_quoted (hook_error **err, const char *value, const char *reason)
-{
-  cleanup_free char *quoted = quote_for_message (value);
-
-  if (quoted == NULL)
-    return hook_fail (err, ENOMEM, "quote a value for an error message");
-  return hook_fail (err, 0, "%s: %s", quoted, reason);
-}
-
 static bool
 is_lower_alnum (char c)
 {
@@ -167,7 +157,7 @@ dns_server_validate (const char *server, char *canon, size_t canon_size, hook_er
   else if (inet_pton (AF_INET6, server, &a6) == 1)
     written = canon ? inet_ntop (AF_INET6, &a6, canon, (socklen_t)canon_size) : server;
   else
-    return fail_quoted (err, server, "not an IP address");
+    return hook_fail_quoted (err, server, "not an IP address");
   if (written == NULL)
     return hook_fail (err, errno, "format DNS server address");
   return 0;
@@ -184,7 +174,7 @@ dns_search_validate (const char *search, hook_error **err)
   if (domain_is_valid (search, is_lower_alnum, &reason))
     return 0;
   snprintf (buf, sizeof buf, "not a DNS-1123 subdomain (%s)", reason);
-  return fail_quoted (err, search, buf);
+  return hook_fail_quoted (err, search, buf);
 }
 
 static bool
@@ -201,11 +191,11 @@ dns_option_validate (const char *option, hook_error **err)
   if (option == NULL)
     return hook_fail (err, 0, "missing DNS option");
   if (strnlen (option, OPTION_MAX_CHARS + 1) > OPTION_MAX_CHARS)
-    return fail_quoted (err, option, "not a resolver option (longer than 64 characters)");
+    return hook_fail_quoted (err, option, "not a resolver option (longer than 64 characters)");
 
   p = option;
   if (!is_alnum (*p))
-    return fail_quoted (err, option, "not a resolver option (expected NAME or NAME:VALUE)");
+    return hook_fail_quoted (err, option, "not a resolver option (expected NAME or NAME:VALUE)");
   while (is_option_char (*p))
     p++;
   if (*p == ':')
@@ -215,10 +205,10 @@ dns_option_validate (const char *option, hook_error **err)
       while (is_option_char (*p))
         p++;
       if (p == value)
-        return fail_quoted (err, option, "not a resolver option (empty value)");
+        return hook_fail_quoted (err, option, "not a resolver option (empty value)");
     }
   if (*p != '\0')
-    return fail_quoted (err, option, "not a resolver option (expected NAME or NAME:VALUE)");
+    return hook_fail_quoted (err, option, "not a resolver option (expected NAME or NAME:VALUE)");
   return 0;
 }
 
@@ -459,7 +449,7 @@ hostname_validate (const char *hostname, hook_error **err)
   if (domain_is_valid (hostname, is_alnum, &reason))
     return 0;
   snprintf (buf, sizeof buf, "not an RFC 1123 host name (%s)", reason);
-  return fail_quoted (err, hostname, buf);
+  return hook_fail_quoted (err, hostname, buf);
 }
 
 int
@@ -483,4 +473,14 @@ hostname_render (const char *hostname, char **out, size_t *len, hook_error **err
   *out = buf;
   *len = n + 1;
   return 0;
+}
+
+int
+hook_fail_quoted (hook_error **err, const char *value, const char *reason)
+{
+  cleanup_free char *quoted = quote_for_message (value);
+
+  if (quoted == NULL)
+    return hook_fail (err, ENOMEM, "quote a value for an error message");
+  return hook_fail (err, 0, "%s: %s", quoted, reason);
 }

@@ -68,4 +68,7 @@ int hostname_render (const char *hostname, char **out, size_t *len, hook_error *
    Returns a malloc'ed string (NULL only on allocation failure).  */
 char *quote_for_message (const char *s);
 
+/* hook_fail with the message "QUOTED-VALUE: REASON" (validation, errno 0).  */
+int hook_fail_quoted (hook_error **err, const char *value, const char *reason);
+
 #endif

@@ -37,16 +37,6 @@ static const quantity_suffix suffixes[] = {
   { "E", UINT64_C (1000000000000000000) },
 };
 
-static int
-fail_quoted (hook_error **err, const char *text, const char *reason)
-{
-  cleanup_free char *quoted = quote_for_message (text);
-
-  if (quoted == NULL)
-    return hook_fail (err, ENOMEM, "quote a quantity for an error message");
-  return hook_fail (err, 0, "%s: %s", quoted, reason);
-}
-
 static const quantity_suffix *
 find_suffix (const char *text)
 {
@@ -93,7 +83,7 @@ quantity_parse_bytes (const char *text, uint64_t *bytes, hook_error **err)
   if (text == NULL)
     return hook_fail (err, 0, "missing quantity");
   if (strnlen (text, QUANTITY_MAX_CHARS + 1) > QUANTITY_MAX_CHARS)
-    return fail_quoted (err, text, "not a quantity (longer than 64 characters)");
+    return hook_fail_quoted (err, text, "not a quantity (longer than 64 characters)");
 
   /* The whole grammar is checked before any number is converted: strtoull
      alone would skip blanks, take a sign and stop quietly at junk.  */
@@ -101,7 +91,7 @@ quantity_parse_bytes (const char *text, uint64_t *bytes, hook_error **err)
   while (*p >= '0' && *p <= '9')
     p++;
   if (p == text)
-    return fail_quoted (err, text, "not a quantity");
+    return hook_fail_quoted (err, text, "not a quantity");
   if (*p == '.')
     {
       fraction = ++p;
@@ -109,25 +99,25 @@ quantity_parse_bytes (const char *text, uint64_t *bytes, hook_error **err)
         p++;
       n_fraction = (size_t)(p - fraction);
       if (n_fraction == 0)
-        return fail_quoted (err, text, "not a quantity");
+        return hook_fail_quoted (err, text, "not a quantity");
     }
   suffix = find_suffix (p);
   if (suffix == NULL)
-    return fail_quoted (err, text, "not a quantity");
+    return hook_fail_quoted (err, text, "not a quantity");
 
   errno = 0;
   integer = strtoull (text, &endptr, 10);
   if (errno == ERANGE)
-    return fail_quoted (err, text, "quantity out of range (more than 2^64-1 bytes)");
+    return hook_fail_quoted (err, text, "quantity out of range (more than 2^64-1 bytes)");
   if (errno != 0 || endptr != (fraction ? fraction - 1 : p))
-    return fail_quoted (err, text, "not a quantity");
+    return hook_fail_quoted (err, text, "not a quantity");
 
   if (n_fraction > 0 && !fraction_times (fraction, n_fraction, suffix->multiplier, &whole_fraction))
-    return fail_quoted (err, text, "not a quantity of whole bytes");
+    return hook_fail_quoted (err, text, "not a quantity of whole bytes");
 
   if (__builtin_mul_overflow ((uint64_t)integer, suffix->multiplier, &result)
       || __builtin_add_overflow (result, whole_fraction, &result))
-    return fail_quoted (err, text, "quantity out of range (more than 2^64-1 bytes)");
+    return hook_fail_quoted (err, text, "quantity out of range (more than 2^64-1 bytes)");
 
   *bytes = result;
   return 0;

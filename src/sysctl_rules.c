@@ -20,16 +20,6 @@ static const char *const ipc_names[] = {
   "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 };
 
-static int
-fail_quoted (hook_error **err, const char *value, const char *reason)
-{
-  cleanup_free char *quoted = quote_for_message (value);
-
-  if (quoted == NULL)
-    return hook_fail (err, ENOMEM, "quote a sysctl for an error message");
-  return hook_fail (err, 0, "%s: %s", quoted, reason);
-}
-
 static bool
 is_segment_edge (char c)
 {
@@ -104,7 +94,7 @@ sysctl_name_validate (const char *name, hook_error **err)
   if (name_is_valid (name, &reason))
     return 0;
   snprintf (buf, sizeof buf, "not a sysctl name (%s)", reason);
-  return fail_quoted (err, name, buf);
+  return hook_fail_quoted (err, name, buf);
 }
 
 /* Does NAME start with PREFIX, '/' and '.' being the same separator?  */
@@ -156,7 +146,7 @@ sysctl_value_validate (const char *value, hook_error **err)
   if (len == 0)
     return hook_fail (err, 0, "\"\": not a sysctl value (empty)");
   if (len > SYSCTL_VALUE_MAX_CHARS)
-    return fail_quoted (err, value, "not a sysctl value (longer than 4096 characters)");
+    return hook_fail_quoted (err, value, "not a sysctl value (longer than 4096 characters)");
   for (i = 0; i < len; i++)
     {
       unsigned char c = (unsigned char)value[i];
@@ -164,14 +154,14 @@ sysctl_value_validate (const char *value, hook_error **err)
       /* '+' and '=' let CRI-O's delimited form carry a second assignment
          (CVE-2022-0811); a newline is a second write to the kernel.  */
       if (c == '+' || c == '=')
-        return fail_quoted (err, value, "not a sysctl value ('+' and '=' are not allowed)");
+        return hook_fail_quoted (err, value, "not a sysctl value ('+' and '=' are not allowed)");
       if ((c < 0x20 && c != '\t') || c >= 0x7f)
-        return fail_quoted (err, value, "not a sysctl value (control or non-ASCII character)");
+        return hook_fail_quoted (err, value, "not a sysctl value (control or non-ASCII character)");
     }
   /* The kernel skips leading blanks and stops at trailing ones: what it
      would read differs from what was written (THREATS.md #4).  */
   if (value[0] == ' ' || value[0] == '\t' || value[len - 1] == ' ' || value[len - 1] == '\t')
-    return fail_quoted (err, value, "not a sysctl value (leading or trailing blank)");
+    return hook_fail_quoted (err, value, "not a sysctl value (leading or trailing blank)");
   return 0;
 }
 
