@@ -84,10 +84,18 @@ because (planned_action *a, const char *fmt, ...)
 }
 
 static const char *
+annotation_in (const json_value *config_annotations, const json_value *state_annotations,
+               const char *key)
+{
+  const char *v = annotation_get (config_annotations, key);
+  return v ? v : annotation_get (state_annotations, key);
+}
+
+/* An annotation of the pod: config.json's, else the state's.  */
+static const char *
 lookup_annotation (const plan_input *in, const char *key)
 {
-  const char *v = annotation_get (in->config->annotations, key);
-  return v ? v : annotation_get (in->state_annotations, key);
+  return annotation_in (in->config->annotations, in->state_annotations, key);
 }
 
 bool
@@ -103,9 +111,7 @@ plan_classify (const sandbox_policy *policy, const json_value *config_annotation
   for (size_t i = 0; i < policy->n_match_annotations; i++)
     {
       const annotation_match *m = &policy->match_annotations[i];
-      const char *v = annotation_get (config_annotations, m->key);
-      if (v == NULL)
-        v = annotation_get (state_annotations, m->key);
+      const char *v = annotation_in (config_annotations, state_annotations, m->key);
       if (v && strcmp (v, m->value) == 0)
         {
           reason_printf (reason, reason_size, "annotation %s=%s", m->key, m->value);
