@@ -1,9 +1,12 @@
 /* The hook's directory in the bundle and its journal (THREATS.md pattern
-   6).  createRuntime records each step *before* doing it, so that whatever
-   point it dies at (an error, a deadline, SIGKILL), undo finds every side
-   effect: poststop and the rollback of a failed createRuntime both run
-   journal_undo, which is idempotent and also sweeps the fixed set of names
-   the hook may have created.  */
+   6).  createRuntime records each step *before* doing it: the journal is
+   the audit record of a run, and its presence says a run happened.  Undo
+   does not need to replay it: every host-side effect the hook can make
+   lives under a fixed name in its own directory (the shm tmpfs, the three
+   /etc files and their temporaries), so journal_undo sweeps exactly those,
+   whatever point a run died at (an error, a deadline, SIGKILL).  It is
+   idempotent; poststop and the rollback of a failed createRuntime both run
+   it.  In-container mounts need no undo: they die with the container.  */
 #ifndef OCI_SANDBOX_HOOK_JOURNAL_H
 #define OCI_SANDBOX_HOOK_JOURNAL_H
 
