@@ -431,6 +431,55 @@ free_open_containers (parse_ctx *ctx)
   ctx->depth = 0;
 }
 
+/* yajl accepts a document that ends inside a block comment (an opening
+   slash-star never closed): whatever the author meant to comment out,
+   half of it is missing.  Find
+   such an end with the lexer's own states: outside strings, a comment
+   opens with a slash and a star and closes with a star and a slash.  */
+static bool
+ends_in_open_comment (const char *buf, size_t len)
+{
+  enum
+  {
+    CODE,
+    STRING,
+    LINE_COMMENT,
+    BLOCK_COMMENT
+  } state
+      = CODE;
+
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = buf[i], next = i + 1 < len ? buf[i + 1] : '\0';
+      switch (state)
+        {
+        case CODE:
+          if (c == '"')
+            state = STRING;
+          else if (c == '/' && next == '/')
+            state = LINE_COMMENT, i++;
+          else if (c == '/' && next == '*')
+            state = BLOCK_COMMENT, i++;
+          break;
+        case STRING:
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            state = CODE;
+          break;
+        case LINE_COMMENT:
+          if (c == '\n')
+            state = CODE;
+          break;
+        case BLOCK_COMMENT:
+          if (c == '*' && next == '/')
+            state = CODE, i++;
+          break;
+        }
+    }
+  return state == BLOCK_COMMENT;
+}
+
 int
 json_parse (const char *buf, size_t len, const json_limits *limits, json_doc **out,
             hook_error **err)
@@ -491,6 +540,11 @@ json_parse (const char *buf, size_t len, const json_limits *limits, json_doc **o
       return -1;
     }
   yajl_free (h);
+  if (limits->allow_comments && ends_in_open_comment (buf, len))
+    {
+      json_doc_free (doc);
+      return hook_fail (err, 0, "invalid JSON: a /* comment is never closed");
+    }
   *out = doc;
   return 0;
 }

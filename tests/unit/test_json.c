@@ -743,13 +743,24 @@ TEST (comments_are_refused_unless_allowed)
     }
 }
 
+TEST (comment_markers_inside_strings_are_text)
+{
+  const json_limits with_comments = { .max_bytes = 4096, .max_depth = 8, .allow_comments = true };
+  cleanup_json json_doc *doc = parse_ok ("{\"a\":\"/* \\\" //\"} /* closed */", &with_comments);
+  const json_value *a = doc ? json_get (json_doc_root (doc), "a") : NULL;
+  CHECK (a != NULL && a->kind == JSON_STRING && strcmp (a->u.scalar.text, "/* \" //") == 0);
+}
+
 TEST (comment_that_hides_part_of_the_document_is_refused_even_when_allowed)
 {
-  /* (yajl lets an unterminated comment after a complete document pass:
-     there is nothing left for it to hide.)  */
+  /* yajl itself lets an unterminated comment after a complete document
+     pass: whatever it was meant to hide is missing, so it is refused too.  */
   const json_limits with_comments = { .max_bytes = 4096, .max_depth = 8, .allow_comments = true };
   static const refuse_case cases[] = {
     { "{\"a\":1 /* never closed }", 0, "invalid JSON" },
+    { "{\"a\":1} /* never closed", 0, "a /* comment is never closed" },
+    { "{\"a\":1} // a /* in a line comment opens nothing\n/* but this one", 0,
+      "a /* comment is never closed" },
     { "{\"a\":1, // \"b\":2}", 0, "invalid JSON" },
     { "/ {}", 0, "invalid JSON" },
     { "# shell comment\n{}", 0, "invalid JSON" },
@@ -1208,6 +1219,7 @@ main (void)
   RUN (json_that_is_not_strict_json_is_refused);
   RUN (comments_are_refused_unless_allowed);
   RUN (comment_that_hides_part_of_the_document_is_refused_even_when_allowed);
+  RUN (comment_markers_inside_strings_are_text);
   RUN (parse_error_message_is_one_line);
   RUN (callback_error_names_the_byte_offset);
   RUN (int64_accepts_plain_integers_within_range);
