@@ -125,7 +125,7 @@ install_file (act_state *s, const planned_action *a, const char *name, hook_erro
   snprintf (entry, sizeof entry, "file %s", name);
   if (step_begin (s, entry, err) < 0
       || etcfile_install (s->hook_dir_fd, name, a->u.file.content, a->u.file.len,
-                          a->u.file.source_path, s->ctx->file_label, err)
+                          s->ctx->file_label, err)
              < 0)
     return hook_error_prefix (err, "%s", a->u.file.destination);
   container_mount *m = &s->mounts[s->n_mounts];
@@ -292,12 +292,13 @@ apply_cpu (act_state *s, const planned_action *a, hook_error **err)
       log_skip (s, a);
       return 0;
     }
+  if (s->ctx->cgroup == NULL)
+    return hook_fail (err, EINVAL, "cpu_shares: the container's cgroup was not looked up");
   if (step_begin (s, "cgroup cpu", err) < 0
-      || cgroup_apply_cpu (s->ctx->process, s->ctx->cgroup_root, a->u.cpu.shares, a->u.cpu.weight,
-                           &r, err)
-             < 0)
+      || cgroup_write_cpu (s->ctx->cgroup, a->u.cpu.shares, a->u.cpu.weight, &r, err) < 0
+      || target_process_check_alive (s->ctx->process, err) < 0)
     return hook_error_prefix (err, "cpu_shares");
-  log_debug (s->ctx->log, "cpu_shares: %s = %s", r.file, r.value);
+  log_debug (s->ctx->log, "cpu_shares: %s = %s", s->ctx->cgroup->file, r.value);
   summary_add (s, r.v2 ? "cpu.weight=%s" : "cpu.shares=%s", r.value);
   return step_end (s, "cpu_shares", err);
 }

@@ -5,6 +5,7 @@
 #ifndef OCI_SANDBOX_HOOK_ACT_H
 #define OCI_SANDBOX_HOOK_ACT_H
 
+#include "cgroup.h"
 #include "error.h"
 #include "log.h"
 #include "plan.h"
@@ -15,10 +16,10 @@ typedef struct act_context
   int bundle_fd;
   const char *rootfs; /* absolute */
   const target_process *process;
-  const char *cgroup_root; /* policy override or NULL */
-  const char *file_label;  /* SELinux label for generated files, or NULL */
-  const char *fail_after;  /* fault injection (test builds) */
-  bool user_namespace;     /* the container has its own user namespace */
+  const cgroup_target *cgroup; /* where cpu_shares writes (opened when it applies) */
+  const char *file_label;      /* SELinux label for generated files, or NULL */
+  const char *fail_after;      /* fault injection (test builds) */
+  bool user_namespace;         /* the container has its own user namespace */
   hook_log *log;
 } act_context;
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -15,8 +16,8 @@
 #include "safepath.h"
 #include "state.h"
 
-#define PROC_CGROUP_MAX (64u << 10)
-#define MOUNTINFO_MAX   (4u << 20)
+#define MOUNTINFO_MAX    (4u << 20)
+#define CGROUP_PROCS_MAX (1u << 20)
 
 static bool
 list_has (const char *list, size_t len, const char *item)
@@ -126,18 +127,6 @@ cgroup_mount_for (const char *mountinfo, const char *controller, char *mount_poi
   return -1;
 }
 
-static int
-read_proc_pid_file (int proc_fd, const char *name, char **out, size_t max, hook_error **err)
-{
-  cleanup_close int fd = openat2_fd (proc_fd, name, O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
-  size_t len;
-  if (fd < 0)
-    return hook_fail (err, errno, "open /proc/PID/%s", name);
-  if (json_read_fd (fd, max, out, &len, err) < 0)
-    return hook_error_prefix (err, "read /proc/PID/%s", name);
-  return 0;
-}
-
 /* The container's cgroup path relative to the hierarchy's mount: strip the
    mount's root, refuse anything non-canonical (THREATS.md #8).  */
 static int
@@ -163,6 +152,122 @@ relative_cgroup_path (const char *path, const char *mount_root, char *out, size_
   if (strlen (rel) + 1 > size)
     return hook_fail (err, ENAMETOOLONG, "cgroup path");
   strcpy (out, rel);
+  return 0;
+}
+
+int
+cgroup_target_open (const char *v1_cpu, const char *v2_path, const char *root_override,
+                    cgroup_target *t, hook_error **err)
+{
+  cleanup_free char *mountinfo = NULL;
+  char mount_point[PATH_MAX], mount_root[PATH_MAX];
+  struct statfs sfs;
+  bool v2;
+
+  if (root_override)
+    {
+      cleanup_close int root
+          = openat2_fd (AT_FDCWD, root_override, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+      if (root < 0)
+        return hook_fail (err, errno, "open cgroup_root %s", root_override);
+      v2 = faccessat (root, "cgroup.controllers", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+      snprintf (mount_point, sizeof mount_point, "%s%s", root_override, v2 ? "" : "/cpu");
+      strcpy (mount_root, "/");
+    }
+  else
+    {
+      cleanup_close int self = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+      size_t len;
+      if (self < 0
+          || read_regular_fd (self, "/proc/self/mountinfo", MOUNTINFO_MAX, &mountinfo, &len, err)
+                 < 0)
+        return self < 0 ? hook_fail (err, errno, "open /proc/self/mountinfo") : -1;
+      v2 = cgroup_mount_for (mountinfo, "cpu", mount_point, sizeof mount_point, mount_root,
+                             sizeof mount_root)
+           < 0;
+      if (v2
+          && cgroup_mount_for (mountinfo, NULL, mount_point, sizeof mount_point, mount_root,
+                               sizeof mount_root)
+                 < 0)
+        return hook_fail (err, 0, "no cgroup v1 cpu controller and no cgroup2 mount");
+    }
+
+  const char *path = v2 ? v2_path : v1_cpu;
+  if (path == NULL || path[0] == '\0')
+    return hook_fail (err, 0, "/proc/PID/cgroup has no %s entry",
+                      v2 ? "cgroup v2 (0::)" : "cpu controller");
+  if (relative_cgroup_path (path, mount_root, t->rel, sizeof t->rel, err) < 0)
+    return -1;
+  t->hierarchy_fd
+      = openat2_fd (AT_FDCWD, mount_point, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+  if (t->hierarchy_fd < 0)
+    return hook_fail (err, errno, "open %s", mount_point);
+  if (root_override == NULL
+      && (fstatfs (t->hierarchy_fd, &sfs) < 0
+          || sfs.f_type != (v2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC)))
+    return hook_fail (err, 0, "%s is not a cgroup%s file system", mount_point, v2 ? "2" : "");
+  t->v2 = v2;
+  if ((size_t)snprintf (t->file, sizeof t->file, "%s/%s/%s", mount_point, t->rel,
+                        v2 ? "cpu.weight" : "cpu.shares")
+      >= sizeof t->file)
+    return hook_fail (err, ENAMETOOLONG, "cgroup path %s", t->rel);
+  return 0;
+}
+
+void
+cgroup_target_close (cgroup_target *t)
+{
+  if (t->hierarchy_fd >= 0)
+    close (t->hierarchy_fd);
+  t->hierarchy_fd = -1;
+}
+
+int
+cgroup_count_others (const cgroup_target *t, int proc_pid_fd, int pid, size_t *others,
+                     hook_error **err)
+{
+  cleanup_free char *procs = NULL;
+  cleanup_close int proc_fd = -1;
+  struct stat theirs, host;
+  char path[PATH_MAX + 16];
+  size_t len;
+
+  *others = 0;
+  snprintf (path, sizeof path, "%s/cgroup.procs", t->rel);
+  cleanup_close int fd = openat2_fd (t->hierarchy_fd, path, O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
+  if (fd < 0)
+    return hook_fail (err, errno, "open cgroup %s/cgroup.procs", t->rel);
+  if (read_regular_fd (fd, "cgroup.procs", CGROUP_PROCS_MAX, &procs, &len, err) < 0)
+    return -1;
+  /* The container's own children are its pid namespace's, when it has one
+     of its own (otherwise only its init is the container's).  */
+  if (open_procfs (&proc_fd, err) < 0)
+    return -1;
+  if (fstatat (proc_pid_fd, "ns/pid", &theirs, 0) < 0
+      || fstatat (proc_fd, "self/ns/pid", &host, 0) < 0)
+    return hook_fail (err, errno, "stat pid namespaces");
+  bool own_pidns = theirs.st_dev != host.st_dev || theirs.st_ino != host.st_ino;
+  for (char *line = procs; *line;)
+    {
+      char *eol = strchrnul (line, '\n');
+      char saved = *eol;
+      struct stat st;
+      *eol = '\0';
+      if (*line && strtol (line, NULL, 10) != pid)
+        {
+          char ns[64];
+          snprintf (ns, sizeof ns, "%.20s/ns/pid", line);
+          if (fstatat (proc_fd, ns, &st, 0) < 0)
+            {
+              if (errno != ENOENT && errno != ESRCH)
+                return hook_fail (err, errno, "stat /proc/%s", ns);
+            }
+          else if (!own_pidns || st.st_dev != theirs.st_dev || st.st_ino != theirs.st_ino)
+            (*others)++;
+        }
+      *eol = saved;
+      line = saved ? eol + 1 : eol;
+    }
   return 0;
 }
 
@@ -192,67 +297,12 @@ write_cgroup_file (int hierarchy_fd, const char *rel, const char *file, const ch
 }
 
 int
-cgroup_apply_cpu (const target_process *p, const char *root_override, uint64_t shares,
-                  uint64_t weight, cgroup_cpu_result *result, hook_error **err)
+cgroup_write_cpu (const cgroup_target *t, uint64_t shares, uint64_t weight,
+                  cgroup_cpu_result *result, hook_error **err)
 {
-  cleanup_free char *proc_cgroup = NULL;
-  cleanup_free char *mountinfo = NULL;
-  char path[PATH_MAX], rel[PATH_MAX], mount_point[PATH_MAX], mount_root[PATH_MAX];
-  bool v2;
-  struct statfs sfs;
-
   memset (result, 0, sizeof *result);
-  if (read_proc_pid_file (p->proc_fd, "cgroup", &proc_cgroup, PROC_CGROUP_MAX, err) < 0)
-    return -1;
-
-  if (root_override)
-    {
-      cleanup_close int root
-          = openat2_fd (AT_FDCWD, root_override, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
-      if (root < 0)
-        return hook_fail (err, errno, "open cgroup_root %s", root_override);
-      v2 = faccessat (root, "cgroup.controllers", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-      snprintf (mount_point, sizeof mount_point, "%s%s", root_override, v2 ? "" : "/cpu");
-      strcpy (mount_root, "/");
-    }
-  else
-    {
-      cleanup_close int self = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-      size_t len;
-      if (self < 0 || json_read_fd (self, MOUNTINFO_MAX, &mountinfo, &len, err) < 0)
-        return hook_fail (err, errno, "read /proc/self/mountinfo");
-      v2 = cgroup_mount_for (mountinfo, "cpu", mount_point, sizeof mount_point, mount_root,
-                             sizeof mount_root)
-           < 0;
-      if (v2
-          && cgroup_mount_for (mountinfo, NULL, mount_point, sizeof mount_point, mount_root,
-                               sizeof mount_root)
-                 < 0)
-        return hook_fail (err, 0, "no cgroup v1 cpu controller and no cgroup2 mount");
-    }
-
-  if (cgroup_path_for (proc_cgroup, v2 ? NULL : "cpu", path, sizeof path) < 0)
-    return hook_fail (err, 0, "/proc/%d/cgroup has no %s entry", (int)p->pid,
-                      v2 ? "cgroup v2 (0::)" : "cpu controller");
-  if (relative_cgroup_path (path, mount_root, rel, sizeof rel, err) < 0)
-    return -1;
-
-  cleanup_close int hierarchy
-      = openat2_fd (AT_FDCWD, mount_point, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
-  if (hierarchy < 0)
-    return hook_fail (err, errno, "open %s", mount_point);
-  if (root_override == NULL
-      && (fstatfs (hierarchy, &sfs) < 0
-          || sfs.f_type != (v2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC)))
-    return hook_fail (err, 0, "%s is not a cgroup%s file system", mount_point, v2 ? "2" : "");
-
-  result->v2 = v2;
-  snprintf (result->value, sizeof result->value, "%" PRIu64, v2 ? weight : shares);
-  if ((size_t)snprintf (result->file, sizeof result->file, "%s/%s/%s", mount_point, rel,
-                        v2 ? "cpu.weight" : "cpu.shares")
-      >= sizeof result->file)
-    return hook_fail (err, ENAMETOOLONG, "cgroup path %s", rel);
-  if (write_cgroup_file (hierarchy, rel, v2 ? "cpu.weight" : "cpu.shares", result->value, err) < 0)
-    return -1;
-  return target_process_check_alive (p, err);
+  result->v2 = t->v2;
+  snprintf (result->value, sizeof result->value, "%" PRIu64, t->v2 ? weight : shares);
+  return write_cgroup_file (t->hierarchy_fd, t->rel, t->v2 ? "cpu.weight" : "cpu.shares",
+                            result->value, err);
 }

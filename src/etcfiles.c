@@ -1,20 +1,30 @@
 #include <config.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <selinux/selinux.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cleanup.h"
 #include "etcfiles.h"
 #include "safepath.h"
 
 int
 etcfile_install (int hook_dir_fd, const char *name, const char *content, size_t len,
-                 const char *source_path, const char *label, hook_error **err)
+                 const char *label, hook_error **err)
 {
-  cleanup_free char *copy = NULL;
-
   if (content == NULL)
-    {
-      if (read_regular_file (source_path, ETCFILE_SOURCE_MAX, &copy, &len, err) < 0)
-        return -1;
-      content = copy;
-    }
-  return write_file_atomic (hook_dir_fd, name, content, len, label, err);
+    return hook_fail (err, EINVAL, "%s: no content planned", name);
+  /* No temporary and rename: the directory is new, private and held under
+     the bundle lock, and nothing reads the file before the bind is placed.  */
+  cleanup_close int fd = openat2_fd (hook_dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+                                     0644, RESOLVE_STRICT_BENEATH);
+  if (fd < 0)
+    return hook_fail (err, errno, "create %s", name);
+  if (write_all (fd, content, len) < 0)
+    return hook_fail (err, errno, "write %s", name);
+  if (label && fsetfilecon (fd, label) < 0)
+    return hook_fail (err, errno, "label %s with %s", name, label);
+  return 0;
 }

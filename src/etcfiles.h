@@ -1,6 +1,6 @@
 /* The generated hostname, hosts and resolv.conf files in the hook's
-   directory of the bundle: rendered content or a copy of a host file,
-   written atomically and labelled by fd.  */
+   directory of the bundle, written from the plan's content and labelled
+   by fd.  */
 #ifndef OCI_SANDBOX_HOOK_ETCFILES_H
 #define OCI_SANDBOX_HOOK_ETCFILES_H
 
@@ -8,11 +8,13 @@
 
 #include "error.h"
 
-#define ETCFILE_SOURCE_MAX (1u << 20)
+/* The largest host file the hook copies into a pod (hosts, resolv.conf).  */
+#define ETC_SOURCE_MAX (1u << 20)
 
-/* Write NAME in HOOK_DIR_FD from CONTENT (LEN bytes) or, when CONTENT is
-   NULL, from a copy of SOURCE_PATH (a regular file, at most 1 MiB).  */
+/* Create NAME in HOOK_DIR_FD (the directory this run created, private to
+   root, that nobody else writes) with CONTENT, mode 0644: O_EXCL, so a
+   leftover is an error rather than something to write through.  */
 int etcfile_install (int hook_dir_fd, const char *name, const char *content, size_t len,
-                     const char *source_path, const char *label, hook_error **err);
+                     const char *label, hook_error **err);
 
 #endif

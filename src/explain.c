@@ -75,7 +75,8 @@ gen_parameters (generator *gen, const planned_action *a)
     case ACTION_HOSTS_FILE:
     case ACTION_RESOLV_CONF_FILE:
       gen_key_string (gen, "destination", a->u.file.destination);
-      if (a->u.file.content)
+      /* A copy names its source; only rendered files show their bytes.  */
+      if (a->u.file.content && a->u.file.source_path == NULL)
         {
           gen_string (gen, "content");
           track (gen,

@@ -1,6 +1,7 @@
 #include <config.h>
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,4 +23,21 @@ fault_point (const char *configured, const char *step, hook_error **err)
   (void)err;
 #endif
   return 0;
+}
+
+unsigned int
+fault_deadline (const char *configured, unsigned int fallback)
+{
+#ifdef ENABLE_FAULT_INJECTION
+  char *end = NULL;
+  if (configured && configured[0] >= '1' && configured[0] <= '9')
+    {
+      unsigned long v = strtoul (configured, &end, 10);
+      if (*end == '\0' && v <= 3600)
+        return (unsigned int)v;
+    }
+#else
+  (void)configured;
+#endif
+  return fallback;
 }

@@ -10,9 +10,17 @@
 #include "error.h"
 
 #define FAULT_ENV "OCI_SANDBOX_HOOK_FAIL_AFTER"
+/* OCI_SANDBOX_HOOK_DEADLINE=SECONDS (1..3600) shortens the hook's deadline,
+   so that the tests can watch it expire.  */
+#define DEADLINE_ENV "OCI_SANDBOX_HOOK_DEADLINE"
 
 /* CONFIGURED is the environment's value, read by main before it clears
    the environment (NULL when unset or in release builds).  */
 int fault_point (const char *configured, const char *step, hook_error **err);
+
+/* The deadline in seconds: CONFIGURED (the environment's value, NULL when
+   unset; ignored in release builds) when it is a valid override, else
+   FALLBACK.  */
+unsigned int fault_deadline (const char *configured, unsigned int fallback);
 
 #endif

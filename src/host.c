@@ -14,7 +14,10 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "etcfiles.h"
+#include "cgroup.h"
 #include "host.h"
+#include "safepath.h"
 
 #define RESOLVED_STUB_ADDRESS  "127.0.0.53"
 #define RESOLVED_UPSTREAM_FILE "/run/systemd/resolve/resolv.conf"
@@ -49,41 +52,42 @@ oom_score_parse (const char *text, int *out, hook_error **err)
   return 0;
 }
 
-/* True when FILE names a nameserver line with the systemd-resolved stub.  */
+/* True when CONTENT (a resolv.conf) has a nameserver line with the
+   systemd-resolved stub.  */
 static bool
-points_at_resolved_stub (const char *path)
+points_at_resolved_stub (const char *content)
 {
-  cleanup_fclose FILE *f = NULL;
-  char line[512];
-  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  struct stat st;
-
-  if (fd < 0)
-    return false;
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || (f = fdopen (fd, "r")) == NULL)
+  for (const char *line = content; *line;)
     {
-      close (fd);
-      return false;
-    }
-  while (fgets (line, sizeof line, f))
-    {
-      char *p = line;
+      const char *eol = strchrnul (line, '\n');
+      const char *p = line;
       while (*p == ' ' || *p == '\t')
         p++;
-      if (strncmp (p, "nameserver", 10) != 0 || (p[10] != ' ' && p[10] != '\t'))
-        continue;
-      p += 10;
-      while (*p == ' ' || *p == '\t')
-        p++;
-      if (strncmp (p, RESOLVED_STUB_ADDRESS, strlen (RESOLVED_STUB_ADDRESS)) == 0)
-        return true;
+      if (strncmp (p, "nameserver", 10) == 0 && (p[10] == ' ' || p[10] == '\t'))
+        {
+          p += 10;
+          while (*p == ' ' || *p == '\t')
+            p++;
+          if (strncmp (p, RESOLVED_STUB_ADDRESS, strlen (RESOLVED_STUB_ADDRESS)) == 0)
+            return true;
+        }
+      line = *eol ? eol + 1 : eol;
     }
   return false;
 }
 
+static int
+read_source (const char *path, const char *key, char **content, size_t *len, hook_error **err)
+{
+  cleanup_free char *name = NULL;
+  if (asprintf (&name, "policy key \"%s\": %s", key, path) < 0)
+    return hook_fail (err, ENOMEM, "%s", key);
+  return read_trusted_file (path, name, ETC_SOURCE_MAX, true, content, len, err);
+}
+
 int
-host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, host_facts *facts,
-                   hook_error **err)
+host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, const char *hosts,
+                   host_facts *facts, hook_error **err)
 {
   char buf[128];
   struct utsname uts;
@@ -112,76 +116,175 @@ host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, host_fa
     return hook_fail (err, errno, "uname");
   snprintf (facts->hostname, sizeof facts->hostname, "%s", uts.nodename);
 
+  if (hosts && read_source (hosts, "hosts", &facts->hosts_content, &facts->hosts_len, err) < 0)
+    return -1;
   if (resolv_conf)
     {
       snprintf (facts->resolv_conf_source, sizeof facts->resolv_conf_source, "%s", resolv_conf);
-      if (resolv_conf_is_default && points_at_resolved_stub (resolv_conf)
-          && access (RESOLVED_UPSTREAM_FILE, R_OK) == 0)
-        snprintf (facts->resolv_conf_source, sizeof facts->resolv_conf_source, "%s",
-                  RESOLVED_UPSTREAM_FILE);
+      if (read_source (resolv_conf, "resolv_conf", &facts->resolv_conf_content,
+                       &facts->resolv_conf_len, err)
+          < 0)
+        return -1;
+      /* A container cannot reach the host's loopback: copy the upstream
+         servers systemd-resolved forwards to, when it has them.  */
+      if (resolv_conf_is_default && points_at_resolved_stub (facts->resolv_conf_content))
+        {
+          cleanup_hook_error hook_error *upstream_err = NULL;
+          char *upstream = NULL;
+          size_t len = 0;
+          if (read_source (RESOLVED_UPSTREAM_FILE, "resolv_conf", &upstream, &len, &upstream_err)
+              == 0)
+            {
+              free (facts->resolv_conf_content);
+              facts->resolv_conf_content = upstream;
+              facts->resolv_conf_len = len;
+              snprintf (facts->resolv_conf_source, sizeof facts->resolv_conf_source, "%s",
+                        RESOLVED_UPSTREAM_FILE);
+            }
+          else if (upstream_err->errno_value != ENOENT)
+            {
+              *err = steal_pointer (&upstream_err);
+              return -1;
+            }
+        }
     }
   return 0;
 }
 
-/* Is THEIRS (a namespace file's stat) the hook's own NS namespace?  */
-static int
-is_own_namespace (const struct stat *theirs, const char *ns, bool *same, hook_error **err)
+void
+host_facts_clear (host_facts *facts)
 {
-  struct stat mine;
-  char own[32];
+  free (facts->resolv_conf_content);
+  free (facts->hosts_content);
+  facts->resolv_conf_content = facts->hosts_content = NULL;
+}
 
-  snprintf (own, sizeof own, "/proc/self/ns/%s", ns);
-  if (stat (own, &mine) < 0)
-    return hook_fail (err, errno, "stat %s", own);
-  *same = mine.st_dev == theirs->st_dev && mine.st_ino == theirs->st_ino;
+static const char *const namespace_files[NAMESPACE_COUNT] = {
+  [NAMESPACE_NET] = "net", [NAMESPACE_IPC] = "ipc",   [NAMESPACE_UTS] = "uts",
+  [NAMESPACE_MNT] = "mnt", [NAMESPACE_USER] = "user",
+};
+
+const char *
+namespace_file (namespace_kind kind)
+{
+  return kind < NAMESPACE_COUNT ? namespace_files[kind] : "?";
+}
+
+static const config_namespace *
+config_namespace_of (const container_config *config, namespace_kind kind)
+{
+  switch (kind)
+    {
+    case NAMESPACE_NET:
+      return &config->ns_network;
+    case NAMESPACE_IPC:
+      return &config->ns_ipc;
+    case NAMESPACE_UTS:
+      return &config->ns_uts;
+    case NAMESPACE_MNT:
+      return &config->ns_mount;
+    case NAMESPACE_USER:
+      return &config->ns_user;
+    default:
+      return NULL;
+    }
+}
+
+static bool
+same_file (const struct stat *a, const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* The hook's own namespaces, through the checked procfs.  */
+static int
+own_namespaces (int proc_fd, struct stat own[NAMESPACE_COUNT], hook_error **err)
+{
+  for (int k = 0; k < NAMESPACE_COUNT; k++)
+    {
+      char path[32];
+      snprintf (path, sizeof path, "self/ns/%s", namespace_files[k]);
+      if (fstatat (proc_fd, path, &own[k], 0) < 0)
+        return hook_fail (err, errno, "stat /proc/%s", path);
+    }
   return 0;
 }
 
+/* A namespace path config.json names (a trusted engine's: /proc/PID/ns/net
+   or a pinned /run/netns/NAME), as a stat; NULL when it gives none.  */
 static int
-same_namespace (int proc_pid_fd, const char *ns, bool *same, hook_error **err)
+config_namespace_stat (const container_config *config, namespace_kind kind, struct stat *st,
+                       bool *given, hook_error **err)
 {
-  struct stat theirs;
-  char path[32];
-
-  snprintf (path, sizeof path, "ns/%s", ns);
-  if (fstatat (proc_pid_fd, path, &theirs, 0) < 0)
-    return hook_fail (err, errno, "stat the container's %s namespace", ns);
-  return is_own_namespace (&theirs, ns, same, err);
+  const config_namespace *ns = config_namespace_of (config, kind);
+  *given = ns && ns->present && ns->path;
+  if (!*given)
+    return 0;
+  if (stat (ns->path, st) < 0)
+    return hook_fail (err, errno, "config linux.namespaces: %s namespace path %s",
+                      namespace_files[kind], ns->path);
+  return 0;
 }
+
+#define PROC_PID_CGROUP_MAX (64u << 10)
 
 int
-target_facts_from_process (int proc_pid_fd, target_facts *facts, hook_error **err)
+target_facts_from_process (int proc_pid_fd, int pid, const container_config *config,
+                           target_facts *facts, hook_error **err)
 {
+  struct stat own[NAMESPACE_COUNT];
+  cleanup_close int proc_fd = -1;
+  cleanup_free char *cgroups = NULL;
+  size_t len;
+
   memset (facts, 0, sizeof *facts);
-  if (same_namespace (proc_pid_fd, "net", &facts->net_is_host, err) < 0
-      || same_namespace (proc_pid_fd, "ipc", &facts->ipc_is_host, err) < 0
-      || same_namespace (proc_pid_fd, "uts", &facts->uts_is_host, err) < 0)
+  if (open_procfs (&proc_fd, err) < 0 || own_namespaces (proc_fd, own, err) < 0)
     return -1;
-  facts->known = true;
+  for (int k = 0; k < NAMESPACE_COUNT; k++)
+    {
+      struct stat theirs, named;
+      char path[32];
+      bool given;
+      snprintf (path, sizeof path, "ns/%s", namespace_files[k]);
+      if (fstatat (proc_pid_fd, path, &theirs, 0) < 0)
+        return hook_fail (err, errno, "stat the container's %s namespace", namespace_files[k]);
+      facts->is_own[k] = same_file (&theirs, &own[k]);
+      if (config_namespace_stat (config, (namespace_kind)k, &named, &given, err) < 0)
+        return -1;
+      facts->matches_path[k] = given && same_file (&theirs, &named);
+    }
+  cleanup_close int fd = openat2_fd (proc_pid_fd, "cgroup", O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
+  if (fd < 0
+      || read_regular_fd (fd, "/proc/PID/cgroup", PROC_PID_CGROUP_MAX, &cgroups, &len, err) < 0)
+    return fd < 0 ? hook_fail (err, errno, "open /proc/%d/cgroup", pid) : -1;
+  if (cgroup_path_for (cgroups, "cpu", facts->cgroup_v1_cpu, sizeof facts->cgroup_v1_cpu) < 0)
+    facts->cgroup_v1_cpu[0] = '\0';
+  if (cgroup_path_for (cgroups, NULL, facts->cgroup_v2, sizeof facts->cgroup_v2) < 0)
+    facts->cgroup_v2[0] = '\0';
+  facts->known = facts->live = true;
+  facts->pid = pid;
   return 0;
-}
-
-static int
-path_is_own_namespace (const char *path, const char *ns, bool *same, hook_error **err)
-{
-  struct stat theirs;
-
-  *same = false;
-  if (path == NULL)
-    return 0;
-  if (stat (path, &theirs) < 0)
-    return hook_fail (err, errno, "config linux.namespaces: %s namespace path %s", ns, path);
-  return is_own_namespace (&theirs, ns, same, err);
 }
 
 int
 target_facts_from_config (const container_config *config, target_facts *facts, hook_error **err)
 {
+  struct stat own[NAMESPACE_COUNT];
+  cleanup_close int proc_fd = -1;
+
   memset (facts, 0, sizeof *facts);
-  if (path_is_own_namespace (config->ns_network.path, "net", &facts->net_is_host, err) < 0
-      || path_is_own_namespace (config->ns_ipc.path, "ipc", &facts->ipc_is_host, err) < 0
-      || path_is_own_namespace (config->ns_uts.path, "uts", &facts->uts_is_host, err) < 0)
+  if (open_procfs (&proc_fd, err) < 0 || own_namespaces (proc_fd, own, err) < 0)
     return -1;
+  for (int k = 0; k < NAMESPACE_COUNT; k++)
+    {
+      struct stat named;
+      bool given;
+      if (config_namespace_stat (config, (namespace_kind)k, &named, &given, err) < 0)
+        return -1;
+      const config_namespace *ns = config_namespace_of (config, (namespace_kind)k);
+      /* Not listed: the container shares the runtime's (the host's).  */
+      facts->is_own[k] = !ns->present || (given && same_file (&named, &own[k]));
+    }
   facts->known = true;
   return 0;
 }

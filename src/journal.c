@@ -21,19 +21,18 @@ journal_begin (int bundle_fd, journal *j, int *hook_dir_fd, hook_error **err)
 {
   struct stat st;
 
-  if (mkdirat (bundle_fd, HOOK_DIR_NAME, 0711) < 0)
+  /* 0700 and root's: the pod's shm and files are reached through the
+     bundle path by nobody but root (the binds into the container need no
+     traversal of it).  main's umask (022) leaves the mode exact.  */
+  if (mkdirat (bundle_fd, HOOK_DIR_NAME, 0700) < 0)
     return hook_fail (err, errno, "create the bundle's %s directory", HOOK_DIR_NAME);
   cleanup_close int dir
       = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
   if (dir < 0)
     return hook_fail (err, errno, "open %s", HOOK_DIR_NAME);
-  /* mkdirat applied the umask: make the mode exact, by fd.  */
-  if (fstat (dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ())
-    return hook_fail (err, 0, "%s: not the directory the hook just created", HOOK_DIR_NAME);
-  char fdpath[32];
-  snprintf (fdpath, sizeof fdpath, "/proc/self/fd/%d", dir);
-  if (chmod (fdpath, 0711) < 0)
-    return hook_fail (err, errno, "chmod %s", HOOK_DIR_NAME);
+  if (fstat (dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ()
+      || (st.st_mode & 07777) != 0700)
+    return hook_fail (err, 0, "%s: not the private directory the hook just created", HOOK_DIR_NAME);
   j->fd = openat2_fd (dir, JOURNAL_NAME, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW, 0600,
                       RESOLVE_STRICT_BENEATH);
   if (j->fd < 0)
@@ -83,6 +82,7 @@ static int
 unmount_shm (int hook_dir_fd, int *unmounted, hook_error **err)
 {
   uint64_t dir_id, shm_id;
+  cleanup_close int proc_fd = -1;
 
   if (mount_id_of (hook_dir_fd, &dir_id) < 0)
     return hook_fail (err, errno, "statx %s", HOOK_DIR_NAME);
@@ -100,8 +100,13 @@ unmount_shm (int hook_dir_fd, int *unmounted, hook_error **err)
       if (shm_id == dir_id)
         return 0;
       /* The magic link names exactly the mount we opened: no path lookup
-         an attacker could redirect.  */
-      snprintf (fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+         an attacker could redirect; it is taken from a /proc checked to
+         be procfs (umount2 has no fd form: the lookup starts from it).  */
+      if (proc_fd < 0 && open_procfs (&proc_fd, err) < 0)
+        return -1;
+      if (fchdir (proc_fd) < 0)
+        return hook_fail (err, errno, "chdir to /proc");
+      snprintf (fdpath, sizeof fdpath, "self/fd/%d", fd);
       if (umount2 (fdpath, MNT_DETACH) < 0)
         return hook_fail (err, errno, "unmount %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
       (*unmounted)++;
@@ -131,16 +136,10 @@ journal_undo (int bundle_fd, char *undone, size_t undone_size, hook_error **err)
     return -1;
   for (size_t i = 0; i < HOOK_N_FILES; i++)
     {
-      char tmp[64];
-      snprintf (tmp, sizeof tmp, ".%s.tmp", hook_files[i]);
-      const char *names[] = { hook_files[i], tmp };
-      for (size_t j = 0; j < 2; j++)
-        {
-          if (unlinkat (dir, names[j], 0) == 0)
-            removed++;
-          else if (errno != ENOENT)
-            return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, names[j]);
-        }
+      if (unlinkat (dir, hook_files[i], 0) == 0)
+        removed++;
+      else if (errno != ENOENT)
+        return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, hook_files[i]);
     }
   if (unlinkat (dir, HOOK_SHM_DIR, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);

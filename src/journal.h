@@ -19,8 +19,7 @@
 #define HOOK_SHM_DIR  "shm"
 #define JOURNAL_NAME  "journal"
 
-/* The files createRuntime generates in the hook directory, each written
-   through a ".NAME.tmp" temporary (replace_file_atomic).  */
+/* The files createRuntime generates in the hook directory.  */
 #define HOOK_FILE_HOSTNAME    "hostname"
 #define HOOK_FILE_HOSTS       "hosts"
 #define HOOK_FILE_RESOLV_CONF "resolv.conf"
@@ -32,7 +31,7 @@ typedef struct journal
   int fd;
 } journal;
 
-/* Create BUNDLE_FD/oci-sandbox-hook (0711, must not exist) and open its
+/* Create BUNDLE_FD/oci-sandbox-hook (0700, must not exist) and open its
    journal; *HOOK_DIR_FD receives an O_PATH fd of the directory.  */
 int journal_begin (int bundle_fd, journal *j, int *hook_dir_fd, hook_error **err);
 int journal_record (journal *j, const char *entry, hook_error **err);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "config.h"
 #include "explain.h"
@@ -60,6 +61,7 @@ typedef struct options
   log_level log_level;
   bool log_stderr;
   char *fail_after;
+  unsigned int deadline; /* seconds */
 } options;
 
 static void
@@ -199,6 +201,29 @@ rootfs_path (const char *bundle, const container_config *config, char *out, size
   return canonical_absolute_path_validate (out, "config root.path", err);
 }
 
+/* The cgroup cpu_shares would change, and whether anything else lives in
+   it: facts for the plan, looked up only when shares may apply.  A failure
+   is a fact too: the plan refuses with it only where it matters, after it
+   has checked that the process is the container's.  */
+static void
+gather_cgroup_facts (const target_process *process, const char *cgroup_root, cgroup_target *cgroup,
+                     target_facts *target)
+{
+  cleanup_hook_error hook_error *e = NULL;
+
+  if (cgroup_target_open (target->cgroup_v1_cpu, target->cgroup_v2, cgroup_root, cgroup, &e) < 0
+      || cgroup_count_others (cgroup, process->proc_fd, process->pid, &target->cgroup_others, &e)
+             < 0)
+    {
+      snprintf (target->cgroup_error, sizeof target->cgroup_error, "%s",
+                e ? e->message : "cgroup lookup failed");
+      cgroup_target_close (cgroup);
+      return;
+    }
+  target->cgroup_counted = true;
+  snprintf (target->cgroup_file, sizeof target->cgroup_file, "%s", cgroup->file);
+}
+
 static int
 run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err)
 {
@@ -207,7 +232,8 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
   cleanup_target_process target_process process = TARGET_PROCESS_INIT;
   cleanup_plan sandbox_plan plan = { 0 };
   cleanup_close int bundle_fd = -1;
-  host_facts host;
+  cleanup_host_facts host_facts host = { 0 };
+  cleanup_cgroup_target cgroup_target cgroup = CGROUP_TARGET_INIT;
   target_facts target;
   char reason[320], rootfs[PATH_MAX];
 
@@ -222,7 +248,7 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
       log_debug (log, "not a sandbox: %s", reason);
       return 0;
     }
-  if (open_directory (state->bundle, &bundle_fd, err) < 0
+  if (open_directory_locked (state->bundle, &bundle_fd, err) < 0
       || container_config_load (bundle_fd, &config, err) < 0)
     return -1;
   if (!plan_classify (&policy, config.annotations, state->annotations, config.arg0, reason,
@@ -232,19 +258,21 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
       return 0;
     }
   if (rootfs_path (state->bundle, &config, rootfs, sizeof rootfs, err) < 0
-      || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, &host, err) < 0
+      || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts, &host,
+                            err)
+             < 0
       || target_process_open (state->pid, &process, err) < 0
-      || target_facts_from_process (process.proc_fd, &target, err) < 0)
+      || target_facts_from_process (process.proc_fd, process.pid, &config, &target, err) < 0)
     return -1;
-  /* A container that config.json gives its own namespace but that lives
-     in the host's is not the process the runtime described: a recycled
-     pid, or a lie.  Refuse rather than write into the host.  */
-  if (config.ns_network.present && config.ns_network.path == NULL && target.net_is_host)
-    return hook_fail (err, 0,
-                      "pid %d is in the host's network namespace although config.json gives "
-                      "the container a new one: refusing (recycled pid?)",
-                      (int)state->pid);
-  plan_input in = { &config, state->annotations, &policy, &host, &target, NULL };
+  if (policy.cpu_shares != 0 && !config.has_cpu_shares)
+    gather_cgroup_facts (&process, policy.cgroup_root, &cgroup, &target);
+  plan_input in = {
+    .config = &config,
+    .state_annotations = state->annotations,
+    .policy = &policy,
+    .host = &host,
+    .target = &target,
+  };
   if (plan_build (&in, &plan, err) < 0)
     return -1;
   if (host.selinux_enabled && config.mount_label
@@ -257,7 +285,7 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
     .bundle_fd = bundle_fd,
     .rootfs = rootfs,
     .process = &process,
-    .cgroup_root = policy.cgroup_root,
+    .cgroup = cgroup.hierarchy_fd >= 0 ? &cgroup : NULL,
     .file_label = host.selinux_enabled ? config.mount_label : NULL,
     .fail_after = o->fail_after,
     .user_namespace = config.ns_user.present,
@@ -266,25 +294,36 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
   return act_create_runtime (&ctx, &plan, err);
 }
 
+/* poststop undoes by the hook's fixed names and needs nothing from the
+   policy: a policy that became invalid (or changed) while the pod ran
+   must not leave its tmpfs mounted.  The policy is still read, for the
+   log settings, and a problem with it is reported once the cleanup is
+   done.  */
 static int
 run_poststop (const options *o, const oci_state *state, hook_log *log, hook_error **err)
 {
   cleanup_policy sandbox_policy policy = { 0 };
+  cleanup_hook_error hook_error *policy_err = NULL;
   cleanup_close int bundle_fd = -1;
 
   sandbox_policy_init_defaults (&policy);
-  if (load_policy (o, &policy, log, err) < 0)
-    return -1;
+  (void)load_policy (o, &policy, log, &policy_err);
   /* A bundle already deleted leaves nothing of ours behind.  */
-  if (open_directory (state->bundle, &bundle_fd, err) < 0)
+  if (open_directory_locked (state->bundle, &bundle_fd, err) < 0)
     {
       if ((*err)->errno_value != ENOENT)
         return -1;
       hook_error_free (*err);
       *err = NULL;
-      return 0;
     }
-  return act_poststop (bundle_fd, log, err);
+  else if (act_poststop (bundle_fd, log, err) < 0)
+    return -1;
+  if (policy_err)
+    {
+      *err = steal_pointer (&policy_err);
+      return hook_error_prefix (err, "cleanup done, but");
+    }
+  return 0;
 }
 
 /* Facts for a plan made without acting: the namespaces config.json names,
@@ -315,7 +354,8 @@ run_plan (const options *o, hook_log *log, hook_error **err)
   cleanup_target_process target_process process = TARGET_PROCESS_INIT;
   cleanup_plan sandbox_plan plan = { 0 };
   cleanup_close int bundle_fd = -1;
-  host_facts host;
+  cleanup_host_facts host_facts host = { 0 };
+  cleanup_cgroup_target cgroup_target cgroup = CGROUP_TARGET_INIT;
   target_facts target = { 0 };
   sandbox_sizing pod_cgroup = { 0 };
   const char *bundle = o->bundle, *id = "-";
@@ -330,13 +370,17 @@ run_plan (const options *o, hook_log *log, hook_error **err)
     }
   if (load_policy (o, &policy, log, err) < 0 || open_directory (bundle, &bundle_fd, err) < 0
       || container_config_load (bundle_fd, &config, err) < 0
-      || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, &host, err) < 0)
+      || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts, &host,
+                            err)
+             < 0)
     return -1;
-  /* With a live pid the plan sees the real namespaces; read-only.  */
+  /* With a live pid the plan sees the real process; read-only.  */
   if (state.pid > 0 && target_process_open (state.pid, &process, err) == 0)
     {
-      if (target_facts_from_process (process.proc_fd, &target, err) < 0)
+      if (target_facts_from_process (process.proc_fd, process.pid, &config, &target, err) < 0)
         return -1;
+      if (policy.cpu_shares != 0 && !config.has_cpu_shares)
+        gather_cgroup_facts (&process, policy.cgroup_root, &cgroup, &target);
     }
   else
     {
@@ -348,7 +392,14 @@ run_plan (const options *o, hook_log *log, hook_error **err)
       if (gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
         return -1;
     }
-  plan_input in = { &config, state.annotations, &policy, &host, &target, &pod_cgroup };
+  plan_input in = {
+    .config = &config,
+    .state_annotations = state.annotations,
+    .policy = &policy,
+    .host = &host,
+    .target = &target,
+    .pod_cgroup = &pod_cgroup,
+  };
   if (plan_build (&in, &plan, err) < 0)
     return -1;
   return explain_plan (&plan, id, "plan", true, stdout, err);
@@ -426,7 +477,7 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
   cleanup_close int bundle_fd = -1;
   cleanup_free char *input = NULL;
   size_t input_len = 0;
-  host_facts host;
+  cleanup_host_facts host_facts host = { 0 };
   target_facts target;
   sandbox_sizing pod_cgroup;
   char reason[320];
@@ -435,7 +486,7 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
   sandbox_policy_init_defaults (&policy);
   if (read_spec (o->bundle, &bundle_fd, &input, &input_len, err) < 0)
     return -1;
-  alarm (HOOK_DEADLINE_SECONDS);
+  alarm (o->deadline);
   if (load_policy (o, &policy, log, err) < 0
       || container_config_parse (input, input_len, &config, err) < 0)
     return -1;
@@ -448,10 +499,18 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
         return hook_fail (err, errno, "write config.json to stdout");
       return 0;
     }
-  if (host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, &host, err) < 0
+  if (host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts, &host,
+                         err)
+          < 0
       || gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
     return -1;
-  plan_input in = { &config, NULL, &policy, &host, &target, &pod_cgroup };
+  plan_input in = {
+    .config = &config,
+    .policy = &policy,
+    .host = &host,
+    .target = &target,
+    .pod_cgroup = &pod_cgroup,
+  };
   if (plan_build (&in, &plan, err) < 0)
     return -1;
   for (size_t i = 0; i < plan.actions[ACTION_SYSCTL_CHECK].u.check.n_findings; i++)
@@ -486,7 +545,7 @@ run_stage (options *o, hook_log *log, hook_error **err)
     return run_precreate (o, log, err);
   if (read_state (&state, err) < 0)
     return -1;
-  alarm (HOOK_DEADLINE_SECONDS);
+  alarm (o->deadline);
   hook_log_set_id (log, state.id);
   if (o->stage == STAGE_INFER)
     o->stage = strcmp (state.status, "stopped") == 0 ? STAGE_POSTSTOP : STAGE_CREATE_RUNTIME;
@@ -517,6 +576,7 @@ main (int argc, char **argv)
   if (getenv (FAULT_ENV))
     o.fail_after = strdup (getenv (FAULT_ENV));
 #endif
+  o.deadline = fault_deadline (getenv (DEADLINE_ENV), HOOK_DEADLINE_SECONDS);
   /* Nothing below reads the environment; an inherited LD_PRELOAD or
      similar must not leak into anything the hook might start.  */
   clearenv ();

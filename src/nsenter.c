@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +56,12 @@ run_ns_steps (int pidfd, const ns_step *steps, size_t n_steps, const int *keep_f
     return hook_fail (err, E2BIG, "too many fds for a namespace child");
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     return hook_fail (err, errno, "pipe");
+  /* The child inherits neither the hook's alarm nor its fate: it gets
+     what is left of the deadline, and dies with the hook.  */
+  pid_t parent = getpid ();
+  unsigned int deadline_left = alarm (0);
+  if (deadline_left)
+    alarm (deadline_left);
   pid_t pid = fork ();
   if (pid < 0)
     {
@@ -74,8 +81,14 @@ run_ns_steps (int pidfd, const ns_step *steps, size_t n_steps, const int *keep_f
       keep[n_keep_fds + 1] = pidfd;
       close_all_but (keep, n_keep_fds + 2);
       /* Die with the hook: a child must never outlive it holding a
-         container namespace.  */
+         container namespace (a runtime's hook timeout kills the hook, not
+         its child; poststop may already have run).  The parent may have
+         died before prctl: then getppid is no longer it.  */
       signal (SIGALRM, SIG_DFL);
+      if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid () != parent)
+        _exit (1);
+      if (deadline_left)
+        alarm (deadline_left);
       ret = 0;
       for (size_t i = 0; i < n_steps && ret == 0; i++)
         {

@@ -10,6 +10,7 @@
 #include "cpu_weight.h"
 #include "dnsfiles.h"
 #include "plan.h"
+#include "pod_cgroup.h"
 #include "quantity.h"
 #include "state.h"
 #include "sysctl_rules.h"
@@ -163,19 +164,20 @@ check_own_annotations (const json_value *annotations, hook_error **err)
 static bool
 own_network (const plan_input *in)
 {
-  return in->config->ns_network.present && !(in->target->known && in->target->net_is_host);
+  return in->config->ns_network.present
+         && !(in->target->known && in->target->is_own[NAMESPACE_NET]);
 }
 
 static bool
 own_ipc (const plan_input *in)
 {
-  return in->config->ns_ipc.present && !(in->target->known && in->target->ipc_is_host);
+  return in->config->ns_ipc.present && !(in->target->known && in->target->is_own[NAMESPACE_IPC]);
 }
 
 static bool
 own_uts (const plan_input *in)
 {
-  return in->config->ns_uts.present && !(in->target->known && in->target->uts_is_host);
+  return in->config->ns_uts.present && !(in->target->known && in->target->is_own[NAMESPACE_UTS]);
 }
 
 static const char *
@@ -304,18 +306,38 @@ plan_oom (const plan_input *in, planned_action *a)
   because (a, "policy value, not below the hook's own score %d (%s)", own, why);
 }
 
-static void
-plan_cpu (const plan_input *in, planned_action *a)
+static int
+plan_cpu (const plan_input *in, planned_action *a, hook_error **err)
 {
   if (in->policy->cpu_shares == 0)
-    return skip (a, "disabled by policy (cpu_shares: 0)");
+    {
+      skip (a, "disabled by policy (cpu_shares: 0)");
+      return 0;
+    }
   if (in->config->has_cpu_shares)
-    return skip (a, "set in config.json linux.resources.cpu.shares (%llu)",
-                 (unsigned long long)in->config->cpu_shares);
+    {
+      skip (a, "set in config.json linux.resources.cpu.shares (%llu)",
+            (unsigned long long)in->config->cpu_shares);
+      return 0;
+    }
+  if (in->target->cgroup_error[0])
+    return hook_fail (err, 0, "cpu_shares: %s", in->target->cgroup_error);
+  /* Skipped, not refused: the sandbox is fine without its minimal CPU
+     weight, while writing it would change every process in that cgroup
+     (and outlive the container).  */
+  if (in->target->cgroup_counted && in->target->cgroup_others > 0)
+    {
+      skip (a,
+            "the container's cgroup holds other processes (%zu): a shared cgroup is never "
+            "changed (%s)",
+            in->target->cgroup_others, in->target->cgroup_file);
+      return 0;
+    }
   a->u.cpu.shares = in->policy->cpu_shares;
   a->u.cpu.weight = cpu_shares_to_weight (a->u.cpu.shares);
   because (a, "cgroup v1 cpu.shares %llu, or cgroup v2 cpu.weight %llu",
            (unsigned long long)a->u.cpu.shares, (unsigned long long)a->u.cpu.weight);
+  return 0;
 }
 
 /* A mount label reaches the kernel through fsconfig, never through an
@@ -436,16 +458,35 @@ plan_hostname (const plan_input *in, planned_action *a, hook_error **err)
   return 0;
 }
 
-static void
-plan_hosts (const plan_input *in, planned_action *a)
+/* A copy of a host file, whose bytes the host facts hold.  */
+static int
+copy_source (planned_action *a, const char *path, const char *content, size_t len, hook_error **err)
+{
+  a->u.file.source_path = path;
+  if (content == NULL)
+    return hook_fail (err, EINVAL, "%s: the source %s was not read", a->u.file.destination, path);
+  a->u.file.content = malloc (len + 1);
+  if (a->u.file.content == NULL)
+    return hook_fail (err, ENOMEM, "%s", a->u.file.destination);
+  memcpy (a->u.file.content, content, len);
+  a->u.file.content[len] = '\0';
+  a->u.file.len = len;
+  because (a, "copy of %s", path);
+  return 0;
+}
+
+static int
+plan_hosts (const plan_input *in, planned_action *a, hook_error **err)
 {
   a->u.file.destination = "/etc/hosts";
   if (in->policy->hosts == NULL)
-    return skip (a, "disabled by policy (hosts: false)");
+    {
+      skip (a, "disabled by policy (hosts: false)");
+      return 0;
+    }
   if (engine_owns (in, a, "/etc/hosts"))
-    return;
-  a->u.file.source_path = in->policy->hosts;
-  because (a, "copy of %s", in->policy->hosts);
+    return 0;
+  return copy_source (a, in->policy->hosts, in->host->hosts_content, in->host->hosts_len, err);
 }
 
 static int
@@ -516,10 +557,8 @@ plan_resolv_conf (const plan_input *in, planned_action *a, hook_error **err)
       because (a, "from the policy's node DNS");
     }
   else
-    {
-      a->u.file.source_path = in->host->resolv_conf_source;
-      because (a, "copy of %s", in->host->resolv_conf_source);
-    }
+    ret = copy_source (a, in->host->resolv_conf_source, in->host->resolv_conf_content,
+                       in->host->resolv_conf_len, err);
   dns_config_clear (&pod_dns);
   return ret;
 }
@@ -590,7 +629,11 @@ plan_sizing (const plan_input *in, planned_action *a, hook_error **err)
         }
       else if (in->pod_cgroup && in->pod_cgroup->present)
         *s = *in->pod_cgroup;
-      else if (c->has_sizing_resources || c->has_cpu_shares)
+      /* CPU shares alone do not size a pod: precreate itself adds them
+         (cpu_shares), and a second run must not take its own addition for
+         the pod's resources (a rerun changes no byte).  Engines set the
+         sizing annotations exactly when the pod has resources.  */
+      else if (c->has_sizing_resources)
         {
           s->cpu_period = c->cpu_period > INT64_MAX ? INT64_MAX : (int64_t)c->cpu_period;
           s->cpu_quota = c->cpu_quota;
@@ -611,6 +654,63 @@ plan_sizing (const plan_input *in, planned_action *a, hook_error **err)
   return 0;
 }
 
+static const config_namespace *
+spec_namespace (const container_config *c, namespace_kind kind)
+{
+  const config_namespace *all[NAMESPACE_COUNT] = {
+    [NAMESPACE_NET] = &c->ns_network, [NAMESPACE_IPC] = &c->ns_ipc,   [NAMESPACE_UTS] = &c->ns_uts,
+    [NAMESPACE_MNT] = &c->ns_mount,   [NAMESPACE_USER] = &c->ns_user,
+  };
+  return all[kind];
+}
+
+/* The live process is the one config.json describes, or the hook would
+   write another container's (or the host's) settings: its namespaces are
+   the ones config.json asks for, and its cgroup is linux.cgroupsPath when
+   that is given.  A recycled pid or a state naming the wrong container is
+   refused here, before anything is acted on.  */
+static int
+check_target_process (const plan_input *in, hook_error **err)
+{
+  const target_facts *t = in->target;
+  const container_config *c = in->config;
+
+  for (int k = 0; k < NAMESPACE_COUNT; k++)
+    {
+      static const char *const names[NAMESPACE_COUNT] = {
+        [NAMESPACE_NET] = "network", [NAMESPACE_IPC] = "IPC",   [NAMESPACE_UTS] = "UTS",
+        [NAMESPACE_MNT] = "mount",   [NAMESPACE_USER] = "user",
+      };
+      const config_namespace *ns = spec_namespace (c, (namespace_kind)k);
+      const char *name = names[k];
+      if (ns->present && ns->path && !t->matches_path[k])
+        return hook_fail (err, 0,
+                          "pid %d is not in the %s namespace config.json names (%s): refusing "
+                          "(another container, or a recycled pid?)",
+                          t->pid, name, ns->path);
+      if (ns->present && !ns->path && t->is_own[k])
+        return hook_fail (err, 0,
+                          "pid %d is in the host's %s namespace although config.json gives the "
+                          "container a new one: refusing (recycled pid?)",
+                          t->pid, name);
+      if (!ns->present && !t->is_own[k])
+        return hook_fail (err, 0,
+                          "pid %d has a %s namespace of its own although config.json shares the "
+                          "host's: refusing (another container, or a recycled pid?)",
+                          t->pid, name);
+    }
+  if (c->cgroups_path)
+    {
+      const char *seen = t->cgroup_v1_cpu[0] ? t->cgroup_v1_cpu : t->cgroup_v2;
+      if (!cgroups_path_names (c->cgroups_path, seen))
+        return hook_fail (err, 0,
+                          "pid %d is in cgroup %s, not the container's linux.cgroupsPath %s: "
+                          "refusing (another container, or a recycled pid?)",
+                          t->pid, seen[0] ? seen : "(none)", c->cgroups_path);
+    }
+  return 0;
+}
+
 /* Every decision of a sandbox, in act's order.  */
 static int
 plan_sandbox_actions (const plan_input *in, sandbox_plan *plan, hook_error **err)
@@ -619,21 +719,23 @@ plan_sandbox_actions (const plan_input *in, sandbox_plan *plan, hook_error **err
 
   /* Pod input is validated whether or not the action that uses it ends up
      applied: the mount label also labels the generated files.  */
-  if (check_own_annotations (in->config->annotations, err) < 0
+  if ((in->target->live && check_target_process (in, err) < 0)
+      || check_own_annotations (in->config->annotations, err) < 0
       || check_own_annotations (in->state_annotations, err) < 0
       || (in->config->mount_label && mount_label_validate (in->config->mount_label, err) < 0))
     return -1;
   plan_sysctl_check (in, &plan->actions[ACTION_SYSCTL_CHECK], err, &ret);
   if (ret < 0 || plan_hostname (in, &plan->actions[ACTION_HOSTNAME_FILE], err) < 0)
     return -1;
-  plan_hosts (in, &plan->actions[ACTION_HOSTS_FILE]);
-  if (plan_resolv_conf (in, &plan->actions[ACTION_RESOLV_CONF_FILE], err) < 0
+  if (plan_hosts (in, &plan->actions[ACTION_HOSTS_FILE], err) < 0
+      || plan_resolv_conf (in, &plan->actions[ACTION_RESOLV_CONF_FILE], err) < 0
       || plan_shm (in, &plan->actions[ACTION_SHM], err) < 0)
     return -1;
   plan_unprivileged_ports (in, &plan->actions[ACTION_UNPRIVILEGED_PORTS]);
   plan_unprivileged_icmp (in, &plan->actions[ACTION_UNPRIVILEGED_ICMP]);
   plan_oom (in, &plan->actions[ACTION_OOM_SCORE_ADJ]);
-  plan_cpu (in, &plan->actions[ACTION_CPU_SHARES]);
+  if (plan_cpu (in, &plan->actions[ACTION_CPU_SHARES], err) < 0)
+    return -1;
   return plan_sizing (in, &plan->actions[ACTION_SANDBOX_SIZING], err);
 }
 

@@ -76,9 +76,9 @@ typedef struct planned_action
     } shm;
     struct
     {
-      char *content; /* rendered content (malloc'ed), or NULL */
+      char *content; /* what the file holds (malloc'ed) */
       size_t len;
-      const char *source_path; /* copy this host file instead */
+      const char *source_path; /* the host file it copies, or NULL when rendered */
       const char *destination; /* inside the container */
     } file;
     sandbox_sizing sizing; /* annotations absent from the spec get these */

@@ -68,6 +68,57 @@ pod_cgroup_parent (const char *cgroups_path, char *out, size_t size)
   return 0;
 }
 
+bool
+cgroups_path_names (const char *cgroups_path, const char *seen)
+{
+  const char *colon = strchr (cgroups_path, ':');
+  char expected[4096];
+
+  if (seen == NULL || seen[0] != '/')
+    return false;
+  if (colon)
+    {
+      const char *second = strchr (colon + 1, ':');
+      const char *name = second ? second + 1 : NULL;
+      char slice[2048];
+      size_t used = 0;
+      if (name == NULL || *name == '\0' || strchr (name, ':') || strchr (name, '/'))
+        return false;
+      /* runc and crun put a container without a slice under system.slice.  */
+      size_t slice_len = (size_t)(colon - cgroups_path);
+      if (slice_len == 0)
+        strcpy (slice, "system.slice");
+      else if (slice_len == 7 && memcmp (cgroups_path, "-.slice", 7) == 0)
+        slice[0] = '\0'; /* the root slice */
+      else if (expand_slice (cgroups_path, slice_len, slice, sizeof slice) < 0)
+        return false;
+      size_t prefix_len = (size_t)(second - colon - 1), name_len = strlen (name);
+      bool name_is_slice = name_len > 6 && strcmp (name + name_len - 6, ".slice") == 0;
+      expected[0] = '\0';
+      if (append (expected, sizeof expected, &used, "/", 1) < 0
+          || (slice[0]
+              && (append (expected, sizeof expected, &used, slice, strlen (slice)) < 0
+                  || append (expected, sizeof expected, &used, "/", 1) < 0)))
+        return false;
+      if (!name_is_slice
+          && (append (expected, sizeof expected, &used, colon + 1, prefix_len) < 0
+              || append (expected, sizeof expected, &used, "-", 1) < 0))
+        return false;
+      if (append (expected, sizeof expected, &used, name, name_len) < 0
+          || (!name_is_slice && append (expected, sizeof expected, &used, ".scope", 6) < 0))
+        return false;
+      return strcmp (seen, expected) == 0;
+    }
+  size_t len = strlen (cgroups_path);
+  while (len > 1 && cgroups_path[len - 1] == '/')
+    len--;
+  if (cgroups_path[0] == '/')
+    return strlen (seen) == len && memcmp (seen, cgroups_path, len) == 0;
+  size_t seen_len = strlen (seen);
+  return len > 0 && seen_len > len && seen[seen_len - len - 1] == '/'
+         && memcmp (seen + seen_len - len, cgroups_path, len) == 0;
+}
+
 /* Read HIERARCHY/PARENT/FILE into BUF, resolved beneath the hierarchy;
    NULL when it cannot be read (controller absent, no such cgroup).  */
 static const char *

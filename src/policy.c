@@ -452,18 +452,21 @@ sandbox_policy_load (const char *path, bool explicit_path, sandbox_policy *polic
   cleanup_free char *name = NULL;
   size_t len = 0;
 
-  /* No O_NOFOLLOW: node configuration is often a symlink (a ConfigMap).  */
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0)
-    {
-      if (errno == ENOENT && !explicit_path)
-        return 0;
-      return hook_fail (err, errno, "policy %s", path);
-    }
   if (asprintf (&name, "policy %s", path) < 0)
     return hook_fail (err, ENOMEM, "policy %s", path);
-  if (read_regular_fd (fd, name, POLICY_MAX_BYTES, &buf, &len, err) < 0)
-    return -1;
+  /* Root's own configuration decides what every pod gets: a file that
+     anyone but root could have written is refused, not obeyed (symlinks
+     are followed, as a ConfigMap mount needs, when root owns them).  */
+  if (read_trusted_file (path, name, POLICY_MAX_BYTES, false, &buf, &len, err) < 0)
+    {
+      if ((*err)->errno_value == ENOENT && !explicit_path)
+        {
+          hook_error_free (*err);
+          *err = NULL;
+          return 0;
+        }
+      return -1;
+    }
   if (sandbox_policy_parse (buf, len, policy, err) < 0)
     return hook_error_prefix (err, "%s", name);
   return 0;

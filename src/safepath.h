@@ -31,20 +31,14 @@ int write_all (int fd, const void *buf, size_t len);
 ssize_t read_small (int fd, char *buf, size_t size);
 
 /* Create or replace DIRFD/NAME: FILL writes the content to a temporary
-   ".NAME.tmp" made with O_CREAT|O_EXCL|O_NOFOLLOW (a stale one of a killed
-   run is removed first), which gets exactly MODE, is labelled by fd with
-   LABEL when not NULL, fsync'ed when DURABLE, and renamed over NAME.  On
-   any failure the temporary is removed and NAME is untouched.  */
+   ".NAME.RANDOM.tmp" made with O_CREAT|O_EXCL|O_NOFOLLOW (a name of its
+   own: concurrent writers never share one), which gets exactly MODE, is
+   labelled by fd with LABEL when not NULL, fsync'ed when DURABLE, and
+   renamed over NAME.  On any failure the temporary is removed and NAME is
+   untouched; only a kill between create and rename leaves a temporary.  */
 typedef int (*file_filler) (int fd, void *arg, hook_error **err);
 int replace_file_atomic (int dirfd, const char *name, mode_t mode, const char *label, bool durable,
                          file_filler fill, void *arg, hook_error **err);
-
-/* Create or replace DIRFD/NAME with CONTENT, mode 0644: written to
-   ".NAME.tmp" with O_CREAT|O_EXCL|O_NOFOLLOW (a stale temporary of a killed
-   run is removed first), labelled by fd with LABEL when not NULL, then
-   renamed over NAME.  DIRFD must be a directory only root can write.  */
-int write_file_atomic (int dirfd, const char *name, const char *content, size_t len,
-                       const char *label, hook_error **err);
 
 /* FD, opened O_NONBLOCK (a FIFO planted where a file belongs must never
    block the hook), must be a regular file of at most MAX bytes: read it
@@ -54,9 +48,21 @@ int write_file_atomic (int dirfd, const char *name, const char *content, size_t 
 int read_regular_fd (int fd, const char *name, size_t max, char **out, size_t *len,
                      hook_error **err);
 
-/* read_regular_fd of the file PATH (absolute, trusted: a symlink is
-   followed).  */
-int read_regular_file (const char *path, size_t max, char **out, size_t *len, hook_error **err);
+/* Open PATH (absolute) for reading only when it can be trusted as root's
+   own configuration, as sshd's StrictModes does: every directory on the
+   way (symlinks followed by hand, at most 40) is owned by root and not
+   writable by group or others unless sticky (then others cannot replace
+   root's entries in it), every symlink is owned by root, and the file is
+   a regular file owned by root and not writable by group or others.
+   *FD is O_RDONLY|O_NONBLOCK (a FIFO is refused before it is ever opened
+   for reading).  A missing file fails with errno_value ENOENT.  */
+int open_trusted_file (const char *path, int *fd, hook_error **err);
+
+/* open_trusted_file, then read_regular_fd.  With WORLD_READABLE, a file
+   that others may not read is refused too: the hook would publish into
+   a pod what the host keeps private.  NAME prefixes every message.  */
+int read_trusted_file (const char *path, const char *name, size_t max, bool world_readable,
+                       char **out, size_t *len, hook_error **err);
 
 /* /proc as an O_PATH directory fd, checked to be procfs: a /proc that is
    not (a bind mount over it) would redirect every write below it
@@ -66,5 +72,12 @@ int open_procfs (int *out, hook_error **err);
 /* Open PATH (absolute, trusted: the bundle given by the runtime) as an
    O_PATH directory fd, refusing a symlink as the last component.  */
 int open_directory (const char *path, int *out, hook_error **err);
+
+/* open_directory, but a readable fd holding an exclusive flock on the
+   directory until it is closed: the runs of the hook for one bundle
+   (createRuntime, a retried or racing one, poststop) take turns, so one
+   run never undoes what another is placing.  Waits; the hook's deadline
+   bounds the wait.  */
+int open_directory_locked (const char *path, int *out, hook_error **err);
 
 #endif

@@ -11,6 +11,9 @@
 #include "explain.h"
 #include "plan.h"
 
+#define HOST_HOSTS       "127.0.0.1 localhost\n::1 localhost\n"
+#define HOST_RESOLV_CONF "nameserver 192.0.2.53\nsearch example.net\n"
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
@@ -22,12 +25,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
                       .cap_sys_resource = size & 1,
                       .selinux_enabled = size & 2,
                       .in_user_namespace = size & 4 };
-  target_facts target = { .known = size & 8, .net_is_host = size & 16 };
+  target_facts target = { .known = size & 8, .is_own[NAMESPACE_NET] = size & 16 };
   sandbox_plan plan;
   hook_error *err = NULL;
 
   strcpy (host.hostname, "node-1");
   strcpy (host.resolv_conf_source, "/etc/resolv.conf");
+  /* What host_facts_gather reads from the policy's sources (never freed:
+     literals).  */
+  host.hosts_content = (char *)HOST_HOSTS;
+  host.hosts_len = strlen (HOST_HOSTS);
+  host.resolv_conf_content = (char *)HOST_RESOLV_CONF;
+  host.resolv_conf_len = strlen (HOST_RESOLV_CONF);
   sandbox_policy_init_defaults (&policy);
   if (container_config_parse ((const char *)data, size, &config, &err) == 0)
     {

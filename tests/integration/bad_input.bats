@@ -124,7 +124,7 @@ good_state () {
 @test "bad input: a policy hosts source that is a FIFO fails runc run without hanging" {
   mkfifo "$T/hosts-fifo"
   write_policy "{\"hosts\": \"$T/hosts-fifo\"}"
-  runc_refuses "/etc/hosts: $T/hosts-fifo: not a regular file"
+  runc_refuses "policy key \"hosts\": $T/hosts-fifo: not a regular file"
 }
 
 @test "bad input: policy shm_size \"200%\" fails runc run" {

@@ -419,6 +419,9 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   mkdir -p "$fake/$CID"
   printf 'cpuset cpu io memory pids\n' >"$fake/cgroup.controllers"
   : >"$fake/$CID/cpu.weight"
+  # The container's init is the one process a fake cgroup.procs cannot
+  # list ahead of time; the hook never counts the init anyway.
+  : >"$fake/$CID/cgroup.procs"
   write_policy "{\"cgroup_root\": \"$fake\", \"cpu_shares\": 1024}"
   runc_create
   assert_eq "$(sed -n 's/^0:://p' "/proc/$PID/cgroup")" "/$CID" "the container's cgroup v2 path"
@@ -431,8 +434,23 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   mkdir -p "$fake/$CID"
   printf 'cpu memory\n' >"$fake/cgroup.controllers"
   : >"$fake/$CID/cpu.weight"
+  : >"$fake/$CID/cgroup.procs"
   write_policy "{\"cgroup_root\": \"$fake\"}"
   runc_create
   assert_eq "$(cat "$fake/$CID/cpu.weight")" "1" "cpu.weight for 2 shares"
+  runc delete -f "$CID"
+}
+
+@test "runc: a cgroup v2 cgroup that holds a host process is never written (faithful fake tree)" {
+  local fake="$T/cgroup2"
+  mkdir -p "$fake/$CID"
+  printf 'cpu memory\n' >"$fake/cgroup.controllers"
+  printf '250\n' >"$fake/$CID/cpu.weight"
+  # This shell: a process of the host's pid namespace, not the container's.
+  printf '%s\n' "$$" >"$fake/$CID/cgroup.procs"
+  write_policy "{\"cgroup_root\": \"$fake\"}"
+  runc_create
+  assert_eq "$(cat "$fake/$CID/cpu.weight")" "250" "cpu.weight of a shared cgroup"
+  log_wait "cpu_shares: skip: the container's cgroup holds other processes (1)"
   runc delete -f "$CID"
 }

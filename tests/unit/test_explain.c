@@ -18,6 +18,9 @@
 #include "policy.h"
 #include "tap.h"
 
+#define HOST_HOSTS       "127.0.0.1 localhost\n::1 localhost\n"
+#define HOST_RESOLV_CONF "nameserver 192.0.2.53\nsearch example.net\n"
+
 #define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
 
 #define CONTAINER_ID "0123456789abcdef"
@@ -77,6 +80,12 @@ fixture_init (fixture *f, const char *policy_json)
   f->host.cap_sys_resource = true;
   snprintf (f->host.hostname, sizeof f->host.hostname, "node-1");
   snprintf (f->host.resolv_conf_source, sizeof f->host.resolv_conf_source, "/etc/resolv.conf");
+  /* What host_facts_gather reads from the policy's sources (never freed:
+     literals).  */
+  f->host.hosts_content = (char *)HOST_HOSTS;
+  f->host.hosts_len = strlen (HOST_HOSTS);
+  f->host.resolv_conf_content = (char *)HOST_RESOLV_CONF;
+  f->host.resolv_conf_len = strlen (HOST_RESOLV_CONF);
   f->target.known = true;
 }
 
@@ -353,7 +362,7 @@ TEST (explain_shm_in_the_host_ipc_namespace_gives_mode_host_only)
   fixture_init (&f, NULL);
   const json_value *a;
 
-  f.target.ipc_is_host = true;
+  f.target.is_own[NAMESPACE_IPC] = true;
   fixture_plan (&f, SANDBOX_CONFIG ("", ""));
   a = explained_action (fixture_explain (&f, false), "shm");
   CHECK_STR (string_member (a, "decision"), "apply");

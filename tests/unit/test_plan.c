@@ -18,6 +18,9 @@
 #include "policy.h"
 #include "tap.h"
 
+#define HOST_HOSTS       "127.0.0.1 localhost\n::1 localhost\n"
+#define HOST_RESOLV_CONF "nameserver 192.0.2.53\nsearch example.net\n"
+
 #define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
 
 /* JSON pieces for config_spec.  */
@@ -92,6 +95,12 @@ fixture_init (fixture *f)
   snprintf (f->host.hostname, sizeof f->host.hostname, "node-1");
   snprintf (f->host.resolv_conf_source, sizeof f->host.resolv_conf_source,
             "/run/systemd/resolve/resolv.conf");
+  /* What host_facts_gather reads from the policy's sources (never freed:
+     literals).  */
+  f->host.hosts_content = (char *)HOST_HOSTS;
+  f->host.hosts_len = strlen (HOST_HOSTS);
+  f->host.resolv_conf_content = (char *)HOST_RESOLV_CONF;
+  f->host.resolv_conf_len = strlen (HOST_RESOLV_CONF);
   f->target.known = true;
 }
 
@@ -428,7 +437,7 @@ TEST (unprivileged_sysctls_in_the_host_network_namespace_are_skipped)
 {
   cleanup_fixture fixture f;
   fixture_init (&f);
-  f.target.net_is_host = true;
+  f.target.is_own[NAMESPACE_NET] = true;
 
   CHECK_INT (PLAN (f), 0);
   CHECK_SKIPPED (f, ACTION_UNPRIVILEGED_PORTS, "network namespace is the host's");
@@ -441,7 +450,7 @@ TEST (unprivileged_sysctls_ignore_target_facts_that_are_not_known)
   cleanup_fixture fixture f;
   fixture_init (&f);
   f.target.known = false;
-  f.target.net_is_host = true;
+  f.target.is_own[NAMESPACE_NET] = true;
 
   CHECK_INT (PLAN (f), 0);
   CHECK_APPLIED (f, ACTION_UNPRIVILEGED_PORTS, "containerd default");
@@ -826,7 +835,7 @@ TEST (shm_in_the_host_ipc_namespace_binds_the_hosts_dev_shm)
   CHECK (ACTION (f, ACTION_SHM)->u.shm.host_ipc);
   CHECK_INT (ACTION (f, ACTION_SHM)->u.shm.size, 0);
 
-  f.target.ipc_is_host = true;
+  f.target.is_own[NAMESPACE_IPC] = true;
   CHECK_INT (PLAN (f), 0);
   CHECK_APPLIED (f, ACTION_SHM, "host IPC namespace");
   CHECK (ACTION (f, ACTION_SHM)->u.shm.host_ipc);
@@ -1095,7 +1104,9 @@ TEST (hosts_file_is_a_copy_of_the_policy_source)
   CHECK_APPLIED (f, ACTION_HOSTS_FILE, "copy of /etc/hosts");
   CHECK_STR (a->u.file.destination, "/etc/hosts");
   CHECK_STR (a->u.file.source_path, "/etc/hosts");
-  CHECK (a->u.file.content == NULL);
+  /* The bytes host_facts_gather read, carried by the plan to act.  */
+  CHECK_STR (a->u.file.content, HOST_HOSTS);
+  CHECK (a->u.file.len == strlen (HOST_HOSTS));
 
   fixture_policy (&f, "{\"hosts\": \"/srv/node/hosts\"}");
   CHECK_INT (PLAN (f), 0);
@@ -1219,7 +1230,7 @@ TEST (resolv_conf_without_dns_config_is_a_copy_of_the_hosts_file)
   CHECK_INT (PLAN (f), 0);
   CHECK_APPLIED (f, ACTION_RESOLV_CONF_FILE, "copy of /run/systemd/resolve/resolv.conf");
   CHECK_STR (a->u.file.source_path, "/run/systemd/resolve/resolv.conf");
-  CHECK (a->u.file.content == NULL);
+  CHECK_STR (a->u.file.content, HOST_RESOLV_CONF);
 }
 
 TEST (resolv_conf_false_in_policy_is_skipped)
@@ -1386,7 +1397,7 @@ TEST (sysctl_check_enforce_refuses_a_net_sysctl_without_an_own_network_namespace
   CHECK_REFUSED (rc, f, "no netns",
                  "net.ipv4.ip_forward: the container shares the host's network namespace");
 
-  f.target.net_is_host = true;
+  f.target.is_own[NAMESPACE_NET] = true;
   rc = PLAN (f, .linux_members = "\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}");
   CHECK_REFUSED (rc, f, "host netns", "net.ipv4.ip_forward");
 }
@@ -1589,6 +1600,140 @@ TEST (plan_clear_twice_is_harmless)
   CHECK (plan_is_cleared (&f.plan));
   sandbox_plan_clear (&f.plan);
   CHECK (plan_is_cleared (&f.plan));
+}
+
+/* The live process is the one config.json describes (docs/security.md,
+   threat 21): anything else is refused before a single action.  */
+
+/* A created sandbox of POD_NAMESPACES as the hook sees it: every listed
+   namespace its own, the user namespace the host's.  */
+static void
+fixture_live (fixture *f)
+{
+  f->target.live = true;
+  f->target.pid = 4242;
+  f->target.is_own[NAMESPACE_USER] = true;
+  snprintf (f->target.cgroup_v1_cpu, sizeof f->target.cgroup_v1_cpu, "/osh/sandbox");
+  snprintf (f->target.cgroup_v2, sizeof f->target.cgroup_v2, "/osh/sandbox");
+}
+
+TEST (live_process_in_the_namespaces_config_asks_for_is_accepted)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_live (&f);
+
+  CHECK_INT (PLAN (f, .linux_members = "\"cgroupsPath\":\"/osh/sandbox\""), 0);
+  CHECK (f.plan.is_sandbox);
+}
+
+TEST (live_process_in_the_host_network_namespace_is_refused)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_live (&f);
+  f.target.is_own[NAMESPACE_NET] = true;
+
+  CHECK_REFUSED (PLAN (f), f, "host netns",
+                 "pid 4242 is in the host's network namespace although config.json gives the "
+                 "container a new one: refusing");
+}
+
+TEST (live_process_with_a_namespace_config_shares_with_the_host_is_refused)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_live (&f);
+  f.target.is_own[NAMESPACE_USER] = false;
+
+  CHECK_REFUSED (PLAN (f), f, "own userns",
+                 "pid 4242 has a user namespace of its own although config.json shares the host's");
+}
+
+#define NETNS_PATH "{\"type\":\"network\",\"path\":\"/run/netns/pod-1\"}"
+
+TEST (live_process_outside_the_namespace_a_path_names_is_refused)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_live (&f);
+
+  CHECK_REFUSED (PLAN (f, .namespaces = NS ("pid") "," NETNS_PATH
+                                                   "," NS ("ipc") "," NS ("uts") "," NS ("mount")),
+                 f, "netns path",
+                 "pid 4242 is not in the network namespace config.json names (/run/netns/pod-1)");
+  f.target.matches_path[NAMESPACE_NET] = true;
+  CHECK_INT (PLAN (f, .namespaces
+                      = NS ("pid") "," NETNS_PATH "," NS ("ipc") "," NS ("uts") "," NS ("mount")),
+             0);
+}
+
+TEST (live_process_in_another_cgroup_than_cgroups_path_is_refused)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_live (&f);
+
+  CHECK_REFUSED (PLAN (f, .linux_members = "\"cgroupsPath\":\"/osh/other\""), f, "cgroup",
+                 "pid 4242 is in cgroup /osh/sandbox, not the container's linux.cgroupsPath "
+                 "/osh/other: refusing");
+  /* Without a cgroupsPath the runtime chose: nothing to compare.  */
+  CHECK_INT (PLAN (f), 0);
+}
+
+TEST (live_process_in_the_systemd_cgroup_of_cgroups_path_is_accepted)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_live (&f);
+  snprintf (f.target.cgroup_v1_cpu, sizeof f.target.cgroup_v1_cpu, "%s",
+            "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/"
+            "cri-containerd-abc.scope");
+
+  CHECK_INT (PLAN (f, .linux_members = "\"cgroupsPath\":\"kubepods-besteffort-pod1.slice:cri-"
+                                       "containerd:abc\""),
+             0);
+  CHECK_REFUSED (PLAN (f, .linux_members = "\"cgroupsPath\":\"kubepods-besteffort-pod1.slice:cri-"
+                                           "containerd:abd\""),
+                 f, "systemd cgroup", "linux.cgroupsPath");
+}
+
+TEST (cpu_shares_of_a_cgroup_holding_other_processes_are_skipped)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_live (&f);
+  f.target.cgroup_counted = true;
+  f.target.cgroup_others = 2;
+  snprintf (f.target.cgroup_file, sizeof f.target.cgroup_file, "/sys/fs/cgroup/cpu/x/cpu.shares");
+
+  CHECK_INT (PLAN (f), 0);
+  CHECK_SKIPPED (f, ACTION_CPU_SHARES,
+                 "the container's cgroup holds other processes (2): a shared cgroup is never "
+                 "changed (/sys/fs/cgroup/cpu/x/cpu.shares)");
+}
+
+TEST (cpu_shares_whose_cgroup_could_not_be_found_are_refused_only_when_they_apply)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_live (&f);
+  snprintf (f.target.cgroup_error, sizeof f.target.cgroup_error, "no cgroup2 mount");
+
+  CHECK_REFUSED (PLAN (f), f, "cgroup error", "cpu_shares: no cgroup2 mount");
+  fixture_policy (&f, "{\"cpu_shares\": 0}");
+  CHECK_INT (PLAN (f), 0);
+}
+
+/* A rerun of precreate must not take the shares it added for the pod's
+   resources (docs/security.md: precreate changes no byte the second time).  */
+TEST (sizing_ignores_cpu_shares_alone)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+
+  CHECK_INT (PLAN (f, .linux_members = "\"resources\":{\"cpu\":{\"shares\":2}}"), 0);
+  CHECK_SKIPPED (f, ACTION_SANDBOX_SIZING, "no pod resources known");
 }
 
 /* Sandbox sizing (precreate): the four annotations Kata sizes the VM from */
@@ -1818,6 +1963,15 @@ main (void)
   RUN (sizing_disabled_by_policy_is_skipped);
   RUN (reason_cut_inside_a_utf8_character_drops_the_partial_character);
   RUN (plan_classify_with_no_room_for_a_reason_writes_nothing);
+  RUN (live_process_in_the_namespaces_config_asks_for_is_accepted);
+  RUN (live_process_in_the_host_network_namespace_is_refused);
+  RUN (live_process_with_a_namespace_config_shares_with_the_host_is_refused);
+  RUN (live_process_outside_the_namespace_a_path_names_is_refused);
+  RUN (live_process_in_another_cgroup_than_cgroups_path_is_refused);
+  RUN (live_process_in_the_systemd_cgroup_of_cgroups_path_is_accepted);
+  RUN (cpu_shares_of_a_cgroup_holding_other_processes_are_skipped);
+  RUN (cpu_shares_whose_cgroup_could_not_be_found_are_refused_only_when_they_apply);
+  RUN (sizing_ignores_cpu_shares_alone);
   RUN (plan_error_after_allocations_leaves_the_plan_cleared);
   RUN (plan_error_before_any_action_leaves_the_plan_cleared);
   RUN (plan_clear_twice_is_harmless);

@@ -636,7 +636,9 @@ TEST (missing_file_named_explicitly_is_an_error)
 
   sandbox_policy_init_defaults (&policy);
   CHECK_INT (sandbox_policy_load ("/nonexistent/policy.json", true, &policy, &err), -1);
-  CHECK_ERROR_MENTIONS (err, "policy /nonexistent/policy.json: No such file or directory");
+  /* The message names the file and the component that is missing.  */
+  CHECK_ERROR_MENTIONS (err, "policy /nonexistent/policy.json: /nonexistent: No such file or "
+                             "directory");
   CHECK (err != NULL && err->errno_value == ENOENT);
   sandbox_policy_clear (&policy);
 }

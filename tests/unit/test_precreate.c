@@ -53,6 +53,10 @@ precreate (precreate_run *r, const char *config_json, int own_score)
   r->host.own_oom_score_adj = own_score;
   r->target.known = true;
   strcpy (r->host.hostname, "node");
+  r->host.hosts_content = (char *)"127.0.0.1 localhost\n";
+  r->host.hosts_len = strlen (r->host.hosts_content);
+  r->host.resolv_conf_content = (char *)"nameserver 192.0.2.53\n";
+  r->host.resolv_conf_len = strlen (r->host.resolv_conf_content);
   plan_input in = { &r->config, NULL, &r->policy, &r->host, &r->target, NULL };
   if (container_config_parse (config_json, strlen (config_json), &r->config, &r->err) < 0
       || plan_build (&in, &r->plan, &r->err) < 0
@@ -240,7 +244,11 @@ TEST (precreate_with_a_no_op_policy_keeps_real_specs_identical)
       cleanup_json json_doc *orig = NULL, *back = NULL;
       container_config config = { 0 };
       sandbox_policy policy;
-      host_facts host = { .own_oom_score_adj = 0 };
+      host_facts host = { .own_oom_score_adj = 0,
+                          .hosts_content = (char *)"127.0.0.1 localhost\n",
+                          .hosts_len = 20,
+                          .resolv_conf_content = (char *)"nameserver 192.0.2.53\n",
+                          .resolv_conf_len = 22 };
       target_facts target = { .known = true };
       sandbox_plan plan = { 0 };
       size_t out_len = 0;
@@ -303,6 +311,44 @@ TEST (pod_cgroup_parent_of_cgroupfs_and_systemd_paths)
   CHECK (pod_cgroup_parent ("-.slice:x:y", out, sizeof out) < 0);
   CHECK (pod_cgroup_parent ("a--b.slice:x:y", out, sizeof out) < 0);
   CHECK (pod_cgroup_parent ("a/b.slice:x:y", out, sizeof out) < 0);
+}
+
+TEST (cgroups_path_names_the_cgroup_of_each_runtime_form)
+{
+  static const struct
+  {
+    const char *cgroups_path, *seen;
+    bool names;
+  } cases[] = {
+    { "/kubepods/burstable/pod1/ctr", "/kubepods/burstable/pod1/ctr", true },
+    { "/kubepods/burstable/pod1/ctr/", "/kubepods/burstable/pod1/ctr", true },
+    { "/kubepods/burstable/pod1/ctr", "/kubepods/burstable/pod1/other", false },
+    { "/ctr", "/kubepods/ctr", false },
+    { "ctr", "/user.slice/runner/ctr", true },
+    { "ctr", "/user.slice/runner/xctr", false },
+    { "kubepods-besteffort-pod1.slice:cri-containerd:abc",
+      "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/"
+      "cri-containerd-abc.scope",
+      true },
+    { "kubepods-besteffort-pod1.slice:cri-containerd:abc",
+      "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/crio-abc.scope",
+      false },
+    { "machine.slice:libpod:abc", "/machine.slice/libpod-abc.scope", true },
+    { ":crio:abc", "/system.slice/crio-abc.scope", true },
+    { "-.slice:crio:abc", "/crio-abc.scope", true },
+    { "machine.slice:libpod:pod.slice", "/machine.slice/pod.slice", true },
+    { "machine.slice:libpod", "/machine.slice/libpod.scope", false },
+    { "machine.slice:libpod:a/b", "/machine.slice/libpod-a/b.scope", false },
+    { "a--b.slice:crio:abc", "/crio-abc.scope", false },
+    { "/ctr", "", false },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    if (cgroups_path_names (cases[i].cgroups_path, cases[i].seen) != cases[i].names)
+      {
+        printf ("# %s vs %s: expected %s\n", cases[i].cgroups_path, cases[i].seen,
+                cases[i].names ? "a match" : "no match");
+        tap_current_failed = true;
+      }
 }
 
 static void
@@ -390,6 +436,7 @@ main (void)
   RUN (precreate_of_podmans_real_spec_sizes_kata_at_2_vcpus_and_512_mib);
   RUN (precreate_with_a_no_op_policy_keeps_real_specs_identical);
   RUN (pod_cgroup_parent_of_cgroupfs_and_systemd_paths);
+  RUN (cgroups_path_names_the_cgroup_of_each_runtime_form);
   RUN (pod_cgroup_v2_fake_tree_limits);
   RUN (pod_cgroup_v1_fake_tree_limits);
   return tap_done ();
