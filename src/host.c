@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "config.h"
+#include "spec.h"
 #include "etcfiles.h"
 #include "cgroup.h"
 #include "host.h"
@@ -170,8 +170,8 @@ namespace_file (namespace_kind kind)
   return kind < NAMESPACE_COUNT ? namespace_files[kind] : "?";
 }
 
-static const config_namespace *
-config_namespace_of (const container_config *config, namespace_kind kind)
+static const spec_namespace *
+config_namespace_of (const container_spec *config, namespace_kind kind)
 {
   switch (kind)
     {
@@ -213,10 +213,10 @@ own_namespaces (int proc_fd, struct stat own[NAMESPACE_COUNT], hook_error **err)
 /* A namespace path config.json names (a trusted engine's: /proc/PID/ns/net
    or a pinned /run/netns/NAME), as a stat; NULL when it gives none.  */
 static int
-config_namespace_stat (const container_config *config, namespace_kind kind, struct stat *st,
+config_namespace_stat (const container_spec *config, namespace_kind kind, struct stat *st,
                        bool *given, hook_error **err)
 {
-  const config_namespace *ns = config_namespace_of (config, kind);
+  const spec_namespace *ns = config_namespace_of (config, kind);
   *given = ns && ns->present && ns->path;
   if (!*given)
     return 0;
@@ -229,7 +229,7 @@ config_namespace_stat (const container_config *config, namespace_kind kind, stru
 #define PROC_PID_CGROUP_MAX (64u << 10)
 
 int
-target_facts_from_process (int proc_pid_fd, int pid, const container_config *config,
+target_facts_from_process (int proc_pid_fd, int pid, const container_spec *config,
                            target_facts *facts, hook_error **err)
 {
   struct stat own[NAMESPACE_COUNT];
@@ -267,7 +267,7 @@ target_facts_from_process (int proc_pid_fd, int pid, const container_config *con
 }
 
 int
-target_facts_from_config (const container_config *config, target_facts *facts, hook_error **err)
+target_facts_from_config (const container_spec *config, target_facts *facts, hook_error **err)
 {
   struct stat own[NAMESPACE_COUNT];
   cleanup_close int proc_fd = -1;
@@ -281,7 +281,7 @@ target_facts_from_config (const container_config *config, target_facts *facts, h
       bool given;
       if (config_namespace_stat (config, (namespace_kind)k, &named, &given, err) < 0)
         return -1;
-      const config_namespace *ns = config_namespace_of (config, (namespace_kind)k);
+      const spec_namespace *ns = config_namespace_of (config, (namespace_kind)k);
       /* Not listed: the container shares the runtime's (the host's).  */
       facts->is_own[k] = !ns->present || (given && same_file (&named, &own[k]));
     }

@@ -80,17 +80,17 @@ int host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, con
 void host_facts_clear (host_facts *facts);
 #define cleanup_host_facts __attribute__ ((cleanup (host_facts_clear)))
 
-struct container_config;
+struct container_spec;
 /* From the live process (PROC_PID_FD, an O_PATH fd on /proc/PID): its
    namespaces compared with the hook's own and with the paths CONFIG
    names, and its cgroup lines.  */
-int target_facts_from_process (int proc_pid_fd, int pid, const struct container_config *config,
+int target_facts_from_process (int proc_pid_fd, int pid, const struct container_spec *config,
                                target_facts *facts, hook_error **err);
 
 /* Without a live process (precreate, plan --bundle): a namespace that
    config.json joins by path is the host's when that path names the hook's
    own namespace; one it creates never is.  */
-int target_facts_from_config (const struct container_config *config, target_facts *facts,
+int target_facts_from_config (const struct container_spec *config, target_facts *facts,
                               hook_error **err);
 
 /* With SELinux enabled, ask the loaded policy whether LABEL (the pod's

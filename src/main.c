@@ -17,7 +17,7 @@
 #include "act.h"
 #include "cgroup.h"
 #include "cleanup.h"
-#include "config.h"
+#include "spec.h"
 #include "explain.h"
 #include "fault.h"
 #include "host.h"
@@ -186,7 +186,7 @@ load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook_error
 /* The rootfs as an absolute path: root.path is relative to the bundle
    unless absolute (runtime-spec).  */
 static int
-rootfs_path (const char *bundle, const container_config *config, char *out, size_t size,
+rootfs_path (const char *bundle, const container_spec *config, char *out, size_t size,
              hook_error **err)
 {
   int n
@@ -228,7 +228,7 @@ static int
 run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err)
 {
   cleanup_policy sandbox_policy policy = { 0 };
-  cleanup_config container_config config = { 0 };
+  cleanup_spec container_spec config = { 0 };
   cleanup_target_process target_process process = TARGET_PROCESS_INIT;
   cleanup_plan sandbox_plan plan = { 0 };
   cleanup_close int bundle_fd = -1;
@@ -249,7 +249,7 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
       return 0;
     }
   if (open_directory_locked (state->bundle, &bundle_fd, err) < 0
-      || container_config_load (bundle_fd, &config, err) < 0)
+      || spec_load (bundle_fd, &config, err) < 0)
     return -1;
   if (!plan_classify (&policy, config.annotations, state->annotations, config.arg0, reason,
                       sizeof reason))
@@ -330,7 +330,7 @@ run_poststop (const options *o, const oci_state *state, hook_log *log, hook_erro
    and the limits of the pod's cgroup parent for sizing (a source only:
    an unreadable or malformed parent is logged and skipped).  */
 static int
-gather_spec_facts (const container_config *config, const sandbox_policy *policy, hook_log *log,
+gather_spec_facts (const container_spec *config, const sandbox_policy *policy, hook_log *log,
                    target_facts *target, sandbox_sizing *pod_cgroup, hook_error **err)
 {
   cleanup_hook_error hook_error *cgroup_err = NULL;
@@ -350,7 +350,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
 {
   cleanup_state oci_state state = { 0 };
   cleanup_policy sandbox_policy policy = { 0 };
-  cleanup_config container_config config = { 0 };
+  cleanup_spec container_spec config = { 0 };
   cleanup_target_process target_process process = TARGET_PROCESS_INIT;
   cleanup_plan sandbox_plan plan = { 0 };
   cleanup_close int bundle_fd = -1;
@@ -369,7 +369,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
       id = state.id;
     }
   if (load_policy (o, &policy, log, err) < 0 || open_directory (bundle, &bundle_fd, err) < 0
-      || container_config_load (bundle_fd, &config, err) < 0
+      || spec_load (bundle_fd, &config, err) < 0
       || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts, &host,
                             err)
              < 0)
@@ -407,7 +407,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
 
 /* A name for precreate's log lines: the spec has no container id.  */
 static const char *
-spec_log_id (const container_config *config)
+spec_log_id (const container_spec *config)
 {
   static const char *const keys[] = { "io.kubernetes.cri.sandbox-id",
                                       "io.kubernetes.cri-o.SandboxID", "io.kubernetes.pod.uid" };
@@ -459,20 +459,20 @@ read_spec (const char *bundle, int *bundle_fd, char **input, size_t *len, hook_e
 {
   if (bundle == NULL)
     {
-      if (json_read_fd (STDIN_FILENO, CONFIG_MAX_BYTES, input, len, err) < 0)
+      if (json_read_fd (STDIN_FILENO, SPEC_MAX_BYTES, input, len, err) < 0)
         return hook_error_prefix (err, "config.json on stdin");
       return 0;
     }
   if (open_directory (bundle, bundle_fd, err) < 0)
     return -1;
-  return container_config_read (*bundle_fd, input, len, err);
+  return spec_read (*bundle_fd, input, len, err);
 }
 
 static int
 run_precreate (const options *o, hook_log *log, hook_error **err)
 {
   cleanup_policy sandbox_policy policy = { 0 };
-  cleanup_config container_config config = { 0 };
+  cleanup_spec container_spec config = { 0 };
   cleanup_plan sandbox_plan plan = { 0 };
   cleanup_close int bundle_fd = -1;
   cleanup_free char *input = NULL;
@@ -487,8 +487,7 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
   if (read_spec (o->bundle, &bundle_fd, &input, &input_len, err) < 0)
     return -1;
   alarm (o->deadline);
-  if (load_policy (o, &policy, log, err) < 0
-      || container_config_parse (input, input_len, &config, err) < 0)
+  if (load_policy (o, &policy, log, err) < 0 || spec_parse (input, input_len, &config, err) < 0)
     return -1;
   hook_log_set_id (log, spec_log_id (&config));
   if (!plan_classify (&policy, config.annotations, NULL, config.arg0, reason, sizeof reason))

@@ -229,7 +229,7 @@ plan_sysctl_check (const plan_input *in, planned_action *a, hook_error **err, in
 static void
 plan_unprivileged_ports (const plan_input *in, planned_action *a)
 {
-  const char *set = config_sysctl_get (in->config, SYSCTL_PORTS);
+  const char *set = spec_sysctl_get (in->config, SYSCTL_PORTS);
 
   a->u.sysctl.key = SYSCTL_PORTS;
   if (!in->policy->unprivileged_ports)
@@ -245,14 +245,14 @@ plan_unprivileged_ports (const plan_input *in, planned_action *a)
 static void
 plan_unprivileged_icmp (const plan_input *in, planned_action *a)
 {
-  const container_config *c = in->config;
+  const container_spec *c = in->config;
 
   a->u.sysctl.key = SYSCTL_ICMP;
   if (!in->policy->unprivileged_icmp)
     return skip (a, "disabled by policy (unprivileged_icmp: false)");
   if (!own_network (in))
     return skip (a, "%s", no_network_reason (in));
-  if (config_sysctl_get (c, SYSCTL_ICMP))
+  if (spec_sysctl_get (c, SYSCTL_ICMP))
     return skip (a, "set in config.json linux.sysctl");
   if (c->ns_user.present)
     {
@@ -364,7 +364,7 @@ plan_shm (const plan_input *in, planned_action *a, hook_error **err)
   const sandbox_policy *p = in->policy;
   const char *key = ANNOTATION_SHM_SIZE;
   const char *text = lookup_annotation (in, key);
-  const config_mount *m = config_find_mount (in->config, "/dev/shm");
+  const spec_mount *m = spec_find_mount (in->config, "/dev/shm");
   uint64_t size = p->shm_size;
 
   if (text == NULL)
@@ -415,7 +415,7 @@ plan_shm (const plan_input *in, planned_action *a, hook_error **err)
 static bool
 engine_owns (const plan_input *in, planned_action *a, const char *dest)
 {
-  if (config_find_mount (in->config, dest) == NULL)
+  if (spec_find_mount (in->config, dest) == NULL)
     return false;
   skip (a, "config.json mounts %s: the engine owns it", dest);
   return true;
@@ -588,7 +588,7 @@ plan_sizing (const plan_input *in, planned_action *a, hook_error **err)
       = { SIZING_CPU_PERIOD, SIZING_CPU_QUOTA, SIZING_CPU_SHARES, SIZING_MEMORY };
   sandbox_sizing *s = &a->u.sizing;
   int64_t *slots[4] = { &s->cpu_period, &s->cpu_quota, &s->cpu_shares, &s->memory };
-  const container_config *c = in->config;
+  const container_spec *c = in->config;
   int present = 0;
 
   memset (s, 0, sizeof *s);
@@ -654,10 +654,10 @@ plan_sizing (const plan_input *in, planned_action *a, hook_error **err)
   return 0;
 }
 
-static const config_namespace *
-spec_namespace (const container_config *c, namespace_kind kind)
+static const spec_namespace *
+namespace_in_spec (const container_spec *c, namespace_kind kind)
 {
-  const config_namespace *all[NAMESPACE_COUNT] = {
+  const spec_namespace *all[NAMESPACE_COUNT] = {
     [NAMESPACE_NET] = &c->ns_network, [NAMESPACE_IPC] = &c->ns_ipc,   [NAMESPACE_UTS] = &c->ns_uts,
     [NAMESPACE_MNT] = &c->ns_mount,   [NAMESPACE_USER] = &c->ns_user,
   };
@@ -673,7 +673,7 @@ static int
 check_target_process (const plan_input *in, hook_error **err)
 {
   const target_facts *t = in->target;
-  const container_config *c = in->config;
+  const container_spec *c = in->config;
 
   for (int k = 0; k < NAMESPACE_COUNT; k++)
     {
@@ -681,7 +681,7 @@ check_target_process (const plan_input *in, hook_error **err)
         [NAMESPACE_NET] = "network", [NAMESPACE_IPC] = "IPC",   [NAMESPACE_UTS] = "UTS",
         [NAMESPACE_MNT] = "mount",   [NAMESPACE_USER] = "user",
       };
-      const config_namespace *ns = spec_namespace (c, (namespace_kind)k);
+      const spec_namespace *ns = namespace_in_spec (c, (namespace_kind)k);
       const char *name = names[k];
       if (ns->present && ns->path && !t->matches_path[k])
         return hook_fail (err, 0,

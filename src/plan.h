@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "spec.h"
 #include "error.h"
 #include "host.h"
 #include "json.h"
@@ -99,7 +99,7 @@ typedef struct sandbox_plan
 
 typedef struct plan_input
 {
-  const container_config *config;
+  const container_spec *config;
   const json_value *state_annotations; /* may be NULL */
   const sandbox_policy *policy;
   const host_facts *host;

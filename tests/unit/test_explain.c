@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "config.h"
+#include "spec.h"
 #include "dnsfiles.h"
 #include "error.h"
 #include "explain.h"
@@ -39,7 +39,7 @@ typedef struct fixture
   sandbox_policy policy;
   host_facts host;
   target_facts target;
-  container_config config;
+  container_spec config;
   sandbox_plan plan;
   json_doc *doc; /* the parsed explanation */
   char *text;    /* the explanation as written */
@@ -50,7 +50,7 @@ static void
 fixture_clear (fixture *f)
 {
   sandbox_plan_clear (&f->plan);
-  container_config_clear (&f->config);
+  spec_clear (&f->config);
   sandbox_policy_clear (&f->policy);
   json_doc_free (f->doc);
   free (f->text);
@@ -96,8 +96,8 @@ fixture_plan (fixture *f, const char *config_json)
   cleanup_hook_error hook_error *err = NULL;
 
   sandbox_plan_clear (&f->plan);
-  container_config_clear (&f->config);
-  if (container_config_parse (config_json, strlen (config_json), &f->config, &err) < 0)
+  spec_clear (&f->config);
+  if (spec_parse (config_json, strlen (config_json), &f->config, &err) < 0)
     {
       printf ("# fixture config.json: %s\n", err->message);
       tap_current_failed = true;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "config.h"
+#include "spec.h"
 #include "dnsfiles.h"
 #include "error.h"
 #include "host.h"
@@ -57,7 +57,7 @@ typedef struct fixture
   sandbox_policy policy;
   host_facts host;
   target_facts target;
-  container_config config;
+  container_spec config;
   json_doc *state_doc;
   sandbox_sizing pod_cgroup; /* limits of the pod cgroup parent, when present */
   sandbox_plan plan;
@@ -68,7 +68,7 @@ static void
 fixture_release (fixture *f)
 {
   sandbox_plan_clear (&f->plan);
-  container_config_clear (&f->config);
+  spec_clear (&f->config);
   json_doc_free (f->state_doc);
   f->state_doc = NULL;
   hook_error_free (f->err);
@@ -146,7 +146,7 @@ fixture_plan (fixture *f, const config_spec *spec)
   cleanup_hook_error hook_error *err = NULL;
 
   fixture_release (f);
-  if (container_config_parse (json, strlen (json), &f->config, &err) < 0)
+  if (spec_parse (json, strlen (json), &f->config, &err) < 0)
     {
       printf ("# fixture config.json %s: %s\n", json, err->message);
       tap_current_failed = true;

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "config.h"
+#include "spec.h"
 #include "host.h"
 #include "plan.h"
 #include "pod_cgroup.h"
@@ -20,7 +20,7 @@ static const json_limits limits = { .max_bytes = 1 << 24, .max_depth = 64 };
 
 typedef struct precreate_run
 {
-  container_config config;
+  container_spec config;
   sandbox_policy policy;
   host_facts host;
   target_facts target;
@@ -33,7 +33,7 @@ static void
 run_clear (precreate_run *r)
 {
   sandbox_plan_clear (&r->plan);
-  container_config_clear (&r->config);
+  spec_clear (&r->config);
   sandbox_policy_clear (&r->policy);
   json_doc_free (r->out);
   hook_error_free (r->err);
@@ -58,7 +58,7 @@ precreate (precreate_run *r, const char *config_json, int own_score)
   r->host.resolv_conf_content = (char *)"nameserver 192.0.2.53\n";
   r->host.resolv_conf_len = strlen (r->host.resolv_conf_content);
   plan_input in = { &r->config, NULL, &r->policy, &r->host, &r->target, NULL };
-  if (container_config_parse (config_json, strlen (config_json), &r->config, &r->err) < 0
+  if (spec_parse (config_json, strlen (config_json), &r->config, &r->err) < 0
       || plan_build (&in, &r->plan, &r->err) < 0
       || precreate_render (json_doc_root (r->config.doc), &r->plan, &buf, &len, &r->err) < 0)
     return -1;
@@ -242,7 +242,7 @@ TEST (precreate_with_a_no_op_policy_keeps_real_specs_identical)
       cleanup_hook_error hook_error *err = NULL;
       cleanup_free char *text = malloc (1 << 20), *path = NULL, *out = NULL;
       cleanup_json json_doc *orig = NULL, *back = NULL;
-      container_config config = { 0 };
+      container_spec config = { 0 };
       sandbox_policy policy;
       host_facts host = { .own_oom_score_adj = 0,
                           .hosts_content = (char *)"127.0.0.1 localhost\n",
@@ -271,7 +271,7 @@ TEST (precreate_with_a_no_op_policy_keeps_real_specs_identical)
       /* precreate writes to an fd (stdout, in the hook): a real file.  */
       mem = tmpfile ();
       CHECK (json_parse (text, len, &limits, &orig, &err) == 0);
-      CHECK (container_config_parse (text, len, &config, &err) == 0);
+      CHECK (spec_parse (text, len, &config, &err) == 0);
       CHECK (plan_build (&in, &plan, &err) == 0);
       CHECK (plan.is_sandbox);
       CHECK (mem
@@ -293,7 +293,7 @@ TEST (precreate_with_a_no_op_policy_keeps_real_specs_identical)
           tap_current_failed = true;
         }
       sandbox_plan_clear (&plan);
-      container_config_clear (&config);
+      spec_clear (&config);
       sandbox_policy_clear (&policy);
     }
 }

@@ -1,8 +1,8 @@
 /* The facts of a bundle's config.json that the plan needs, parsed and
    type-checked.  Strings point into the parsed document, which the config
    owns.  Fields we do not use are not looked at (forward compatibility).  */
-#ifndef OCI_SANDBOX_HOOK_CONFIG_H
-#define OCI_SANDBOX_HOOK_CONFIG_H
+#ifndef OCI_SANDBOX_HOOK_SPEC_H
+#define OCI_SANDBOX_HOOK_SPEC_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,27 +11,27 @@
 #include "error.h"
 #include "json.h"
 
-#define CONFIG_MAX_BYTES (16u << 20)
+#define SPEC_MAX_BYTES (16u << 20)
 
-typedef struct config_namespace
+typedef struct spec_namespace
 {
   bool present;     /* listed in linux.namespaces: the container gets one */
   const char *path; /* join this one instead of creating it, or NULL */
-} config_namespace;
+} spec_namespace;
 
 typedef struct id_mapping
 {
   uint32_t container_id, host_id, size;
 } id_mapping;
 
-typedef struct config_mount
+typedef struct spec_mount
 {
   const char *destination;
   const char *type; /* "" when absent */
   bool bind;        /* type "bind" or a "bind"/"rbind" option */
-} config_mount;
+} spec_mount;
 
-typedef struct container_config
+typedef struct container_spec
 {
   json_doc *doc;
   const char *root_path;
@@ -42,7 +42,7 @@ typedef struct container_config
   bool has_oom_score_adj;
   int oom_score_adj;
   const json_value *sysctl; /* object of strings, or NULL */
-  config_namespace ns_network, ns_ipc, ns_uts, ns_user, ns_mount, ns_pid, ns_cgroup;
+  spec_namespace ns_network, ns_ipc, ns_uts, ns_user, ns_mount, ns_pid, ns_cgroup;
   id_mapping *gid_mappings; /* malloc'ed */
   size_t n_gid_mappings;
   bool has_cpu_shares;
@@ -54,27 +54,26 @@ typedef struct container_config
   int64_t memory_limit;
   const char *cgroups_path; /* NULL when absent */
   const char *mount_label;  /* NULL when absent or "" */
-  config_mount *mounts;     /* malloc'ed */
+  spec_mount *mounts;       /* malloc'ed */
   size_t n_mounts;
-} container_config;
+} container_spec;
 
-int container_config_parse (const char *buf, size_t len, container_config *config,
-                            hook_error **err);
+int spec_parse (const char *buf, size_t len, container_spec *config, hook_error **err);
 /* The bytes of BUNDLE_FD/config.json: a regular file, not a symlink,
    never a FIFO (opened non-blocking and checked by fstat), at most
-   CONFIG_MAX_BYTES.  */
-int container_config_read (int bundle_fd, char **buf, size_t *len, hook_error **err);
-/* container_config_read, then container_config_parse.  */
-int container_config_load (int bundle_fd, container_config *config, hook_error **err);
-void container_config_clear (container_config *config);
-#define cleanup_config __attribute__ ((cleanup (container_config_clear)))
+   SPEC_MAX_BYTES.  */
+int spec_read (int bundle_fd, char **buf, size_t *len, hook_error **err);
+/* spec_read, then spec_parse.  */
+int spec_load (int bundle_fd, container_spec *config, hook_error **err);
+void spec_clear (container_spec *config);
+#define cleanup_spec __attribute__ ((cleanup (spec_clear)))
 
 /* The config.json mount whose destination is DEST (trailing '/' and
    repeated '/' ignored), or NULL.  The last one wins, as in runtimes.  */
-const config_mount *config_find_mount (const container_config *config, const char *dest);
+const spec_mount *spec_find_mount (const container_spec *config, const char *dest);
 
 /* The sysctl value config.json sets for KEY ('.' and '/' forms are the
    same key), or NULL.  */
-const char *config_sysctl_get (const container_config *config, const char *key);
+const char *spec_sysctl_get (const container_spec *config, const char *key);
 
 #endif

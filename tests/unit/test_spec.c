@@ -19,8 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-/* "config.h" alone would be autoconf's, found first through -I.  */
-#include "src/config.h"
+#include "spec.h"
 #include "dnsfiles.h"
 #include "error.h"
 #include "json.h"
@@ -56,7 +55,7 @@ read_fixture (const char *name, size_t *len)
 
   snprintf (path, sizeof path, "%s/%s", TEST_DATA_DIR, name);
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || json_read_fd (fd, CONFIG_MAX_BYTES, &buf, len, &err) < 0)
+  if (fd < 0 || json_read_fd (fd, SPEC_MAX_BYTES, &buf, len, &err) < 0)
     {
       printf ("# cannot read fixture %s\n", path);
       tap_current_failed = true;
@@ -66,9 +65,9 @@ read_fixture (const char *name, size_t *len)
 }
 
 static int
-parse_text (const char *text, container_config *config, hook_error **err)
+parse_text (const char *text, container_spec *config, hook_error **err)
 {
-  return container_config_parse (text, strlen (text), config, err);
+  return spec_parse (text, strlen (text), config, err);
 }
 
 static void
@@ -77,7 +76,7 @@ check_refused (const refuse_case *cases, size_t n)
   for (size_t i = 0; i < n; i++)
     {
       cleanup_hook_error hook_error *err = NULL;
-      container_config config;
+      container_spec config;
       int ret = parse_text (cases[i].json, &config, &err);
 
       if (ret != -1 || err == NULL || strstr (err->message, cases[i].mention) == NULL)
@@ -88,12 +87,12 @@ check_refused (const refuse_case *cases, size_t n)
           tap_current_failed = true;
         }
       /* What was allocated before the error is owned by the config.  */
-      container_config_clear (&config);
+      spec_clear (&config);
     }
 }
 
 static void
-check_mounts (const container_config *config, const mount_expect *expect, size_t n)
+check_mounts (const container_spec *config, const mount_expect *expect, size_t n)
 {
   CHECK_INT (config->n_mounts, n);
   for (size_t i = 0; i < n && i < config->n_mounts; i++)
@@ -115,7 +114,7 @@ TEST (runc_spec_fixture_gives_its_facts)
   size_t len = 0;
   cleanup_free char *text = read_fixture ("runc-spec.json", &len);
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
   static const mount_expect mounts[] = {
     { "/proc", "proc", false },
     { "/dev", "tmpfs", false },
@@ -128,7 +127,7 @@ TEST (runc_spec_fixture_gives_its_facts)
 
   if (text == NULL)
     return;
-  CHECK_INT (container_config_parse (text, len, &config, &err), 0);
+  CHECK_INT (spec_parse (text, len, &config, &err), 0);
   CHECK (err == NULL);
   CHECK_STR (config.root_path, "rootfs");
   CHECK (config.root_readonly);
@@ -150,7 +149,7 @@ TEST (runc_spec_fixture_gives_its_facts)
   CHECK (config.cgroups_path == NULL);
   CHECK (config.mount_label == NULL);
   check_mounts (&config, mounts, N_ELEMENTS (mounts));
-  container_config_clear (&config);
+  spec_clear (&config);
 }
 
 TEST (containerd_sandbox_fixture_gives_every_fact)
@@ -158,7 +157,7 @@ TEST (containerd_sandbox_fixture_gives_every_fact)
   size_t len = 0;
   cleanup_free char *text = read_fixture ("sandbox-config.json", &len);
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
   static const mount_expect mounts[] = {
     { "/proc", "proc", false },
     { "/dev", "tmpfs", false },
@@ -173,7 +172,7 @@ TEST (containerd_sandbox_fixture_gives_every_fact)
 
   if (text == NULL)
     return;
-  CHECK_INT (container_config_parse (text, len, &config, &err), 0);
+  CHECK_INT (spec_parse (text, len, &config, &err), 0);
   CHECK (err == NULL);
   CHECK_STR (config.root_path, "rootfs");
   CHECK (config.root_readonly);
@@ -185,9 +184,9 @@ TEST (containerd_sandbox_fixture_gives_every_fact)
   CHECK (config.has_oom_score_adj);
   CHECK_INT (config.oom_score_adj, -998);
   CHECK_INT (config.sysctl ? config.sysctl->u.object.count : 0, 3);
-  CHECK_STR (config_sysctl_get (&config, "net.ipv4.ip_unprivileged_port_start"), "0");
-  CHECK_STR (config_sysctl_get (&config, "net.ipv4.ping_group_range"), "0 2147483647");
-  CHECK_STR (config_sysctl_get (&config, "kernel.shm_rmid_forced"), "1");
+  CHECK_STR (spec_sysctl_get (&config, "net.ipv4.ip_unprivileged_port_start"), "0");
+  CHECK_STR (spec_sysctl_get (&config, "net.ipv4.ping_group_range"), "0 2147483647");
+  CHECK_STR (spec_sysctl_get (&config, "kernel.shm_rmid_forced"), "1");
   CHECK (config.ns_pid.present && config.ns_pid.path == NULL);
   CHECK (config.ns_ipc.present && config.ns_ipc.path == NULL);
   CHECK (config.ns_uts.present && config.ns_uts.path == NULL);
@@ -214,17 +213,17 @@ TEST (containerd_sandbox_fixture_gives_every_fact)
                                   ".slice:cri-containerd:4c1e2f9d0b7a");
   CHECK_STR (config.mount_label, "system_u:object_r:container_file_t:s0:c4,c5");
   check_mounts (&config, mounts, N_ELEMENTS (mounts));
-  CHECK (config_find_mount (&config, "/dev/shm") == &config.mounts[5]);
-  CHECK (config_find_mount (&config, "/etc/resolv.conf") == &config.mounts[6]);
-  CHECK (config_find_mount (&config, "/etc/hosts") == NULL);
-  container_config_clear (&config);
+  CHECK (spec_find_mount (&config, "/dev/shm") == &config.mounts[5]);
+  CHECK (spec_find_mount (&config, "/etc/resolv.conf") == &config.mounts[6]);
+  CHECK (spec_find_mount (&config, "/etc/hosts") == NULL);
+  spec_clear (&config);
   CHECK (config.doc == NULL && config.mounts == NULL && config.gid_mappings == NULL);
 }
 
 TEST (smallest_config_has_only_a_root)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (parse_text ("{\"root\":{\"path\":\"/var/lib/x/merged\"}}", &config, &err), 0);
   CHECK_STR (config.root_path, "/var/lib/x/merged");
@@ -234,13 +233,13 @@ TEST (smallest_config_has_only_a_root)
   CHECK (config.mount_label == NULL && config.mounts == NULL && config.n_mounts == 0);
   CHECK (!config.has_oom_score_adj && !config.has_cpu_shares);
   CHECK (!config.ns_network.present && !config.ns_ipc.present && !config.ns_uts.present);
-  container_config_clear (&config);
+  spec_clear (&config);
 }
 
 TEST (null_optional_fields_read_as_absent)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (parse_text ("{\"root\":{\"path\":\"r\"},\"hostname\":null,\"annotations\":null,"
                          "\"process\":{\"args\":null,\"oomScoreAdj\":null},\"mounts\":"
@@ -255,13 +254,13 @@ TEST (null_optional_fields_read_as_absent)
   CHECK (!config.has_oom_score_adj && !config.has_cpu_shares && config.sysctl == NULL);
   CHECK (config.cgroups_path == NULL && config.mount_label == NULL);
   CHECK_INT (config.n_mounts, 1);
-  container_config_clear (&config);
+  spec_clear (&config);
 }
 
 TEST (empty_strings_read_as_absent)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (parse_text ("{\"root\":{\"path\":\"r\"},\"hostname\":\"\",\"process\":{\"args\":[]},"
                          "\"linux\":{\"cgroupsPath\":\"\",\"mountLabel\":\"\",\"namespaces\":"
@@ -271,7 +270,7 @@ TEST (empty_strings_read_as_absent)
   CHECK (config.hostname == NULL && config.arg0 == NULL);
   CHECK (config.cgroups_path == NULL && config.mount_label == NULL);
   CHECK (config.ns_network.present && config.ns_network.path == NULL);
-  container_config_clear (&config);
+  spec_clear (&config);
 }
 
 TEST (oom_score_adj_at_the_bounds_is_accepted)
@@ -290,12 +289,12 @@ TEST (oom_score_adj_at_the_bounds_is_accepted)
   for (size_t i = 0; i < N_ELEMENTS (cases); i++)
     {
       cleanup_hook_error hook_error *err = NULL;
-      container_config config;
+      container_spec config;
 
       CHECK_INT (parse_text (cases[i].json, &config, &err), 0);
       CHECK (config.has_oom_score_adj);
       CHECK_INT (config.oom_score_adj, cases[i].value);
-      container_config_clear (&config);
+      spec_clear (&config);
     }
 }
 
@@ -319,12 +318,12 @@ TEST (cpu_shares_keep_the_full_unsigned_range)
   for (size_t i = 0; i < N_ELEMENTS (cases); i++)
     {
       cleanup_hook_error hook_error *err = NULL;
-      container_config config;
+      container_spec config;
 
       CHECK_INT (parse_text (cases[i].json, &config, &err), 0);
       CHECK (config.has_cpu_shares);
       CHECK (config.cpu_shares == cases[i].value);
-      container_config_clear (&config);
+      spec_clear (&config);
     }
 }
 
@@ -354,7 +353,7 @@ TEST (sizing_resources_are_read)
   for (size_t i = 0; i < N_ELEMENTS (cases); i++)
     {
       cleanup_hook_error hook_error *err = NULL;
-      container_config config;
+      container_spec config;
 
       CHECK_INT (parse_text (cases[i].json, &config, &err), 0);
       CHECK (config.has_sizing_resources);
@@ -362,7 +361,7 @@ TEST (sizing_resources_are_read)
       CHECK_INT (config.cpu_quota, cases[i].quota);
       CHECK_INT (config.memory_limit, cases[i].memory);
       CHECK (!config.has_cpu_shares);
-      container_config_clear (&config);
+      spec_clear (&config);
     }
 }
 
@@ -396,7 +395,7 @@ TEST (malformed_sizing_resources_are_refused)
 TEST (unknown_namespace_types_are_ignored)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (
       parse_text ("{\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"time\"},"
@@ -406,7 +405,7 @@ TEST (unknown_namespace_types_are_ignored)
   CHECK (config.ns_cgroup.present);
   CHECK_STR (config.ns_cgroup.path, "/proc/1/ns/cgroup");
   CHECK (!config.ns_network.present);
-  container_config_clear (&config);
+  spec_clear (&config);
 }
 
 /* Refusals */
@@ -540,7 +539,7 @@ TEST (malformed_gid_mappings_are_refused)
 TEST (gid_mapping_ending_at_the_last_valid_id_is_accepted)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (parse_text ("{\"root\":{\"path\":\"r\"},\"linux\":{\"gidMappings\":[{\"containerID\":"
                          "4294967294,\"hostID\":4294967294,\"size\":1},{\"containerID\":0,"
@@ -553,7 +552,7 @@ TEST (gid_mapping_ending_at_the_last_valid_id_is_accepted)
       CHECK_INT (config.gid_mappings[0].container_id, UINT32_MAX - 1);
       CHECK_INT (config.gid_mappings[1].size, UINT32_MAX);
     }
-  container_config_clear (&config);
+  spec_clear (&config);
 }
 
 /* A config with N gid mappings of one id each.  */
@@ -580,13 +579,13 @@ TEST (more_than_340_gid_mappings_are_refused)
   cleanup_free char *ok340 = config_with_mappings (340);
   cleanup_free char *bad341 = config_with_mappings (341);
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (parse_text (ok340, &config, &err), 0);
   CHECK_INT (config.n_gid_mappings, 340);
   if (config.n_gid_mappings == 340)
     CHECK_INT (config.gid_mappings[339].host_id, 100339);
-  container_config_clear (&config);
+  spec_clear (&config);
 
   const refuse_case refused = { bad341, "config linux.gidMappings: more than 340 mappings" };
   check_refused (&refused, 1);
@@ -671,7 +670,7 @@ TEST (malformed_top_level_fields_are_refused)
 TEST (find_mount_compares_destinations_as_paths)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
   static const char *const same[]
       = { "/dev/shm", "/dev/shm/", "//dev//shm", "/dev/shm//", "///dev///shm///" };
   static const char *const other[]
@@ -683,42 +682,42 @@ TEST (find_mount_compares_destinations_as_paths)
                          &config, &err),
              0);
   for (size_t i = 0; i < N_ELEMENTS (same); i++)
-    if (config_find_mount (&config, same[i]) != &config.mounts[1])
+    if (spec_find_mount (&config, same[i]) != &config.mounts[1])
       {
         printf ("# \"%s\" did not find /dev/shm\n", same[i]);
         tap_current_failed = true;
       }
   for (size_t i = 0; i < N_ELEMENTS (other); i++)
     {
-      const config_mount *m = config_find_mount (&config, other[i]);
+      const spec_mount *m = spec_find_mount (&config, other[i]);
       if (m == &config.mounts[1])
         {
           printf ("# \"%s\" found /dev/shm\n", other[i]);
           tap_current_failed = true;
         }
     }
-  CHECK (config_find_mount (&config, "/dev/") == &config.mounts[0]);
-  container_config_clear (&config);
+  CHECK (spec_find_mount (&config, "/dev/") == &config.mounts[0]);
+  spec_clear (&config);
 }
 
 TEST (find_mount_matches_destinations_written_oddly)
 {
   /* The config's own destination may carry the extra slashes.  */
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (parse_text ("{\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"//dev//shm/\","
                          "\"type\":\"tmpfs\"}]}",
                          &config, &err),
              0);
-  CHECK (config_find_mount (&config, "/dev/shm") == &config.mounts[0]);
-  container_config_clear (&config);
+  CHECK (spec_find_mount (&config, "/dev/shm") == &config.mounts[0]);
+  spec_clear (&config);
 }
 
 TEST (find_mount_returns_the_last_one_as_runtimes_do)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (
       parse_text ("{\"root\":{\"path\":\"r\"},\"mounts\":["
@@ -728,27 +727,27 @@ TEST (find_mount_returns_the_last_one_as_runtimes_do)
                   "{\"destination\":\"/tmp\",\"type\":\"tmpfs\"}]}",
                   &config, &err),
       0);
-  const config_mount *m = config_find_mount (&config, "/dev/shm");
+  const spec_mount *m = spec_find_mount (&config, "/dev/shm");
   CHECK (m == &config.mounts[2]);
   CHECK (m != NULL && m->bind);
   CHECK_STR (m ? m->type : NULL, "bind");
-  container_config_clear (&config);
+  spec_clear (&config);
 }
 
 TEST (find_mount_without_mounts_is_null)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (parse_text ("{\"root\":{\"path\":\"r\"},\"mounts\":[]}", &config, &err), 0);
-  CHECK (config_find_mount (&config, "/dev/shm") == NULL);
-  container_config_clear (&config);
+  CHECK (spec_find_mount (&config, "/dev/shm") == NULL);
+  spec_clear (&config);
 }
 
 TEST (bind_is_recognised_by_type_or_option)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (parse_text ("{\"root\":{\"path\":\"r\"},\"mounts\":["
                          "{\"destination\":\"/a\",\"type\":\"bind\"},"
@@ -766,13 +765,13 @@ TEST (bind_is_recognised_by_type_or_option)
         printf ("# mount %s: bind %d\n", config.mounts[i].destination, config.mounts[i].bind);
         tap_current_failed = true;
       }
-  container_config_clear (&config);
+  spec_clear (&config);
 }
 
 TEST (sysctl_lookup_treats_slash_and_dot_as_the_same_key)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (parse_text ("{\"root\":{\"path\":\"r\"},\"linux\":{\"sysctl\":{"
                          "\"net.ipv4.ip_unprivileged_port_start\":\"1024\","
@@ -780,26 +779,26 @@ TEST (sysctl_lookup_treats_slash_and_dot_as_the_same_key)
                          "\"kernel.shm_rmid_forced\":\"1\"}}}",
                          &config, &err),
              0);
-  CHECK_STR (config_sysctl_get (&config, "net.ipv4.ip_unprivileged_port_start"), "1024");
-  CHECK_STR (config_sysctl_get (&config, "net/ipv4/ip_unprivileged_port_start"), "1024");
-  CHECK_STR (config_sysctl_get (&config, "net.ipv4/ip_unprivileged_port_start"), "1024");
-  CHECK_STR (config_sysctl_get (&config, "net.ipv4.ping_group_range"), "1 0");
-  CHECK_STR (config_sysctl_get (&config, "net/ipv4/ping_group_range"), "1 0");
-  CHECK (config_sysctl_get (&config, "net.ipv4.ping_group") == NULL);
-  CHECK (config_sysctl_get (&config, "net.ipv4.ping_group_range.x") == NULL);
-  CHECK (config_sysctl_get (&config, "net.ipv4.ping_group_rangE") == NULL);
-  CHECK (config_sysctl_get (&config, "") == NULL);
-  container_config_clear (&config);
+  CHECK_STR (spec_sysctl_get (&config, "net.ipv4.ip_unprivileged_port_start"), "1024");
+  CHECK_STR (spec_sysctl_get (&config, "net/ipv4/ip_unprivileged_port_start"), "1024");
+  CHECK_STR (spec_sysctl_get (&config, "net.ipv4/ip_unprivileged_port_start"), "1024");
+  CHECK_STR (spec_sysctl_get (&config, "net.ipv4.ping_group_range"), "1 0");
+  CHECK_STR (spec_sysctl_get (&config, "net/ipv4/ping_group_range"), "1 0");
+  CHECK (spec_sysctl_get (&config, "net.ipv4.ping_group") == NULL);
+  CHECK (spec_sysctl_get (&config, "net.ipv4.ping_group_range.x") == NULL);
+  CHECK (spec_sysctl_get (&config, "net.ipv4.ping_group_rangE") == NULL);
+  CHECK (spec_sysctl_get (&config, "") == NULL);
+  spec_clear (&config);
 }
 
 TEST (sysctl_lookup_without_sysctls_is_null)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
 
   CHECK_INT (parse_text ("{\"root\":{\"path\":\"r\"}}", &config, &err), 0);
-  CHECK (config_sysctl_get (&config, "net.ipv4.ping_group_range") == NULL);
-  container_config_clear (&config);
+  CHECK (spec_sysctl_get (&config, "net.ipv4.ping_group_range") == NULL);
+  spec_clear (&config);
 }
 
 /* Loading from a bundle directory */
@@ -813,7 +812,7 @@ typedef struct bundle_dir
 static void
 bundle_open (bundle_dir *b)
 {
-  snprintf (b->path, sizeof b->path, "/tmp/test_config.XXXXXX");
+  snprintf (b->path, sizeof b->path, "/tmp/test_spec.XXXXXX");
   if (mkdtemp (b->path) == NULL)
     abort ();
   b->fd = open (b->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -849,49 +848,49 @@ TEST (config_is_loaded_from_the_bundle)
   size_t len = 0;
   cleanup_free char *text = read_fixture ("sandbox-config.json", &len);
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
   bundle_dir b;
 
   if (text == NULL)
     return;
   bundle_open (&b);
   write_file_at (b.fd, "config.json", text, len);
-  CHECK_INT (container_config_load (b.fd, &config, &err), 0);
+  CHECK_INT (spec_load (b.fd, &config, &err), 0);
   CHECK (err == NULL);
   CHECK_STR (config.arg0, "/pause");
   CHECK_INT (config.n_mounts, 8);
-  container_config_clear (&config);
+  spec_clear (&config);
   bundle_close (&b);
 }
 
 TEST (missing_config_json_is_an_error)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
   bundle_dir b;
 
   bundle_open (&b);
-  CHECK_INT (container_config_load (b.fd, &config, &err), -1);
+  CHECK_INT (spec_load (b.fd, &config, &err), -1);
   CHECK_ERROR_MENTIONS (err, "open config.json in the bundle: No such file or directory");
   CHECK (err != NULL && err->errno_value == ENOENT);
-  container_config_clear (&config);
+  spec_clear (&config);
   bundle_close (&b);
 }
 
 TEST (config_json_symlink_is_refused)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
   bundle_dir b;
 
   bundle_open (&b);
   write_file_at (b.fd, "real.json", "{\"root\":{\"path\":\"r\"}}", 22);
   if (symlinkat ("real.json", b.fd, "config.json") < 0)
     abort ();
-  CHECK_INT (container_config_load (b.fd, &config, &err), -1);
+  CHECK_INT (spec_load (b.fd, &config, &err), -1);
   CHECK (err != NULL && err->errno_value == ELOOP);
   CHECK_ERROR_MENTIONS (err, "open config.json in the bundle");
-  container_config_clear (&config);
+  spec_clear (&config);
   bundle_close (&b);
 }
 
@@ -899,37 +898,37 @@ TEST (config_json_fifo_is_refused_without_blocking)
 {
   /* main () arms an alarm: a blocking open or read kills the test.  */
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
   bundle_dir b;
 
   bundle_open (&b);
   if (mkfifoat (b.fd, "config.json", 0600) < 0)
     abort ();
-  CHECK_INT (container_config_load (b.fd, &config, &err), -1);
+  CHECK_INT (spec_load (b.fd, &config, &err), -1);
   CHECK_ERROR_MENTIONS (err, "config.json: not a regular file");
-  container_config_clear (&config);
+  spec_clear (&config);
   bundle_close (&b);
 }
 
 TEST (config_json_directory_is_refused)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
   bundle_dir b;
 
   bundle_open (&b);
   if (mkdirat (b.fd, "config.json", 0700) < 0)
     abort ();
-  CHECK_INT (container_config_load (b.fd, &config, &err), -1);
+  CHECK_INT (spec_load (b.fd, &config, &err), -1);
   CHECK_ERROR_MENTIONS (err, "config.json: not a regular file");
-  container_config_clear (&config);
+  spec_clear (&config);
   bundle_close (&b);
 }
 
 TEST (config_json_over_16_mib_is_refused_by_size_before_reading)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
   bundle_dir b;
 
   bundle_open (&b);
@@ -938,26 +937,26 @@ TEST (config_json_over_16_mib_is_refused_by_size_before_reading)
        give an "invalid JSON" error instead of this one.  */
     cleanup_close int fd
         = openat (b.fd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0 || ftruncate (fd, (off_t)CONFIG_MAX_BYTES + 1) < 0)
+    if (fd < 0 || ftruncate (fd, (off_t)SPEC_MAX_BYTES + 1) < 0)
       abort ();
   }
-  CHECK_INT (container_config_load (b.fd, &config, &err), -1);
+  CHECK_INT (spec_load (b.fd, &config, &err), -1);
   CHECK_ERROR_MENTIONS (err, "config.json: 16777217 bytes exceed the limit of 16777216");
-  container_config_clear (&config);
+  spec_clear (&config);
   bundle_close (&b);
 }
 
 TEST (config_json_that_is_not_json_is_refused_on_load)
 {
   cleanup_hook_error hook_error *err = NULL;
-  container_config config;
+  container_spec config;
   bundle_dir b;
 
   bundle_open (&b);
   write_file_at (b.fd, "config.json", "root: rootfs\n", 13);
-  CHECK_INT (container_config_load (b.fd, &config, &err), -1);
+  CHECK_INT (spec_load (b.fd, &config, &err), -1);
   CHECK_ERROR_MENTIONS (err, "config.json: invalid JSON");
-  container_config_clear (&config);
+  spec_clear (&config);
   bundle_close (&b);
 }
 

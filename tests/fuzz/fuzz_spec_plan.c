@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "spec.h"
 #include "explain.h"
 #include "plan.h"
 
@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  container_config config;
+  container_spec config;
   sandbox_policy policy;
   host_facts host = { .own_oom_score_adj = 0,
                       .cap_sys_resource = size & 1,
@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   host.resolv_conf_content = (char *)HOST_RESOLV_CONF;
   host.resolv_conf_len = strlen (HOST_RESOLV_CONF);
   sandbox_policy_init_defaults (&policy);
-  if (container_config_parse ((const char *)data, size, &config, &err) == 0)
+  if (spec_parse ((const char *)data, size, &config, &err) == 0)
     {
       plan_input in = { &config, NULL, &policy, &host, &target };
       if (plan_build (&in, &plan, &err) == 0)
@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
           sandbox_plan_clear (&plan);
         }
     }
-  container_config_clear (&config);
+  spec_clear (&config);
   sandbox_policy_clear (&policy);
   hook_error_free (err);
   return 0;

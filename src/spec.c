@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "config.h"
+#include "spec.h"
 #include "safepath.h"
 #include "state.h"
 
@@ -18,17 +18,17 @@ typedef struct namespace_slot
 } namespace_slot;
 
 static const namespace_slot namespace_slots[] = {
-  { "network", offsetof (container_config, ns_network) },
-  { "ipc", offsetof (container_config, ns_ipc) },
-  { "uts", offsetof (container_config, ns_uts) },
-  { "user", offsetof (container_config, ns_user) },
-  { "mount", offsetof (container_config, ns_mount) },
-  { "pid", offsetof (container_config, ns_pid) },
-  { "cgroup", offsetof (container_config, ns_cgroup) },
+  { "network", offsetof (container_spec, ns_network) },
+  { "ipc", offsetof (container_spec, ns_ipc) },
+  { "uts", offsetof (container_spec, ns_uts) },
+  { "user", offsetof (container_spec, ns_user) },
+  { "mount", offsetof (container_spec, ns_mount) },
+  { "pid", offsetof (container_spec, ns_pid) },
+  { "cgroup", offsetof (container_spec, ns_cgroup) },
 };
 
 static int
-parse_namespaces (const json_value *list, container_config *config, hook_error **err)
+parse_namespaces (const json_value *list, container_spec *config, hook_error **err)
 {
   if (json_expect (list, JSON_ARRAY, "config linux.namespaces", err) < 0)
     return -1;
@@ -44,8 +44,7 @@ parse_namespaces (const json_value *list, container_config *config, hook_error *
       for (size_t s = 0; s < sizeof namespace_slots / sizeof namespace_slots[0]; s++)
         if (strcmp (type, namespace_slots[s].type) == 0)
           {
-            config_namespace *slot
-                = (config_namespace *)((char *)config + namespace_slots[s].offset);
+            spec_namespace *slot = (spec_namespace *)((char *)config + namespace_slots[s].offset);
             known = true;
             slot->present = true;
             slot->path = NULL;
@@ -103,7 +102,7 @@ parse_mappings (const json_value *list, const char *name, id_mapping **out, size
 }
 
 static int
-parse_mounts (const json_value *list, container_config *config, hook_error **err)
+parse_mounts (const json_value *list, container_spec *config, hook_error **err)
 {
   if (json_expect (list, JSON_ARRAY, "config mounts", err) < 0)
     return -1;
@@ -115,7 +114,7 @@ parse_mounts (const json_value *list, container_config *config, hook_error **err
   for (size_t i = 0; i < list->u.array.count; i++)
     {
       const json_value *m = list->u.array.items[i], *v, *opts;
-      config_mount *out = &config->mounts[i];
+      spec_mount *out = &config->mounts[i];
 
       if (json_expect (m, JSON_OBJECT, "config mounts[]", err) < 0
           || json_string (json_get (m, "destination"), "config mounts[].destination",
@@ -147,7 +146,7 @@ parse_mounts (const json_value *list, container_config *config, hook_error **err
 }
 
 static int
-parse_linux (const json_value *linux_section, container_config *config, hook_error **err)
+parse_linux (const json_value *linux_section, container_spec *config, hook_error **err)
 {
   const json_value *v, *res, *cpu;
 
@@ -249,9 +248,9 @@ parse_linux (const json_value *linux_section, container_config *config, hook_err
 }
 
 int
-container_config_parse (const char *buf, size_t len, container_config *config, hook_error **err)
+spec_parse (const char *buf, size_t len, container_spec *config, hook_error **err)
 {
-  const json_limits limits = { .max_bytes = CONFIG_MAX_BYTES, .max_depth = JSON_MAX_DEPTH };
+  const json_limits limits = { .max_bytes = SPEC_MAX_BYTES, .max_depth = JSON_MAX_DEPTH };
   const json_value *root, *v, *process;
 
   memset (config, 0, sizeof *config);
@@ -325,7 +324,7 @@ container_config_parse (const char *buf, size_t len, container_config *config, h
 }
 
 int
-container_config_read (int bundle_fd, char **buf, size_t *len, hook_error **err)
+spec_read (int bundle_fd, char **buf, size_t *len, hook_error **err)
 {
   struct stat st;
 
@@ -336,26 +335,26 @@ container_config_read (int bundle_fd, char **buf, size_t *len, hook_error **err)
     return hook_fail (err, errno, "open config.json in the bundle");
   /* The largest input the hook takes: refused by its size before a byte
      is read (the bounded read catches one that grows meanwhile).  */
-  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && (uint64_t)st.st_size > CONFIG_MAX_BYTES)
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && (uint64_t)st.st_size > SPEC_MAX_BYTES)
     return hook_fail (err, 0, "config.json: %lld bytes exceed the limit of %u",
-                      (long long)st.st_size, CONFIG_MAX_BYTES);
-  return read_regular_fd (fd, "config.json", CONFIG_MAX_BYTES, buf, len, err);
+                      (long long)st.st_size, SPEC_MAX_BYTES);
+  return read_regular_fd (fd, "config.json", SPEC_MAX_BYTES, buf, len, err);
 }
 
 int
-container_config_load (int bundle_fd, container_config *config, hook_error **err)
+spec_load (int bundle_fd, container_spec *config, hook_error **err)
 {
   cleanup_free char *buf = NULL;
   size_t len = 0;
 
   memset (config, 0, sizeof *config);
-  if (container_config_read (bundle_fd, &buf, &len, err) < 0)
+  if (spec_read (bundle_fd, &buf, &len, err) < 0)
     return -1;
-  return container_config_parse (buf, len, config, err);
+  return spec_parse (buf, len, config, err);
 }
 
 void
-container_config_clear (container_config *config)
+spec_clear (container_spec *config)
 {
   json_doc_free (config->doc);
   free (config->gid_mappings);
@@ -383,8 +382,8 @@ same_destination (const char *a, const char *b)
     }
 }
 
-const config_mount *
-config_find_mount (const container_config *config, const char *dest)
+const spec_mount *
+spec_find_mount (const container_spec *config, const char *dest)
 {
   for (size_t i = config->n_mounts; i-- > 0;)
     if (same_destination (config->mounts[i].destination, dest))
@@ -405,7 +404,7 @@ same_sysctl_key (const char *a, const char *b)
 }
 
 const char *
-config_sysctl_get (const container_config *config, const char *key)
+spec_sysctl_get (const container_spec *config, const char *key)
 {
   const json_value *s = config->sysctl;
   if (s == NULL)
