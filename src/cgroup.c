@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "decimal.h"
 #include "cleanup.h"
 #include "safepath.h"
 #include "state.h"
@@ -253,7 +254,14 @@ cgroup_count_others (const cgroup_target *t, int proc_pid_fd, int pid, size_t *o
       char saved = *eol;
       struct stat st;
       *eol = '\0';
-      if (*line && strtol (line, NULL, 10) != pid)
+      int64_t listed;
+      if (*line
+          && decimal_parse (line, strlen (line), DECIMAL_CANONICAL, 1, INT32_MAX, &listed) < 0)
+        {
+          *eol = saved;
+          return hook_fail (err, 0, "cgroup %s/cgroup.procs: \"%.20s\" is not a pid", t->rel, line);
+        }
+      if (*line && listed != pid)
         {
           char ns[64];
           snprintf (ns, sizeof ns, "%.20s/ns/pid", line);
@@ -286,9 +294,8 @@ write_cgroup_file (int hierarchy_fd, const char *rel, const char *file, const ch
     return hook_fail (err, errno, "open %s/%s", rel, file);
   if (write_all (fd, value, strlen (value)) < 0)
     return hook_fail (err, errno, "write %s/%s", rel, file);
-  cleanup_close int rfd = openat2_fd (dir, file, O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
-  if (rfd < 0 || read_small (rfd, back, sizeof back) < 0)
-    return hook_fail (err, errno, "read back %s/%s", rel, file);
+  if (read_small_at (dir, file, RESOLVE_STRICT_BENEATH, back, sizeof back, err) < 0)
+    return hook_error_prefix (err, "read back cgroup %s", rel);
   back[strcspn (back, "\n")] = '\0';
   if (strcmp (back, value) != 0)
     return hook_fail (err, 0, "%s/%s: wrote %s but the kernel reports \"%s\"", rel, file, value,

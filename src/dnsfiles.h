@@ -63,12 +63,4 @@ int hostname_validate (const char *hostname, hook_error **err);
 /* "HOSTNAME\n"; HOSTNAME must have been validated.  */
 int hostname_render (const char *hostname, char **out, size_t *len, hook_error **err);
 
-/* Quote S for an error message: at most 64 characters, control characters
-   and non-ASCII bytes escaped as \n, \r, \t or \xHH, in double quotes.
-   Returns a malloc'ed string (NULL only on allocation failure).  */
-char *quote_for_message (const char *s);
-
-/* hook_fail with the message "QUOTED-VALUE: REASON" (validation, errno 0).  */
-int hook_fail_quoted (hook_error **err, const char *value, const char *reason);
-
 #endif

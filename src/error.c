@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "error.h"
+
+/* Longest part of a value quoted in a message.  */
+#define QUOTE_MAX_CHARS 64
 
 /* A message that cannot even be allocated must still reach the operator.  */
 static char oom_message[] = "out of memory while reporting an error";
@@ -83,4 +87,75 @@ hook_error_free (hook_error *err)
     return;
   free (err->message);
   free (err);
+}
+
+char *
+quote_for_message (const char *s)
+{
+  static const char hex[] = "0123456789abcdef";
+  /* Worst case: every byte as \xHH, two quotes, "..." and the NUL.  */
+  char *out, *o;
+  size_t i;
+
+  if (s == NULL)
+    return strdup ("(null)");
+  out = malloc (QUOTE_MAX_CHARS * 4 + 2 + 3 + 1);
+  if (out == NULL)
+    return NULL;
+  o = out;
+  *o++ = '"';
+  for (i = 0; s[i] != '\0' && i < QUOTE_MAX_CHARS; i++)
+    {
+      unsigned char c = (unsigned char)s[i];
+
+      switch (c)
+        {
+        case '\n':
+          *o++ = '\\';
+          *o++ = 'n';
+          break;
+        case '\r':
+          *o++ = '\\';
+          *o++ = 'r';
+          break;
+        case '\t':
+          *o++ = '\\';
+          *o++ = 't';
+          break;
+        /* Escaped so that the closing quote of the message is unambiguous.  */
+        case '"':
+        case '\\':
+          *o++ = '\\';
+          *o++ = (char)c;
+          break;
+        default:
+          if (c < 0x20 || c >= 0x7f)
+            {
+              *o++ = '\\';
+              *o++ = 'x';
+              *o++ = hex[c >> 4];
+              *o++ = hex[c & 0xf];
+            }
+          else
+            *o++ = (char)c;
+        }
+    }
+  *o++ = '"';
+  if (s[i] != '\0')
+    {
+      memcpy (o, "...", 3);
+      o += 3;
+    }
+  *o = '\0';
+  return out;
+}
+
+int
+hook_fail_quoted (hook_error **err, const char *value, const char *reason)
+{
+  cleanup_free char *quoted = quote_for_message (value);
+
+  if (quoted == NULL)
+    return hook_fail (err, ENOMEM, "quote a value for an error message");
+  return hook_fail (err, 0, "%s: %s", quoted, reason);
 }

@@ -22,6 +22,14 @@ int hook_error_prefix (hook_error **err, const char *fmt, ...)
 
 void hook_error_free (hook_error *err);
 
+/* Quote S for an error message: at most 64 characters, control characters
+   and non-ASCII bytes escaped as \n, \r, \t or \xHH, in double quotes.
+   Returns a malloc'ed string (NULL only on allocation failure).  */
+char *quote_for_message (const char *s);
+
+/* hook_fail with the message "QUOTED-VALUE: REASON" (validation, errno 0).  */
+int hook_fail_quoted (hook_error **err, const char *value, const char *reason);
+
 static inline void
 cleanup_hook_error_fn (hook_error **err)
 {

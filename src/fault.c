@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "fault.h"
 
 int
@@ -29,13 +30,10 @@ unsigned int
 fault_deadline (const char *configured, unsigned int fallback)
 {
 #ifdef ENABLE_FAULT_INJECTION
-  char *end = NULL;
-  if (configured && configured[0] >= '1' && configured[0] <= '9')
-    {
-      unsigned long v = strtoul (configured, &end, 10);
-      if (*end == '\0' && v <= 3600)
-        return (unsigned int)v;
-    }
+  int64_t v;
+  if (configured
+      && decimal_parse (configured, strlen (configured), DECIMAL_CANONICAL, 1, 3600, &v) == 0)
+    return (unsigned int)v;
 #else
   (void)configured;
 #endif

@@ -17,40 +17,11 @@
 #include "etcfiles.h"
 #include "cgroup.h"
 #include "host.h"
+#include "oom.h"
 #include "safepath.h"
 
 #define RESOLVED_STUB_ADDRESS  "127.0.0.53"
 #define RESOLVED_UPSTREAM_FILE "/run/systemd/resolve/resolv.conf"
-
-/* Small /proc files: read at most SIZE-1 bytes, NUL-terminate.  */
-static int
-read_small_file (int dirfd, const char *path, char *buf, size_t size, hook_error **err)
-{
-  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0)
-    return hook_fail (err, errno, "open %s", path);
-  ssize_t n = read (fd, buf, size - 1);
-  if (n < 0)
-    return hook_fail (err, errno, "read %s", path);
-  buf[n] = '\0';
-  return 0;
-}
-
-int
-oom_score_parse (const char *text, int *out, hook_error **err)
-{
-  char *end = NULL;
-  errno = 0;
-  long v = strtol (text, &end, 10);
-  /* strtol skips any leading white space ("\t5", "\n5") and takes a '+':
-     the kernel writes neither.  */
-  bool starts_strict = text[0] == '-' || (text[0] >= '0' && text[0] <= '9');
-  if (!starts_strict || end == text || errno != 0 || (*end != '\n' && *end != '\0')
-      || (*end == '\n' && end[1]) || v < -1000 || v > 1000)
-    return hook_fail (err, 0, "oom_score_adj \"%.16s\": not an integer in [-1000, 1000]", text);
-  *out = (int)v;
-  return 0;
-}
 
 /* True when CONTENT (a resolv.conf) has a nameserver line with the
    systemd-resolved stub.  */
@@ -93,7 +64,10 @@ host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, const c
   struct utsname uts;
 
   memset (facts, 0, sizeof *facts);
-  if (read_small_file (AT_FDCWD, "/proc/self/oom_score_adj", buf, sizeof buf, err) < 0
+  cleanup_close int proc_fd = -1;
+  if (open_procfs (&proc_fd, err) < 0)
+    return -1;
+  if (read_small_at (proc_fd, "self/oom_score_adj", RESOLVE_BENEATH, buf, sizeof buf, err) < 0
       || oom_score_parse (buf, &facts->own_oom_score_adj, err) < 0)
     return hook_error_prefix (err, "the hook's own OOM score");
 
@@ -106,8 +80,8 @@ host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, const c
 
   /* containerd's userns.RunningInUserNS: the initial namespace maps every
      uid onto itself.  */
-  if (read_small_file (AT_FDCWD, "/proc/self/uid_map", buf, sizeof buf, err) < 0)
-    return -1;
+  if (read_small_at (proc_fd, "self/uid_map", RESOLVE_BENEATH, buf, sizeof buf, err) < 0)
+    return hook_error_prefix (err, "/proc");
   unsigned long a, b, c;
   facts->in_user_namespace
       = !(sscanf (buf, " %lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295UL);

@@ -99,7 +99,4 @@ int target_facts_from_config (const struct container_spec *config, target_facts 
    mount half-way, or label with something the policy never meant.  */
 int selinux_mount_label_check (const char *label, hook_error **err);
 
-/* Parse the strict decimal content of an oom_score_adj file.  */
-int oom_score_parse (const char *text, int *out, hook_error **err);
-
 #endif

@@ -10,6 +10,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "cleanup.h"
+#include "decimal.h"
 #include "json.h"
 
 /* Nodes and strings live in a bump arena: one document is freed at once,
@@ -549,44 +550,6 @@ json_parse (const char *buf, size_t len, const json_limits *limits, json_doc **o
   return 0;
 }
 
-int
-json_read_fd (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err)
-{
-  size_t cap = 16384, used = 0;
-  cleanup_free char *data = malloc (cap + 1);
-
-  if (data == NULL)
-    return hook_fail (err, ENOMEM, "reading input");
-  for (;;)
-    {
-      if (used == cap)
-        {
-          if (cap > max_bytes)
-            return hook_fail (err, 0, "input exceeds the limit of %zu bytes", max_bytes);
-          size_t ncap = cap * 2;
-          char *n = realloc (data, ncap + 1);
-          if (n == NULL)
-            return hook_fail (err, ENOMEM, "reading input");
-          data = n;
-          cap = ncap;
-        }
-      ssize_t r = read (fd, data + used, cap - used);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        return hook_fail (err, errno, "read");
-      if (r == 0)
-        break;
-      used += (size_t)r;
-      if (used > max_bytes)
-        return hook_fail (err, 0, "input exceeds the limit of %zu bytes", max_bytes);
-    }
-  data[used] = '\0';
-  *len = used;
-  *buf = steal_pointer (&data);
-  return 0;
-}
-
 const json_value *
 json_get (const json_value *obj, const char *key)
 {
@@ -651,58 +614,43 @@ json_bool (const json_value *v, const char *name, bool *out, hook_error **err)
   return 0;
 }
 
-/* Only the integer grammar of JSON: -?(0|[1-9][0-9]*).  "1e3", "1.0" and
-   20-digit values are refused rather than rounded.  */
-static bool
-is_json_integer (const char *s, size_t len)
-{
-  size_t i = 0;
-  if (i < len && s[i] == '-')
-    i++;
-  if (i == len)
-    return false;
-  if (s[i] == '0')
-    return i + 1 == len;
-  for (; i < len; i++)
-    if (s[i] < '0' || s[i] > '9')
-      return false;
-  return true;
-}
-
 int
 json_int64 (const json_value *v, const char *name, int64_t min, int64_t max, int64_t *out,
             hook_error **err)
 {
   if (json_expect (v, JSON_NUMBER, name, err) < 0)
     return -1;
-  if (!is_json_integer (v->u.scalar.text, v->u.scalar.len))
-    return hook_fail (err, 0, "%s: %s is not an integer", name, v->u.scalar.text);
-  errno = 0;
-  char *end = NULL;
-  long long n = strtoll (v->u.scalar.text, &end, 10);
-  if (errno == ERANGE || n < min || n > max)
+  /* JSON's integer grammar only: "1e3", "1.0" and 20-digit values are
+     refused rather than rounded.  */
+  if (decimal_parse (v->u.scalar.text, v->u.scalar.len, DECIMAL_ALLOW_MINUS_ZERO, min, max, out)
+      == 0)
+    return 0;
+  if (errno == ERANGE)
     return hook_fail (err, 0, "%s: %s is out of range [%" PRId64 ", %" PRId64 "]", name,
                       v->u.scalar.text, min, max);
-  *out = n;
-  return 0;
+  return hook_fail (err, 0, "%s: %s is not an integer", name, v->u.scalar.text);
 }
 
 int
 json_uint64 (const json_value *v, const char *name, uint64_t max, uint64_t *out, hook_error **err)
 {
+  int64_t ignored;
+
   if (json_expect (v, JSON_NUMBER, name, err) < 0)
     return -1;
-  if (!is_json_integer (v->u.scalar.text, v->u.scalar.len))
-    return hook_fail (err, 0, "%s: %s is not an integer", name, v->u.scalar.text);
-  if (v->u.scalar.text[0] == '-')
-    return hook_fail (err, 0, "%s: %s is negative", name, v->u.scalar.text);
-  errno = 0;
-  unsigned long long n = strtoull (v->u.scalar.text, NULL, 10);
-  if (errno == ERANGE || n > max)
+  if (decimal_parse_unsigned (v->u.scalar.text, v->u.scalar.len, DECIMAL_CANONICAL, max, out) == 0)
+    return 0;
+  /* Which fault to name: the grammar, a sign, or the range.  */
+  if (errno == ERANGE)
     return hook_fail (err, 0, "%s: %s is out of range [0, %" PRIu64 "]", name, v->u.scalar.text,
                       max);
-  *out = n;
-  return 0;
+  if (v->u.scalar.text[0] == '-'
+      && (decimal_parse (v->u.scalar.text, v->u.scalar.len, DECIMAL_ALLOW_MINUS_ZERO, INT64_MIN,
+                         INT64_MAX, &ignored)
+              == 0
+          || errno == ERANGE))
+    return hook_fail (err, 0, "%s: %s is negative", name, v->u.scalar.text);
+  return hook_fail (err, 0, "%s: %s is not an integer", name, v->u.scalar.text);
 }
 
 int

@@ -81,10 +81,6 @@ cleanup_json_doc_fn (json_doc **doc)
 }
 #define cleanup_json __attribute__ ((cleanup (cleanup_json_doc_fn)))
 
-/* Read all of FD into a NUL-terminated buffer; more than MAX_BYTES is an
-   error (E2BIG), read before anything else is looked at.  */
-int json_read_fd (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err);
-
 /* Member KEY of OBJ, or NULL when OBJ is not an object or has no such key.  */
 const json_value *json_get (const json_value *obj, const char *key);
 

@@ -169,7 +169,7 @@ read_state (oci_state *state, hook_error **err)
   cleanup_free char *buf = NULL;
   size_t len = 0;
 
-  if (json_read_fd (STDIN_FILENO, STATE_MAX_BYTES, &buf, &len, err) < 0)
+  if (read_fd_bounded (STDIN_FILENO, STATE_MAX_BYTES, &buf, &len, err) < 0)
     return hook_error_prefix (err, "state on stdin");
   return oci_state_parse (buf, len, state, err);
 }
@@ -459,7 +459,7 @@ read_spec (const char *bundle, int *bundle_fd, char **input, size_t *len, hook_e
 {
   if (bundle == NULL)
     {
-      if (json_read_fd (STDIN_FILENO, SPEC_MAX_BYTES, input, len, err) < 0)
+      if (read_fd_bounded (STDIN_FILENO, SPEC_MAX_BYTES, input, len, err) < 0)
         return hook_error_prefix (err, "config.json on stdin");
       return 0;
     }

@@ -3,11 +3,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cleanup.h"
-#include "host.h"
+#include "decimal.h"
 #include "oom.h"
 #include "safepath.h"
+
+int
+oom_score_parse (const char *text, int *out, hook_error **err)
+{
+  int64_t v;
+  /* What the kernel prints: the decimal and a newline.  */
+  if (decimal_parse (text, strlen (text), DECIMAL_TRAILING_NEWLINE, -1000, 1000, &v) < 0)
+    return hook_fail (err, 0, "oom_score_adj \"%.16s\": not an integer in [-1000, 1000]", text);
+  *out = (int)v;
+  return 0;
+}
 
 int
 oom_score_apply (const target_process *p, int value, hook_error **err)
@@ -31,10 +43,9 @@ oom_score_apply (const target_process *p, int value, hook_error **err)
                           value);
       return hook_fail (err, errno, "write /proc/%d/oom_score_adj", (int)p->pid);
     }
-  cleanup_close int rfd
-      = openat2_fd (p->proc_fd, "oom_score_adj", O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
-  if (rfd < 0 || read_small (rfd, back, sizeof back) < 0)
-    return hook_fail (err, errno, "read back /proc/%d/oom_score_adj", (int)p->pid);
+  if (read_small_at (p->proc_fd, "oom_score_adj", RESOLVE_STRICT_BENEATH, back, sizeof back, err)
+      < 0)
+    return hook_error_prefix (err, "read back /proc/%d", (int)p->pid);
   if (oom_score_parse (back, &current, err) < 0)
     return -1;
   if (current != value)

@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "cpu_weight.h"
+#include "decimal.h"
 #include "dnsfiles.h"
 #include "plan.h"
 #include "pod_cgroup.h"
@@ -568,16 +569,11 @@ plan_resolv_conf (const plan_input *in, planned_action *a, hook_error **err)
 static int
 parse_sizing_annotation (const char *key, const char *text, int64_t *out, hook_error **err)
 {
-  char *end = NULL;
-  errno = 0;
-  long long v = strtoll (text, &end, 10);
-  if (end == text || *end != '\0' || errno != 0 || text[0] == '+' || text[0] == ' '
-      || (text[0] == '0' && text[1] != '\0') || (text[0] == '-' && text[1] == '0'))
+  if (decimal_parse (text, strlen (text), DECIMAL_CANONICAL, INT64_MIN, INT64_MAX, out) < 0)
     {
       cleanup_free char *q = quote_for_message (text);
       return hook_fail (err, 0, "annotation %s: %s is not a decimal integer", key, q ? q : "");
     }
-  *out = v;
   return 0;
 }
 

@@ -127,8 +127,8 @@ read_cgroup_file (int hierarchy, const char *parent, const char *file, char *buf
   char path[4096];
   if ((size_t)snprintf (path, sizeof path, "%s/%s", parent, file) >= sizeof path)
     return NULL;
-  cleanup_close int fd = openat2_fd (hierarchy, path, O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
-  if (fd < 0 || read_small (fd, buf, size) < 0)
+  cleanup_hook_error hook_error *unreadable = NULL;
+  if (read_small_at (hierarchy, path, RESOLVE_STRICT_BENEATH, buf, size, &unreadable) < 0)
     return NULL;
   return buf;
 }

@@ -2,12 +2,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
-#include "dnsfiles.h"
+#include "decimal.h"
 #include "quantity.h"
 
 #define QUANTITY_MAX_CHARS 64
@@ -76,8 +77,7 @@ quantity_parse_bytes (const char *text, uint64_t *bytes, hook_error **err)
   const quantity_suffix *suffix;
   const char *p, *fraction = NULL;
   size_t n_fraction = 0;
-  char *endptr = NULL;
-  unsigned long long integer;
+  uint64_t integer;
   uint64_t whole_fraction = 0, result;
 
   if (text == NULL)
@@ -105,12 +105,12 @@ quantity_parse_bytes (const char *text, uint64_t *bytes, hook_error **err)
   if (suffix == NULL)
     return hook_fail_quoted (err, text, "not a quantity");
 
-  errno = 0;
-  integer = strtoull (text, &endptr, 10);
-  if (errno == ERANGE)
-    return hook_fail_quoted (err, text, "quantity out of range (more than 2^64-1 bytes)");
-  if (errno != 0 || endptr != (fraction ? fraction - 1 : p))
-    return hook_fail_quoted (err, text, "not a quantity");
+  size_t n_integer = (size_t)((fraction ? fraction - 1 : p) - text);
+  if (decimal_parse_unsigned (text, n_integer, DECIMAL_ALLOW_LEADING_ZEROS, UINT64_MAX, &integer)
+      < 0)
+    return hook_fail_quoted (err, text,
+                             errno == ERANGE ? "quantity out of range (more than 2^64-1 bytes)"
+                                             : "not a quantity");
 
   if (n_fraction > 0 && !fraction_times (fraction, n_fraction, suffix->multiplier, &whole_fraction))
     return hook_fail_quoted (err, text, "not a quantity of whole bytes");
@@ -121,10 +121,4 @@ quantity_parse_bytes (const char *text, uint64_t *bytes, hook_error **err)
 
   *bytes = result;
   return 0;
-}
-
-void
-quantity_format_bytes (uint64_t bytes, char buf[static 21])
-{
-  snprintf (buf, 21, "%" PRIu64, bytes);
 }

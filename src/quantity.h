@@ -17,7 +17,4 @@
    field name.  */
 int quantity_parse_bytes (const char *text, uint64_t *bytes, hook_error **err);
 
-/* The canonical decimal form of BYTES ("67108864") into BUF.  */
-void quantity_format_bytes (uint64_t bytes, char buf[static 21]);
-
 #endif

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "json.h"
 #include "safepath.h"
 
 static int
@@ -148,16 +147,60 @@ write_all (int fd, const void *buf, size_t len)
   return 0;
 }
 
-ssize_t
-read_small (int fd, char *buf, size_t size)
+int
+read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err)
 {
+  size_t cap = 16384, used = 0;
+  cleanup_free char *data = malloc (cap + 1);
+
+  if (data == NULL)
+    return hook_fail (err, ENOMEM, "reading input");
+  for (;;)
+    {
+      if (used == cap)
+        {
+          if (cap > max_bytes)
+            return hook_fail (err, 0, "input exceeds the limit of %zu bytes", max_bytes);
+          size_t ncap = cap * 2;
+          char *n = realloc (data, ncap + 1);
+          if (n == NULL)
+            return hook_fail (err, ENOMEM, "reading input");
+          data = n;
+          cap = ncap;
+        }
+      ssize_t r = read (fd, data + used, cap - used);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return hook_fail (err, errno, "read");
+      if (r == 0)
+        break;
+      used += (size_t)r;
+      if (used > max_bytes)
+        return hook_fail (err, 0, "input exceeds the limit of %zu bytes", max_bytes);
+    }
+  data[used] = '\0';
+  *len = used;
+  *buf = steal_pointer (&data);
+  return 0;
+}
+
+int
+read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t size,
+               hook_error **err)
+{
+  cleanup_close int fd = openat2_fd (dirfd, path, O_RDONLY | O_NONBLOCK, 0, resolve);
   ssize_t n;
+
+  if (fd < 0)
+    return hook_fail (err, errno, "open %s", path);
   do
-    n = pread (fd, buf, size - 1, 0);
+    n = read (fd, buf, size - 1);
   while (n < 0 && errno == EINTR);
-  if (n >= 0)
-    buf[n] = '\0';
-  return n;
+  if (n < 0)
+    return hook_fail (err, errno, "read %s", path);
+  buf[n] = '\0';
+  return 0;
 }
 
 /* An O_EXCL temporary with a random name next to NAME: concurrent writers
@@ -229,7 +272,7 @@ read_regular_fd (int fd, const char *name, size_t max, char **out, size_t *len, 
     return hook_fail (err, errno, "stat %s", name);
   if (!S_ISREG (st.st_mode))
     return hook_fail (err, 0, "%s: not a regular file", name);
-  if (json_read_fd (fd, max, out, len, err) < 0)
+  if (read_fd_bounded (fd, max, out, len, err) < 0)
     return hook_error_prefix (err, "%s", name);
   return 0;
 }

@@ -27,8 +27,15 @@ int openat2_fd (int dirfd, const char *path, int flags, mode_t mode, uint64_t re
 /* Write all of BUF; a short write is an error (EIO).  */
 int write_all (int fd, const void *buf, size_t len);
 
-/* Read at most SIZE - 1 bytes from the start of FD into BUF, NUL-terminated.  */
-ssize_t read_small (int fd, char *buf, size_t size);
+/* Read all of FD into a NUL-terminated buffer; more than MAX_BYTES is an
+   error, found while reading, before anything else is looked at (stdin).  */
+int read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err);
+
+/* Open DIRFD/PATH (RESOLVE: its openat2 resolve mode; O_NONBLOCK) and read
+   at most SIZE - 1 bytes of it into BUF, NUL-terminated: the small files
+   of /proc and the cgroupfs, where a file's size says nothing.  */
+int read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t size,
+                   hook_error **err);
 
 /* Create or replace DIRFD/NAME: FILL writes the content to a temporary
    ".NAME.RANDOM.tmp" made with O_CREAT|O_EXCL|O_NOFOLLOW (a name of its

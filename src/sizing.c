@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "cpu_weight.h"
+#include "decimal.h"
 #include "sizing.h"
 
 #define CRIO_RESOURCES_MAX 4096
@@ -58,20 +59,14 @@ static int
 parse_cgroup_integer (const char *text, const char *name, int64_t unlimited, int64_t *out,
                       hook_error **err)
 {
-  char *end = NULL;
-  size_t len = strcspn (text, "\n");
-
-  if (len == 3 && strncmp (text, "max", 3) == 0)
+  if (strcmp (text, "max\n") == 0 || strcmp (text, "max") == 0)
     {
       *out = unlimited;
       return 0;
     }
-  errno = 0;
-  long long v = strtoll (text, &end, 10);
-  if (end == text || errno != 0 || (size_t)(end - text) != len || (text[0] == '-' && v != -1)
-      || text[0] == '+' || text[0] == ' ')
+  /* -1 is v1's "no quota"; no other negative value is a cgroup's.  */
+  if (decimal_parse (text, strlen (text), DECIMAL_TRAILING_NEWLINE, -1, INT64_MAX, out) < 0)
     return hook_fail (err, 0, "%s: \"%.32s\": not an integer", name, text);
-  *out = v;
   return 0;
 }
 

@@ -71,9 +71,8 @@ write_one (int proc_fd, const sysctl_write *w, hook_error **err)
     return hook_fail (err, errno, "open /proc/%s", path);
   if (write_all (fd, w->value, strlen (w->value)) < 0)
     return hook_fail (err, errno, "write %s=\"%s\"", w->key, w->value);
-  cleanup_close int rfd = openat2_fd (proc_fd, path, O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
-  if (rfd < 0 || read_small (rfd, back, sizeof back) < 0)
-    return hook_fail (err, errno, "read back %s", w->key);
+  if (read_small_at (proc_fd, path, RESOLVE_STRICT_BENEATH, back, sizeof back, err) < 0)
+    return hook_error_prefix (err, "read back %s", w->key);
   if (!sysctl_value_matches (w->value, back))
     return hook_fail (err, 0, "sysctl %s: wrote \"%s\" but the kernel reports \"%.*s\"", w->key,
                       w->value, (int)strcspn (back, "\n"), back);

@@ -1,11 +1,11 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cleanup.h"
-#include "dnsfiles.h"
 #include "sysctl_rules.h"
 
 #define SYSCTL_NAME_MAX_CHARS  253

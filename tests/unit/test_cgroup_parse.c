@@ -19,8 +19,9 @@
 #include "cleanup.h"
 #include "dnsfiles.h"
 #include "error.h"
-#include "host.h"
+#include "oom.h"
 #include "json.h"
+#include "safepath.h"
 #include "sysctl.h"
 #include "tap.h"
 
@@ -69,7 +70,7 @@ read_fixture (const char *name)
 
   snprintf (path, sizeof path, "%s/%s", TEST_DATA_DIR, name);
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || json_read_fd (fd, 1u << 20, &buf, &len, &err) < 0)
+  if (fd < 0 || read_fd_bounded (fd, 1u << 20, &buf, &len, &err) < 0)
     {
       printf ("# cannot read fixture %s\n", path);
       tap_current_failed = true;

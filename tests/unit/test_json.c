@@ -1072,119 +1072,9 @@ TEST (kind_names_read_as_english)
   CHECK_STR (json_kind_name ((json_kind)99), "unknown");
 }
 
-/* json_read_fd */
-
-/* A pipe whose write end a child fills with N bytes of '[' ... then closes.  */
-static pid_t
-pipe_writer (size_t n, int *read_fd)
-{
-  int fds[2];
-  pid_t pid;
-
-  if (pipe (fds) < 0)
-    abort ();
-  pid = fork ();
-  if (pid < 0)
-    abort ();
-  if (pid == 0)
-    {
-      char block[4096];
-      close (fds[0]);
-      memset (block, ' ', sizeof block);
-      while (n > 0)
-        {
-          size_t chunk = n < sizeof block ? n : sizeof block;
-          ssize_t w = write (fds[1], block, chunk);
-          if (w <= 0)
-            _exit (1); /* the reader stopped early: EPIPE */
-          n -= (size_t)w;
-        }
-      _exit (0);
-    }
-  close (fds[1]);
-  *read_fd = fds[0];
-  return pid;
-}
-
-static void
-reap (pid_t pid)
-{
-  int status;
-
-  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-    ;
-}
-
-TEST (read_fd_reads_a_pipe_up_to_the_limit)
-{
-  static const size_t sizes[] = { 0, 1, 16383, 16384, 16385, 100000 };
-
-  for (size_t i = 0; i < N_ELEMENTS (sizes); i++)
-    {
-      cleanup_close int fd = -1;
-      pid_t pid = pipe_writer (sizes[i], &fd);
-      cleanup_hook_error hook_error *err = NULL;
-      cleanup_free char *buf = NULL;
-      size_t len = 99;
-
-      CHECK_INT (json_read_fd (fd, 100000, &buf, &len, &err), 0);
-      CHECK_INT (len, sizes[i]);
-      CHECK (buf != NULL && buf[sizes[i]] == '\0' && strspn (buf, " ") == sizes[i]);
-      reap (pid);
-    }
-}
-
-TEST (read_fd_refuses_a_pipe_of_more_than_max_bytes)
-{
-  static const struct
-  {
-    size_t limit, written;
-  } cases[] = {
-    { 100, 101 },
-    { 16384, 16385 },
-    { 16383, 16384 },
-    { 100000, 100001 },
-    /* A writer that would go on for 64 MiB: the reader stops at the limit. */
-    { 1u << 20, 64u << 20 },
-  };
-
-  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
-    {
-      cleanup_close int fd = -1;
-      pid_t pid = pipe_writer (cases[i].written, &fd);
-      cleanup_hook_error hook_error *err = NULL;
-      char *buf = NULL;
-      size_t len = 99;
-      char mention[64];
-
-      CHECK_INT (json_read_fd (fd, cases[i].limit, &buf, &len, &err), -1);
-      snprintf (mention, sizeof mention, "input exceeds the limit of %zu bytes", cases[i].limit);
-      CHECK_ERROR_MENTIONS (err, mention);
-      CHECK (buf == NULL);
-      close (fd);
-      fd = -1;
-      reap (pid);
-    }
-}
-
-TEST (read_fd_error_carries_errno)
-{
-  cleanup_hook_error hook_error *err = NULL;
-  char *buf = NULL;
-  size_t len = 0;
-
-  CHECK_INT (json_read_fd (-1, 100, &buf, &len, &err), -1);
-  CHECK (err != NULL && err->errno_value == EBADF);
-  CHECK_ERROR_MENTIONS (err, "read");
-  CHECK (buf == NULL);
-}
-
 int
 main (void)
 {
-  /* A writer that outlives its reader gets EPIPE, not a fatal signal.  */
-  signal (SIGPIPE, SIG_IGN);
-
   RUN (object_members_keep_their_input_order);
   RUN (large_object_keeps_input_order_after_the_duplicate_check);
   RUN (array_items_keep_their_order_and_kinds);
@@ -1233,8 +1123,5 @@ main (void)
   RUN (string_and_bool_accessors_check_the_kind);
   RUN (json_get_on_anything_but_an_object_is_null);
   RUN (kind_names_read_as_english);
-  RUN (read_fd_reads_a_pipe_up_to_the_limit);
-  RUN (read_fd_refuses_a_pipe_of_more_than_max_bytes);
-  RUN (read_fd_error_carries_errno);
   return tap_done ();
 }

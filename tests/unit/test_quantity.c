@@ -283,30 +283,6 @@ TEST (refused_quantity_is_quoted_with_control_characters_escaped)
   CHECK_INT (bytes, 7);
 }
 
-TEST (formatted_bytes_are_plain_decimal)
-{
-  char buf[21];
-
-  memset (buf, 'x', sizeof buf);
-  quantity_format_bytes (67108864, buf);
-  CHECK_STR (buf, "67108864");
-  quantity_format_bytes (0, buf);
-  CHECK_STR (buf, "0");
-  quantity_format_bytes (UINT64_MAX, buf);
-  CHECK_STR (buf, "18446744073709551615");
-}
-
-TEST (parse_then_format_gives_the_canonical_form)
-{
-  char buf[21];
-  uint64_t bytes = 0;
-  cleanup_hook_error hook_error *err = NULL;
-
-  CHECK_INT (quantity_parse_bytes ("64Mi", &bytes, &err), 0);
-  quantity_format_bytes (bytes, buf);
-  CHECK_STR (buf, "67108864");
-}
-
 int
 main (void)
 {
@@ -328,7 +304,5 @@ main (void)
   RUN (quantity_of_exactly_64_characters_is_accepted);
   RUN (quantity_longer_than_64_characters_is_refused);
   RUN (refused_quantity_is_quoted_with_control_characters_escaped);
-  RUN (formatted_bytes_are_plain_decimal);
-  RUN (parse_then_format_gives_the_canonical_form);
   return tap_done ();
 }

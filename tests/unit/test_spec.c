@@ -23,6 +23,7 @@
 #include "dnsfiles.h"
 #include "error.h"
 #include "json.h"
+#include "safepath.h"
 #include "state.h"
 #include "tap.h"
 
@@ -55,7 +56,7 @@ read_fixture (const char *name, size_t *len)
 
   snprintf (path, sizeof path, "%s/%s", TEST_DATA_DIR, name);
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || json_read_fd (fd, SPEC_MAX_BYTES, &buf, len, &err) < 0)
+  if (fd < 0 || read_fd_bounded (fd, SPEC_MAX_BYTES, &buf, len, &err) < 0)
     {
       printf ("# cannot read fixture %s\n", path);
       tap_current_failed = true;

@@ -1,13 +1,17 @@
-/* src/safepath.h: open_trusted_file, the StrictModes check on the policy
-   and the files it names (docs/security.md, threat 19).  Needs root: the
-   cases are about who owns what.  */
+/* src/safepath.h: read_fd_bounded, the reader of stdin, and
+   open_trusted_file, the StrictModes check on the policy and the files it
+   names (docs/security.md, threat 19; its cases are about who owns what,
+   so they need root).  */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -15,7 +19,8 @@
 #include "safepath.h"
 #include "tap.h"
 
-#define NOBODY 65534
+#define NOBODY        65534
+#define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
 
 /* A private tree below /tmp (root's, sticky): /tmp/test_trusted.XXXXXX.  */
 static char top[64];
@@ -195,13 +200,125 @@ TEST (world_readable_requirement_refuses_a_private_source)
   CHECK (len == 3 && buf && strcmp (buf, "{}\n") == 0);
 }
 
+/* read_fd_bounded */
+
+/* A pipe whose write end a child fills with N bytes of '[' ... then closes.  */
+static pid_t
+pipe_writer (size_t n, int *read_fd)
+{
+  int fds[2];
+  pid_t pid;
+
+  if (pipe (fds) < 0)
+    abort ();
+  pid = fork ();
+  if (pid < 0)
+    abort ();
+  if (pid == 0)
+    {
+      char block[4096];
+      close (fds[0]);
+      memset (block, ' ', sizeof block);
+      while (n > 0)
+        {
+          size_t chunk = n < sizeof block ? n : sizeof block;
+          ssize_t w = write (fds[1], block, chunk);
+          if (w <= 0)
+            _exit (1); /* the reader stopped early: EPIPE */
+          n -= (size_t)w;
+        }
+      _exit (0);
+    }
+  close (fds[1]);
+  *read_fd = fds[0];
+  return pid;
+}
+
+static void
+reap (pid_t pid)
+{
+  int status;
+
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+}
+
+TEST (read_fd_reads_a_pipe_up_to_the_limit)
+{
+  static const size_t sizes[] = { 0, 1, 16383, 16384, 16385, 100000 };
+
+  for (size_t i = 0; i < N_ELEMENTS (sizes); i++)
+    {
+      cleanup_close int fd = -1;
+      pid_t pid = pipe_writer (sizes[i], &fd);
+      cleanup_hook_error hook_error *err = NULL;
+      cleanup_free char *buf = NULL;
+      size_t len = 99;
+
+      CHECK_INT (read_fd_bounded (fd, 100000, &buf, &len, &err), 0);
+      CHECK_INT (len, sizes[i]);
+      CHECK (buf != NULL && buf[sizes[i]] == '\0' && strspn (buf, " ") == sizes[i]);
+      reap (pid);
+    }
+}
+
+TEST (read_fd_refuses_a_pipe_of_more_than_max_bytes)
+{
+  static const struct
+  {
+    size_t limit, written;
+  } cases[] = {
+    { 100, 101 },
+    { 16384, 16385 },
+    { 16383, 16384 },
+    { 100000, 100001 },
+    /* A writer that would go on for 64 MiB: the reader stops at the limit. */
+    { 1u << 20, 64u << 20 },
+  };
+
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      cleanup_close int fd = -1;
+      pid_t pid = pipe_writer (cases[i].written, &fd);
+      cleanup_hook_error hook_error *err = NULL;
+      char *buf = NULL;
+      size_t len = 99;
+      char mention[64];
+
+      CHECK_INT (read_fd_bounded (fd, cases[i].limit, &buf, &len, &err), -1);
+      snprintf (mention, sizeof mention, "input exceeds the limit of %zu bytes", cases[i].limit);
+      CHECK_ERROR_MENTIONS (err, mention);
+      CHECK (buf == NULL);
+      close (fd);
+      fd = -1;
+      reap (pid);
+    }
+}
+
+TEST (read_fd_error_carries_errno)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  char *buf = NULL;
+  size_t len = 0;
+
+  CHECK_INT (read_fd_bounded (-1, 100, &buf, &len, &err), -1);
+  CHECK (err != NULL && err->errno_value == EBADF);
+  CHECK_ERROR_MENTIONS (err, "read");
+  CHECK (buf == NULL);
+}
+
 int
 main (void)
 {
+  /* A writer that outlives its reader gets EPIPE, not a fatal signal.  */
+  signal (SIGPIPE, SIG_IGN);
+  RUN (read_fd_reads_a_pipe_up_to_the_limit);
+  RUN (read_fd_refuses_a_pipe_of_more_than_max_bytes);
+  RUN (read_fd_error_carries_errno);
   if (geteuid () != 0)
     {
-      printf ("1..0 # SKIP ownership cases need root\n");
-      return 0;
+      printf ("# the ownership cases of open_trusted_file need root: not run\n");
+      return tap_done ();
     }
   snprintf (top, sizeof top, "/tmp/test_trusted.XXXXXX");
   if (mkdtemp (top) == NULL)
