@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The attack classes of THREATS.md, one row at a time, against a real runc
+# The attack classes of docs/security.md, one row at a time, against a real runc
 # where the kernel or the runtime is involved (bad_input.bats and runc.bats
 # cover the rest).  Every hostile input must give a clear error naming the
 # field, a non-zero exit, and leave nothing behind: no hook directory, no
