@@ -618,3 +618,190 @@ kill_case () {
 @test "threat 18: SIGKILL after step sysctls leaves work that poststop cleans" {
   kill_case sysctls
 }
+
+# ------------------------------------------------- 19. the policy file itself
+
+# use_policy FILE: the bundle's hooks read FILE as their policy.
+use_policy () {
+  cfg --arg p "$1" '.hooks |= with_entries(.value |= map(.args[2] = $p))'
+}
+
+# A running sandbox whose hook did its work: directory, files, pod tmpfs.
+sandbox_created () {
+  set_cmd 'exec sleep 60'
+  runc_create
+  [ -f "$BUNDLE/oci-sandbox-hook/journal" ] || fail "the hook did not run"
+  assert_eq "$(mount_count "$BUNDLE/oci-sandbox-hook/shm")" 1 "pod tmpfs on the bundle's shm"
+}
+
+@test "threat 19: runc delete cleans everything after the policy became invalid, and the policy is still reported" {
+  sandbox_created
+  printf '{"log_socket": "%s", "shm_size": 64Mi garbage' "$SOCK" >"$POLICY"
+  run --separate-stderr timeout 30 runc delete -f "$CID"
+  [ "$status" -ne 124 ] || fail "runc delete hung"
+  assert_nothing_left
+  # runc delete still exits 0; it logs the failed poststop hook with the
+  # hook's stderr (level=error).
+  assert_contains "$stderr" "policy" "runc delete's stderr (the hook's)"
+  assert_contains "$stderr" "$POLICY" "runc delete's stderr (the hook's)"
+}
+
+@test "threat 19: poststop with an invalid policy cleans the bundle first, then exits 1 naming the policy" {
+  cfg 'del(.hooks.poststop)'
+  sandbox_created
+  runc delete -f "$CID"
+  [ -d "$BUNDLE/oci-sandbox-hook" ] || fail "no hook directory left for poststop"
+  printf 'not { json' >"$POLICY"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" poststop <<<"$(state_json stopped 0)"
+  assert_status 1
+  assert_contains "$stderr" "policy" "poststop's stderr"
+  assert_contains "$stderr" "$POLICY" "poststop's stderr"
+  assert_nothing_left
+}
+
+@test "threat 19: runc delete cleans everything after the policy changed to a different valid one" {
+  local p
+  while read -r p; do
+    write_policy '{}'
+    sandbox_created
+    write_policy "$p"
+    : >"$LOG"
+    run --separate-stderr timeout 30 runc delete -f "$CID"
+    assert_status 0
+    # (runc may warn about a cgroup still busy; a failed hook it reports
+    # as "error running hook".)
+    assert_not_contains "$stderr" "hook" "runc delete's stderr with policy $p"
+    assert_nothing_left
+    log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+  done <<'EOF2'
+{"shm_size": 0, "hostname": false}
+{"sandbox_match": {"annotations": {"example.com/never": "x"}}, "hosts": false, "resolv_conf": false}
+EOF2
+}
+
+# refused_everywhere FILE TEXT...: with FILE as the policy, plan --bundle,
+# precreate (--bundle and on stdin) and createRuntime under runc all fail
+# with every TEXT on stderr, and config.json is left as it was.
+refused_everywhere () {
+  local file=$1 text
+  shift
+  cp "$BUNDLE/config.json" "$T/config.before"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$file" plan --bundle "$BUNDLE"
+  assert_status 1
+  for text; do assert_contains "$stderr" "$text" "plan's stderr"; done
+  run --separate-stderr timeout 20 "$HOOK" --policy "$file" precreate --bundle "$BUNDLE"
+  assert_status 1
+  for text; do assert_contains "$stderr" "$text" "precreate --bundle's stderr"; done
+  cmp "$T/config.before" "$BUNDLE/config.json" || fail "precreate --bundle changed config.json"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$file" precreate <"$BUNDLE/config.json"
+  assert_status 1
+  assert_eq "$output" "" "precreate's stdout"
+  for text; do assert_contains "$stderr" "$text" "precreate's stderr"; done
+  use_policy "$file"
+  runc_refuses "$@"
+}
+
+@test "threat 19: a group- or world-writable policy is refused as not trusted" {
+  local mode
+  for mode in 664 666; do
+    cp "$POLICY" "$T/policy-$mode.json"
+    chmod "$mode" "$T/policy-$mode.json"
+    refused_everywhere "$T/policy-$mode.json" "not trusted" "writable by group or others"
+  done
+}
+
+@test "threat 19: a policy owned by another user is refused as not trusted" {
+  cp "$POLICY" "$T/policy-nobody.json"
+  chown nobody "$T/policy-nobody.json"
+  chmod 644 "$T/policy-nobody.json"
+  refused_everywhere "$T/policy-nobody.json" "not trusted" "owned by uid 65534"
+}
+
+@test "threat 19: a policy reached through a symlink owned by another user is refused" {
+  ln -s "$POLICY" "$T/policy-link.json"
+  chown -h nobody "$T/policy-link.json"
+  refused_everywhere "$T/policy-link.json" "not trusted" "symlink"
+}
+
+@test "threat 19: a policy in a directory other users can write is refused" {
+  mkdir "$T/open"
+  chmod 0777 "$T/open"
+  cp "$POLICY" "$T/open/policy.json"
+  refused_everywhere "$T/open/policy.json" "not trusted" "directory"
+}
+
+@test "threat 19: a directory or a FIFO as the policy is refused as not a regular file" {
+  mkdir "$T/policy-dir"
+  mkfifo "$T/policy-fifo"
+  refused_everywhere "$T/policy-dir" "not a regular file"
+  refused_everywhere "$T/policy-fifo" "not a regular file"
+}
+
+@test "threat 19: a world-writable hosts source named by the policy is refused as not trusted" {
+  printf '127.0.0.1\tlocalhost\n' >"$T/hosts-ww"
+  chmod 666 "$T/hosts-ww"
+  write_policy "$(jq -n --arg f "$T/hosts-ww" '{hosts: $f}')"
+  runc_refuses "not trusted"
+}
+
+@test "threat 19: a resolv_conf source owned by another user is refused as not trusted" {
+  printf 'nameserver 192.0.2.53\n' >"$T/resolv-nobody"
+  chown nobody "$T/resolv-nobody"
+  chmod 644 "$T/resolv-nobody"
+  write_policy "$(jq -n --arg f "$T/resolv-nobody" '{resolv_conf: $f}')"
+  runc_refuses "not trusted"
+}
+
+@test "threat 19: a world-writable policy naming /etc/shadow as hosts publishes nothing into the pod" {
+  grep -q '^root:' /etc/shadow || fail "/etc/shadow has no root line to recognise"
+  write_policy '{"hosts": "/etc/shadow"}'
+  chmod 666 "$POLICY"
+  # Says whether the shadow file arrived, without printing it.
+  set_cmd 'echo container-ran; if grep -q "^root:" /etc/hosts; then echo shadow-published; fi'
+  runc_refuses "not trusted" "writable by group or others"
+  assert_not_contains "$output" shadow-published "container output"
+}
+
+@test "threat 19: a policy behind a root-owned ConfigMap-style symlink chain is obeyed" {
+  local cm="$T/configmap"
+  mkdir -m 0755 "$cm" "$cm/..2026_12_01"
+  write_policy '{"shm_size": "32Mi"}'
+  mv "$POLICY" "$cm/..2026_12_01/policy.json"
+  ln -s ..2026_12_01 "$cm/..data"
+  ln -s ..data/policy.json "$cm/policy.json"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$cm/policy.json" plan --bundle "$BUNDLE"
+  assert_status 0
+  assert_eq "$(plan_decision shm)" "apply|pod-wide tmpfs of 33554432 bytes (policy shm_size)" "plan shm"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$cm/policy.json" precreate <"$BUNDLE/config.json"
+  assert_status 0
+  use_policy "$cm/policy.json"
+  run_in_container 'grep " /dev/shm " /proc/mounts | tail -n 1'
+  assert_status 0
+  assert_eq "$output" "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=32768k 0 0" \
+    "container /dev/shm (the policy's size)"
+  assert_nothing_left
+}
+
+@test "threat 19: a root 0644 policy in a root 0700 directory under /tmp is obeyed" {
+  write_policy '{"shm_size": "16Mi"}'
+  assert_eq "$(stat -c '%U %a' /tmp "$T" "$POLICY")" "root 1777
+root 700
+root 644" "owners and modes of /tmp, T and the policy"
+  plan_bundle
+  assert_status 0
+  assert_eq "$(plan_decision shm)" "apply|pod-wide tmpfs of 16777216 bytes (policy shm_size)" "plan shm"
+  run_in_container 'grep " /dev/shm " /proc/mounts | tail -n 1'
+  assert_status 0
+  assert_eq "$output" "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=16384k 0 0" \
+    "container /dev/shm (the policy's size)"
+  assert_nothing_left
+}
+
+@test "threat 19: a policy ending in an unterminated /* comment is refused" {
+  printf '{"log_socket": "%s"} /* never closed' "$SOCK" >"$POLICY"
+  plan_bundle
+  assert_status 1
+  assert_contains "$stderr" "policy" "plan's stderr"
+  assert_contains "$stderr" "$POLICY" "plan's stderr"
+  runc_refuses "policy" "$POLICY"
+}
