@@ -805,3 +805,61 @@ root 644" "owners and modes of /tmp, T and the policy"
   assert_contains "$stderr" "$POLICY" "plan's stderr"
   runc_refuses "policy" "$POLICY"
 }
+
+# --------------------------------------------- 20. host users reaching a pod
+
+# as_nobody CMD...: CMD as the unprivileged host user nobody, no groups.
+as_nobody () {
+  setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+}
+
+@test "threat 20: a host user cannot list, create or read anything of a pod through the bundle" {
+  set_cmd 'exec sleep 60'
+  runc_create
+  runc start "$CID"
+  local dir="$BUNDLE/oci-sandbox-hook"
+  [ -d "$dir/shm" ] || fail "the hook did not run"
+  # Only the hook's directory stands between host users and the pod.
+  chmod 755 "$T" "$BUNDLE"
+  as_nobody test -x "$BUNDLE" || fail "nobody cannot even traverse the bundle"
+  # Every reach is tried (and reported) before the test fails.
+  local reached=()
+  ! as_nobody ls -A "$dir/shm" >/dev/null 2>&1 || reached+=("nobody listed $dir/shm")
+  ! as_nobody touch "$dir/shm/from-the-host" 2>/dev/null \
+    || reached+=("nobody created a file in $dir/shm (the pod's /dev/shm)")
+  ! as_nobody cat "$dir/hosts" >/dev/null 2>&1 || reached+=("nobody read $dir/hosts")
+  [ "$(stat -c '%U %a' "$dir")" = "root 700" ] \
+    || reached+=("$dir is $(stat -c '%U %a' "$dir"), not root 700")
+  # The pod itself, as root and as a non-root user, still has its files.
+  local user
+  for user in 0:0 65534:65534; do
+    run --separate-stderr runc exec --user "$user" "$CID" sh -c '
+      echo "pod $1" >/dev/shm/"f$1" && cat /dev/shm/"f$1"
+      cat /etc/hosts /etc/resolv.conf /etc/hostname >/dev/null && echo etc-read' sh "${user%%:*}"
+    assert_status 0
+    assert_eq "$output" "pod ${user%%:*}
+etc-read" "the pod's /dev/shm and /etc files as $user"
+  done
+  runc delete -f "$CID"
+  assert_nothing_left
+  [ "${#reached[@]}" -eq 0 ] || fail "${reached[@]}"
+}
+
+@test "threat 20: a hosts source readable only by root is refused as not world-readable" {
+  printf '127.0.0.1\tlocalhost\n192.0.2.7\tsecret.internal\n' >"$T/hosts-private"
+  chmod 600 "$T/hosts-private"
+  write_policy "$(jq -n --arg f "$T/hosts-private" '{hosts: $f}')"
+  set_cmd 'echo container-ran; cat /etc/hosts'
+  runc_refuses "not world-readable"
+}
+
+@test "threat 20: a world-readable hosts source gives a 0644 /etc/hosts in the pod" {
+  printf '127.0.0.1\tlocalhost\n192.0.2.7\tpublic.internal\n' >"$T/hosts-public"
+  chmod 644 "$T/hosts-public"
+  write_policy "$(jq -n --arg f "$T/hosts-public" '{hosts: $f}')"
+  run_in_container 'stat -c %a /etc/hosts; cat /etc/hosts'
+  assert_status 0
+  assert_eq "$output" "$(printf '644\n127.0.0.1\tlocalhost\n192.0.2.7\tpublic.internal')" \
+    "mode and content of the pod's /etc/hosts"
+  assert_nothing_left
+}
