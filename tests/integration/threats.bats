@@ -863,3 +863,105 @@ etc-read" "the pod's /dev/shm and /etc files as $user"
     "mode and content of the pod's /etc/hosts"
   assert_nothing_left
 }
+
+# ------------------------------------------- 21. the wrong process or cgroup
+
+# plain_container ID [CGROUPS_PATH]: a running container without the hook
+# (no hooks at all), from its own bundle T/ID; PID is its init.
+plain_container () {
+  local id=$1 saved=$BUNDLE
+  grep -qxF "$id" "$T/ids" || echo "$id" >>"$T/ids"
+  make_bundle "$T/$id"
+  cfg 'del(.hooks)'
+  [ -z "${2:-}" ] || cfg --arg p "$2" '.linux.cgroupsPath = $p'
+  set_cmd 'exec sleep 60'
+  runc_create "$id"
+  BUNDLE=$saved
+}
+
+# pod_fingerprint PID: what the hook would change in a container: its
+# netns sysctls, its cpu.shares, its OOM score, its mounts.
+pod_fingerprint () {
+  local cpu
+  cpu=$(sed -n 's/^[0-9]*:cpu:\(.*\)$/\1/p' "/proc/$1/cgroup")
+  echo "ports $(nsenter -t "$1" -n cat "$PORTS_SYSCTL")"
+  echo "ping $(nsenter -t "$1" -n cat "$PING_SYSCTL" | tr '\t' ' ')"
+  echo "cpu.shares $(cat "/sys/fs/cgroup/cpu$cpu/cpu.shares")"
+  echo "oom_score_adj $(cat "/proc/$1/oom_score_adj")"
+  awk '{ print "mount", $4, $5 }' "/proc/$1/mountinfo"
+}
+
+# mirror_rootfs ID: BUNDLE's rootfs path, with the mount targets, inside
+# container ID's root.  A pid reused by a container that has not pivoted
+# yet sees the host's paths; this one has pivoted, and the mirror gives it
+# the same view, so nothing but the hook's own checks can stop it.
+mirror_rootfs () {
+  local m="$T/$1/rootfs$BUNDLE/rootfs"
+  mkdir -p "$m/etc" "$m/dev/shm"
+  touch "$m/etc/hostname" "$m/etc/hosts" "$m/etc/resolv.conf"
+}
+
+@test "threat 21: createRuntime for one bundle with another container's pid is refused by linux.cgroupsPath" {
+  plain_container "$CID-a"
+  local pid_a=$PID before
+  before=$(pod_fingerprint "$pid_a")
+  assert_contains "$before" "ports 1024" "container A before"
+  # B: a sandbox bundle of its own, in a cgroup of its own.
+  cfg --arg p "/osh-$CID-b" '.linux.cgroupsPath = $p'
+  mirror_rootfs "$CID-a"
+  feed_create "$(state_json creating "$pid_a" "$BUNDLE" "$CID-b")"
+  assert_eq "$(pod_fingerprint "$pid_a")" "$before" "container A"
+  assert_status 1
+  assert_contains "$stderr" "linux.cgroupsPath" "stderr"
+  assert_nothing_left
+  [ ! -e "/sys/fs/cgroup/cpu/osh-$CID-b" ] || fail "B's cgroup was created"
+}
+
+@test "threat 21: a sandbox joining a netns by path, given a pid in another netns, is refused" {
+  plain_container "$CID-a"
+  local pid_a=$PID
+  plain_container "$CID-c" "/$CID-c"
+  local pid_c=$PID before_a before_c
+  before_a=$(pod_fingerprint "$pid_a")
+  before_c=$(pod_fingerprint "$pid_c")
+  [ "$(stat -L -c %i "/proc/$pid_a/ns/net")" != "$(stat -L -c %i "/proc/$pid_c/ns/net")" ] \
+    || fail "A and C share a netns"
+  # B joins A's netns and names C's cgroup; the pid given is C's.
+  cfg --arg ns "/proc/$pid_a/ns/net" --arg p "/$CID-c" '
+    .linux.cgroupsPath = $p
+    | .linux.namespaces |= map(if .type == "network" then . + {path: $ns} else . end)'
+  mirror_rootfs "$CID-c"
+  feed_create "$(state_json creating "$pid_c" "$BUNDLE" "$CID-b")"
+  assert_eq "$(pod_fingerprint "$pid_a")" "$before_a" "container A (the netns owner)"
+  assert_eq "$(pod_fingerprint "$pid_c")" "$before_c" "container C (the pid given)"
+  assert_status 1
+  assert_contains "$stderr" "namespace" "stderr"
+  assert_contains "$stderr" "refusing" "stderr"
+  assert_nothing_left
+}
+
+@test "threat 21: a cgroupsPath naming a cgroup that holds other processes keeps its cpu.shares" {
+  local name="osh-shared-$CID" h
+  local cg="/sys/fs/cgroup/cpu/$name"
+  [ ! -e "$cg" ] || fail "$cg exists before the test"
+  # runc creates the path in every hierarchy: remove what the test made.
+  for h in /sys/fs/cgroup/*/; do
+    [ -e "$h$name" ] || ESCAPE_CGROUPS+=("$h$name")
+  done
+  mkdir "$cg"
+  sleep 600 </dev/null >/dev/null 2>&1 3>&- &
+  SLEEPER=$!
+  echo "$SLEEPER" >"$cg/cgroup.procs"
+  assert_eq "$(cat "$cg/cpu.shares")" 1024 "shared cgroup cpu.shares before"
+  cfg --arg p "/$name" '.linux.cgroupsPath = $p'
+  set_cmd 'exec sleep 60'
+  runc_create
+  assert_eq "$(sed -n 's/^[0-9]*:cpu://p' "/proc/$PID/cgroup")" "/$name" "the container's cpu cgroup"
+  assert_eq "$(cat "$cg/cpu.shares")" 1024 "shared cgroup cpu.shares while the sandbox runs"
+  log_wait "cpu_shares: skip"
+  assert_contains "$(grep -F "cpu_shares: skip" "$LOG")" "other processes" "the cpu_shares log line"
+  runc delete -f "$CID"
+  assert_eq "$(cat "$cg/cpu.shares")" 1024 "shared cgroup cpu.shares after the sandbox"
+  grep -qx "$SLEEPER" "$cg/cgroup.procs" || fail "the other process left the shared cgroup"
+  assert_nothing_left
+}
