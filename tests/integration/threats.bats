@@ -19,13 +19,20 @@ setup () {
   HOST_OVERCOMMIT=$(cat "$OVERCOMMIT")
   SLEEPER=
   ESCAPE_CGROUPS=()
+  BG_PIDS=()
 }
 
 teardown () {
+  local p
   if [ -n "${SLEEPER:-}" ]; then
     kill "$SLEEPER" 2>/dev/null || true
     wait "$SLEEPER" 2>/dev/null || true
   fi
+  # Background processes a test started itself (strace, racing hooks).
+  for p in "${BG_PIDS[@]}"; do
+    kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
   remove_escape_cgroups
   local problems=""
   [ "$(cat "$CORE_PATTERN")" = "$HOST_CORE_PATTERN" ] || problems+="host $CORE_PATTERN changed; "
@@ -963,5 +970,116 @@ mirror_rootfs () {
   runc delete -f "$CID"
   assert_eq "$(cat "$cg/cpu.shares")" 1024 "shared cgroup cpu.shares after the sandbox"
   grep -qx "$SLEEPER" "$cg/cgroup.procs" || fail "the other process left the shared cgroup"
+  assert_nothing_left
+}
+
+# ------------------------------------------- 22. outliving the deadline
+
+# A created sandbox whose createRuntime is fed by hand (poststop stays).
+sandbox_for_hand_feeding () {
+  command -v strace >/dev/null || fail "strace is not installed (contrib/setup.sh installs it)"
+  cfg 'del(.hooks.createRuntime)'
+  # The rootfs is read-only once created: the mount targets an image ships.
+  touch "$BUNDLE/rootfs/etc/hostname" "$BUNDLE/rootfs/etc/hosts" "$BUNDLE/rootfs/etc/resolv.conf"
+  set_cmd 'exec sleep 60'
+  runc_create
+  POD_BEFORE=$(pod_fingerprint "$PID")
+  assert_contains "$POD_BEFORE" "ports 1024" "the sandbox before the hook"
+}
+
+# strace_hook LOG [ENV=VALUE...]: createRuntime for the sandbox in the
+# background under strace, its first setns stalled 3 s; STRACE is
+# strace's pid.
+strace_hook () {
+  local log=$1 e envs=()
+  shift
+  for e; do envs+=(-E "$e"); done
+  # (LeakSanitizer cannot run under ptrace; other builds ignore ASAN_OPTIONS.)
+  strace -f -o "$log" -e trace=setns -e inject=setns:delay_enter=3000000:when=1 \
+    -E ASAN_OPTIONS=detect_leaks=0 "${envs[@]}" \
+    "$HOOK" --policy "$POLICY" createRuntime <<<"$(state_json creating "$PID")" \
+    >"$T/hook.out" 2>"$T/hook.err" 3>&- &
+  STRACE=$!
+  BG_PIDS+=("$STRACE")
+}
+
+# children_of PID: its child pids, one a line.
+children_of () {
+  cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
+}
+
+# is_hook PID: PID is (still) a process of the hook binary.
+is_hook () {
+  [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$HOOK" ]
+}
+
+# hook_child_of PID: print the first child of PID that runs the hook
+# binary (strace's once it has exec'd, the hook's namespace child), 10 s
+# at most.
+hook_child_of () {
+  local _ c
+  for _ in $(seq 100); do
+    for c in $(children_of "$1"); do
+      is_hook "$c" && { echo "$c"; return 0; }
+    done
+    sleep 0.1
+  done
+  fail "process $1 has no child running $HOOK"
+}
+
+# hooks_gone PID...: wait (10 s at most) until none of PID... runs the hook
+# binary any more; print those that still do.
+hooks_gone () {
+  local _ p left
+  for _ in $(seq 100); do
+    left=""
+    for p; do ! is_hook "$p" || left+="$p "; done
+    [ -n "$left" ] || return 0
+    sleep 0.1
+  done
+  echo "$left"
+}
+
+# The container got nothing: no tmpfs on its /dev/shm, no sysctl, no
+# cpu.shares, no OOM score, no mount.
+assert_pod_untouched () {
+  assert_eq "$(pod_fingerprint "$PID")" "$POD_BEFORE" "the sandbox"
+}
+
+@test "threat 22: the namespace child dies with a SIGKILLed hook and the pod gets nothing" {
+  sandbox_for_hand_feeding
+  strace_hook "$T/strace.log"
+  local hook child
+  hook=$(hook_child_of "$STRACE")
+  # The namespace child, stalled in setns.
+  child=$(hook_child_of "$hook")
+  sleep 0.5
+  kill -KILL "$hook"
+  # strace ends when its last tracee does: a child that outlived the
+  # hook acts once its stall ends, 3 s after it began.
+  timeout 20 tail --pid="$STRACE" -f /dev/null || fail "strace did not end"
+  assert_eq "$(hooks_gone "$hook" "$child")" "" "hook processes left (the hook $hook, its child $child)"
+  assert_pod_untouched
+  assert_not_contains "$(grep "^$child " "$T/strace.log")" "+++ exited with 0 +++" \
+    "the namespace child's end in the trace"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "threat 22: at the hook's own deadline the namespace child dies with it and the pod gets nothing" {
+  sandbox_for_hand_feeding
+  strace_hook "$T/strace.log" OCI_SANDBOX_HOOK_DEADLINE=1
+  local hook child
+  hook=$(hook_child_of "$STRACE")
+  child=$(hook_child_of "$hook")
+  # strace ends when its last tracee does.
+  timeout 20 tail --pid="$STRACE" -f /dev/null || fail "strace did not end"
+  assert_contains "$(grep "^$hook " "$T/strace.log")" "+++ killed by SIGALRM +++" \
+    "the hook's end in the trace"
+  assert_eq "$(hooks_gone "$child")" "" "namespace child left"
+  assert_not_contains "$(grep "^$child " "$T/strace.log")" "+++ exited with 0 +++" \
+    "the namespace child's end in the trace"
+  assert_pod_untouched
+  runc delete -f "$CID"
   assert_nothing_left
 }
