@@ -1083,3 +1083,105 @@ assert_pod_untouched () {
   runc delete -f "$CID"
   assert_nothing_left
 }
+
+# ------------------------------------ extras: reruns and concurrent runs
+
+# spec_bundle DIR SOURCE JQ-FILTER: DIR/config.json from tests/data/SOURCE
+# (or a fresh `runc spec` for "runc spec"), edited by JQ-FILTER and marked
+# as a sandbox.  precreate --bundle needs no rootfs.
+spec_bundle () {
+  local dir=$1
+  mkdir -p "$dir"
+  if [ "$2" = "runc spec" ]; then
+    (cd "$dir" && runc spec)
+  else
+    cp "$BATS_TEST_DIRNAME/../data/$2" "$dir/config.json"
+  fi
+  jq --arg key "$SANDBOX_KEY" "$3"' | .annotations[$key] = "sandbox"' "$dir/config.json" \
+    >"$dir/config.json.new"
+  mv "$dir/config.json.new" "$dir/config.json"
+}
+
+@test "precreate --bundle run twice changes no byte, whatever the spec" {
+  local name source filter failures=() k=0
+  while IFS='|' read -r name source filter; do
+    k=$((k + 1))
+    spec_bundle "$T/spec$k" "$source" "$filter"
+    run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" precreate --bundle "$T/spec$k"
+    assert_status 0
+    cp "$T/spec$k/config.json" "$T/spec$k.first"
+    run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" precreate --bundle "$T/spec$k"
+    assert_status 0
+    cmp -s "$T/spec$k.first" "$T/spec$k/config.json" || failures+=("$name:" \
+      "$(diff <(jq -S . "$T/spec$k.first") <(jq -S . "$T/spec$k/config.json") || true)")
+  done <<'EOF2'
+the real runc spec, no linux.resources|runc spec|.
+tests/data/runc-spec.json|runc-spec.json|.
+tests/data/sandbox-config.json (netns path dropped)|sandbox-config.json|.linux.namespaces |= map(if .type == "network" then del(.path) else . end)
+linux.resources cpu quota, period and memory|runc-spec.json|.linux.resources.cpu = {"quota": 200000, "period": 100000} | .linux.resources.memory = {"limit": 536870912}
+one of the four sizing annotations|runc-spec.json|.annotations["io.kubernetes.cri.sandbox-cpu-quota"] = "50000"
+two of the four sizing annotations|runc-spec.json|.annotations["io.kubernetes.cri.sandbox-cpu-period"] = "100000" | .annotations["io.kubernetes.cri.sandbox-memory"] = "268435456"
+three of the four sizing annotations|runc-spec.json|.annotations["io.kubernetes.cri.sandbox-cpu-period"] = "100000" | .annotations["io.kubernetes.cri.sandbox-cpu-quota"] = "50000" | .annotations["io.kubernetes.cri.sandbox-cpu-shares"] = "512"
+CRI-O PodLinuxResources|runc-spec.json|.annotations["io.kubernetes.cri-o.PodLinuxResources"] = "{\"cpu_period\":100000,\"cpu_quota\":400000,\"memory_limit_in_bytes\":2147483648}"
+EOF2
+  [ "${#failures[@]}" -eq 0 ] || fail "the second run changed config.json:" "${failures[@]}"
+}
+
+@test "precreate --bundle run 8 times at once on one bundle: every run succeeds, one result, no temporary file" {
+  local filter='.linux.resources.cpu = {"quota": 200000, "period": 100000}
+                | .linux.resources.memory = {"limit": 536870912}'
+  spec_bundle "$T/ref" runc-spec.json "$filter"
+  cp "$T/ref/config.json" "$T/original.json"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" precreate --bundle "$T/ref"
+  assert_status 0
+  local round j pids problems=()
+  mkdir "$T/conc"
+  for round in $(seq 10); do
+    cp "$T/original.json" "$T/conc/config.json"
+    pids=()
+    for j in $(seq 8); do
+      timeout 20 "$HOOK" --policy "$POLICY" precreate --bundle "$T/conc" \
+        </dev/null >/dev/null 2>"$T/conc-$round-$j.err" 3>&- &
+      pids+=($!)
+    done
+    for j in $(seq 8); do
+      wait "${pids[$((j - 1))]}" \
+        || problems+=("round $round run $j: exit $?: $(cat "$T/conc-$round-$j.err")")
+    done
+    jq empty "$T/conc/config.json" 2>/dev/null || problems+=("round $round: config.json is not JSON")
+    cmp -s "$T/ref/config.json" "$T/conc/config.json" \
+      || problems+=("round $round: config.json differs from one run's")
+    [ "$(ls -A "$T/conc")" = config.json ] \
+      || problems+=("round $round: bundle holds $(ls -A "$T/conc" | tr '\n' ' ')")
+  done
+  [ "${#problems[@]}" -eq 0 ] || fail "${problems[@]}"
+}
+
+@test "threat 18: two createRuntime runs racing on one bundle leave a sandbox a third run sets up cleanly" {
+  cfg 'del(.hooks.createRuntime)'
+  touch "$BUNDLE/rootfs/etc/hostname" "$BUNDLE/rootfs/etc/hosts" "$BUNDLE/rootfs/etc/resolv.conf"
+  set_cmd 'exec sleep 60'
+  runc_create
+  local state round a b
+  state=$(state_json creating "$PID")
+  for round in $(seq 5); do
+    timeout 20 "$HOOK" --policy "$POLICY" createRuntime <<<"$state" \
+      >/dev/null 2>"$T/race-$round-a.err" 3>&- &
+    a=$!
+    timeout 20 "$HOOK" --policy "$POLICY" createRuntime <<<"$state" \
+      >/dev/null 2>"$T/race-$round-b.err" 3>&- &
+    b=$!
+    BG_PIDS+=("$a" "$b")
+    # Either may lose the race; neither may hang.
+    wait "$a" || [ $? -ne 124 ] || fail "round $round: a run hung"
+    wait "$b" || [ $? -ne 124 ] || fail "round $round: a run hung"
+  done
+  feed_create "$state"
+  assert_status 0
+  run grep -F "//deleted" "/proc/$PID/mountinfo"
+  assert_eq "$output" "" "container mounts of deleted files"
+  assert_eq "$(awk '$5 == "/etc/hosts" || $5 == "/etc/resolv.conf" || $5 == "/etc/hostname"' \
+    "/proc/$PID/mountinfo" | wc -l)" 3 "/etc file mounts in the container"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
