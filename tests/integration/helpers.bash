@@ -250,15 +250,19 @@ dead_pid () {
   echo "$p"
 }
 
-# runc_refuses TEXT: `runc run` fails before the container process starts,
-# its stderr (the hook's, quoted by runc) contains TEXT, nothing is left.
+# runc_refuses TEXT...: `runc run` fails before the container process
+# starts, its stderr (the hook's, quoted by runc) contains every TEXT,
+# nothing is left.
 runc_refuses () {
+  local text
   run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
   assert_failed
   [ "$status" -ne 124 ] || fail "runc run hung"
   assert_not_contains "$output" container-ran "container output"
   # runc quotes the hook's stderr Go-style: \" for ".
-  assert_contains "${stderr//\\\"/\"}" "$1" "runc's stderr"
+  for text; do
+    assert_contains "${stderr//\\\"/\"}" "$text" "runc's stderr"
+  done
   assert_nothing_left
   run runc list -q
   assert_not_contains "$output" "$CID" "runc list"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The attack classes of THREATS.md, one row at a time, against a real runc
+# The attack classes of docs/security.md, one row at a time, against a real runc
 # where the kernel or the runtime is involved (bad_input.bats and runc.bats
 # cover the rest).  Every hostile input must give a clear error naming the
 # field, a non-zero exit, and leave nothing behind: no hook directory, no
@@ -19,13 +19,20 @@ setup () {
   HOST_OVERCOMMIT=$(cat "$OVERCOMMIT")
   SLEEPER=
   ESCAPE_CGROUPS=()
+  BG_PIDS=()
 }
 
 teardown () {
+  local p
   if [ -n "${SLEEPER:-}" ]; then
     kill "$SLEEPER" 2>/dev/null || true
     wait "$SLEEPER" 2>/dev/null || true
   fi
+  # Background processes a test started itself (strace, racing hooks).
+  for p in "${BG_PIDS[@]}"; do
+    kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
   remove_escape_cgroups
   local problems=""
   [ "$(cat "$CORE_PATTERN")" = "$HOST_CORE_PATTERN" ] || problems+="host $CORE_PATTERN changed; "
@@ -617,4 +624,564 @@ kill_case () {
 
 @test "threat 18: SIGKILL after step sysctls leaves work that poststop cleans" {
   kill_case sysctls
+}
+
+# ------------------------------------------------- 19. the policy file itself
+
+# use_policy FILE: the bundle's hooks read FILE as their policy.
+use_policy () {
+  cfg --arg p "$1" '.hooks |= with_entries(.value |= map(.args[2] = $p))'
+}
+
+# A running sandbox whose hook did its work: directory, files, pod tmpfs.
+sandbox_created () {
+  set_cmd 'exec sleep 60'
+  runc_create
+  [ -f "$BUNDLE/oci-sandbox-hook/journal" ] || fail "the hook did not run"
+  assert_eq "$(mount_count "$BUNDLE/oci-sandbox-hook/shm")" 1 "pod tmpfs on the bundle's shm"
+}
+
+@test "threat 19: runc delete cleans everything after the policy became invalid, and the policy is still reported" {
+  sandbox_created
+  printf '{"log_socket": "%s", "shm_size": 64Mi garbage' "$SOCK" >"$POLICY"
+  run --separate-stderr timeout 30 runc delete -f "$CID"
+  [ "$status" -ne 124 ] || fail "runc delete hung"
+  assert_nothing_left
+  # runc delete still exits 0; it logs the failed poststop hook with the
+  # hook's stderr (level=error).
+  assert_contains "$stderr" "policy" "runc delete's stderr (the hook's)"
+  assert_contains "$stderr" "$POLICY" "runc delete's stderr (the hook's)"
+}
+
+@test "threat 19: poststop with an invalid policy cleans the bundle first, then exits 1 naming the policy" {
+  cfg 'del(.hooks.poststop)'
+  sandbox_created
+  runc delete -f "$CID"
+  [ -d "$BUNDLE/oci-sandbox-hook" ] || fail "no hook directory left for poststop"
+  printf 'not { json' >"$POLICY"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" poststop <<<"$(state_json stopped 0)"
+  assert_status 1
+  assert_contains "$stderr" "policy" "poststop's stderr"
+  assert_contains "$stderr" "$POLICY" "poststop's stderr"
+  assert_nothing_left
+}
+
+@test "threat 19: runc delete cleans everything after the policy changed to a different valid one" {
+  local p
+  while read -r p; do
+    write_policy '{}'
+    sandbox_created
+    write_policy "$p"
+    : >"$LOG"
+    run --separate-stderr timeout 30 runc delete -f "$CID"
+    assert_status 0
+    # (runc may warn about a cgroup still busy; a failed hook it reports
+    # as "error running hook".)
+    assert_not_contains "$stderr" "hook" "runc delete's stderr with policy $p"
+    assert_nothing_left
+    log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+  done <<'EOF2'
+{"shm_size": 0, "hostname": false}
+{"sandbox_match": {"annotations": {"example.com/never": "x"}}, "hosts": false, "resolv_conf": false}
+EOF2
+}
+
+# refused_everywhere FILE TEXT...: with FILE as the policy, plan --bundle,
+# precreate (--bundle and on stdin) and createRuntime under runc all fail
+# with every TEXT on stderr, and config.json is left as it was.
+refused_everywhere () {
+  local file=$1 text
+  shift
+  cp "$BUNDLE/config.json" "$T/config.before"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$file" plan --bundle "$BUNDLE"
+  assert_status 1
+  for text; do assert_contains "$stderr" "$text" "plan's stderr"; done
+  run --separate-stderr timeout 20 "$HOOK" --policy "$file" precreate --bundle "$BUNDLE"
+  assert_status 1
+  for text; do assert_contains "$stderr" "$text" "precreate --bundle's stderr"; done
+  cmp "$T/config.before" "$BUNDLE/config.json" || fail "precreate --bundle changed config.json"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$file" precreate <"$BUNDLE/config.json"
+  assert_status 1
+  assert_eq "$output" "" "precreate's stdout"
+  for text; do assert_contains "$stderr" "$text" "precreate's stderr"; done
+  use_policy "$file"
+  runc_refuses "$@"
+}
+
+@test "threat 19: a group- or world-writable policy is refused as not trusted" {
+  local mode
+  for mode in 664 666; do
+    cp "$POLICY" "$T/policy-$mode.json"
+    chmod "$mode" "$T/policy-$mode.json"
+    refused_everywhere "$T/policy-$mode.json" "not trusted" "writable by group or others"
+  done
+}
+
+@test "threat 19: a policy owned by another user is refused as not trusted" {
+  cp "$POLICY" "$T/policy-nobody.json"
+  chown nobody "$T/policy-nobody.json"
+  chmod 644 "$T/policy-nobody.json"
+  refused_everywhere "$T/policy-nobody.json" "not trusted" "owned by uid 65534"
+}
+
+@test "threat 19: a policy reached through a symlink owned by another user is refused" {
+  ln -s "$POLICY" "$T/policy-link.json"
+  chown -h nobody "$T/policy-link.json"
+  refused_everywhere "$T/policy-link.json" "not trusted" "symlink"
+}
+
+@test "threat 19: a policy in a directory other users can write is refused" {
+  mkdir "$T/open"
+  chmod 0777 "$T/open"
+  cp "$POLICY" "$T/open/policy.json"
+  refused_everywhere "$T/open/policy.json" "not trusted" "directory"
+}
+
+@test "threat 19: a directory or a FIFO as the policy is refused as not a regular file" {
+  mkdir "$T/policy-dir"
+  mkfifo "$T/policy-fifo"
+  refused_everywhere "$T/policy-dir" "not a regular file"
+  refused_everywhere "$T/policy-fifo" "not a regular file"
+}
+
+@test "threat 19: a world-writable hosts source named by the policy is refused as not trusted" {
+  printf '127.0.0.1\tlocalhost\n' >"$T/hosts-ww"
+  chmod 666 "$T/hosts-ww"
+  write_policy "$(jq -n --arg f "$T/hosts-ww" '{hosts: $f}')"
+  runc_refuses "not trusted"
+}
+
+@test "threat 19: a resolv_conf source owned by another user is refused as not trusted" {
+  printf 'nameserver 192.0.2.53\n' >"$T/resolv-nobody"
+  chown nobody "$T/resolv-nobody"
+  chmod 644 "$T/resolv-nobody"
+  write_policy "$(jq -n --arg f "$T/resolv-nobody" '{resolv_conf: $f}')"
+  runc_refuses "not trusted"
+}
+
+@test "threat 19: a world-writable policy naming /etc/shadow as hosts publishes nothing into the pod" {
+  grep -q '^root:' /etc/shadow || fail "/etc/shadow has no root line to recognise"
+  write_policy '{"hosts": "/etc/shadow"}'
+  chmod 666 "$POLICY"
+  # Says whether the shadow file arrived, without printing it.
+  set_cmd 'echo container-ran; if grep -q "^root:" /etc/hosts; then echo shadow-published; fi'
+  runc_refuses "not trusted" "writable by group or others"
+  assert_not_contains "$output" shadow-published "container output"
+}
+
+@test "threat 19: a policy behind a root-owned ConfigMap-style symlink chain is obeyed" {
+  local cm="$T/configmap"
+  mkdir -m 0755 "$cm" "$cm/..2026_12_01"
+  write_policy '{"shm_size": "32Mi"}'
+  mv "$POLICY" "$cm/..2026_12_01/policy.json"
+  ln -s ..2026_12_01 "$cm/..data"
+  ln -s ..data/policy.json "$cm/policy.json"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$cm/policy.json" plan --bundle "$BUNDLE"
+  assert_status 0
+  assert_eq "$(plan_decision shm)" "apply|pod-wide tmpfs of 33554432 bytes (policy shm_size)" "plan shm"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$cm/policy.json" precreate <"$BUNDLE/config.json"
+  assert_status 0
+  use_policy "$cm/policy.json"
+  run_in_container 'grep " /dev/shm " /proc/mounts | tail -n 1'
+  assert_status 0
+  assert_eq "$output" "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=32768k 0 0" \
+    "container /dev/shm (the policy's size)"
+  assert_nothing_left
+}
+
+@test "threat 19: a root 0644 policy in a root 0700 directory under /tmp is obeyed" {
+  write_policy '{"shm_size": "16Mi"}'
+  assert_eq "$(stat -c '%U %a' /tmp "$T" "$POLICY")" "root 1777
+root 700
+root 644" "owners and modes of /tmp, T and the policy"
+  plan_bundle
+  assert_status 0
+  assert_eq "$(plan_decision shm)" "apply|pod-wide tmpfs of 16777216 bytes (policy shm_size)" "plan shm"
+  run_in_container 'grep " /dev/shm " /proc/mounts | tail -n 1'
+  assert_status 0
+  assert_eq "$output" "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=16384k 0 0" \
+    "container /dev/shm (the policy's size)"
+  assert_nothing_left
+}
+
+@test "threat 19: a policy ending in an unterminated /* comment is refused" {
+  printf '{"log_socket": "%s"} /* never closed' "$SOCK" >"$POLICY"
+  plan_bundle
+  assert_status 1
+  assert_contains "$stderr" "policy" "plan's stderr"
+  assert_contains "$stderr" "$POLICY" "plan's stderr"
+  runc_refuses "policy" "$POLICY"
+}
+
+# --------------------------------------------- 20. host users reaching a pod
+
+# as_nobody CMD...: CMD as the unprivileged host user nobody, no groups.
+as_nobody () {
+  setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+}
+
+@test "threat 20: a host user cannot list, create or read anything of a pod through the bundle" {
+  set_cmd 'exec sleep 60'
+  runc_create
+  runc start "$CID"
+  local dir="$BUNDLE/oci-sandbox-hook"
+  [ -d "$dir/shm" ] || fail "the hook did not run"
+  # Only the hook's directory stands between host users and the pod.
+  chmod 755 "$T" "$BUNDLE"
+  as_nobody test -x "$BUNDLE" || fail "nobody cannot even traverse the bundle"
+  # Every reach is tried (and reported) before the test fails.
+  local reached=()
+  ! as_nobody ls -A "$dir/shm" >/dev/null 2>&1 || reached+=("nobody listed $dir/shm")
+  ! as_nobody touch "$dir/shm/from-the-host" 2>/dev/null \
+    || reached+=("nobody created a file in $dir/shm (the pod's /dev/shm)")
+  ! as_nobody cat "$dir/hosts" >/dev/null 2>&1 || reached+=("nobody read $dir/hosts")
+  [ "$(stat -c '%U %a' "$dir")" = "root 700" ] \
+    || reached+=("$dir is $(stat -c '%U %a' "$dir"), not root 700")
+  # The pod itself, as root and as a non-root user, still has its files.
+  local user
+  for user in 0:0 65534:65534; do
+    run --separate-stderr runc exec --user "$user" "$CID" sh -c '
+      echo "pod $1" >/dev/shm/"f$1" && cat /dev/shm/"f$1"
+      cat /etc/hosts /etc/resolv.conf /etc/hostname >/dev/null && echo etc-read' sh "${user%%:*}"
+    assert_status 0
+    assert_eq "$output" "pod ${user%%:*}
+etc-read" "the pod's /dev/shm and /etc files as $user"
+  done
+  runc delete -f "$CID"
+  assert_nothing_left
+  [ "${#reached[@]}" -eq 0 ] || fail "${reached[@]}"
+}
+
+@test "threat 20: a hosts source readable only by root is refused as not world-readable" {
+  printf '127.0.0.1\tlocalhost\n192.0.2.7\tsecret.internal\n' >"$T/hosts-private"
+  chmod 600 "$T/hosts-private"
+  write_policy "$(jq -n --arg f "$T/hosts-private" '{hosts: $f}')"
+  set_cmd 'echo container-ran; cat /etc/hosts'
+  runc_refuses "not world-readable"
+}
+
+@test "threat 20: a world-readable hosts source gives a 0644 /etc/hosts in the pod" {
+  printf '127.0.0.1\tlocalhost\n192.0.2.7\tpublic.internal\n' >"$T/hosts-public"
+  chmod 644 "$T/hosts-public"
+  write_policy "$(jq -n --arg f "$T/hosts-public" '{hosts: $f}')"
+  run_in_container 'stat -c %a /etc/hosts; cat /etc/hosts'
+  assert_status 0
+  assert_eq "$output" "$(printf '644\n127.0.0.1\tlocalhost\n192.0.2.7\tpublic.internal')" \
+    "mode and content of the pod's /etc/hosts"
+  assert_nothing_left
+}
+
+# ------------------------------------------- 21. the wrong process or cgroup
+
+# plain_container ID [CGROUPS_PATH]: a running container without the hook
+# (no hooks at all), from its own bundle T/ID; PID is its init.
+plain_container () {
+  local id=$1 saved=$BUNDLE
+  grep -qxF "$id" "$T/ids" || echo "$id" >>"$T/ids"
+  make_bundle "$T/$id"
+  cfg 'del(.hooks)'
+  [ -z "${2:-}" ] || cfg --arg p "$2" '.linux.cgroupsPath = $p'
+  set_cmd 'exec sleep 60'
+  runc_create "$id"
+  BUNDLE=$saved
+}
+
+# pod_fingerprint PID: what the hook would change in a container: its
+# netns sysctls, its cpu.shares, its OOM score, its mounts.
+pod_fingerprint () {
+  local cpu
+  cpu=$(sed -n 's/^[0-9]*:cpu:\(.*\)$/\1/p' "/proc/$1/cgroup")
+  echo "ports $(nsenter -t "$1" -n cat "$PORTS_SYSCTL")"
+  echo "ping $(nsenter -t "$1" -n cat "$PING_SYSCTL" | tr '\t' ' ')"
+  echo "cpu.shares $(cat "/sys/fs/cgroup/cpu$cpu/cpu.shares")"
+  echo "oom_score_adj $(cat "/proc/$1/oom_score_adj")"
+  awk '{ print "mount", $4, $5 }' "/proc/$1/mountinfo"
+}
+
+# mirror_rootfs ID: BUNDLE's rootfs path, with the mount targets, inside
+# container ID's root.  A pid reused by a container that has not pivoted
+# yet sees the host's paths; this one has pivoted, and the mirror gives it
+# the same view, so nothing but the hook's own checks can stop it.
+mirror_rootfs () {
+  local m="$T/$1/rootfs$BUNDLE/rootfs"
+  mkdir -p "$m/etc" "$m/dev/shm"
+  touch "$m/etc/hostname" "$m/etc/hosts" "$m/etc/resolv.conf"
+}
+
+@test "threat 21: createRuntime for one bundle with another container's pid is refused by linux.cgroupsPath" {
+  plain_container "$CID-a"
+  local pid_a=$PID before
+  before=$(pod_fingerprint "$pid_a")
+  assert_contains "$before" "ports 1024" "container A before"
+  # B: a sandbox bundle of its own, in a cgroup of its own.
+  cfg --arg p "/osh-$CID-b" '.linux.cgroupsPath = $p'
+  mirror_rootfs "$CID-a"
+  feed_create "$(state_json creating "$pid_a" "$BUNDLE" "$CID-b")"
+  assert_eq "$(pod_fingerprint "$pid_a")" "$before" "container A"
+  assert_status 1
+  assert_contains "$stderr" "linux.cgroupsPath" "stderr"
+  assert_nothing_left
+  [ ! -e "/sys/fs/cgroup/cpu/osh-$CID-b" ] || fail "B's cgroup was created"
+}
+
+@test "threat 21: a sandbox joining a netns by path, given a pid in another netns, is refused" {
+  plain_container "$CID-a"
+  local pid_a=$PID
+  plain_container "$CID-c" "/$CID-c"
+  local pid_c=$PID before_a before_c
+  before_a=$(pod_fingerprint "$pid_a")
+  before_c=$(pod_fingerprint "$pid_c")
+  [ "$(stat -L -c %i "/proc/$pid_a/ns/net")" != "$(stat -L -c %i "/proc/$pid_c/ns/net")" ] \
+    || fail "A and C share a netns"
+  # B joins A's netns and names C's cgroup; the pid given is C's.
+  cfg --arg ns "/proc/$pid_a/ns/net" --arg p "/$CID-c" '
+    .linux.cgroupsPath = $p
+    | .linux.namespaces |= map(if .type == "network" then . + {path: $ns} else . end)'
+  mirror_rootfs "$CID-c"
+  feed_create "$(state_json creating "$pid_c" "$BUNDLE" "$CID-b")"
+  assert_eq "$(pod_fingerprint "$pid_a")" "$before_a" "container A (the netns owner)"
+  assert_eq "$(pod_fingerprint "$pid_c")" "$before_c" "container C (the pid given)"
+  assert_status 1
+  assert_contains "$stderr" "namespace" "stderr"
+  assert_contains "$stderr" "refusing" "stderr"
+  assert_nothing_left
+}
+
+@test "threat 21: a cgroupsPath naming a cgroup that holds other processes keeps its cpu.shares" {
+  local name="osh-shared-$CID" h
+  local cg="/sys/fs/cgroup/cpu/$name"
+  [ ! -e "$cg" ] || fail "$cg exists before the test"
+  # runc creates the path in every hierarchy: remove what the test made.
+  for h in /sys/fs/cgroup/*/; do
+    [ -e "$h$name" ] || ESCAPE_CGROUPS+=("$h$name")
+  done
+  mkdir "$cg"
+  sleep 600 </dev/null >/dev/null 2>&1 3>&- &
+  SLEEPER=$!
+  echo "$SLEEPER" >"$cg/cgroup.procs"
+  assert_eq "$(cat "$cg/cpu.shares")" 1024 "shared cgroup cpu.shares before"
+  cfg --arg p "/$name" '.linux.cgroupsPath = $p'
+  set_cmd 'exec sleep 60'
+  runc_create
+  assert_eq "$(sed -n 's/^[0-9]*:cpu://p' "/proc/$PID/cgroup")" "/$name" "the container's cpu cgroup"
+  assert_eq "$(cat "$cg/cpu.shares")" 1024 "shared cgroup cpu.shares while the sandbox runs"
+  log_wait "cpu_shares: skip"
+  assert_contains "$(grep -F "cpu_shares: skip" "$LOG")" "other processes" "the cpu_shares log line"
+  runc delete -f "$CID"
+  assert_eq "$(cat "$cg/cpu.shares")" 1024 "shared cgroup cpu.shares after the sandbox"
+  grep -qx "$SLEEPER" "$cg/cgroup.procs" || fail "the other process left the shared cgroup"
+  assert_nothing_left
+}
+
+# ------------------------------------------- 22. outliving the deadline
+
+# A created sandbox whose createRuntime is fed by hand (poststop stays).
+sandbox_for_hand_feeding () {
+  command -v strace >/dev/null || fail "strace is not installed (contrib/setup.sh installs it)"
+  cfg 'del(.hooks.createRuntime)'
+  # The rootfs is read-only once created: the mount targets an image ships.
+  touch "$BUNDLE/rootfs/etc/hostname" "$BUNDLE/rootfs/etc/hosts" "$BUNDLE/rootfs/etc/resolv.conf"
+  set_cmd 'exec sleep 60'
+  runc_create
+  POD_BEFORE=$(pod_fingerprint "$PID")
+  assert_contains "$POD_BEFORE" "ports 1024" "the sandbox before the hook"
+}
+
+# strace_hook LOG [ENV=VALUE...]: createRuntime for the sandbox in the
+# background under strace, its first setns stalled 3 s; STRACE is
+# strace's pid.
+strace_hook () {
+  local log=$1 e envs=()
+  shift
+  for e; do envs+=(-E "$e"); done
+  # (LeakSanitizer cannot run under ptrace; other builds ignore ASAN_OPTIONS.)
+  strace -f -o "$log" -e trace=setns -e inject=setns:delay_enter=3000000:when=1 \
+    -E ASAN_OPTIONS=detect_leaks=0 "${envs[@]}" \
+    "$HOOK" --policy "$POLICY" createRuntime <<<"$(state_json creating "$PID")" \
+    >"$T/hook.out" 2>"$T/hook.err" 3>&- &
+  STRACE=$!
+  BG_PIDS+=("$STRACE")
+}
+
+# children_of PID: its child pids, one a line.
+children_of () {
+  cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
+}
+
+# is_hook PID: PID is (still) a process of the hook binary.
+is_hook () {
+  [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$HOOK" ]
+}
+
+# hook_child_of PID: print the first child of PID that runs the hook
+# binary (strace's once it has exec'd, the hook's namespace child), 10 s
+# at most.
+hook_child_of () {
+  local _ c
+  for _ in $(seq 100); do
+    for c in $(children_of "$1"); do
+      is_hook "$c" && { echo "$c"; return 0; }
+    done
+    sleep 0.1
+  done
+  fail "process $1 has no child running $HOOK"
+}
+
+# hooks_gone PID...: wait (10 s at most) until none of PID... runs the hook
+# binary any more; print those that still do.
+hooks_gone () {
+  local _ p left
+  for _ in $(seq 100); do
+    left=""
+    for p; do ! is_hook "$p" || left+="$p "; done
+    [ -n "$left" ] || return 0
+    sleep 0.1
+  done
+  echo "$left"
+}
+
+# The container got nothing: no tmpfs on its /dev/shm, no sysctl, no
+# cpu.shares, no OOM score, no mount.
+assert_pod_untouched () {
+  assert_eq "$(pod_fingerprint "$PID")" "$POD_BEFORE" "the sandbox"
+}
+
+@test "threat 22: the namespace child dies with a SIGKILLed hook and the pod gets nothing" {
+  sandbox_for_hand_feeding
+  strace_hook "$T/strace.log"
+  local hook child
+  hook=$(hook_child_of "$STRACE")
+  # The namespace child, stalled in setns.
+  child=$(hook_child_of "$hook")
+  sleep 0.5
+  kill -KILL "$hook"
+  # strace ends when its last tracee does: a child that outlived the
+  # hook acts once its stall ends, 3 s after it began.
+  timeout 20 tail --pid="$STRACE" -f /dev/null || fail "strace did not end"
+  assert_eq "$(hooks_gone "$hook" "$child")" "" "hook processes left (the hook $hook, its child $child)"
+  assert_pod_untouched
+  assert_not_contains "$(grep "^$child " "$T/strace.log")" "+++ exited with 0 +++" \
+    "the namespace child's end in the trace"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "threat 22: at the hook's own deadline the namespace child dies with it and the pod gets nothing" {
+  sandbox_for_hand_feeding
+  strace_hook "$T/strace.log" OCI_SANDBOX_HOOK_DEADLINE=1
+  local hook child
+  hook=$(hook_child_of "$STRACE")
+  child=$(hook_child_of "$hook")
+  # strace ends when its last tracee does.
+  timeout 20 tail --pid="$STRACE" -f /dev/null || fail "strace did not end"
+  assert_contains "$(grep "^$hook " "$T/strace.log")" "+++ killed by SIGALRM +++" \
+    "the hook's end in the trace"
+  assert_eq "$(hooks_gone "$child")" "" "namespace child left"
+  assert_not_contains "$(grep "^$child " "$T/strace.log")" "+++ exited with 0 +++" \
+    "the namespace child's end in the trace"
+  assert_pod_untouched
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+# ------------------------------------ extras: reruns and concurrent runs
+
+# spec_bundle DIR SOURCE JQ-FILTER: DIR/config.json from tests/data/SOURCE
+# (or a fresh `runc spec` for "runc spec"), edited by JQ-FILTER and marked
+# as a sandbox.  precreate --bundle needs no rootfs.
+spec_bundle () {
+  local dir=$1
+  mkdir -p "$dir"
+  if [ "$2" = "runc spec" ]; then
+    (cd "$dir" && runc spec)
+  else
+    cp "$BATS_TEST_DIRNAME/../data/$2" "$dir/config.json"
+  fi
+  jq --arg key "$SANDBOX_KEY" "$3"' | .annotations[$key] = "sandbox"' "$dir/config.json" \
+    >"$dir/config.json.new"
+  mv "$dir/config.json.new" "$dir/config.json"
+}
+
+@test "precreate --bundle run twice changes no byte, whatever the spec" {
+  local name source filter failures=() k=0
+  while IFS='|' read -r name source filter; do
+    k=$((k + 1))
+    spec_bundle "$T/spec$k" "$source" "$filter"
+    run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" precreate --bundle "$T/spec$k"
+    assert_status 0
+    cp "$T/spec$k/config.json" "$T/spec$k.first"
+    run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" precreate --bundle "$T/spec$k"
+    assert_status 0
+    cmp -s "$T/spec$k.first" "$T/spec$k/config.json" || failures+=("$name:" \
+      "$(diff <(jq -S . "$T/spec$k.first") <(jq -S . "$T/spec$k/config.json") || true)")
+  done <<'EOF2'
+the real runc spec, no linux.resources|runc spec|.
+tests/data/runc-spec.json|runc-spec.json|.
+tests/data/sandbox-config.json (netns path dropped)|sandbox-config.json|.linux.namespaces |= map(if .type == "network" then del(.path) else . end)
+linux.resources cpu quota, period and memory|runc-spec.json|.linux.resources.cpu = {"quota": 200000, "period": 100000} | .linux.resources.memory = {"limit": 536870912}
+one of the four sizing annotations|runc-spec.json|.annotations["io.kubernetes.cri.sandbox-cpu-quota"] = "50000"
+two of the four sizing annotations|runc-spec.json|.annotations["io.kubernetes.cri.sandbox-cpu-period"] = "100000" | .annotations["io.kubernetes.cri.sandbox-memory"] = "268435456"
+three of the four sizing annotations|runc-spec.json|.annotations["io.kubernetes.cri.sandbox-cpu-period"] = "100000" | .annotations["io.kubernetes.cri.sandbox-cpu-quota"] = "50000" | .annotations["io.kubernetes.cri.sandbox-cpu-shares"] = "512"
+CRI-O PodLinuxResources|runc-spec.json|.annotations["io.kubernetes.cri-o.PodLinuxResources"] = "{\"cpu_period\":100000,\"cpu_quota\":400000,\"memory_limit_in_bytes\":2147483648}"
+EOF2
+  [ "${#failures[@]}" -eq 0 ] || fail "the second run changed config.json:" "${failures[@]}"
+}
+
+@test "precreate --bundle run 8 times at once on one bundle: every run succeeds, one result, no temporary file" {
+  local filter='.linux.resources.cpu = {"quota": 200000, "period": 100000}
+                | .linux.resources.memory = {"limit": 536870912}'
+  spec_bundle "$T/ref" runc-spec.json "$filter"
+  cp "$T/ref/config.json" "$T/original.json"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" precreate --bundle "$T/ref"
+  assert_status 0
+  local round j pids problems=()
+  mkdir "$T/conc"
+  for round in $(seq 10); do
+    cp "$T/original.json" "$T/conc/config.json"
+    pids=()
+    for j in $(seq 8); do
+      timeout 20 "$HOOK" --policy "$POLICY" precreate --bundle "$T/conc" \
+        </dev/null >/dev/null 2>"$T/conc-$round-$j.err" 3>&- &
+      pids+=($!)
+    done
+    for j in $(seq 8); do
+      wait "${pids[$((j - 1))]}" \
+        || problems+=("round $round run $j: exit $?: $(cat "$T/conc-$round-$j.err")")
+    done
+    jq empty "$T/conc/config.json" 2>/dev/null || problems+=("round $round: config.json is not JSON")
+    cmp -s "$T/ref/config.json" "$T/conc/config.json" \
+      || problems+=("round $round: config.json differs from one run's")
+    [ "$(ls -A "$T/conc")" = config.json ] \
+      || problems+=("round $round: bundle holds $(ls -A "$T/conc" | tr '\n' ' ')")
+  done
+  [ "${#problems[@]}" -eq 0 ] || fail "${problems[@]}"
+}
+
+@test "threat 18: two createRuntime runs racing on one bundle leave a sandbox a third run sets up cleanly" {
+  cfg 'del(.hooks.createRuntime)'
+  touch "$BUNDLE/rootfs/etc/hostname" "$BUNDLE/rootfs/etc/hosts" "$BUNDLE/rootfs/etc/resolv.conf"
+  set_cmd 'exec sleep 60'
+  runc_create
+  local state round a b
+  state=$(state_json creating "$PID")
+  for round in $(seq 5); do
+    timeout 20 "$HOOK" --policy "$POLICY" createRuntime <<<"$state" \
+      >/dev/null 2>"$T/race-$round-a.err" 3>&- &
+    a=$!
+    timeout 20 "$HOOK" --policy "$POLICY" createRuntime <<<"$state" \
+      >/dev/null 2>"$T/race-$round-b.err" 3>&- &
+    b=$!
+    BG_PIDS+=("$a" "$b")
+    # Either may lose the race; neither may hang.
+    wait "$a" || [ $? -ne 124 ] || fail "round $round: a run hung"
+    wait "$b" || [ $? -ne 124 ] || fail "round $round: a run hung"
+  done
+  feed_create "$state"
+  assert_status 0
+  run grep -F "//deleted" "/proc/$PID/mountinfo"
+  assert_eq "$output" "" "container mounts of deleted files"
+  assert_eq "$(awk '$5 == "/etc/hosts" || $5 == "/etc/resolv.conf" || $5 == "/etc/hostname"' \
+    "/proc/$PID/mountinfo" | wc -l)" 3 "/etc file mounts in the container"
+  runc delete -f "$CID"
+  assert_nothing_left
 }

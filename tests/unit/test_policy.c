@@ -572,6 +572,36 @@ TEST (malformed_policy_json_is_refused)
   check_refused (cases, N_ELEMENTS (cases));
 }
 
+/* A comment left open at the end may be hiding the rest of an edit (a
+   key the operator meant to set): the policy is refused, whatever the
+   layer that notices.  The integration tests check the message names the
+   file.  */
+TEST (policy_ending_in_an_unterminated_comment_is_refused)
+{
+  static const char *const texts[] = {
+    "{} /* never closed",
+    "{\"cpu_shares\": 2}\n/* never closed\n",
+    "{}/*",
+    "{\"cpu_shares\": 2} /* \"cpu_shares\": 0 }",
+  };
+
+  for (size_t i = 0; i < N_ELEMENTS (texts); i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      sandbox_policy policy;
+
+      sandbox_policy_init_defaults (&policy);
+      int ret = parse (texts[i], &policy, &err);
+      if (ret != -1 || err == NULL)
+        {
+          cleanup_free char *quoted = quote_for_message (texts[i]);
+          printf ("# %s: accepted (ret %d), expected an error\n", quoted ? quoted : "?", ret);
+          tap_current_failed = true;
+        }
+      sandbox_policy_clear (&policy);
+    }
+}
+
 TEST (more_than_64_sandbox_commands_are_refused)
 {
   char *json = NULL;
@@ -802,6 +832,7 @@ main (void)
   RUN (wrong_types_and_bad_values_are_refused_naming_the_key);
   RUN (duplicate_keys_in_a_policy_are_refused);
   RUN (malformed_policy_json_is_refused);
+  RUN (policy_ending_in_an_unterminated_comment_is_refused);
   RUN (more_than_64_sandbox_commands_are_refused);
   RUN (refusal_in_the_middle_of_a_list_leaves_nothing_to_leak);
   RUN (missing_file_at_the_default_path_means_all_defaults);
