@@ -17,7 +17,7 @@
 #include "container_mounts.h"
 #include "etcfiles.h"
 #include "fault.h"
-#include "journal.h"
+#include "hook_dir.h"
 #include "nsenter.h"
 #include "oom.h"
 #include "safepath.h"
@@ -37,7 +37,7 @@ earlier_name (size_t i)
 typedef struct act_state
 {
   const act_context *ctx;
-  journal journal;
+  run_record record;
   int hook_dir_fd;
   container_mount mounts[CONTAINER_MOUNTS_MAX];
   size_t n_mounts;
@@ -89,11 +89,12 @@ static void __attribute__ ((format (printf, 2, 3))) summary_add (act_state *s, c
   va_end (ap);
 }
 
-/* Record, then do: the journal line exists before the side effect.  */
+/* Record, then do: the record's line exists before the side effect.  A
+   step has one name, in the record and at its fault point.  */
 static int
-step_begin (act_state *s, const char *entry, hook_error **err)
+step_begin (act_state *s, const char *step, const char *detail, hook_error **err)
 {
-  return journal_record (&s->journal, entry, err);
+  return run_record_add (&s->record, step, detail, err);
 }
 
 static int
@@ -115,15 +116,12 @@ log_skip (act_state *s, const planned_action *a)
 static int
 install_file (act_state *s, const planned_action *a, const char *name, hook_error **err)
 {
-  char entry[64];
-
   if (a->skip)
     {
       log_skip (s, a);
       return 0;
     }
-  snprintf (entry, sizeof entry, "file %s", name);
-  if (step_begin (s, entry, err) < 0
+  if (step_begin (s, action_name (a->kind), a->u.file.destination, err) < 0
       || etcfile_install (s->hook_dir_fd, name, a->u.file.content, a->u.file.len,
                           s->ctx->file_label, err)
              < 0)
@@ -169,7 +167,7 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
     }
 
   cleanup_close int tmpfs = -1;
-  if (step_begin (s, "mount shm", err) < 0)
+  if (step_begin (s, "shm", "tmpfs", err) < 0)
     return -1;
   if (mkdirat (s->hook_dir_fd, HOOK_SHM_DIR, 0700) < 0)
     return hook_fail (err, errno, "shm: create %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
@@ -200,7 +198,7 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
 /* The container's mount namespace (placing the mounts) and its network
    namespace (the sysctls) are entered by ONE forked child: a fork and wait
    cost more than either job (docs/performance.md).  Everything is
-   journaled before the child runs; the fault points keep their order.  */
+   recorded before the child runs; the fault points keep their order.  */
 static int
 enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
 {
@@ -212,9 +210,9 @@ enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
   int keep[NS_MAX_KEEP_FDS];
   char entry[128];
 
-  for (int k = ACTION_UNPRIVILEGED_PORTS; k <= ACTION_UNPRIVILEGED_ICMP; k++)
+  for (size_t i = 0; i < N_SYSCTL_ACTIONS; i++)
     {
-      const planned_action *a = &plan->actions[k];
+      const planned_action *a = &plan->actions[sysctl_actions[i]];
       if (a->skip)
         {
           log_skip (s, a);
@@ -224,7 +222,7 @@ enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
     }
   if (s->n_mounts)
     {
-      if (step_begin (s, "container mounts", err) < 0
+      if (step_begin (s, "container_mounts", NULL, err) < 0
           || container_placement_prepare (s->ctx->process, s->ctx->rootfs, s->mounts, s->n_mounts,
                                           &placement, err)
                  < 0)
@@ -236,8 +234,8 @@ enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
     {
       for (size_t i = 0; i < n_writes; i++)
         {
-          snprintf (entry, sizeof entry, "sysctl %s=%s", writes[i].key, writes[i].value);
-          if (step_begin (s, entry, err) < 0)
+          snprintf (entry, sizeof entry, "%s=%s", writes[i].key, writes[i].value);
+          if (step_begin (s, "sysctls", entry, err) < 0)
             return -1;
         }
       if (sysctl_job_prepare (writes, n_writes, s->ctx->user_namespace, &job, err) < 0)
@@ -273,9 +271,8 @@ apply_oom (act_state *s, const planned_action *a, hook_error **err)
       return 0;
     }
   snprintf (value, sizeof value, "%d", a->u.oom.value);
-  char entry[32];
-  snprintf (entry, sizeof entry, "oom_score_adj %s", value);
-  if (step_begin (s, entry, err) < 0 || oom_score_apply (s->ctx->process, a->u.oom.value, err) < 0)
+  if (step_begin (s, "oom_score_adj", value, err) < 0
+      || oom_score_apply (s->ctx->process, a->u.oom.value, err) < 0)
     return -1;
   log_debug (s->ctx->log, "oom_score_adj: %s (%s)", value, a->reason);
   summary_add (s, "oom_score_adj=%s", value);
@@ -294,7 +291,7 @@ apply_cpu (act_state *s, const planned_action *a, hook_error **err)
     }
   if (s->ctx->cgroup == NULL)
     return hook_fail (err, EINVAL, "cpu_shares: the container's cgroup was not looked up");
-  if (step_begin (s, "cgroup cpu", err) < 0
+  if (step_begin (s, "cpu_shares", s->ctx->cgroup->file, err) < 0
       || cgroup_write_cpu (s->ctx->cgroup, a->u.cpu.shares, a->u.cpu.weight, &r, err) < 0
       || target_process_check_alive (s->ctx->process, err) < 0)
     return hook_error_prefix (err, "cpu_shares");
@@ -314,8 +311,8 @@ act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
     for (size_t i = 0; i < check->u.check.n_findings; i++)
       log_warn (s->ctx->log, "sysctl_check: config linux.sysctl: %s", check->u.check.findings[i]);
 
-  if (journal_begin (s->ctx->bundle_fd, &s->journal, &s->hook_dir_fd, err) < 0
-      || step_begin (s, "dir", err) < 0 || step_end (s, "dir", err) < 0)
+  if (hook_dir_create (s->ctx->bundle_fd, &s->record, &s->hook_dir_fd, err) < 0
+      || step_begin (s, "dir", HOOK_DIR_NAME, err) < 0 || step_end (s, "dir", err) < 0)
     return -1;
   if (install_file (s, &plan->actions[ACTION_HOSTNAME_FILE], HOOK_FILE_HOSTNAME, err) < 0
       || install_file (s, &plan->actions[ACTION_HOSTS_FILE], HOOK_FILE_HOSTS, err) < 0
@@ -332,14 +329,14 @@ act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
 int
 act_create_runtime (const act_context *ctx, const sandbox_plan *plan, hook_error **err)
 {
-  act_state s = { .ctx = ctx, .journal = { -1 }, .hook_dir_fd = -1 };
+  act_state s = { .ctx = ctx, .record = { -1 }, .hook_dir_fd = -1 };
   char undone[256];
   int ret;
 
   note_earlier_run (&s);
   /* A second createRuntime for the same bundle (a retried hook, or one
      killed half-way) starts from a clean slate instead of stacking.  */
-  if (journal_undo (ctx->bundle_fd, undone, sizeof undone, err) < 0)
+  if (hook_dir_sweep (ctx->bundle_fd, undone, sizeof undone, err) < 0)
     return hook_error_prefix (err, "clean up an earlier run");
   if (undone[0])
     log_info (ctx->log, "earlier run cleaned up: %s", undone);
@@ -347,13 +344,13 @@ act_create_runtime (const act_context *ctx, const sandbox_plan *plan, hook_error
   ret = act_steps (&s, plan, err);
   for (size_t i = 0; i < s.n_mounts; i++)
     close (s.mounts[i].tree_fd);
-  journal_close (&s.journal);
+  run_record_close (&s.record);
   if (s.hook_dir_fd >= 0)
     close (s.hook_dir_fd);
   if (ret < 0)
     {
       cleanup_hook_error hook_error *undo_err = NULL;
-      if (journal_undo (ctx->bundle_fd, undone, sizeof undone, &undo_err) < 0)
+      if (hook_dir_sweep (ctx->bundle_fd, undone, sizeof undone, &undo_err) < 0)
         log_error (ctx->log, "rollback incomplete: %s", undo_err->message);
       else
         log_info (ctx->log, "rolled back: %s", undone);
@@ -372,7 +369,7 @@ act_poststop (int bundle_fd, hook_log *log, hook_error **err)
 {
   char undone[256];
 
-  if (journal_undo (bundle_fd, undone, sizeof undone, err) < 0)
+  if (hook_dir_sweep (bundle_fd, undone, sizeof undone, err) < 0)
     return -1;
   if (undone[0])
     log_info (log, "poststop: %s", undone);

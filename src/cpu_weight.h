@@ -1,4 +1,5 @@
-/* cgroup v1 cpu.shares → cgroup v2 cpu.weight (BEHAVIOR.md §1).  */
+/* cgroup v1 cpu.shares → cgroup v2 cpu.weight, as the runtimes convert
+   them when a cgroup v2 host receives shares.  */
 #ifndef OCI_SANDBOX_HOOK_CPU_WEIGHT_H
 #define OCI_SANDBOX_HOOK_CPU_WEIGHT_H
 
@@ -15,10 +16,5 @@
    default 1024 shares map to the default weight 100.  The result is always
    within [1, 10000] for s > 0.  */
 uint64_t cpu_shares_to_weight (uint64_t shares);
-
-/* The legacy linear conversion (runc <= 1.3.1, crun <= 1.22), for
-   comparison only: 1 + ((s - 2) * 9999) / 262142, clamped to [1, 10000]
-   (the original underflows for s < 2).  */
-uint64_t cpu_shares_to_weight_legacy (uint64_t shares);
 
 #endif

@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,11 @@ hook_fail (hook_error **err, int errno_value, const char *fmt, ...)
 
   if (err == NULL)
     return -1;
+#ifdef ENABLE_FAULT_INJECTION
+  /* Test builds: a second failure filled over the first would lose (and
+     leak) the message of the first.  */
+  assert (*err == NULL);
+#endif
   va_start (ap, fmt);
   ret = vasprintf (&msg, fmt, ap);
   va_end (ap);

@@ -2,8 +2,10 @@
    configured with --enable-fault-injection, OCI_SANDBOX_HOOK_FAIL_AFTER=STEP
    makes createRuntime fail right after STEP (and roll back), and
    OCI_SANDBOX_HOOK_FAIL_AFTER=kill:STEP kills it by SIGKILL there (no
-   rollback: poststop must clean up).  Release builds compile the check to
-   nothing.  */
+   rollback: poststop must clean up).  The steps are the ones the record of
+   a run names (hook_dir.h), in act's order: dir, hostname, hosts,
+   resolv_conf, shm, container_mounts, sysctls, oom_score_adj, cpu_shares.
+   Release builds compile the check to nothing.  */
 #ifndef OCI_SANDBOX_HOOK_FAULT_H
 #define OCI_SANDBOX_HOOK_FAULT_H
 

@@ -134,9 +134,3 @@ log_level_parse (const char *text, log_level *out)
       }
   return -1;
 }
-
-const char *
-log_level_name (log_level level)
-{
-  return level_names[level];
-}

@@ -45,6 +45,5 @@ void hook_log_write (hook_log *log, log_level level, const char *fmt, ...)
 #define log_debug(log, ...) hook_log_write ((log), LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 int log_level_parse (const char *text, log_level *out);
-const char *log_level_name (log_level level);
 
 #endif

@@ -21,7 +21,7 @@
 #include "explain.h"
 #include "fault.h"
 #include "host.h"
-#include "journal.h"
+#include "hook_dir.h"
 #include "log.h"
 #include "plan.h"
 #include "pod_cgroup.h"
@@ -31,10 +31,6 @@
 #include "process.h"
 #include "safepath.h"
 #include "state.h"
-
-#ifndef OCI_SANDBOX_HOOK_POLICY_FILE
-#define OCI_SANDBOX_HOOK_POLICY_FILE DEFAULT_POLICY_FILE
-#endif
 
 /* Runtimes set no default timeout for hooks: bound the whole run once
    stdin is drained (THREATS.md pattern 8).  poststop cleans up whatever a

@@ -29,6 +29,9 @@ static const char *const action_names[ACTION_COUNT] = {
   [ACTION_SANDBOX_SIZING] = "sandbox_sizing",
 };
 
+const action_kind sysctl_actions[N_SYSCTL_ACTIONS]
+    = { ACTION_UNPRIVILEGED_PORTS, ACTION_UNPRIVILEGED_ICMP };
+
 const char *
 action_name (action_kind kind)
 {
@@ -194,9 +197,15 @@ plan_sysctl_check (const plan_input *in, planned_action *a, hook_error **err, in
   const json_value *s = in->config->sysctl;
 
   if (in->policy->sysctl_check == SYSCTL_CHECK_OFF)
-    return skip (a, "disabled by policy (sysctl_check: off)");
+    {
+      skip (a, "disabled by policy (sysctl_check: off)");
+      return;
+    }
   if (s == NULL || s->u.object.count == 0)
-    return skip (a, "config.json sets no sysctls");
+    {
+      skip (a, "config.json sets no sysctls");
+      return;
+    }
   for (size_t i = 0; i < s->u.object.count; i++)
     {
       cleanup_hook_error hook_error *finding = NULL;
@@ -234,11 +243,20 @@ plan_unprivileged_ports (const plan_input *in, planned_action *a)
 
   a->u.sysctl.key = SYSCTL_PORTS;
   if (!in->policy->unprivileged_ports)
-    return skip (a, "disabled by policy (unprivileged_ports: false)");
+    {
+      skip (a, "disabled by policy (unprivileged_ports: false)");
+      return;
+    }
   if (!own_network (in))
-    return skip (a, "%s", no_network_reason (in));
+    {
+      skip (a, "%s", no_network_reason (in));
+      return;
+    }
   if (set)
-    return skip (a, "set in config.json linux.sysctl");
+    {
+      skip (a, "set in config.json linux.sysctl");
+      return;
+    }
   strcpy (a->u.sysctl.value, "0");
   because (a, "containerd default for a pod with its own network namespace");
 }
@@ -250,11 +268,20 @@ plan_unprivileged_icmp (const plan_input *in, planned_action *a)
 
   a->u.sysctl.key = SYSCTL_ICMP;
   if (!in->policy->unprivileged_icmp)
-    return skip (a, "disabled by policy (unprivileged_icmp: false)");
+    {
+      skip (a, "disabled by policy (unprivileged_icmp: false)");
+      return;
+    }
   if (!own_network (in))
-    return skip (a, "%s", no_network_reason (in));
+    {
+      skip (a, "%s", no_network_reason (in));
+      return;
+    }
   if (spec_sysctl_get (c, SYSCTL_ICMP))
-    return skip (a, "set in config.json linux.sysctl");
+    {
+      skip (a, "set in config.json linux.sysctl");
+      return;
+    }
   if (c->ns_user.present)
     {
       /* The kernel refuses gids that are not mapped in the user namespace
@@ -264,18 +291,28 @@ plan_unprivileged_icmp (const plan_input *in, planned_action *a)
         if (lowest == NULL || c->gid_mappings[i].container_id < lowest->container_id)
           lowest = &c->gid_mappings[i];
       if (lowest == NULL)
-        return skip (a, "the container has a user namespace without gid mappings in config.json");
+        {
+          skip (a, "the container has a user namespace without gid mappings in config.json");
+          return;
+        }
       if (lowest->container_id > 2147483647u)
-        return skip (a, "the lowest mapped gid is above the kernel's maximum of 2147483647");
+        {
+          skip (a, "the lowest mapped gid is above the kernel's maximum of 2147483647");
+          return;
+        }
       uint64_t high = (uint64_t)lowest->container_id + lowest->size - 1;
       if (high > 2147483647u)
         high = 2147483647u;
       snprintf (a->u.sysctl.value, sizeof a->u.sysctl.value, "%u %u", lowest->container_id,
                 (unsigned)high);
-      return because (a, "clamped to the container's mapped gid range");
+      because (a, "clamped to the container's mapped gid range");
+      return;
     }
   if (in->host->in_user_namespace)
-    return skip (a, "the hook runs in a user namespace: the full gid range is not mapped");
+    {
+      skip (a, "the hook runs in a user namespace: the full gid range is not mapped");
+      return;
+    }
   strcpy (a->u.sysctl.value, "0 2147483647");
   because (a, "containerd default for a pod with its own network namespace");
 }
@@ -287,22 +324,32 @@ plan_oom (const plan_input *in, planned_action *a)
   int own = in->host->own_oom_score_adj;
 
   if (in->config->has_oom_score_adj)
-    return skip (a, "set in config.json process.oomScoreAdj (%d)", in->config->oom_score_adj);
+    {
+      skip (a, "set in config.json process.oomScoreAdj (%d)", in->config->oom_score_adj);
+      return;
+    }
   if (!p->set_oom_score_adj)
-    return skip (a, "disabled by policy (oom_score_adj: null)");
+    {
+      skip (a, "disabled by policy (oom_score_adj: null)");
+      return;
+    }
   bool restricting = p->restrict_oom_score_adj == RESTRICT_ALWAYS
                      || (p->restrict_oom_score_adj == RESTRICT_AUTO && !in->host->cap_sys_resource);
   a->u.oom.value = p->oom_score_adj;
   a->u.oom.restricted = restricting;
   if (!restricting)
-    return because (a, "policy value");
+    {
+      because (a, "policy value");
+      return;
+    }
   const char *why = p->restrict_oom_score_adj == RESTRICT_ALWAYS
                         ? "restrict_oom_score_adj: true"
                         : "restrict_oom_score_adj: auto and CAP_SYS_RESOURCE missing";
   if (own > p->oom_score_adj)
     {
       a->u.oom.value = own;
-      return because (a, "restricted to the hook's own score %d (%s)", own, why);
+      because (a, "restricted to the hook's own score %d (%s)", own, why);
+      return;
     }
   because (a, "policy value, not below the hook's own score %d (%s)", own, why);
 }

@@ -47,6 +47,11 @@ typedef enum action_kind
   ACTION_COUNT
 } action_kind;
 
+/* The actions that write a sysctl in the container's network namespace
+   (one namespace child does all of them), in order.  */
+#define N_SYSCTL_ACTIONS 2
+extern const action_kind sysctl_actions[N_SYSCTL_ACTIONS];
+
 typedef struct planned_action
 {
   action_kind kind;

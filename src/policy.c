@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
@@ -157,11 +158,16 @@ parse_path_or_false (const json_value *v, const char *key, char **out, hook_erro
 }
 
 static int
+parse_hosts (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  return parse_path_or_false (v, key, &policy->hosts, err);
+}
+
+static int
 parse_bool (const json_value *v, const char *key, bool *out, hook_error **err)
 {
   char name[KEY_NAME_MAX];
   return json_bool (v, key_name (name, key), out, err);
-  return 0;
 }
 
 static int
@@ -210,7 +216,7 @@ parse_string_list (const json_value *v, const char *key, size_t max, char ***out
 }
 
 static int
-parse_sandbox_match (const json_value *v, sandbox_policy *policy, hook_error **err)
+parse_sandbox_match (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
 {
   char name[KEY_NAME_MAX];
   if (json_expect (v, JSON_OBJECT, key_name (name, "sandbox_match"), err) < 0)
@@ -263,7 +269,7 @@ parse_sandbox_match (const json_value *v, sandbox_policy *policy, hook_error **e
 }
 
 static int
-parse_dns (const json_value *v, sandbox_policy *policy, hook_error **err)
+parse_dns (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
 {
   dns_config dns = { 0 };
 
@@ -301,6 +307,166 @@ parse_dns (const json_value *v, sandbox_policy *policy, hook_error **err)
   return 0;
 }
 
+static int
+parse_oom_score_adj (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  char name[KEY_NAME_MAX];
+  int64_t n;
+
+  policy->set_oom_score_adj = v->kind != JSON_NULL;
+  if (!policy->set_oom_score_adj)
+    return 0;
+  if (json_int64 (v, key_name (name, key), -1000, 1000, &n, err) < 0)
+    return -1;
+  policy->oom_score_adj = (int)n;
+  return 0;
+}
+
+static int
+parse_restrict_oom_score_adj (const json_value *v, const char *key, sandbox_policy *policy,
+                              hook_error **err)
+{
+  if (v->kind == JSON_TRUE || v->kind == JSON_FALSE)
+    policy->restrict_oom_score_adj = v->kind == JSON_TRUE ? RESTRICT_ALWAYS : RESTRICT_NEVER;
+  else if (v->kind == JSON_STRING && strcmp (v->u.scalar.text, "auto") == 0)
+    policy->restrict_oom_score_adj = RESTRICT_AUTO;
+  else
+    return key_fail (err, key, "expected \"auto\", true or false");
+  return 0;
+}
+
+static int
+parse_cpu_shares (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  char name[KEY_NAME_MAX];
+  int64_t n;
+
+  if (json_int64 (v, key_name (name, key), 0, CPU_SHARES_MAX, &n, err) < 0)
+    return -1;
+  if (n == 1)
+    return key_fail (err, key, "%s",
+                     "1 is below the kernel's minimum of 2 (0 leaves shares alone)");
+  policy->cpu_shares = (uint64_t)n;
+  return 0;
+}
+
+static int
+parse_shm_size_max (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  if (parse_size (v, key, &policy->shm_size_max, err) < 0)
+    return -1;
+  if (policy->shm_size_max == 0)
+    return key_fail (err, key, "%s", "must be greater than 0");
+  return 0;
+}
+
+static int
+parse_resolv_conf (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  if (parse_path_or_false (v, key, &policy->resolv_conf, err) < 0)
+    return -1;
+  /* The systemd-resolved stub check is about the host's file, whether
+     named explicitly or by default.  */
+  policy->resolv_conf_is_default
+      = policy->resolv_conf && strcmp (policy->resolv_conf, "/etc/resolv.conf") == 0;
+  return 0;
+}
+
+static int
+parse_sysctl_check (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  static const char *const modes[] = {
+    [SYSCTL_CHECK_ENFORCE] = "enforce",
+    [SYSCTL_CHECK_WARN] = "warn",
+    [SYSCTL_CHECK_OFF] = "off",
+  };
+  char name[KEY_NAME_MAX];
+  const char *s;
+
+  if (json_string (v, key_name (name, key), &s, err) < 0)
+    return -1;
+  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+    if (strcmp (s, modes[i]) == 0)
+      {
+        policy->sysctl_check = (sysctl_check_mode)i;
+        return 0;
+      }
+  return key_fail (err, key, "\"%s\": expected \"enforce\", \"warn\" or \"off\"", s);
+}
+
+static int
+parse_log_level (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  char name[KEY_NAME_MAX];
+  const char *s;
+
+  if (json_string (v, key_name (name, key), &s, err) < 0)
+    return -1;
+  if (log_level_parse (s, &policy->log_level) < 0)
+    return key_fail (err, key, "\"%s\": expected error, warn, info or debug", s);
+  return 0;
+}
+
+/* Every key of the policy file: the plain kinds read into the field at
+   OFFSET, the others through their own parser.  */
+typedef enum policy_key_kind
+{
+  KEY_BOOL,
+  KEY_PATH,
+  KEY_SIZE,
+  KEY_PARSER,
+} policy_key_kind;
+
+typedef struct policy_key
+{
+  const char *key;
+  policy_key_kind kind;
+  size_t offset;
+  int (*parse) (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err);
+} policy_key;
+
+#define FIELD(kind, member) kind, offsetof (sandbox_policy, member), NULL
+#define PARSER(fn)          KEY_PARSER, 0, fn
+
+static const policy_key policy_keys[] = {
+  { "sandbox_match", PARSER (parse_sandbox_match) },
+  { "unprivileged_ports", FIELD (KEY_BOOL, unprivileged_ports) },
+  { "unprivileged_icmp", FIELD (KEY_BOOL, unprivileged_icmp) },
+  { "oom_score_adj", PARSER (parse_oom_score_adj) },
+  { "restrict_oom_score_adj", PARSER (parse_restrict_oom_score_adj) },
+  { "cpu_shares", PARSER (parse_cpu_shares) },
+  { "sandbox_sizing", FIELD (KEY_BOOL, sandbox_sizing) },
+  { "cgroup_root", FIELD (KEY_PATH, cgroup_root) },
+  { "shm_size", FIELD (KEY_SIZE, shm_size) },
+  { "shm_size_max", PARSER (parse_shm_size_max) },
+  { "dns", PARSER (parse_dns) },
+  { "resolv_conf", PARSER (parse_resolv_conf) },
+  { "hosts", PARSER (parse_hosts) },
+  { "hostname", FIELD (KEY_BOOL, hostname) },
+  { "sysctl_check", PARSER (parse_sysctl_check) },
+  { "log_level", PARSER (parse_log_level) },
+  { "log_socket", FIELD (KEY_PATH, log_socket) },
+};
+
+static int
+parse_key (const policy_key *k, const json_value *v, sandbox_policy *policy, hook_error **err)
+{
+  void *field = (char *)policy + k->offset;
+
+  switch (k->kind)
+    {
+    case KEY_BOOL:
+      return parse_bool (v, k->key, field, err);
+    case KEY_PATH:
+      return parse_path (v, k->key, field, err);
+    case KEY_SIZE:
+      return parse_size (v, k->key, field, err);
+    case KEY_PARSER:
+      return k->parse (v, k->key, policy, err);
+    }
+  return hook_fail (err, EINVAL, "policy key \"%s\"", k->key);
+}
+
 int
 sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_error **err)
 {
@@ -316,129 +482,15 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
     return -1;
   for (size_t i = 0; i < root->u.object.count; i++)
     {
-      const char *key = root->u.object.members[i].key;
-      const json_value *v = root->u.object.members[i].value;
-      char name[KEY_NAME_MAX];
-      int64_t n;
-      const char *s;
-
-      if (strcmp (key, "sandbox_match") == 0)
-        {
-          if (parse_sandbox_match (v, policy, err) < 0)
-            return -1;
-        }
-      else if (strcmp (key, "unprivileged_ports") == 0)
-        {
-          if (parse_bool (v, key, &policy->unprivileged_ports, err) < 0)
-            return -1;
-        }
-      else if (strcmp (key, "unprivileged_icmp") == 0)
-        {
-          if (parse_bool (v, key, &policy->unprivileged_icmp, err) < 0)
-            return -1;
-        }
-      else if (strcmp (key, "oom_score_adj") == 0)
-        {
-          policy->set_oom_score_adj = v->kind != JSON_NULL;
-          if (policy->set_oom_score_adj)
-            {
-              if (json_int64 (v, key_name (name, key), -1000, 1000, &n, err) < 0)
-                return -1;
-              policy->oom_score_adj = (int)n;
-            }
-        }
-      else if (strcmp (key, "restrict_oom_score_adj") == 0)
-        {
-          if (v->kind == JSON_TRUE || v->kind == JSON_FALSE)
-            policy->restrict_oom_score_adj
-                = v->kind == JSON_TRUE ? RESTRICT_ALWAYS : RESTRICT_NEVER;
-          else if (v->kind == JSON_STRING && strcmp (v->u.scalar.text, "auto") == 0)
-            policy->restrict_oom_score_adj = RESTRICT_AUTO;
-          else
-            return key_fail (err, key, "expected \"auto\", true or false");
-        }
-      else if (strcmp (key, "cpu_shares") == 0)
-        {
-          if (json_int64 (v, key_name (name, key), 0, CPU_SHARES_MAX, &n, err) < 0)
-            return -1;
-          if (n == 1)
-            return key_fail (err, key, "%s",
-                             "1 is below the kernel's minimum of 2 (0 leaves shares alone)");
-          policy->cpu_shares = (uint64_t)n;
-        }
-      else if (strcmp (key, "sandbox_sizing") == 0)
-        {
-          if (parse_bool (v, key, &policy->sandbox_sizing, err) < 0)
-            return -1;
-        }
-      else if (strcmp (key, "cgroup_root") == 0)
-        {
-          if (parse_path (v, key, &policy->cgroup_root, err) < 0)
-            return -1;
-        }
-      else if (strcmp (key, "shm_size") == 0)
-        {
-          if (parse_size (v, key, &policy->shm_size, err) < 0)
-            return -1;
-        }
-      else if (strcmp (key, "shm_size_max") == 0)
-        {
-          if (parse_size (v, key, &policy->shm_size_max, err) < 0)
-            return -1;
-          if (policy->shm_size_max == 0)
-            return key_fail (err, key, "%s", "must be greater than 0");
-        }
-      else if (strcmp (key, "dns") == 0)
-        {
-          if (parse_dns (v, policy, err) < 0)
-            return -1;
-        }
-      else if (strcmp (key, "resolv_conf") == 0)
-        {
-          if (parse_path_or_false (v, key, &policy->resolv_conf, err) < 0)
-            return -1;
-          /* The systemd-resolved stub check is about the host's file,
-             whether named explicitly or by default.  */
-          policy->resolv_conf_is_default
-              = policy->resolv_conf && strcmp (policy->resolv_conf, "/etc/resolv.conf") == 0;
-        }
-      else if (strcmp (key, "hosts") == 0)
-        {
-          if (parse_path_or_false (v, key, &policy->hosts, err) < 0)
-            return -1;
-        }
-      else if (strcmp (key, "hostname") == 0)
-        {
-          if (parse_bool (v, key, &policy->hostname, err) < 0)
-            return -1;
-        }
-      else if (strcmp (key, "sysctl_check") == 0)
-        {
-          if (json_string (v, key_name (name, key), &s, err) < 0)
-            return -1;
-          if (strcmp (s, "enforce") == 0)
-            policy->sysctl_check = SYSCTL_CHECK_ENFORCE;
-          else if (strcmp (s, "warn") == 0)
-            policy->sysctl_check = SYSCTL_CHECK_WARN;
-          else if (strcmp (s, "off") == 0)
-            policy->sysctl_check = SYSCTL_CHECK_OFF;
-          else
-            return key_fail (err, key, "\"%s\": expected \"enforce\", \"warn\" or \"off\"", s);
-        }
-      else if (strcmp (key, "log_level") == 0)
-        {
-          if (json_string (v, key_name (name, key), &s, err) < 0)
-            return -1;
-          if (log_level_parse (s, &policy->log_level) < 0)
-            return key_fail (err, key, "\"%s\": expected error, warn, info or debug", s);
-        }
-      else if (strcmp (key, "log_socket") == 0)
-        {
-          if (parse_path (v, key, &policy->log_socket, err) < 0)
-            return -1;
-        }
-      else
-        return key_fail (err, key, "%s", "unknown key");
+      const json_member *m = &root->u.object.members[i];
+      const policy_key *k = NULL;
+      for (size_t j = 0; j < sizeof policy_keys / sizeof policy_keys[0] && k == NULL; j++)
+        if (strcmp (m->key, policy_keys[j].key) == 0)
+          k = &policy_keys[j];
+      if (k == NULL)
+        return key_fail (err, m->key, "%s", "unknown key");
+      if (parse_key (k, m->value, policy, err) < 0)
+        return -1;
     }
   if (policy->shm_size > policy->shm_size_max)
     return key_fail (err, "shm_size", "%s", "larger than shm_size_max");

@@ -15,7 +15,6 @@
 #include "log.h"
 
 #define POLICY_MAX_BYTES      (1u << 20)
-#define DEFAULT_POLICY_FILE   "/etc/oci-sandbox-hook/policy.json"
 #define DEFAULT_SHM_SIZE      (64ull << 20)
 #define DEFAULT_SHM_SIZE_MAX  (1ull << 30)
 #define DEFAULT_OOM_SCORE_ADJ (-998)

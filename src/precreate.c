@@ -47,9 +47,9 @@ precreate_edits_from_plan (const sandbox_plan *plan, precreate_edits *e)
   memset (e, 0, sizeof *e);
   if (!plan->is_sandbox)
     return;
-  for (int k = ACTION_UNPRIVILEGED_PORTS; k <= ACTION_UNPRIVILEGED_ICMP; k++)
+  for (size_t i = 0; i < N_SYSCTL_ACTIONS; i++)
     {
-      a = &plan->actions[k];
+      a = &plan->actions[sysctl_actions[i]];
       if (a->skip)
         continue;
       json_patch *p = add (e, "linux", "sysctl", NULL, a->u.sysctl.key);
@@ -70,16 +70,6 @@ precreate_edits_from_plan (const sandbox_plan *plan, precreate_edits *e)
       add_decimal_annotation (e, SIZING_CPU_SHARES, a->u.sizing.cpu_shares);
       add_decimal_annotation (e, SIZING_MEMORY, a->u.sizing.memory);
     }
-}
-
-int
-precreate_render (const json_value *root, const sandbox_plan *plan, char **out, size_t *len,
-                  hook_error **err)
-{
-  precreate_edits edits;
-
-  precreate_edits_from_plan (plan, &edits);
-  return json_render (root, edits.patches, edits.n, out, len, err);
 }
 
 int

@@ -25,11 +25,8 @@ typedef struct precreate_edits
 /* The spec edits of PLAN's applied actions (nothing for a non-sandbox).  */
 void precreate_edits_from_plan (const sandbox_plan *plan, precreate_edits *edits);
 
-/* ROOT (the parsed config.json) with PLAN's edits, as a new document.  */
-int precreate_render (const json_value *root, const sandbox_plan *plan, char **out, size_t *len,
-                      hook_error **err);
-
-/* The same, written straight to FD (see json_render_fd).  */
+/* ROOT (the parsed config.json) with PLAN's edits, written straight to FD
+   (see json_render_fd).  */
 int precreate_render_fd (const json_value *root, const sandbox_plan *plan, int fd,
                          hook_error **err);
 

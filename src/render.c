@@ -218,92 +218,33 @@ writer_print (void *ctx, const char *s, size_t len)
   w->used += len;
 }
 
-/* Check the patches, then emit ROOT with them through PRINT (CTX): the
-   one render both outputs share.  */
-static int
-render_with (const json_value *root, const json_patch *patches, size_t n_patches,
-             yajl_print_t print, void *ctx, hook_error **err)
-{
-  const char *path[JSON_PATCH_MAX_PATH + 80];
-  int ret;
-
-  if (json_patches_check (root, patches, n_patches, err) < 0)
-    return -1;
-  yajl_gen g = yajl_gen_alloc (NULL);
-  if (g == NULL)
-    return hook_fail (err, ENOMEM, "render config.json");
-  yajl_gen_config (g, yajl_gen_print_callback, print, ctx);
-  render_ctx c = { g, patches, n_patches, err };
-  ret = emit_value (&c, root, path, 0);
-  yajl_gen_free (g);
-  return ret;
-}
-
 int
 json_render_fd (const json_value *root, const json_patch *patches, size_t n_patches, int fd,
                 hook_error **err)
 {
+  const char *path[JSON_PATCH_MAX_PATH + 80];
   cleanup_free fd_writer *w = malloc (sizeof *w);
+  int ret;
 
   if (w == NULL)
     return hook_fail (err, ENOMEM, "render config.json");
+  if (json_patches_check (root, patches, n_patches, err) < 0)
+    return -1;
   w->fd = fd;
   w->error = 0;
   w->used = 0;
-  if (render_with (root, patches, n_patches, writer_print, w, err) < 0)
+  yajl_gen g = yajl_gen_alloc (NULL);
+  if (g == NULL)
+    return hook_fail (err, ENOMEM, "render config.json");
+  yajl_gen_config (g, yajl_gen_print_callback, writer_print, w);
+  render_ctx c = { g, patches, n_patches, err };
+  ret = emit_value (&c, root, path, 0);
+  yajl_gen_free (g);
+  if (ret < 0)
     return -1;
   writer_flush (w);
   if (w->error)
     return hook_fail (err, w->error, "write config.json");
-  return 0;
-}
-
-typedef struct buffer_writer
-{
-  char *buf;
-  size_t len, cap;
-  bool failed;
-} buffer_writer;
-
-static void
-buffer_print (void *ctx, const char *s, size_t len)
-{
-  buffer_writer *b = ctx;
-  if (b->failed)
-    return;
-  if (b->len + len + 1 > b->cap)
-    {
-      size_t cap = b->cap ? b->cap * 2 : 4096;
-      while (cap < b->len + len + 1)
-        cap *= 2;
-      char *n = realloc (b->buf, cap);
-      if (n == NULL)
-        {
-          b->failed = true;
-          return;
-        }
-      b->buf = n;
-      b->cap = cap;
-    }
-  memcpy (b->buf + b->len, s, len);
-  b->len += len;
-  b->buf[b->len] = '\0';
-}
-
-int
-json_render (const json_value *root, const json_patch *patches, size_t n_patches, char **out,
-             size_t *len, hook_error **err)
-{
-  buffer_writer b = { 0 };
-
-  if (render_with (root, patches, n_patches, buffer_print, &b, err) < 0 || b.failed
-      || b.buf == NULL)
-    {
-      free (b.buf);
-      return *err ? -1 : hook_fail (err, ENOMEM, "render config.json");
-    }
-  *out = b.buf;
-  *len = b.len;
   return 0;
 }
 

@@ -31,21 +31,16 @@ typedef struct json_patch
   const char *value;
 } json_patch;
 
-/* Render ROOT with PATCHES applied (each only when KEY is absent) into a
-   malloc'ed buffer.  A path through a value that is neither an object nor
-   null is an error naming it.  */
-int json_render (const json_value *root, const json_patch *patches, size_t n_patches, char **out,
-                 size_t *len, hook_error **err);
-
 /* Check, without writing anything, that every patch's path goes through
    objects or null or absent keys only: the one way rendering can fail.  */
 int json_patches_check (const json_value *root, const json_patch *patches, size_t n_patches,
                         hook_error **err);
 
-/* Render ROOT with PATCHES straight to FD through a 64 KiB buffer: the
-   output is never held whole (a large spec would otherwise live three
-   times: input, tree, output).  Patches are checked first, so an error
-   can only be a failing write, after which the output is incomplete.  */
+/* Render ROOT with PATCHES applied (each only when KEY is absent) straight
+   to FD through a 64 KiB buffer: the output is never held whole (a large spec would otherwise live
+   three times: input, tree, output).  Patches are checked first, so an error can only be a failing
+   write, after which the output is incomplete.  A path through a value that is neither an object
+   nor null is an error naming it.  */
 int json_render_fd (const json_value *root, const json_patch *patches, size_t n_patches, int fd,
                     hook_error **err);
 

@@ -18,12 +18,17 @@
 #include "cleanup.h"
 #include "safepath.h"
 
-static int
-mount_id (int fd, uint64_t *id)
+int
+mount_id_of (int fd, uint64_t *id)
 {
   struct statx stx;
   if (statx (fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
     return -1;
+  if (!(stx.stx_mask & STATX_MNT_ID))
+    {
+      errno = ENOSYS;
+      return -1;
+    }
   *id = stx.stx_mnt_id;
   return 0;
 }
@@ -59,7 +64,7 @@ openat2_emulated (int dirfd, const char *path, int flags, mode_t mode, uint64_t 
     start = openat (dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (start < 0)
     return -1;
-  if ((resolve & RESOLVE_NO_XDEV) && mount_id (start, &start_mnt) < 0)
+  if ((resolve & RESOLVE_NO_XDEV) && mount_id_of (start, &start_mnt) < 0)
     return -1;
   copy = strdup (path);
   if (copy == NULL)
@@ -94,7 +99,7 @@ openat2_emulated (int dirfd, const char *path, int flags, mode_t mode, uint64_t 
           return -1;
         }
       if (fstat (fd, &st) < 0 || S_ISLNK (st.st_mode) || (next && !S_ISDIR (st.st_mode))
-          || ((resolve & RESOLVE_NO_XDEV) && (mount_id (fd, &mnt) < 0 || mnt != start_mnt)))
+          || ((resolve & RESOLVE_NO_XDEV) && (mount_id_of (fd, &mnt) < 0 || mnt != start_mnt)))
         {
           saved = S_ISLNK (st.st_mode) ? ELOOP : (next && !S_ISDIR (st.st_mode)) ? ENOTDIR : EXDEV;
           close (fd);

@@ -24,6 +24,9 @@
    errno set.  */
 int openat2_fd (int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve);
 
+/* The id of the mount FD is on (statx STX_MNT_ID); -1 with errno set.  */
+int mount_id_of (int fd, uint64_t *id);
+
 /* Write all of BUF; a short write is an error (EIO).  */
 int write_all (int fd, const void *buf, size_t len);
 

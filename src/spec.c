@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,7 +39,6 @@ parse_namespaces (const json_value *list, container_spec *config, hook_error **e
     {
       const json_value *ns = list->u.array.items[i], *path;
       const char *type;
-      bool known = false;
 
       if (json_expect (ns, JSON_OBJECT, "config linux.namespaces[]", err) < 0
           || json_string (json_get (ns, "type"), "config linux.namespaces[].type", &type, err) < 0)
@@ -45,7 +47,6 @@ parse_namespaces (const json_value *list, container_spec *config, hook_error **e
         if (strcmp (type, namespace_slots[s].type) == 0)
           {
             spec_namespace *slot = (spec_namespace *)((char *)config + namespace_slots[s].offset);
-            known = true;
             slot->present = true;
             slot->path = NULL;
             path = json_get (ns, "path");
@@ -60,7 +61,6 @@ parse_namespaces (const json_value *list, container_spec *config, hook_error **e
               return -1;
           }
       /* "time" and future types are none of our business.  */
-      (void)known;
     }
   return 0;
 }
@@ -146,180 +146,179 @@ parse_mounts (const json_value *list, container_spec *config, hook_error **err)
 }
 
 static int
-parse_linux (const json_value *linux_section, container_spec *config, hook_error **err)
+parse_root (const json_value *v, container_spec *spec, hook_error **err)
 {
-  const json_value *v, *res, *cpu;
+  const json_value *readonly = json_get (v, "readonly");
 
-  if (json_expect (linux_section, JSON_OBJECT, "config linux", err) < 0)
+  if (json_expect (v, JSON_OBJECT, "config root", err) < 0
+      || json_string (json_get (v, "path"), "config root.path", &spec->root_path, err) < 0)
     return -1;
-  v = json_get (linux_section, "namespaces");
-  if (v && v->kind != JSON_NULL && parse_namespaces (v, config, err) < 0)
+  if (spec->root_path[0] == '\0')
+    return hook_fail (err, 0, "config root.path: empty");
+  if (readonly && json_bool (readonly, "config root.readonly", &spec->root_readonly, err) < 0)
     return -1;
-  v = json_get (linux_section, "gidMappings");
-  if (v && v->kind != JSON_NULL
-      && parse_mappings (v, "config linux.gidMappings", &config->gid_mappings,
-                         &config->n_gid_mappings, err)
-             < 0)
+  return 0;
+}
+
+static int
+parse_args (const json_value *v, container_spec *spec, hook_error **err)
+{
+  if (json_expect (v, JSON_ARRAY, "config process.args", err) < 0)
     return -1;
-  v = json_get (linux_section, "sysctl");
-  if (v && v->kind != JSON_NULL)
+  if (v->u.array.count > 0
+      && json_string (v->u.array.items[0], "config process.args[0]", &spec->arg0, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+parse_gid_mappings (const json_value *v, container_spec *spec, hook_error **err)
+{
+  return parse_mappings (v, "config linux.gidMappings", &spec->gid_mappings, &spec->n_gid_mappings,
+                         err);
+}
+
+/* The leaves of config.json the plan reads, in the order they are
+   checked: where each is, what it must be, the member it fills and the
+   flag its presence sets.  An absent or null leaf (or parent) is left at
+   its zero value; every parent on the way must be an object.  */
+typedef enum spec_field_kind
+{
+  FIELD_STRING, /* "" is the same as absent: NULL */
+  FIELD_STRING_MAP,
+  FIELD_INT,
+  FIELD_INT64,
+  FIELD_UINT64,
+  FIELD_PARSER,
+} spec_field_kind;
+
+#define SPEC_FIELD_DEPTH 4
+#define NO_FLAG          SIZE_MAX
+
+typedef struct spec_field
+{
+  const char *path[SPEC_FIELD_DEPTH + 1];
+  spec_field_kind kind;
+  size_t offset, flag_offset;
+  int64_t min;
+  uint64_t max;
+  int (*parse) (const json_value *v, container_spec *spec, hook_error **err);
+} spec_field;
+
+#define MEMBER(m)                       offsetof (container_spec, m)
+#define STRING(m)                       FIELD_STRING, MEMBER (m), NO_FLAG, 0, 0, NULL
+#define STRING_MAP(m)                   FIELD_STRING_MAP, MEMBER (m), NO_FLAG, 0, 0, NULL
+#define PARSER(fn)                      FIELD_PARSER, 0, NO_FLAG, 0, 0, fn
+#define NUMBER(kind, m, flag, min, max) kind, MEMBER (m), MEMBER (flag), min, max, NULL
+
+static const spec_field spec_fields[] = {
+  { { "hostname" }, STRING (hostname) },
+  { { "annotations" }, STRING_MAP (annotations) },
+  { { "process", "args" }, PARSER (parse_args) },
+  { { "process", "oomScoreAdj" },
+    NUMBER (FIELD_INT, oom_score_adj, has_oom_score_adj, -1000, 1000) },
+  { { "linux", "namespaces" }, PARSER (parse_namespaces) },
+  { { "linux", "gidMappings" }, PARSER (parse_gid_mappings) },
+  { { "linux", "sysctl" }, STRING_MAP (sysctl) },
+  { { "linux", "resources", "cpu", "period" },
+    NUMBER (FIELD_UINT64, cpu_period, has_sizing_resources, 0, INT64_MAX) },
+  { { "linux", "resources", "cpu", "quota" },
+    NUMBER (FIELD_INT64, cpu_quota, has_sizing_resources, -1, INT64_MAX) },
+  { { "linux", "resources", "cpu", "shares" },
+    NUMBER (FIELD_UINT64, cpu_shares, has_cpu_shares, 0, UINT64_MAX) },
+  { { "linux", "resources", "memory", "limit" },
+    NUMBER (FIELD_INT64, memory_limit, has_sizing_resources, -1, INT64_MAX) },
+  { { "linux", "cgroupsPath" }, STRING (cgroups_path) },
+  { { "linux", "mountLabel" }, STRING (mount_label) },
+  { { "mounts" }, PARSER (parse_mounts) },
+};
+
+/* "config linux.resources.cpu" for the first N keys of PATH.  */
+static const char *
+field_name (char *buf, size_t size, const char *const *path, size_t n)
+{
+  size_t used = (size_t)snprintf (buf, size, "config");
+  for (size_t i = 0; i < n && used < size; i++)
+    used += (size_t)snprintf (buf + used, size - used, "%s%s", i ? "." : " ", path[i]);
+  return buf;
+}
+
+static int
+parse_field (const json_value *root, const spec_field *f, container_spec *spec, hook_error **err)
+{
+  const json_value *v = root;
+  char name[128];
+  size_t depth = 0;
+  void *member = (char *)spec + f->offset;
+
+  while (f->path[depth])
     {
-      if (json_string_map_validate (v, "config linux.sysctl", err) < 0)
+      if (depth > 0
+          && json_expect (v, JSON_OBJECT, field_name (name, sizeof name, f->path, depth), err) < 0)
         return -1;
-      config->sysctl = v;
+      v = json_get (v, f->path[depth++]);
+      if (v == NULL || v->kind == JSON_NULL)
+        return 0;
     }
-  res = json_get (linux_section, "resources");
-  if (res && res->kind != JSON_NULL)
+  field_name (name, sizeof name, f->path, depth);
+  switch (f->kind)
     {
-      if (json_expect (res, JSON_OBJECT, "config linux.resources", err) < 0)
+    case FIELD_STRING:
+      if (json_string (v, name, (const char **)member, err) < 0)
         return -1;
-      cpu = json_get (res, "cpu");
-      if (cpu && cpu->kind != JSON_NULL)
-        {
-          if (json_expect (cpu, JSON_OBJECT, "config linux.resources.cpu", err) < 0)
-            return -1;
-          v = json_get (cpu, "period");
-          if (v && v->kind != JSON_NULL)
-            {
-              if (json_uint64 (v, "config linux.resources.cpu.period", INT64_MAX,
-                               &config->cpu_period, err)
-                  < 0)
-                return -1;
-              config->has_sizing_resources = true;
-            }
-          v = json_get (cpu, "quota");
-          if (v && v->kind != JSON_NULL)
-            {
-              if (json_int64 (v, "config linux.resources.cpu.quota", -1, INT64_MAX,
-                              &config->cpu_quota, err)
-                  < 0)
-                return -1;
-              config->has_sizing_resources = true;
-            }
-          v = json_get (cpu, "shares");
-          if (v && v->kind != JSON_NULL)
-            {
-              if (json_uint64 (v, "config linux.resources.cpu.shares", UINT64_MAX,
-                               &config->cpu_shares, err)
-                  < 0)
-                return -1;
-              config->has_cpu_shares = true;
-            }
-        }
-    }
-  if (res && res->kind == JSON_OBJECT)
-    {
-      const json_value *mem = json_get (res, "memory");
-      if (mem && mem->kind != JSON_NULL)
-        {
-          if (json_expect (mem, JSON_OBJECT, "config linux.resources.memory", err) < 0)
-            return -1;
-          v = json_get (mem, "limit");
-          if (v && v->kind != JSON_NULL)
-            {
-              if (json_int64 (v, "config linux.resources.memory.limit", -1, INT64_MAX,
-                              &config->memory_limit, err)
-                  < 0)
-                return -1;
-              /* -1 is "unlimited" in the runtime-spec: no limit to report.  */
-              if (config->memory_limit < 0)
-                config->memory_limit = 0;
-              config->has_sizing_resources = true;
-            }
-        }
-    }
-  v = json_get (linux_section, "cgroupsPath");
-  if (v && v->kind != JSON_NULL)
-    {
-      if (json_string (v, "config linux.cgroupsPath", &config->cgroups_path, err) < 0)
+      if (**(const char **)member == '\0')
+        *(const char **)member = NULL;
+      break;
+    case FIELD_STRING_MAP:
+      if (json_string_map_validate (v, name, err) < 0)
         return -1;
-      if (config->cgroups_path[0] == '\0')
-        config->cgroups_path = NULL;
-    }
-  v = json_get (linux_section, "mountLabel");
-  if (v && v->kind != JSON_NULL)
-    {
-      if (json_string (v, "config linux.mountLabel", &config->mount_label, err) < 0)
+      *(const json_value **)member = v;
+      break;
+    case FIELD_INT:
+    case FIELD_INT64:
+      {
+        int64_t n;
+        if (json_int64 (v, name, f->min, (int64_t)f->max, &n, err) < 0)
+          return -1;
+        if (f->kind == FIELD_INT)
+          *(int *)member = (int)n;
+        else
+          *(int64_t *)member = n;
+        break;
+      }
+    case FIELD_UINT64:
+      if (json_uint64 (v, name, f->max, (uint64_t *)member, err) < 0)
         return -1;
-      if (config->mount_label[0] == '\0')
-        config->mount_label = NULL;
+      break;
+    case FIELD_PARSER:
+      return f->parse (v, spec, err);
     }
+  if (f->flag_offset != NO_FLAG)
+    *(bool *)((char *)spec + f->flag_offset) = true;
   return 0;
 }
 
 int
-spec_parse (const char *buf, size_t len, container_spec *config, hook_error **err)
+spec_parse (const char *buf, size_t len, container_spec *spec, hook_error **err)
 {
   const json_limits limits = { .max_bytes = SPEC_MAX_BYTES, .max_depth = JSON_MAX_DEPTH };
-  const json_value *root, *v, *process;
+  const json_value *root;
 
-  memset (config, 0, sizeof *config);
-  if (json_parse (buf, len, &limits, &config->doc, err) < 0)
+  memset (spec, 0, sizeof *spec);
+  if (json_parse (buf, len, &limits, &spec->doc, err) < 0)
     return hook_error_prefix (err, "config.json");
-  root = json_doc_root (config->doc);
+  root = json_doc_root (spec->doc);
   if (json_expect (root, JSON_OBJECT, "config", err) < 0)
     return -1;
-
-  v = json_get (root, "root");
-  if (json_expect (v, JSON_OBJECT, "config root", err) < 0
-      || json_string (json_get (v, "path"), "config root.path", &config->root_path, err) < 0)
+  /* root is required, so not a field of the table (absent there is fine).  */
+  if (parse_root (json_get (root, "root"), spec, err) < 0)
     return -1;
-  if (config->root_path[0] == '\0')
-    return hook_fail (err, 0, "config root.path: empty");
-  if (json_get (v, "readonly")
-      && json_bool (json_get (v, "readonly"), "config root.readonly", &config->root_readonly, err)
-             < 0)
-    return -1;
-
-  v = json_get (root, "hostname");
-  if (v && v->kind != JSON_NULL)
-    {
-      if (json_string (v, "config hostname", &config->hostname, err) < 0)
-        return -1;
-      if (config->hostname[0] == '\0')
-        config->hostname = NULL;
-    }
-
-  v = json_get (root, "annotations");
-  if (v && v->kind != JSON_NULL)
-    {
-      if (json_string_map_validate (v, "config annotations", err) < 0)
-        return -1;
-      config->annotations = v;
-    }
-
-  process = json_get (root, "process");
-  if (process && process->kind != JSON_NULL)
-    {
-      if (json_expect (process, JSON_OBJECT, "config process", err) < 0)
-        return -1;
-      v = json_get (process, "args");
-      if (v && v->kind != JSON_NULL)
-        {
-          if (json_expect (v, JSON_ARRAY, "config process.args", err) < 0)
-            return -1;
-          if (v->u.array.count > 0
-              && json_string (v->u.array.items[0], "config process.args[0]", &config->arg0, err)
-                     < 0)
-            return -1;
-        }
-      v = json_get (process, "oomScoreAdj");
-      if (v && v->kind != JSON_NULL)
-        {
-          int64_t score;
-          if (json_int64 (v, "config process.oomScoreAdj", -1000, 1000, &score, err) < 0)
-            return -1;
-          config->has_oom_score_adj = true;
-          config->oom_score_adj = (int)score;
-        }
-    }
-
-  v = json_get (root, "linux");
-  if (v && v->kind != JSON_NULL && parse_linux (v, config, err) < 0)
-    return -1;
-  v = json_get (root, "mounts");
-  if (v && v->kind != JSON_NULL && parse_mounts (v, config, err) < 0)
-    return -1;
+  for (size_t i = 0; i < sizeof spec_fields / sizeof spec_fields[0]; i++)
+    if (parse_field (root, &spec_fields[i], spec, err) < 0)
+      return -1;
+  /* -1 is "unlimited" in the runtime-spec: no limit to report.  */
+  if (spec->memory_limit < 0)
+    spec->memory_limit = 0;
   return 0;
 }
 

@@ -603,7 +603,7 @@ kill_case () {
   run --separate-stderr timeout 20 env "OCI_SANDBOX_HOOK_FAIL_AFTER=kill:$step" \
     "$HOOK" --policy "$POLICY" createRuntime <<<"$(state_json creating "$PID")"
   assert_status 137
-  [ -f "$BUNDLE/oci-sandbox-hook/journal" ] || fail "no journal left by the killed hook"
+  [ -f "$BUNDLE/oci-sandbox-hook/record" ] || fail "no record left by the killed hook"
   assert_eq "$(mount_count "$BUNDLE/oci-sandbox-hook/shm")" 1 "pod tmpfs left by the killed hook"
   if [ "$step" != shm ]; then
     assert_eq "$(awk '$5 == "/dev/shm"' "/proc/$PID/mountinfo" | wc -l)" 2 \
@@ -637,7 +637,7 @@ use_policy () {
 sandbox_created () {
   set_cmd 'exec sleep 60'
   runc_create
-  [ -f "$BUNDLE/oci-sandbox-hook/journal" ] || fail "the hook did not run"
+  [ -f "$BUNDLE/oci-sandbox-hook/record" ] || fail "the hook did not run"
   assert_eq "$(mount_count "$BUNDLE/oci-sandbox-hook/shm")" 1 "pod tmpfs on the bundle's shm"
 }
 

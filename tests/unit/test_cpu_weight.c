@@ -66,13 +66,11 @@ TEST (modern_conversion_matches_the_runtimes_table)
 TEST (zero_shares_stay_unset)
 {
   CHECK_INT (cpu_shares_to_weight (0), 0);
-  CHECK_INT (cpu_shares_to_weight_legacy (0), 0);
 }
 
-TEST (pod_sandbox_shares_of_2_give_weight_1_under_both_conversions)
+TEST (pod_sandbox_shares_of_2_give_weight_1)
 {
   CHECK_INT (cpu_shares_to_weight (DEFAULT_CPU_SHARES), 1);
-  CHECK_INT (cpu_shares_to_weight_legacy (DEFAULT_CPU_SHARES), 1);
 }
 
 TEST (modern_weight_is_in_range_and_monotonic_for_every_valid_shares_value)
@@ -93,25 +91,6 @@ TEST (modern_weight_is_in_range_and_monotonic_for_every_valid_shares_value)
   CHECK_INT (previous, CPU_WEIGHT_MAX);
 }
 
-TEST (legacy_weight_is_in_range_and_monotonic_for_every_valid_shares_value)
-{
-  uint64_t previous = 0;
-  unsigned reported = 0;
-
-  for (uint64_t s = CPU_SHARES_MIN; s <= CPU_SHARES_MAX; s++)
-    {
-      uint64_t w = cpu_shares_to_weight_legacy (s);
-      if ((w < CPU_WEIGHT_MIN || w > CPU_WEIGHT_MAX || w < previous) && reported++ < 10)
-        {
-          printf ("# shares %" PRIu64 ": legacy weight %" PRIu64 " after %" PRIu64 "\n", s, w,
-                  previous);
-          tap_current_failed = true;
-        }
-      previous = w;
-    }
-  CHECK_INT (previous, CPU_WEIGHT_MAX);
-}
-
 TEST (weight_outside_the_shares_range_is_clamped)
 {
   /* THREATS.md #7: 1, 2^64-1 and everything between the bounds and the
@@ -121,15 +100,9 @@ TEST (weight_outside_the_shares_range_is_clamped)
       = { 262144, 262145, 1u << 20, UINT32_MAX, INT64_MAX, UINT64_MAX - 1, UINT64_MAX };
 
   for (size_t i = 0; i < N_ELEMENTS (low); i++)
-    {
-      CHECK_INT (cpu_shares_to_weight (low[i]), CPU_WEIGHT_MIN);
-      CHECK_INT (cpu_shares_to_weight_legacy (low[i]), CPU_WEIGHT_MIN);
-    }
+    CHECK_INT (cpu_shares_to_weight (low[i]), CPU_WEIGHT_MIN);
   for (size_t i = 0; i < N_ELEMENTS (high); i++)
-    {
-      CHECK_INT (cpu_shares_to_weight (high[i]), CPU_WEIGHT_MAX);
-      CHECK_INT (cpu_shares_to_weight_legacy (high[i]), CPU_WEIGHT_MAX);
-    }
+    CHECK_INT (cpu_shares_to_weight (high[i]), CPU_WEIGHT_MAX);
 }
 
 TEST (modern_weight_agrees_with_the_formula_in_long_double)
@@ -175,54 +148,16 @@ TEST (powers_of_two_with_an_integer_exponent_give_exact_powers_of_ten)
   CHECK_INT (cpu_shares_to_weight ((UINT64_C (1) << 10) + 1), 101);
 }
 
-TEST (legacy_conversion_is_linear)
-{
-  static const conversion cases[] = {
-    { 0, 0 },
-    { 1, 1 },
-    { 2, 1 },
-    { 3, 1 },
-    { 28, 1 },
-    { 29, 2 },
-    { 30, 2 },
-    { 1024, 39 },
-    { 131073, 5000 },
-    { 262143, 9999 },
-    { 262144, 10000 },
-    { 262145, 10000 },
-    { UINT64_MAX, 10000 },
-  };
-
-  check_table (cpu_shares_to_weight_legacy, cases, N_ELEMENTS (cases));
-}
-
-TEST (legacy_conversion_agrees_with_its_formula)
-{
-  for (uint64_t s = CPU_SHARES_MIN; s <= CPU_SHARES_MAX; s += 997)
-    {
-      uint64_t want = 1 + ((s - 2) * 9999) / 262142;
-      if (cpu_shares_to_weight_legacy (s) != want)
-        {
-          printf ("# shares %" PRIu64 ": legacy weight %" PRIu64 ", formula gives %" PRIu64 "\n", s,
-                  cpu_shares_to_weight_legacy (s), want);
-          tap_current_failed = true;
-        }
-    }
-}
-
 int
 main (void)
 {
   RUN (modern_conversion_matches_the_runtimes_table);
   RUN (zero_shares_stay_unset);
-  RUN (pod_sandbox_shares_of_2_give_weight_1_under_both_conversions);
+  RUN (pod_sandbox_shares_of_2_give_weight_1);
   RUN (modern_weight_is_in_range_and_monotonic_for_every_valid_shares_value);
-  RUN (legacy_weight_is_in_range_and_monotonic_for_every_valid_shares_value);
   RUN (weight_outside_the_shares_range_is_clamped);
   RUN (modern_weight_agrees_with_the_formula_in_long_double);
   RUN (modern_weight_agrees_with_the_formula_over_the_whole_range);
   RUN (powers_of_two_with_an_integer_exponent_give_exact_powers_of_ten);
-  RUN (legacy_conversion_is_linear);
-  RUN (legacy_conversion_agrees_with_its_formula);
   return tap_done ();
 }

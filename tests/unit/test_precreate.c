@@ -14,6 +14,7 @@
 #include "plan.h"
 #include "pod_cgroup.h"
 #include "precreate.h"
+#include "fd_capture.h"
 #include "tap.h"
 
 static const json_limits limits = { .max_bytes = 1 << 24, .max_depth = 64 };
@@ -40,6 +41,19 @@ run_clear (precreate_run *r)
 }
 #define cleanup_run __attribute__ ((cleanup (run_clear)))
 
+typedef struct precreate_args
+{
+  const json_value *root;
+  const sandbox_plan *plan;
+} precreate_args;
+
+static int
+precreate_into (const void *arg, int fd, hook_error **err)
+{
+  const precreate_args *p = arg;
+  return precreate_render_fd (p->root, p->plan, fd, err);
+}
+
 /* Plan and render CONFIG_JSON for a hook without CAP_SYS_RESOURCE whose own
    score is OWN_SCORE; the result is parsed back into R->out.  */
 static int
@@ -60,7 +74,10 @@ precreate (precreate_run *r, const char *config_json, int own_score)
   plan_input in = { &r->config, NULL, &r->policy, &r->host, &r->target, NULL };
   if (spec_parse (config_json, strlen (config_json), &r->config, &r->err) < 0
       || plan_build (&in, &r->plan, &r->err) < 0
-      || precreate_render (json_doc_root (r->config.doc), &r->plan, &buf, &len, &r->err) < 0)
+      || capture_fd_output (precreate_into,
+                            &(precreate_args){ json_doc_root (r->config.doc), &r->plan }, &buf,
+                            &len, &r->err)
+             < 0)
     return -1;
   return json_parse (buf, len, &limits, &r->out, &r->err);
 }

@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "render.h"
+#include "fd_capture.h"
 #include "tap.h"
 
 static const json_limits limits = { .max_bytes = 1 << 24, .max_depth = 64 };
@@ -42,6 +43,29 @@ same_tree (const json_value *a, const json_value *b)
     default:
       return true;
     }
+}
+
+typedef struct render_args
+{
+  const json_value *root;
+  const json_patch *patches;
+  size_t n;
+} render_args;
+
+static int
+render_into (const void *arg, int fd, hook_error **err)
+{
+  const render_args *r = arg;
+  return json_render_fd (r->root, r->patches, r->n, fd, err);
+}
+
+/* json_render_fd of ROOT with PATCHES, captured in *OUT.  */
+static int
+json_render (const json_value *root, const json_patch *patches, size_t n, char **out, size_t *len,
+             hook_error **err)
+{
+  render_args r = { root, patches, n };
+  return capture_fd_output (render_into, &r, out, len, err);
 }
 
 /* Render TEXT with PATCHES and parse the result back into *OUT.  */

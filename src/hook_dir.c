@@ -10,14 +10,14 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "journal.h"
+#include "hook_dir.h"
 #include "safepath.h"
 
 const char *const hook_files[HOOK_N_FILES]
     = { HOOK_FILE_HOSTNAME, HOOK_FILE_HOSTS, HOOK_FILE_RESOLV_CONF };
 
 int
-journal_begin (int bundle_fd, journal *j, int *hook_dir_fd, hook_error **err)
+hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_error **err)
 {
   struct stat st;
 
@@ -33,47 +33,32 @@ journal_begin (int bundle_fd, journal *j, int *hook_dir_fd, hook_error **err)
   if (fstat (dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ()
       || (st.st_mode & 07777) != 0700)
     return hook_fail (err, 0, "%s: not the private directory the hook just created", HOOK_DIR_NAME);
-  j->fd = openat2_fd (dir, JOURNAL_NAME, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW, 0600,
-                      RESOLVE_STRICT_BENEATH);
-  if (j->fd < 0)
-    return hook_fail (err, errno, "create the journal");
+  record->fd = openat2_fd (dir, RECORD_NAME, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW,
+                           0600, RESOLVE_STRICT_BENEATH);
+  if (record->fd < 0)
+    return hook_fail (err, errno, "create the record of the run");
   *hook_dir_fd = steal_fd (&dir);
   return 0;
 }
 
 int
-journal_record (journal *j, const char *entry, hook_error **err)
+run_record_add (run_record *record, const char *step, const char *detail, hook_error **err)
 {
   char line[512];
-  int n = snprintf (line, sizeof line, "%s\n", entry);
+  int n = snprintf (line, sizeof line, "%s%s%s\n", step, detail ? " " : "", detail ? detail : "");
   if (n < 0 || (size_t)n >= sizeof line)
-    return hook_fail (err, E2BIG, "journal entry");
-  if (write_all (j->fd, line, (size_t)n) < 0)
-    return hook_fail (err, errno, "write the journal");
+    return hook_fail (err, E2BIG, "record entry %s", step);
+  if (write_all (record->fd, line, (size_t)n) < 0)
+    return hook_fail (err, errno, "write the record of the run");
   return 0;
 }
 
 void
-journal_close (journal *j)
+run_record_close (run_record *record)
 {
-  if (j->fd >= 0)
-    close (j->fd);
-  j->fd = -1;
-}
-
-static int
-mount_id_of (int fd, uint64_t *id)
-{
-  struct statx stx;
-  if (statx (fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
-    return -1;
-  if (!(stx.stx_mask & STATX_MNT_ID))
-    {
-      errno = ENOSYS;
-      return -1;
-    }
-  *id = stx.stx_mnt_id;
-  return 0;
+  if (record->fd >= 0)
+    close (record->fd);
+  record->fd = -1;
 }
 
 /* Detach whatever is mounted on HOOK_DIR/shm, however many times (a rerun
@@ -115,13 +100,13 @@ unmount_shm (int hook_dir_fd, int *unmounted, hook_error **err)
 }
 
 int
-journal_undo (int bundle_fd, char *undone, size_t undone_size, hook_error **err)
+hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
 {
   int unmounted = 0, removed = 0;
   struct stat st;
 
-  if (undone && undone_size)
-    undone[0] = '\0';
+  if (done && done_size)
+    done[0] = '\0';
   cleanup_close int dir
       = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
   if (dir < 0 && errno == ENOENT)
@@ -143,14 +128,14 @@ journal_undo (int bundle_fd, char *undone, size_t undone_size, hook_error **err)
     }
   if (unlinkat (dir, HOOK_SHM_DIR, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
-  /* The journal goes last: until here a rerun still knows there is work.  */
-  if (unlinkat (dir, JOURNAL_NAME, 0) < 0 && errno != ENOENT)
-    return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, JOURNAL_NAME);
+  /* The record goes last: until here a rerun still knows there was a run.  */
+  if (unlinkat (dir, RECORD_NAME, 0) < 0 && errno != ENOENT)
+    return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, RECORD_NAME);
   if (unlinkat (bundle_fd, HOOK_DIR_NAME, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return hook_fail (err, errno, "remove %s%s", HOOK_DIR_NAME,
                       errno == ENOTEMPTY ? " (it holds files the hook did not create)" : "");
-  if (undone && undone_size)
-    snprintf (undone, undone_size, "unmounted %d tmpfs, removed %d file(s) and the %s directory",
+  if (done && done_size)
+    snprintf (done, done_size, "unmounted %d tmpfs, removed %d file(s) and the %s directory",
               unmounted, removed, HOOK_DIR_NAME);
   return 0;
 }

@@ -1,0 +1,51 @@
+/* The hook's directory in a bundle, BUNDLE/oci-sandbox-hook/ (root's,
+   0700): the pod's shm tmpfs, its generated /etc files, and the record of
+   the run that made them.  createRuntime writes each step to the record
+   *before* doing it: the record says what a run did (and that one
+   happened), for the operator and for audits.  Undo does not replay it:
+   every host-side effect the hook can make lives under a fixed name here
+   (the shm tmpfs and the three /etc files), so hook_dir_sweep removes
+   exactly those, whatever point a run died at (an error, its deadline,
+   SIGKILL).  It is idempotent; poststop and the rollback of a failed
+   createRuntime both run it.  In-container mounts need no undo: they die
+   with the container.  */
+#ifndef OCI_SANDBOX_HOOK_HOOK_DIR_H
+#define OCI_SANDBOX_HOOK_HOOK_DIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+#define HOOK_DIR_NAME "oci-sandbox-hook"
+#define HOOK_SHM_DIR  "shm"
+#define RECORD_NAME   "record"
+
+/* The files createRuntime generates in the hook directory.  */
+#define HOOK_FILE_HOSTNAME    "hostname"
+#define HOOK_FILE_HOSTS       "hosts"
+#define HOOK_FILE_RESOLV_CONF "resolv.conf"
+#define HOOK_N_FILES          3
+extern const char *const hook_files[HOOK_N_FILES];
+
+typedef struct run_record
+{
+  int fd;
+} run_record;
+
+/* Create BUNDLE_FD/oci-sandbox-hook (0700, must not exist) and its record;
+ *HOOK_DIR_FD receives an O_PATH fd of the directory.  */
+int hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_error **err);
+
+/* Append the line "STEP DETAIL" (DETAIL may be NULL) to the record.  STEP
+   is one of the step names the fault injection knows (fault.h).  */
+int run_record_add (run_record *record, const char *step, const char *detail, hook_error **err);
+void run_record_close (run_record *record);
+
+/* Remove everything under BUNDLE_FD/oci-sandbox-hook: detach every tmpfs
+   stacked on shm/, remove the generated files, the record and the
+   directories.  Nothing there is success.  *DONE (optional) receives a
+   short summary for the log.  */
+int hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err);
+
+#endif
