@@ -2,7 +2,8 @@
 # Every test suite of oci-sandbox-hook, on a fresh Debian 12 machine, as
 # root: installs what is needed, builds a test build (fault injection on,
 # warnings as errors), runs the C unit tests (make check) and the bats
-# integration suites against real runc and crun, and ends with one line
+# integration suites against real runc, crun, podman and containerd (through
+# the CRI API, tests/cri/), and ends with one line
 # "N passed, N failed" summing all of them.  Exit status 0 only when
 # nothing failed.
 set -uo pipefail
