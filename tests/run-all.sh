@@ -38,16 +38,27 @@ passed=$((passed + unit_pass))
 failed=$((failed + unit_fail + unit_error))
 skipped=$((skipped + unit_skip))
 
-# Style: every C file follows .clang-format (one check).
-echo "== style: clang-format"
-if clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c \
-     > "$logdir/clang-format.log" 2>&1; then
-  echo "clang-format: ok"
-  passed=$((passed + 1))
-else
-  echo "clang-format: FAILED"; head -n 20 "$logdir/clang-format.log"
-  failed=$((failed + 1))
-fi
+# Static checks, one count each: every C file follows .clang-format; the
+# layers of src/ include only earlier layers (tests/check-layers.sh); every
+# document the tree names exists (tests/check-docs.sh); the release tarball
+# builds, passes make check and installs/uninstalls cleanly (make distcheck).
+static_check () {
+  local name=$1
+  shift
+  echo "== static: $name"
+  if "$@" > "$logdir/$name.log" 2>&1; then
+    echo "$name: ok"
+    passed=$((passed + 1))
+  else
+    echo "$name: FAILED"; tail -n 20 "$logdir/$name.log"
+    failed=$((failed + 1))
+  fi
+}
+static_check clang-format clang-format --dry-run --Werror src/*/*.c src/*/*.h tests/unit/*.c \
+  tests/unit/*.h tests/fuzz/*.c
+static_check layers tests/check-layers.sh
+static_check docs tests/check-docs.sh
+static_check distcheck make -j"$(nproc)" distcheck
 
 # Integration suites: bats in TAP mode, one file per runtime or concern.
 for suite in tests/integration/*.bats; do

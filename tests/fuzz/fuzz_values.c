@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "dnsfiles.h"
 #include "quantity.h"
 #include "sysctl_rules.h"
@@ -36,9 +37,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     case 0:
       {
         uint64_t bytes;
-        char canon[21];
-        if (quantity_parse_bytes (value, &bytes, &err) == 0)
-          quantity_format_bytes (bytes, canon);
+        int64_t number;
+        (void)quantity_parse_bytes (value, &bytes, &err);
+        /* The integer grammar under each rule.  */
+        for (unsigned rules = 0; rules < 8; rules++)
+          (void)decimal_parse (value, strlen (value), rules, INT64_MIN, INT64_MAX, &number);
         break;
       }
     case 1:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Hostile and broken input (THREATS.md): the hook binary fed directly, and
+# Hostile and broken input (docs/security.md): the hook binary fed directly, and
 # through a real runc where the kernel is involved.  Every case must give a
 # clear error naming the field, a non-zero exit (runc run failing), and
 # leave nothing behind: no hook directory, no mount, host sysctls unchanged

@@ -5,8 +5,8 @@
 # edits and Kata's sizing annotations, and nothing is left behind.
 #
 # podman never sees the host's configuration or storage: every command goes
-# through T/podman, a wrapper with a private CONTAINERS_CONF (MACHINE.md
-# quirk 3, plus private tmp_dir, file locks, CNI config dir, events file),
+# through T/podman, a wrapper with a private CONTAINERS_CONF (docs/engines.md
+# §3, plus private tmp_dir, file locks, CNI config dir, events file),
 # a private storage.conf and --root/--runroot under T, and every container
 # or pod gets a private cgroup parent.  podman 4.3 still writes two things
 # outside T whatever it is told (see setup): containers/image's blob-info

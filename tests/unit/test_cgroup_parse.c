@@ -1,7 +1,8 @@
-/* The pure parsing helpers next to the Linux mechanisms: /proc/PID/cgroup
-   and mountinfo (src/cgroup.h, THREATS.md #8), sysctl read-back and the
-   two known sysctl files (src/sysctl.h, #1, #4), and the content of an
-   oom_score_adj file (src/host.h, #6).
+/* The pure parsing helpers the Linux mechanisms rely on: /proc/PID/cgroup
+   and mountinfo (src/decide/cgroup_paths.h; docs/security.md, threat 8),
+   sysctl read-back and the two known sysctl files (src/linux/sysctl.h;
+   threats 1, 4), and the content of an oom_score_adj file (src/linux/oom.h;
+   threat 6).
 
    tests/data/proc-cgroup-hybrid.txt and mountinfo-hybrid.txt are
    /proc/self/cgroup and /proc/self/mountinfo of the Debian 12 test machine
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_paths.h"
 #include "cleanup.h"
 #include "dnsfiles.h"
 #include "error.h"

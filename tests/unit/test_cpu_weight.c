@@ -1,5 +1,5 @@
-/* src/cpu_weight.h: cgroup v1 cpu.shares to cgroup v2 cpu.weight
-   (BEHAVIOR.md §1, THREATS.md #7): the weight is always within [1, 10000]
+/* src/decide/cpu_weight.h: cgroup v1 cpu.shares to cgroup v2 cpu.weight
+   (docs/engines.md §1, docs/security.md, threat 7): the weight is always within [1, 10000]
    for shares > 0, 0 stays "unset", and the modern curve is the one of runc
    >= 1.3.2 / crun >= 1.23 (1024 shares, the default, give the default 100).  */
 #include <config.h>
@@ -93,7 +93,7 @@ TEST (modern_weight_is_in_range_and_monotonic_for_every_valid_shares_value)
 
 TEST (weight_outside_the_shares_range_is_clamped)
 {
-  /* THREATS.md #7: 1, 2^64-1 and everything between the bounds and the
+  /* docs/security.md, threat 7: 1, 2^64-1 and everything between the bounds and the
      limits of the type.  */
   static const uint64_t low[] = { 1, 2 };
   static const uint64_t high[]

@@ -1,4 +1,4 @@
-/* src/decimal.h: the one integer grammar, and its explicit rules.  */
+/* src/decide/decimal.h: the one integer grammar, and its explicit rules.  */
 #include <config.h>
 
 #include <errno.h>

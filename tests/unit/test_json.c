@@ -1,5 +1,5 @@
-/* src/json.h: the bounded JSON tree every untrusted input goes through
-   (THREATS.md #5 and #16): order and numbers kept, duplicates, NUL, depth,
+/* src/decide/json.h: the bounded JSON tree every untrusted input goes through
+   (docs/security.md, "Bounded JSON", threat 16): order and numbers kept, duplicates, NUL, depth,
    size and malformed input refused with a clear error, never a crash.  */
 #include <config.h>
 
@@ -520,7 +520,7 @@ TEST (scalars_only_document_needs_no_depth)
 
 TEST (deep_nesting_of_400000_levels_is_refused_quickly)
 {
-  /* yajl's tree API overflows the stack freeing this (THREATS.md #5).  */
+  /* yajl's tree API overflows the stack freeing this (docs/security.md, "Bounded JSON").  */
   const json_limits limits = { .max_bytes = 16u << 20, .max_depth = 64 };
   static const char *const units[] = { "[", "{\"a\":", "[{\"a\":" };
 

@@ -1,5 +1,5 @@
 /* The plan: every decision, its parameters and the reason it gives
-   (BEHAVIOR.md §1, THREATS.md rows 1, 2, 6, 7, 10, 12, 15, 17).  Each test
+   (docs/engines.md §1, docs/security.md, threats 1, 2, 6, 7, 10, 12, 15, 17).  Each test
    builds a config.json from a few pieces, runs plan_build and looks at one
    action.  A refused input must leave the plan cleared.  */
 #include <config.h>
@@ -178,6 +178,8 @@ fixture_plan (fixture *f, const config_spec *spec)
 }
 
 #define PLAN(f, ...) fixture_plan (&(f), &(config_spec){ __VA_ARGS__ })
+/* The plan of the default sandbox (ISO C11 has no empty initializer).  */
+#define PLAN_DEFAULT(f) fixture_plan (&(f), &(config_spec){ .annotations = NULL })
 
 #define ACTION(f, k) (&(f).plan.actions[k])
 
@@ -394,7 +396,7 @@ TEST (unprivileged_ports_start_at_0_in_an_own_network_namespace)
   cleanup_fixture fixture f;
   fixture_init (&f);
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_UNPRIVILEGED_PORTS, "containerd default");
   CHECK_STR (ACTION (f, ACTION_UNPRIVILEGED_PORTS)->u.sysctl.key,
              "net.ipv4.ip_unprivileged_port_start");
@@ -406,7 +408,7 @@ TEST (unprivileged_icmp_covers_every_gid_in_an_own_network_namespace)
   cleanup_fixture fixture f;
   fixture_init (&f);
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_UNPRIVILEGED_ICMP, "containerd default");
   CHECK_STR (ACTION (f, ACTION_UNPRIVILEGED_ICMP)->u.sysctl.key, "net.ipv4.ping_group_range");
   CHECK_STR (ACTION (f, ACTION_UNPRIVILEGED_ICMP)->u.sysctl.value, "0 2147483647");
@@ -418,7 +420,7 @@ TEST (unprivileged_sysctls_disabled_by_policy_are_skipped)
   fixture_init (&f);
   fixture_policy (&f, "{\"unprivileged_ports\": false, \"unprivileged_icmp\": false}");
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_UNPRIVILEGED_PORTS, "disabled by policy (unprivileged_ports: false)");
   CHECK_SKIPPED (f, ACTION_UNPRIVILEGED_ICMP, "disabled by policy (unprivileged_icmp: false)");
 }
@@ -439,7 +441,7 @@ TEST (unprivileged_sysctls_in_the_host_network_namespace_are_skipped)
   fixture_init (&f);
   f.target.is_own[NAMESPACE_NET] = true;
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_UNPRIVILEGED_PORTS, "network namespace is the host's");
   CHECK_SKIPPED (f, ACTION_UNPRIVILEGED_ICMP, "network namespace is the host's");
 }
@@ -452,7 +454,7 @@ TEST (unprivileged_sysctls_ignore_target_facts_that_are_not_known)
   f.target.known = false;
   f.target.is_own[NAMESPACE_NET] = true;
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_UNPRIVILEGED_PORTS, "containerd default");
   CHECK_APPLIED (f, ACTION_UNPRIVILEGED_ICMP, "containerd default");
 }
@@ -548,7 +550,7 @@ TEST (unprivileged_icmp_when_the_hook_runs_in_a_user_namespace_is_skipped)
   fixture_init (&f);
   f.host.in_user_namespace = true;
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_UNPRIVILEGED_ICMP, "the hook runs in a user namespace");
   CHECK_APPLIED (f, ACTION_UNPRIVILEGED_PORTS, "containerd default");
 }
@@ -575,7 +577,7 @@ TEST (oom_score_adj_is_the_policy_value_with_cap_sys_resource)
   cleanup_fixture fixture f;
   fixture_init (&f);
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_OOM_SCORE_ADJ, "policy value");
   CHECK_INT (ACTION (f, ACTION_OOM_SCORE_ADJ)->u.oom.value, -998);
   CHECK (!ACTION (f, ACTION_OOM_SCORE_ADJ)->u.oom.restricted);
@@ -588,7 +590,7 @@ TEST (oom_score_adj_without_cap_sys_resource_is_restricted_to_the_own_score)
   f.host.cap_sys_resource = false;
   f.host.own_oom_score_adj = 300;
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_OOM_SCORE_ADJ, "restricted to the hook's own score 300");
   CHECK_APPLIED (f, ACTION_OOM_SCORE_ADJ, "CAP_SYS_RESOURCE missing");
   CHECK_INT (ACTION (f, ACTION_OOM_SCORE_ADJ)->u.oom.value, 300);
@@ -602,7 +604,7 @@ TEST (oom_score_adj_own_score_below_the_policy_value_keeps_the_policy_value)
   f.host.cap_sys_resource = false;
   f.host.own_oom_score_adj = -999;
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_OOM_SCORE_ADJ, "not below the hook's own score -999");
   CHECK_INT (ACTION (f, ACTION_OOM_SCORE_ADJ)->u.oom.value, -998);
   CHECK (ACTION (f, ACTION_OOM_SCORE_ADJ)->u.oom.restricted);
@@ -615,7 +617,7 @@ TEST (oom_score_adj_restrict_true_restricts_even_with_the_capability)
   fixture_policy (&f, "{\"restrict_oom_score_adj\": true}");
   f.host.own_oom_score_adj = 300;
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_OOM_SCORE_ADJ, "restrict_oom_score_adj: true");
   CHECK_INT (ACTION (f, ACTION_OOM_SCORE_ADJ)->u.oom.value, 300);
   CHECK (ACTION (f, ACTION_OOM_SCORE_ADJ)->u.oom.restricted);
@@ -629,7 +631,7 @@ TEST (oom_score_adj_restrict_false_never_restricts)
   f.host.cap_sys_resource = false;
   f.host.own_oom_score_adj = 300;
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_OOM_SCORE_ADJ, "policy value");
   CHECK_INT (ACTION (f, ACTION_OOM_SCORE_ADJ)->u.oom.value, -998);
   CHECK (!ACTION (f, ACTION_OOM_SCORE_ADJ)->u.oom.restricted);
@@ -641,7 +643,7 @@ TEST (oom_score_adj_other_policy_value_is_used)
   fixture_init (&f);
   fixture_policy (&f, "{\"oom_score_adj\": -500}");
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_OOM_SCORE_ADJ, "policy value");
   CHECK_INT (ACTION (f, ACTION_OOM_SCORE_ADJ)->u.oom.value, -500);
 }
@@ -652,7 +654,7 @@ TEST (oom_score_adj_null_in_policy_is_skipped)
   fixture_init (&f);
   fixture_policy (&f, "{\"oom_score_adj\": null}");
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_OOM_SCORE_ADJ, "disabled by policy (oom_score_adj: null)");
 }
 
@@ -672,7 +674,7 @@ TEST (cpu_shares_default_to_2_with_weight_1)
   cleanup_fixture fixture f;
   fixture_init (&f);
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_CPU_SHARES, "cgroup v1 cpu.shares 2, or cgroup v2 cpu.weight 1");
   CHECK_INT (ACTION (f, ACTION_CPU_SHARES)->u.cpu.shares, 2);
   CHECK_INT (ACTION (f, ACTION_CPU_SHARES)->u.cpu.weight, 1);
@@ -684,7 +686,7 @@ TEST (cpu_shares_1024_in_policy_give_weight_100)
   fixture_init (&f);
   fixture_policy (&f, "{\"cpu_shares\": 1024}");
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_CPU_SHARES, "cpu.shares 1024, or cgroup v2 cpu.weight 100");
   CHECK_INT (ACTION (f, ACTION_CPU_SHARES)->u.cpu.shares, 1024);
   CHECK_INT (ACTION (f, ACTION_CPU_SHARES)->u.cpu.weight, 100);
@@ -696,7 +698,7 @@ TEST (cpu_shares_0_in_policy_is_skipped)
   fixture_init (&f);
   fixture_policy (&f, "{\"cpu_shares\": 0}");
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_CPU_SHARES, "disabled by policy (cpu_shares: 0)");
 }
 
@@ -716,7 +718,7 @@ TEST (shm_default_is_a_64_mib_tmpfs)
   cleanup_fixture fixture f;
   fixture_init (&f);
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_SHM, "pod-wide tmpfs of 67108864 bytes (policy shm_size)");
   CHECK (!ACTION (f, ACTION_SHM)->u.shm.host_ipc);
   CHECK_INT (ACTION (f, ACTION_SHM)->u.shm.size, 67108864);
@@ -836,7 +838,7 @@ TEST (shm_in_the_host_ipc_namespace_binds_the_hosts_dev_shm)
   CHECK_INT (ACTION (f, ACTION_SHM)->u.shm.size, 0);
 
   f.target.is_own[NAMESPACE_IPC] = true;
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_SHM, "host IPC namespace");
   CHECK (ACTION (f, ACTION_SHM)->u.shm.host_ipc);
 }
@@ -996,7 +998,7 @@ TEST (hostname_file_falls_back_to_the_hosts_name)
   fixture_init (&f);
   const planned_action *a = ACTION (f, ACTION_HOSTNAME_FILE);
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_HOSTNAME_FILE, "from the host's name");
   CHECK_STR (a->u.file.content, "node-1\n");
   CHECK_INT (a->u.file.len, 7);
@@ -1061,7 +1063,7 @@ TEST (hostname_file_is_skipped_when_the_host_name_is_not_rfc1123)
   fixture_init (&f);
   snprintf (f.host.hostname, sizeof f.host.hostname, "node_1");
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_HOSTNAME_FILE, "the host's name is not RFC 1123");
   CHECK (ACTION (f, ACTION_HOSTNAME_FILE)->u.file.content == NULL);
   /* A pod's own hostname is still used, and still checked.  */
@@ -1100,7 +1102,7 @@ TEST (hosts_file_is_a_copy_of_the_policy_source)
   fixture_init (&f);
   const planned_action *a = ACTION (f, ACTION_HOSTS_FILE);
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_HOSTS_FILE, "copy of /etc/hosts");
   CHECK_STR (a->u.file.destination, "/etc/hosts");
   CHECK_STR (a->u.file.source_path, "/etc/hosts");
@@ -1109,7 +1111,7 @@ TEST (hosts_file_is_a_copy_of_the_policy_source)
   CHECK (a->u.file.len == strlen (HOST_HOSTS));
 
   fixture_policy (&f, "{\"hosts\": \"/srv/node/hosts\"}");
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_HOSTS_FILE, "copy of /srv/node/hosts");
   CHECK_STR (a->u.file.source_path, "/srv/node/hosts");
 }
@@ -1120,7 +1122,7 @@ TEST (hosts_false_in_policy_is_skipped)
   fixture_init (&f);
   fixture_policy (&f, "{\"hosts\": false}");
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_HOSTS_FILE, "disabled by policy (hosts: false)");
 }
 
@@ -1208,7 +1210,7 @@ TEST (resolv_conf_is_rendered_from_the_policys_node_dns)
                       "[\"svc.cluster.local\", \"cluster.local\"], \"options\": [\"ndots:2\"]}}");
   const planned_action *a = ACTION (f, ACTION_RESOLV_CONF_FILE);
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_RESOLV_CONF_FILE, "from the policy's node DNS");
   CHECK_STR (a->u.file.content, "search svc.cluster.local cluster.local\n"
                                 "nameserver 10.96.0.10\noptions ndots:2\n");
@@ -1227,7 +1229,7 @@ TEST (resolv_conf_without_dns_config_is_a_copy_of_the_hosts_file)
   fixture_init (&f);
   const planned_action *a = ACTION (f, ACTION_RESOLV_CONF_FILE);
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_RESOLV_CONF_FILE, "copy of /run/systemd/resolve/resolv.conf");
   CHECK_STR (a->u.file.source_path, "/run/systemd/resolve/resolv.conf");
   CHECK_STR (a->u.file.content, HOST_RESOLV_CONF);
@@ -1470,7 +1472,7 @@ TEST (sysctl_check_without_sysctls_is_skipped)
   cleanup_fixture fixture f;
   fixture_init (&f);
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_SYSCTL_CHECK, "config.json sets no sysctls");
   CHECK_INT (PLAN (f, .linux_members = "\"sysctl\":{}"), 0);
   CHECK_SKIPPED (f, ACTION_SYSCTL_CHECK, "config.json sets no sysctls");
@@ -1487,7 +1489,7 @@ TEST (sandbox_plan_lists_every_action_in_order)
     "unprivileged_ports", "unprivileged_icmp", "oom_score_adj", "cpu_shares",  "sandbox_sizing",
   };
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK (f.plan.is_sandbox);
   for (int k = 0; k < ACTION_COUNT; k++)
     {
@@ -1634,7 +1636,7 @@ TEST (live_process_in_the_host_network_namespace_is_refused)
   fixture_live (&f);
   f.target.is_own[NAMESPACE_NET] = true;
 
-  CHECK_REFUSED (PLAN (f), f, "host netns",
+  CHECK_REFUSED (PLAN_DEFAULT (f), f, "host netns",
                  "pid 4242 is in the host's network namespace although config.json gives the "
                  "container a new one: refusing");
 }
@@ -1646,7 +1648,7 @@ TEST (live_process_with_a_namespace_config_shares_with_the_host_is_refused)
   fixture_live (&f);
   f.target.is_own[NAMESPACE_USER] = false;
 
-  CHECK_REFUSED (PLAN (f), f, "own userns",
+  CHECK_REFUSED (PLAN_DEFAULT (f), f, "own userns",
                  "pid 4242 has a user namespace of its own although config.json shares the host's");
 }
 
@@ -1678,7 +1680,7 @@ TEST (live_process_in_another_cgroup_than_cgroups_path_is_refused)
                  "pid 4242 is in cgroup /osh/sandbox, not the container's linux.cgroupsPath "
                  "/osh/other: refusing");
   /* Without a cgroupsPath the runtime chose: nothing to compare.  */
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
 }
 
 TEST (live_process_in_the_systemd_cgroup_of_cgroups_path_is_accepted)
@@ -1707,7 +1709,7 @@ TEST (cpu_shares_of_a_cgroup_holding_other_processes_are_skipped)
   f.target.cgroup_others = 2;
   snprintf (f.target.cgroup_file, sizeof f.target.cgroup_file, "/sys/fs/cgroup/cpu/x/cpu.shares");
 
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_CPU_SHARES,
                  "the container's cgroup holds other processes (2): a shared cgroup is never "
                  "changed (/sys/fs/cgroup/cpu/x/cpu.shares)");
@@ -1720,9 +1722,9 @@ TEST (cpu_shares_whose_cgroup_could_not_be_found_are_refused_only_when_they_appl
   fixture_live (&f);
   snprintf (f.target.cgroup_error, sizeof f.target.cgroup_error, "no cgroup2 mount");
 
-  CHECK_REFUSED (PLAN (f), f, "cgroup error", "cpu_shares: no cgroup2 mount");
+  CHECK_REFUSED (PLAN_DEFAULT (f), f, "cgroup error", "cpu_shares: no cgroup2 mount");
   fixture_policy (&f, "{\"cpu_shares\": 0}");
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
 }
 
 /* A rerun of precreate must not take the shares it added for the pod's
@@ -1854,7 +1856,7 @@ TEST (sizing_without_any_source_is_skipped)
 {
   cleanup_fixture fixture f;
   fixture_init (&f);
-  CHECK_INT (PLAN (f), 0);
+  CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_SANDBOX_SIZING, "no pod resources known");
 }
 

@@ -1,4 +1,4 @@
-/* src/policy.h: the node policy file.  Defaults are containerd 2.0's; every
+/* src/decide/policy.h: the node policy file.  Defaults are containerd 2.0's; every
    key is checked, and a typo or a bad value is an error naming the key, so
    that no protection is silently turned off.  */
 #include <config.h>
@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "dnsfiles.h"
 #include "error.h"
+#include "inputs.h"
 #include "policy.h"
 #include "tap.h"
 

@@ -12,8 +12,9 @@
 #include "spec.h"
 #include "host.h"
 #include "plan.h"
+#include "cgroup_paths.h"
 #include "pod_cgroup.h"
-#include "precreate.h"
+#include "spec_edits.h"
 #include "fd_capture.h"
 #include "tap.h"
 
@@ -51,7 +52,7 @@ static int
 precreate_into (const void *arg, int fd, hook_error **err)
 {
   const precreate_args *p = arg;
-  return precreate_render_fd (p->root, p->plan, fd, err);
+  return spec_edits_render_fd (p->root, p->plan, fd, err);
 }
 
 /* Plan and render CONFIG_JSON for a hook without CAP_SYS_RESOURCE whose own
@@ -292,7 +293,7 @@ TEST (precreate_with_a_no_op_policy_keeps_real_specs_identical)
       CHECK (plan_build (&in, &plan, &err) == 0);
       CHECK (plan.is_sandbox);
       CHECK (mem
-             && precreate_render_fd (json_doc_root (config.doc), &plan, fileno (mem), &err) == 0);
+             && spec_edits_render_fd (json_doc_root (config.doc), &plan, fileno (mem), &err) == 0);
       if (mem)
         {
           out_len = (size_t)lseek (fileno (mem), 0, SEEK_END);

@@ -1,4 +1,4 @@
-/* src/safepath.h: read_fd_bounded, the reader of stdin, and
+/* src/linux/safepath.h: read_fd_bounded, the reader of stdin, and
    open_trusted_file, the StrictModes check on the policy and the files it
    names (docs/security.md, threat 19; its cases are about who owns what,
    so they need root).  */

@@ -1,5 +1,5 @@
-/* src/config.h: the facts of a bundle's config.json, from real fixtures,
-   and every malformed field refused naming it (THREATS.md #6, #7, #9, #16).
+/* src/decide/spec.h: the facts of a bundle's config.json, from real fixtures,
+   and every malformed field refused naming it (docs/security.md, threats 6, 7, 9, 16).
 
    tests/data/runc-spec.json is the output of `runc spec` of runc 1.1.5
    (commit 1.1.5+ds1-1+deb12u1, spec 1.0.2-dev, Debian 12), unchanged.
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "inputs.h"
 #include "spec.h"
 #include "dnsfiles.h"
 #include "error.h"

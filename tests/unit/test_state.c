@@ -1,6 +1,6 @@
-/* src/state.h: the OCI state on the hook's stdin, as runc, crun and Kata
+/* src/decide/state.h: the OCI state on the hook's stdin, as runc, crun and Kata
    send it, and every malformed or hostile variant refused naming the field
-   (THREATS.md #15, #16).  */
+   (docs/security.md, threats 15, 16).  */
 #include <config.h>
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include "dnsfiles.h"
 #include "error.h"
 #include "json.h"
+#include "names.h"
 #include "state.h"
 #include "tap.h"
 
@@ -648,7 +649,7 @@ TEST (annotation_get_returns_only_string_values)
 
 TEST (annotation_lookup_is_exact_not_case_folded)
 {
-  /* An annotation key in another case is another key (THREATS.md #15).  */
+  /* An annotation key in another case is another key (docs/security.md, threat 15).  */
   cleanup_hook_error hook_error *err = NULL;
   oci_state state;
 

@@ -1,0 +1,34 @@
+/* The grammar of cgroup paths: the ones config.json names
+   (linux.cgroupsPath, in the runtimes' three forms) and the ones the
+   kernel prints (/proc/PID/cgroup, /proc/self/mountinfo).  */
+#ifndef OCI_SANDBOX_HOOK_CGROUP_PATHS_H
+#define OCI_SANDBOX_HOOK_CGROUP_PATHS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The parent of CGROUPS_PATH (config.json linux.cgroupsPath) as a path
+   below the hierarchy root: "/kubepods/pod1/ctr" -> "kubepods/pod1";
+   systemd's "kubepods-burstable-pod1.slice:cri-containerd:ID" ->
+   "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice".
+   Returns -1 (no error object) when there is no parent below the root.  */
+int pod_cgroup_parent (const char *cgroups_path, char *out, size_t size);
+
+/* Does SEEN, a cgroup path as /proc/PID/cgroup shows it, name the cgroup
+   CGROUPS_PATH asks for?  The runtimes' three forms: an absolute cgroupfs
+   path (equal), a relative one (below the runtime's own cgroup: SEEN ends
+   with it), systemd's "slice:prefix:name" (the slice expanded, then
+   "prefix-name.scope", or the name itself when it is a slice).  */
+bool cgroups_path_names (const char *cgroups_path, const char *seen);
+
+/* From the content of /proc/PID/cgroup: the path of the v1 hierarchy whose
+   controller list holds CONTROLLER, or of the v2 "0::" line when CONTROLLER
+   is NULL.  */
+int cgroup_path_for (const char *proc_cgroup, const char *controller, char *out, size_t size);
+/* From the content of /proc/self/mountinfo: the mount point and root of
+   the v1 cgroup mount with CONTROLLER in its super options, or of the
+   cgroup2 mount when CONTROLLER is NULL.  */
+int cgroup_mount_for (const char *mountinfo, const char *controller, char *mount_point,
+                      size_t mp_size, char *mount_root, size_t root_size);
+
+#endif

@@ -1,0 +1,59 @@
+/* The few facts about the host and the target container that the plan
+   needs: gathered once by linux/host.c, so that the plan itself stays a
+   pure function of them.  */
+#ifndef OCI_SANDBOX_HOOK_FACTS_H
+#define OCI_SANDBOX_HOOK_FACTS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "spec.h"
+
+typedef struct host_facts
+{
+  int own_oom_score_adj;  /* the hook's own /proc/self/oom_score_adj */
+  bool cap_sys_resource;  /* effective CAP_SYS_RESOURCE (libcap-ng) */
+  bool selinux_enabled;   /* is_selinux_enabled () == 1 */
+  bool in_user_namespace; /* /proc/self/uid_map is not "0 0 4294967295" */
+  char hostname[256];
+  /* The resolv.conf to copy when no DNS is configured: the policy's source,
+     or systemd-resolved's upstream file when the source points at the
+     127.0.0.53 stub (a container cannot reach the host's loopback).  */
+  char resolv_conf_source[PATH_MAX];
+  /* The bytes of the sources the pod's /etc files copy (malloc'ed, or NULL
+     when the policy does not manage that file): read once, here, through
+     the trusted-file checks, so that the plan carries what act writes.  */
+  char *resolv_conf_content;
+  size_t resolv_conf_len;
+  char *hosts_content;
+  size_t hosts_len;
+} host_facts;
+
+/* How the container's namespaces relate to the hook's own (the host's),
+   and, with a live process, which process and cgroup the hook would act
+   on: the plan refuses a process that is not the one config.json
+   describes.  */
+typedef struct target_facts
+{
+  bool known;                   /* false at precreate: only config.json paths were compared */
+  bool is_own[NAMESPACE_COUNT]; /* the hook's own (the host's) namespace */
+  /* With a live process (createRuntime; plan of a created container).  */
+  bool live;
+  int pid;
+  /* Its namespace is the one config.json's path names (only meaningful
+     where config.json gives a path).  */
+  bool matches_path[NAMESPACE_COUNT];
+  /* Its cgroup as /proc/PID/cgroup shows it: the v1 cpu controller's
+     line and the v2 ("0::") line, "" when absent.  */
+  char cgroup_v1_cpu[PATH_MAX];
+  char cgroup_v2[PATH_MAX];
+  /* The cgroup cpu_shares would write, when looked at: the processes it
+     holds that are not the container's.  */
+  bool cgroup_counted;
+  size_t cgroup_others;
+  char cgroup_file[PATH_MAX]; /* the file cpu_shares would write */
+  char cgroup_error[512];     /* why it could not be looked at, or "" */
+} target_facts;
+
+#endif

@@ -1,0 +1,19 @@
+/* The grammars of the names the hook is handed: container ids (which name
+   log lines and must never be paths) and the absolute paths of bundles,
+   sources and namespaces.  */
+#ifndef OCI_SANDBOX_HOOK_NAMES_H
+#define OCI_SANDBOX_HOOK_NAMES_H
+
+#include "error.h"
+
+#define CONTAINER_ID_MAX 1024
+
+/* runc's container id grammar: [A-Za-z0-9_+.-]+, at most CONTAINER_ID_MAX
+   bytes, not "." or "..".  The id names log lines and must never be a path.  */
+int container_id_validate (const char *id, hook_error **err);
+
+/* An absolute path without ".", ".." or empty components, shorter than
+   PATH_MAX: what an engine hands us for the bundle.  */
+int canonical_absolute_path_validate (const char *path, const char *name, hook_error **err);
+
+#endif

@@ -1,0 +1,825 @@
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cpu_weight.h"
+#include "decimal.h"
+#include "dnsfiles.h"
+#include "plan.h"
+#include "cgroup_paths.h"
+#include "quantity.h"
+#include "state.h"
+#include "sysctl_rules.h"
+
+static const char *const action_names[ACTION_COUNT] = {
+  [ACTION_SYSCTL_CHECK] = "sysctl_check",
+  [ACTION_HOSTNAME_FILE] = "hostname",
+  [ACTION_HOSTS_FILE] = "hosts",
+  [ACTION_RESOLV_CONF_FILE] = "resolv_conf",
+  [ACTION_SHM] = "shm",
+  [ACTION_UNPRIVILEGED_PORTS] = "unprivileged_ports",
+  [ACTION_UNPRIVILEGED_ICMP] = "unprivileged_icmp",
+  [ACTION_OOM_SCORE_ADJ] = "oom_score_adj",
+  [ACTION_CPU_SHARES] = "cpu_shares",
+  [ACTION_SANDBOX_SIZING] = "sandbox_sizing",
+};
+
+const action_kind sysctl_actions[N_SYSCTL_ACTIONS]
+    = { ACTION_UNPRIVILEGED_PORTS, ACTION_UNPRIVILEGED_ICMP };
+
+const char *
+action_name (action_kind kind)
+{
+  return kind < ACTION_COUNT ? action_names[kind] : "unknown";
+}
+
+/* A reason longer than its buffer is cut at a byte; never leave half a
+   UTF-8 character at the cut (policy strings may hold any character), or
+   explain's JSON generator refuses the whole reason.  */
+static void __attribute__ ((format (printf, 3, 0)))
+format_reason (char *buf, size_t size, const char *fmt, va_list ap)
+{
+  int n = vsnprintf (buf, size, fmt, ap);
+  size_t len, start;
+  unsigned char lead;
+
+  if (n < 0 || (size_t)n < size || size == 0)
+    return;
+  len = strlen (buf);
+  start = len;
+  while (start > 0 && ((unsigned char)buf[start - 1] & 0xc0) == 0x80)
+    start--;
+  if (start == 0)
+    return;
+  lead = (unsigned char)buf[start - 1];
+  if (lead >= 0xc0 && len - (start - 1) < (lead >= 0xf0 ? 4u : lead >= 0xe0 ? 3u : 2u))
+    buf[start - 1] = '\0';
+}
+
+static void __attribute__ ((format (printf, 3, 4)))
+reason_printf (char *buf, size_t size, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  format_reason (buf, size, fmt, ap);
+  va_end (ap);
+}
+
+static void __attribute__ ((format (printf, 2, 3))) skip (planned_action *a, const char *fmt, ...)
+{
+  va_list ap;
+  a->skip = true;
+  va_start (ap, fmt);
+  format_reason (a->reason, sizeof a->reason, fmt, ap);
+  va_end (ap);
+}
+
+static void __attribute__ ((format (printf, 2, 3)))
+because (planned_action *a, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  format_reason (a->reason, sizeof a->reason, fmt, ap);
+  va_end (ap);
+}
+
+static const char *
+annotation_in (const json_value *config_annotations, const json_value *state_annotations,
+               const char *key)
+{
+  const char *v = annotation_get (config_annotations, key);
+  return v ? v : annotation_get (state_annotations, key);
+}
+
+/* An annotation of the pod: config.json's, else the state's.  */
+static const char *
+lookup_annotation (const plan_input *in, const char *key)
+{
+  return annotation_in (in->config->annotations, in->state_annotations, key);
+}
+
+bool
+plan_classify (const sandbox_policy *policy, const json_value *config_annotations,
+               const json_value *state_annotations, const char *arg0, char *reason,
+               size_t reason_size)
+{
+  if (policy->match_all)
+    {
+      reason_printf (reason, reason_size, "the policy matches all containers");
+      return true;
+    }
+  for (size_t i = 0; i < policy->n_match_annotations; i++)
+    {
+      const annotation_match *m = &policy->match_annotations[i];
+      const char *v = annotation_in (config_annotations, state_annotations, m->key);
+      if (v && strcmp (v, m->value) == 0)
+        {
+          reason_printf (reason, reason_size, "annotation %s=%s", m->key, m->value);
+          return true;
+        }
+    }
+  for (size_t i = 0; arg0 && i < policy->n_match_commands; i++)
+    if (strcmp (arg0, policy->match_commands[i]) == 0)
+      {
+        reason_printf (reason, reason_size, "command %s", arg0);
+        return true;
+      }
+  reason_printf (reason, reason_size, "no sandbox annotation or command of the policy matches");
+  return false;
+}
+
+/* Our own annotations: bounded, and an unknown key under our prefix is an
+   error (docs/security.md, threat 15: exact key allow-list).  */
+static int
+check_own_annotations (const json_value *annotations, hook_error **err)
+{
+  static const char *const known[] = { ANNOTATION_SHM_SIZE, ANNOTATION_DNS_SERVERS,
+                                       ANNOTATION_DNS_SEARCHES, ANNOTATION_DNS_OPTIONS };
+  if (annotations == NULL)
+    return 0;
+  for (size_t i = 0; i < annotations->u.object.count; i++)
+    {
+      const json_member *m = &annotations->u.object.members[i];
+      bool ok = false;
+      if (strncmp (m->key, ANNOTATION_PREFIX, strlen (ANNOTATION_PREFIX)) != 0)
+        continue;
+      for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+        ok |= strcmp (m->key, known[k]) == 0;
+      if (!ok)
+        {
+          cleanup_free char *q = quote_for_message (m->key);
+          return hook_fail (err, 0,
+                            "annotation %s: unknown key (known: shm-size, dns-servers, "
+                            "dns-searches, dns-options)",
+                            q ? q : "?");
+        }
+      if (m->value->u.scalar.len > ANNOTATION_VALUE_MAX)
+        return hook_fail (err, 0, "annotation %s: value of %zu bytes exceeds %d", m->key,
+                          m->value->u.scalar.len, ANNOTATION_VALUE_MAX);
+    }
+  return 0;
+}
+
+static bool
+own_network (const plan_input *in)
+{
+  return in->config->ns_network.present
+         && !(in->target->known && in->target->is_own[NAMESPACE_NET]);
+}
+
+static bool
+own_ipc (const plan_input *in)
+{
+  return in->config->ns_ipc.present && !(in->target->known && in->target->is_own[NAMESPACE_IPC]);
+}
+
+static bool
+own_uts (const plan_input *in)
+{
+  return in->config->ns_uts.present && !(in->target->known && in->target->is_own[NAMESPACE_UTS]);
+}
+
+static const char *
+no_network_reason (const plan_input *in)
+{
+  return in->config->ns_network.present ? "the container's network namespace is the host's"
+                                        : "the container has no network namespace of its own";
+}
+
+static void
+plan_sysctl_check (const plan_input *in, planned_action *a, hook_error **err, int *ret)
+{
+  const json_value *s = in->config->sysctl;
+
+  if (in->policy->sysctl_check == SYSCTL_CHECK_OFF)
+    {
+      skip (a, "disabled by policy (sysctl_check: off)");
+      return;
+    }
+  if (s == NULL || s->u.object.count == 0)
+    {
+      skip (a, "config.json sets no sysctls");
+      return;
+    }
+  for (size_t i = 0; i < s->u.object.count; i++)
+    {
+      cleanup_hook_error hook_error *finding = NULL;
+      const char *key = s->u.object.members[i].key;
+      const char *value = s->u.object.members[i].value->u.scalar.text;
+      if (sysctl_entry_check (key, value, own_ipc (in), own_network (in), own_uts (in), &finding)
+          == 0)
+        continue;
+      if (in->policy->sysctl_check == SYSCTL_CHECK_ENFORCE)
+        {
+          *ret = hook_fail (err, 0, "config linux.sysctl: %s", finding->message);
+          return;
+        }
+      char **grown = realloc (a->u.check.findings, (a->u.check.n_findings + 1) * sizeof (char *));
+      if (grown == NULL || (grown[a->u.check.n_findings] = strdup (finding->message)) == NULL)
+        {
+          if (grown)
+            a->u.check.findings = grown;
+          *ret = hook_fail (err, ENOMEM, "sysctl check");
+          return;
+        }
+      a->u.check.findings = grown;
+      a->u.check.n_findings++;
+    }
+  because (a,
+           a->u.check.n_findings ? "%zu finding(s), policy says warn"
+                                 : "%zu sysctl(s) in config.json are namespaced and valid",
+           a->u.check.n_findings ? a->u.check.n_findings : s->u.object.count);
+}
+
+static void
+plan_unprivileged_ports (const plan_input *in, planned_action *a)
+{
+  const char *set = spec_sysctl_get (in->config, SYSCTL_PORTS);
+
+  a->u.sysctl.key = SYSCTL_PORTS;
+  if (!in->policy->unprivileged_ports)
+    {
+      skip (a, "disabled by policy (unprivileged_ports: false)");
+      return;
+    }
+  if (!own_network (in))
+    {
+      skip (a, "%s", no_network_reason (in));
+      return;
+    }
+  if (set)
+    {
+      skip (a, "set in config.json linux.sysctl");
+      return;
+    }
+  strcpy (a->u.sysctl.value, "0");
+  because (a, "containerd default for a pod with its own network namespace");
+}
+
+static void
+plan_unprivileged_icmp (const plan_input *in, planned_action *a)
+{
+  const container_spec *c = in->config;
+
+  a->u.sysctl.key = SYSCTL_ICMP;
+  if (!in->policy->unprivileged_icmp)
+    {
+      skip (a, "disabled by policy (unprivileged_icmp: false)");
+      return;
+    }
+  if (!own_network (in))
+    {
+      skip (a, "%s", no_network_reason (in));
+      return;
+    }
+  if (spec_sysctl_get (c, SYSCTL_ICMP))
+    {
+      skip (a, "set in config.json linux.sysctl");
+      return;
+    }
+  if (c->ns_user.present)
+    {
+      /* The kernel refuses gids that are not mapped in the user namespace
+         owning the netns (EINVAL): clamp to one mapped range, as CRI-O.  */
+      const id_mapping *lowest = NULL;
+      for (size_t i = 0; i < c->n_gid_mappings; i++)
+        if (lowest == NULL || c->gid_mappings[i].container_id < lowest->container_id)
+          lowest = &c->gid_mappings[i];
+      if (lowest == NULL)
+        {
+          skip (a, "the container has a user namespace without gid mappings in config.json");
+          return;
+        }
+      if (lowest->container_id > 2147483647u)
+        {
+          skip (a, "the lowest mapped gid is above the kernel's maximum of 2147483647");
+          return;
+        }
+      uint64_t high = (uint64_t)lowest->container_id + lowest->size - 1;
+      if (high > 2147483647u)
+        high = 2147483647u;
+      snprintf (a->u.sysctl.value, sizeof a->u.sysctl.value, "%u %u", lowest->container_id,
+                (unsigned)high);
+      because (a, "clamped to the container's mapped gid range");
+      return;
+    }
+  if (in->host->in_user_namespace)
+    {
+      skip (a, "the hook runs in a user namespace: the full gid range is not mapped");
+      return;
+    }
+  strcpy (a->u.sysctl.value, "0 2147483647");
+  because (a, "containerd default for a pod with its own network namespace");
+}
+
+static void
+plan_oom (const plan_input *in, planned_action *a)
+{
+  const sandbox_policy *p = in->policy;
+  int own = in->host->own_oom_score_adj;
+
+  if (in->config->has_oom_score_adj)
+    {
+      skip (a, "set in config.json process.oomScoreAdj (%d)", in->config->oom_score_adj);
+      return;
+    }
+  if (!p->set_oom_score_adj)
+    {
+      skip (a, "disabled by policy (oom_score_adj: null)");
+      return;
+    }
+  bool restricting = p->restrict_oom_score_adj == RESTRICT_ALWAYS
+                     || (p->restrict_oom_score_adj == RESTRICT_AUTO && !in->host->cap_sys_resource);
+  a->u.oom.value = p->oom_score_adj;
+  a->u.oom.restricted = restricting;
+  if (!restricting)
+    {
+      because (a, "policy value");
+      return;
+    }
+  const char *why = p->restrict_oom_score_adj == RESTRICT_ALWAYS
+                        ? "restrict_oom_score_adj: true"
+                        : "restrict_oom_score_adj: auto and CAP_SYS_RESOURCE missing";
+  if (own > p->oom_score_adj)
+    {
+      a->u.oom.value = own;
+      because (a, "restricted to the hook's own score %d (%s)", own, why);
+      return;
+    }
+  because (a, "policy value, not below the hook's own score %d (%s)", own, why);
+}
+
+static int
+plan_cpu (const plan_input *in, planned_action *a, hook_error **err)
+{
+  if (in->policy->cpu_shares == 0)
+    {
+      skip (a, "disabled by policy (cpu_shares: 0)");
+      return 0;
+    }
+  if (in->config->has_cpu_shares)
+    {
+      skip (a, "set in config.json linux.resources.cpu.shares (%llu)",
+            (unsigned long long)in->config->cpu_shares);
+      return 0;
+    }
+  if (in->target->cgroup_error[0])
+    return hook_fail (err, 0, "cpu_shares: %s", in->target->cgroup_error);
+  /* Skipped, not refused: the sandbox is fine without its minimal CPU
+     weight, while writing it would change every process in that cgroup
+     (and outlive the container).  */
+  if (in->target->cgroup_counted && in->target->cgroup_others > 0)
+    {
+      skip (a,
+            "the container's cgroup holds other processes (%zu): a shared cgroup is never "
+            "changed (%s)",
+            in->target->cgroup_others, in->target->cgroup_file);
+      return 0;
+    }
+  a->u.cpu.shares = in->policy->cpu_shares;
+  a->u.cpu.weight = cpu_shares_to_weight (a->u.cpu.shares);
+  because (a, "cgroup v1 cpu.shares %llu, or cgroup v2 cpu.weight %llu",
+           (unsigned long long)a->u.cpu.shares, (unsigned long long)a->u.cpu.weight);
+  return 0;
+}
+
+/* A mount label reaches the kernel through fsconfig, never through an
+   option string, but it is still pod-influenced text: bound it.  */
+static int
+mount_label_validate (const char *label, hook_error **err)
+{
+  size_t len = strlen (label);
+  if (len > 255)
+    return hook_fail (err, 0, "config linux.mountLabel: longer than 255 bytes");
+  for (const char *p = label; *p; p++)
+    if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '"' || *p == '\\'
+        || *p == '=')
+      {
+        cleanup_free char *q = quote_for_message (label);
+        return hook_fail (err, 0, "config linux.mountLabel %s: not an SELinux context", q ? q : "");
+      }
+  return 0;
+}
+
+static int
+plan_shm (const plan_input *in, planned_action *a, hook_error **err)
+{
+  const sandbox_policy *p = in->policy;
+  const char *key = ANNOTATION_SHM_SIZE;
+  const char *text = lookup_annotation (in, key);
+  const spec_mount *m = spec_find_mount (in->config, "/dev/shm");
+  uint64_t size = p->shm_size;
+
+  if (text == NULL)
+    {
+      key = ANNOTATION_CRIO_SHM;
+      text = lookup_annotation (in, key);
+    }
+  /* Validate the pod's request even when it ends up unused: a hostile
+     value is an error, not something to skip over quietly.  */
+  if (text)
+    {
+      if (quantity_parse_bytes (text, &size, err) < 0)
+        return hook_error_prefix (err, "annotation %s", key);
+      if (size == 0)
+        return hook_fail (err, 0, "annotation %s: \"%s\": must be greater than 0", key, text);
+      if (size > p->shm_size_max)
+        return hook_fail (err, 0, "annotation %s: %llu bytes exceed the node maximum of %llu", key,
+                          (unsigned long long)size, (unsigned long long)p->shm_size_max);
+    }
+  if (p->shm_size == 0)
+    {
+      skip (a, "disabled by policy (shm_size: 0)");
+      return 0;
+    }
+  if (m && m->bind)
+    {
+      skip (a, "config.json bind-mounts /dev/shm: the engine owns it");
+      return 0;
+    }
+  if (!own_ipc (in))
+    {
+      a->u.shm.host_ipc = true;
+      because (a, "host IPC namespace: bind the host's /dev/shm, no tmpfs");
+      return 0;
+    }
+  a->u.shm.size = size;
+  /* The label passed plan_sandbox_actions' grammar check already.  */
+  if (in->config->mount_label && in->host->selinux_enabled)
+    a->u.shm.label = in->config->mount_label;
+  because (a, "pod-wide tmpfs of %llu bytes (%s)%s", (unsigned long long)size,
+           text ? key : "policy shm_size",
+           in->config->mount_label && !in->host->selinux_enabled
+               ? ", mountLabel ignored: SELinux is disabled"
+               : "");
+  return 0;
+}
+
+static bool
+engine_owns (const plan_input *in, planned_action *a, const char *dest)
+{
+  if (spec_find_mount (in->config, dest) == NULL)
+    return false;
+  skip (a, "config.json mounts %s: the engine owns it", dest);
+  return true;
+}
+
+static int
+plan_hostname (const plan_input *in, planned_action *a, hook_error **err)
+{
+  const char *name = in->config->hostname;
+  const char *origin = "config.json hostname";
+
+  a->u.file.destination = "/etc/hostname";
+  if (name && hostname_validate (name, err) < 0)
+    return hook_error_prefix (err, "config hostname");
+  if (!in->policy->hostname)
+    {
+      skip (a, "disabled by policy (hostname: false)");
+      return 0;
+    }
+  if (engine_owns (in, a, "/etc/hostname"))
+    return 0;
+  if (name == NULL)
+    {
+      cleanup_hook_error hook_error *host_err = NULL;
+      name = in->host->hostname;
+      origin = "the host's name";
+      /* The node's own name is trusted, not pod input: one the file grammar
+         refuses (an underscore, say) means no /etc/hostname, not a failed
+         sandbox.  */
+      if (hostname_validate (name, &host_err) < 0)
+        {
+          skip (a, "config.json has no hostname and the host's name is not RFC 1123 (%s)",
+                host_err->message);
+          return 0;
+        }
+    }
+  if (hostname_render (name, &a->u.file.content, &a->u.file.len, err) < 0)
+    return -1;
+  because (a, "from %s", origin);
+  return 0;
+}
+
+/* A copy of a host file, whose bytes the host facts hold.  */
+static int
+copy_source (planned_action *a, const char *path, const char *content, size_t len, hook_error **err)
+{
+  a->u.file.source_path = path;
+  if (content == NULL)
+    return hook_fail (err, EINVAL, "%s: the source %s was not read", a->u.file.destination, path);
+  a->u.file.content = malloc (len + 1);
+  if (a->u.file.content == NULL)
+    return hook_fail (err, ENOMEM, "%s", a->u.file.destination);
+  memcpy (a->u.file.content, content, len);
+  a->u.file.content[len] = '\0';
+  a->u.file.len = len;
+  because (a, "copy of %s", path);
+  return 0;
+}
+
+static int
+plan_hosts (const plan_input *in, planned_action *a, hook_error **err)
+{
+  a->u.file.destination = "/etc/hosts";
+  if (in->policy->hosts == NULL)
+    {
+      skip (a, "disabled by policy (hosts: false)");
+      return 0;
+    }
+  if (engine_owns (in, a, "/etc/hosts"))
+    return 0;
+  return copy_source (a, in->policy->hosts, in->host->hosts_content, in->host->hosts_len, err);
+}
+
+static int
+dns_from_annotations (const plan_input *in, dns_config *dns, bool *present, hook_error **err)
+{
+  static const struct
+  {
+    const char *key;
+    size_t max;
+    size_t offset_items, offset_n;
+  } fields[] = {
+    { ANNOTATION_DNS_SERVERS, DNS_MAX_SERVERS, offsetof (dns_config, servers),
+      offsetof (dns_config, n_servers) },
+    { ANNOTATION_DNS_SEARCHES, DNS_MAX_SEARCHES, offsetof (dns_config, searches),
+      offsetof (dns_config, n_searches) },
+    { ANNOTATION_DNS_OPTIONS, DNS_MAX_OPTIONS, offsetof (dns_config, options),
+      offsetof (dns_config, n_options) },
+  };
+  *present = false;
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    {
+      const char *v = lookup_annotation (in, fields[i].key);
+      char ***items = (char ***)((char *)dns + fields[i].offset_items);
+      size_t *n = (size_t *)((char *)dns + fields[i].offset_n);
+      dns_config one = { 0 };
+      if (v == NULL)
+        continue;
+      *present = true;
+      if (dns_split_list (v, fields[i].max, items, n, err) < 0)
+        return hook_error_prefix (err, "annotation %s", fields[i].key);
+      /* Validate each annotation alone (every Kubernetes limit is per
+         field) so that the error names the one at fault.  ONE borrows the
+         list: servers are canonicalised in place in DNS's array.  */
+      *(char ***)((char *)&one + fields[i].offset_items) = *items;
+      *(size_t *)((char *)&one + fields[i].offset_n) = *n;
+      if (dns_config_validate (&one, err) < 0)
+        return hook_error_prefix (err, "annotation %s", fields[i].key);
+    }
+  return 0;
+}
+
+static int
+plan_resolv_conf (const plan_input *in, planned_action *a, hook_error **err)
+{
+  dns_config pod_dns = { 0 };
+  const dns_config *node = &in->policy->dns;
+  bool from_pod = false;
+  int ret = 0;
+
+  a->u.file.destination = "/etc/resolv.conf";
+  if (dns_from_annotations (in, &pod_dns, &from_pod, err) < 0)
+    {
+      dns_config_clear (&pod_dns);
+      return -1;
+    }
+  if (in->policy->resolv_conf == NULL)
+    skip (a, "disabled by policy (resolv_conf: false)");
+  else if (engine_owns (in, a, "/etc/resolv.conf"))
+    ;
+  else if (from_pod)
+    {
+      ret = dns_render_resolv_conf (&pod_dns, &a->u.file.content, &a->u.file.len, err);
+      because (a, "from the pod's DNS annotations");
+    }
+  else if (node->n_servers + node->n_searches + node->n_options > 0)
+    {
+      ret = dns_render_resolv_conf (node, &a->u.file.content, &a->u.file.len, err);
+      because (a, "from the policy's node DNS");
+    }
+  else
+    ret = copy_source (a, in->host->resolv_conf_source, in->host->resolv_conf_content,
+                       in->host->resolv_conf_len, err);
+  dns_config_clear (&pod_dns);
+  return ret;
+}
+
+/* An engine's sizing annotation: a decimal int64, as strconv.FormatInt
+   writes it.  Anything else is refused rather than passed to Kata.  */
+static int
+parse_sizing_annotation (const char *key, const char *text, int64_t *out, hook_error **err)
+{
+  if (decimal_parse (text, strlen (text), DECIMAL_CANONICAL, INT64_MIN, INT64_MAX, out) < 0)
+    {
+      cleanup_free char *q = quote_for_message (text);
+      return hook_fail (err, 0, "annotation %s: %s is not a decimal integer", key, q ? q : "");
+    }
+  return 0;
+}
+
+static int
+plan_sizing (const plan_input *in, planned_action *a, hook_error **err)
+{
+  static const char *const keys[4]
+      = { SIZING_CPU_PERIOD, SIZING_CPU_QUOTA, SIZING_CPU_SHARES, SIZING_MEMORY };
+  sandbox_sizing *s = &a->u.sizing;
+  int64_t *slots[4] = { &s->cpu_period, &s->cpu_quota, &s->cpu_shares, &s->memory };
+  const container_spec *c = in->config;
+  int present = 0;
+
+  memset (s, 0, sizeof *s);
+  if (!in->policy->sandbox_sizing)
+    {
+      skip (a, "disabled by policy (sandbox_sizing: false)");
+      return 0;
+    }
+  for (int i = 0; i < 4; i++)
+    {
+      const char *v = lookup_annotation (in, keys[i]);
+      if (v == NULL)
+        continue;
+      if (parse_sizing_annotation (keys[i], v, slots[i], err) < 0)
+        return -1;
+      present++;
+    }
+  if (present == 4)
+    {
+      skip (a, "set by the engine (io.kubernetes.cri.sandbox-* annotations)");
+      return 0;
+    }
+  if (present > 0)
+    {
+      s->present = true;
+      s->source = "the engine's sizing annotations, the missing ones as 0";
+    }
+  else
+    {
+      const char *crio_key = CRIO_POD_RESOURCES_NEW;
+      const char *crio = lookup_annotation (in, crio_key);
+      if (crio == NULL)
+        crio = lookup_annotation (in, crio_key = CRIO_POD_RESOURCES);
+      if (crio)
+        {
+          if (sizing_from_crio_json (crio, s, err) < 0)
+            return hook_error_prefix (err, "annotation %s", crio_key);
+        }
+      else if (in->pod_cgroup && in->pod_cgroup->present)
+        *s = *in->pod_cgroup;
+      /* CPU shares alone do not size a pod: precreate itself adds them
+         (cpu_shares), and a second run must not take its own addition for
+         the pod's resources (a rerun changes no byte).  Engines set the
+         sizing annotations exactly when the pod has resources.  */
+      else if (c->has_sizing_resources)
+        {
+          s->cpu_period = c->cpu_period > INT64_MAX ? INT64_MAX : (int64_t)c->cpu_period;
+          s->cpu_quota = c->cpu_quota;
+          s->cpu_shares = c->cpu_shares > INT64_MAX ? INT64_MAX : (int64_t)c->cpu_shares;
+          s->memory = c->memory_limit;
+          s->present = true;
+          s->source = "config.json linux.resources";
+        }
+    }
+  if (!s->present)
+    {
+      skip (a, "no pod resources known (no sizing or CRI-O annotations, no limiting pod "
+               "cgroup, no linux.resources)");
+      return 0;
+    }
+  because (a, "from %s: Kata sizes the VM at %lld vCPU(s) and %lld MiB", s->source,
+           (long long)kata_vcpus (s), (long long)kata_memory_mib (s));
+  return 0;
+}
+
+static const spec_namespace *
+namespace_in_spec (const container_spec *c, namespace_kind kind)
+{
+  const spec_namespace *all[NAMESPACE_COUNT] = {
+    [NAMESPACE_NET] = &c->ns_network, [NAMESPACE_IPC] = &c->ns_ipc,   [NAMESPACE_UTS] = &c->ns_uts,
+    [NAMESPACE_MNT] = &c->ns_mount,   [NAMESPACE_USER] = &c->ns_user,
+  };
+  return all[kind];
+}
+
+/* The live process is the one config.json describes, or the hook would
+   write another container's (or the host's) settings: its namespaces are
+   the ones config.json asks for, and its cgroup is linux.cgroupsPath when
+   that is given.  A recycled pid or a state naming the wrong container is
+   refused here, before anything is acted on.  */
+static int
+check_target_process (const plan_input *in, hook_error **err)
+{
+  const target_facts *t = in->target;
+  const container_spec *c = in->config;
+
+  for (int k = 0; k < NAMESPACE_COUNT; k++)
+    {
+      static const char *const names[NAMESPACE_COUNT] = {
+        [NAMESPACE_NET] = "network", [NAMESPACE_IPC] = "IPC",   [NAMESPACE_UTS] = "UTS",
+        [NAMESPACE_MNT] = "mount",   [NAMESPACE_USER] = "user",
+      };
+      const spec_namespace *ns = namespace_in_spec (c, (namespace_kind)k);
+      const char *name = names[k];
+      if (ns->present && ns->path && !t->matches_path[k])
+        return hook_fail (err, 0,
+                          "pid %d is not in the %s namespace config.json names (%s): refusing "
+                          "(another container, or a recycled pid?)",
+                          t->pid, name, ns->path);
+      if (ns->present && !ns->path && t->is_own[k])
+        return hook_fail (err, 0,
+                          "pid %d is in the host's %s namespace although config.json gives the "
+                          "container a new one: refusing (recycled pid?)",
+                          t->pid, name);
+      if (!ns->present && !t->is_own[k])
+        return hook_fail (err, 0,
+                          "pid %d has a %s namespace of its own although config.json shares the "
+                          "host's: refusing (another container, or a recycled pid?)",
+                          t->pid, name);
+    }
+  if (c->cgroups_path)
+    {
+      const char *seen = t->cgroup_v1_cpu[0] ? t->cgroup_v1_cpu : t->cgroup_v2;
+      if (!cgroups_path_names (c->cgroups_path, seen))
+        return hook_fail (err, 0,
+                          "pid %d is in cgroup %s, not the container's linux.cgroupsPath %s: "
+                          "refusing (another container, or a recycled pid?)",
+                          t->pid, seen[0] ? seen : "(none)", c->cgroups_path);
+    }
+  return 0;
+}
+
+/* Every decision of a sandbox, in act's order.  */
+static int
+plan_sandbox_actions (const plan_input *in, sandbox_plan *plan, hook_error **err)
+{
+  int ret = 0;
+
+  /* Pod input is validated whether or not the action that uses it ends up
+     applied: the mount label also labels the generated files.  */
+  if ((in->target->live && check_target_process (in, err) < 0)
+      || check_own_annotations (in->config->annotations, err) < 0
+      || check_own_annotations (in->state_annotations, err) < 0
+      || (in->config->mount_label && mount_label_validate (in->config->mount_label, err) < 0))
+    return -1;
+  plan_sysctl_check (in, &plan->actions[ACTION_SYSCTL_CHECK], err, &ret);
+  if (ret < 0 || plan_hostname (in, &plan->actions[ACTION_HOSTNAME_FILE], err) < 0)
+    return -1;
+  if (plan_hosts (in, &plan->actions[ACTION_HOSTS_FILE], err) < 0
+      || plan_resolv_conf (in, &plan->actions[ACTION_RESOLV_CONF_FILE], err) < 0
+      || plan_shm (in, &plan->actions[ACTION_SHM], err) < 0)
+    return -1;
+  plan_unprivileged_ports (in, &plan->actions[ACTION_UNPRIVILEGED_PORTS]);
+  plan_unprivileged_icmp (in, &plan->actions[ACTION_UNPRIVILEGED_ICMP]);
+  plan_oom (in, &plan->actions[ACTION_OOM_SCORE_ADJ]);
+  if (plan_cpu (in, &plan->actions[ACTION_CPU_SHARES], err) < 0)
+    return -1;
+  return plan_sizing (in, &plan->actions[ACTION_SANDBOX_SIZING], err);
+}
+
+int
+plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
+{
+  memset (plan, 0, sizeof *plan);
+  for (int k = 0; k < ACTION_COUNT; k++)
+    plan->actions[k].kind = (action_kind)k;
+  plan->is_sandbox
+      = plan_classify (in->policy, in->config->annotations, in->state_annotations, in->config->arg0,
+                       plan->match_reason, sizeof plan->match_reason);
+  if (!plan->is_sandbox)
+    {
+      for (int k = 0; k < ACTION_COUNT; k++)
+        skip (&plan->actions[k], "not a sandbox");
+      return 0;
+    }
+  /* A refused input leaves no half-made plan behind.  */
+  if (plan_sandbox_actions (in, plan, err) < 0)
+    {
+      sandbox_plan_clear (plan);
+      return -1;
+    }
+  return 0;
+}
+
+void
+sandbox_plan_clear (sandbox_plan *plan)
+{
+  for (int k = 0; k < ACTION_COUNT; k++)
+    {
+      planned_action *a = &plan->actions[k];
+      if (k == ACTION_SYSCTL_CHECK)
+        {
+          for (size_t i = 0; i < a->u.check.n_findings; i++)
+            free (a->u.check.findings[i]);
+          free (a->u.check.findings);
+        }
+      else if (k == ACTION_HOSTNAME_FILE || k == ACTION_HOSTS_FILE || k == ACTION_RESOLV_CONF_FILE)
+        free (a->u.file.content);
+    }
+  memset (plan, 0, sizeof *plan);
+}

@@ -1,0 +1,131 @@
+/* The plan: a pure function from facts (state, config.json, host) and the
+   node policy to an ordered list of actions, each with its parameters or a
+   skip and a human reason.  No I/O and no globals: every decision is a
+   unit test.  act (createRuntime), render (precreate) and explain (plan)
+   consume the same plan.  */
+#ifndef OCI_SANDBOX_HOOK_PLAN_H
+#define OCI_SANDBOX_HOOK_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spec.h"
+#include "error.h"
+#include "facts.h"
+#include "json.h"
+#include "policy.h"
+#include "sizing.h"
+
+/* The annotations a pod may set for us (exact keys; anything else under
+   our prefix is refused so that a typo never silently does nothing).  */
+#define ANNOTATION_PREFIX       "io.oci-sandbox-hook."
+#define ANNOTATION_SHM_SIZE     "io.oci-sandbox-hook.shm-size"
+#define ANNOTATION_DNS_SERVERS  "io.oci-sandbox-hook.dns-servers"
+#define ANNOTATION_DNS_SEARCHES "io.oci-sandbox-hook.dns-searches"
+#define ANNOTATION_DNS_OPTIONS  "io.oci-sandbox-hook.dns-options"
+#define ANNOTATION_CRIO_SHM     "io.kubernetes.cri-o.ShmSize"
+#define ANNOTATION_VALUE_MAX    4096
+
+#define SYSCTL_PORTS "net.ipv4.ip_unprivileged_port_start"
+#define SYSCTL_ICMP  "net.ipv4.ping_group_range"
+
+/* In the order act performs them: checks first, files and mounts next,
+   kernel settings last.  */
+typedef enum action_kind
+{
+  ACTION_SYSCTL_CHECK,
+  ACTION_HOSTNAME_FILE,
+  ACTION_HOSTS_FILE,
+  ACTION_RESOLV_CONF_FILE,
+  ACTION_SHM,
+  ACTION_UNPRIVILEGED_PORTS,
+  ACTION_UNPRIVILEGED_ICMP,
+  ACTION_OOM_SCORE_ADJ,
+  ACTION_CPU_SHARES,
+  ACTION_SANDBOX_SIZING, /* precreate only: the spec's sizing annotations */
+  ACTION_COUNT
+} action_kind;
+
+/* The actions that write a sysctl in the container's network namespace
+   (one namespace child does all of them), in order.  */
+#define N_SYSCTL_ACTIONS 2
+extern const action_kind sysctl_actions[N_SYSCTL_ACTIONS];
+
+typedef struct planned_action
+{
+  action_kind kind;
+  bool skip;
+  char reason[320];
+  union
+  {
+    struct
+    {
+      const char *key;
+      char value[32];
+    } sysctl;
+    struct
+    {
+      int value;
+      bool restricted;
+    } oom;
+    struct
+    {
+      uint64_t shares, weight;
+    } cpu;
+    struct
+    {
+      bool host_ipc; /* bind the host's /dev/shm, mount no tmpfs */
+      uint64_t size;
+      const char *label; /* SELinux context= for the tmpfs, or NULL */
+    } shm;
+    struct
+    {
+      char *content; /* what the file holds (malloc'ed) */
+      size_t len;
+      const char *source_path; /* the host file it copies, or NULL when rendered */
+      const char *destination; /* inside the container */
+    } file;
+    sandbox_sizing sizing; /* annotations absent from the spec get these */
+    struct
+    {
+      size_t n_findings;
+      char **findings; /* "key: reason", warn mode */
+    } check;
+  } u;
+} planned_action;
+
+typedef struct sandbox_plan
+{
+  bool is_sandbox;
+  char match_reason[320];
+  planned_action actions[ACTION_COUNT];
+} sandbox_plan;
+
+typedef struct plan_input
+{
+  const container_spec *config;
+  const json_value *state_annotations; /* may be NULL */
+  const sandbox_policy *policy;
+  const host_facts *host;
+  const target_facts *target;
+  /* Limits of the pod's cgroup parent, when readable and limiting; NULL
+     otherwise (gathered by pod_cgroup_sizing).  */
+  const sandbox_sizing *pod_cgroup;
+} plan_input;
+
+/* Is this container one the policy covers?  REASON says why (or why not).
+   Annotations are looked up in config.json, then in the state.  */
+bool plan_classify (const sandbox_policy *policy, const json_value *config_annotations,
+                    const json_value *state_annotations, const char *arg0, char *reason,
+                    size_t reason_size);
+
+/* Build the whole plan.  Hostile or invalid pod input (annotations,
+   hostname, sysctls under "enforce") is an error naming the field.  */
+int plan_build (const plan_input *input, sandbox_plan *plan, hook_error **err);
+void sandbox_plan_clear (sandbox_plan *plan);
+#define cleanup_plan __attribute__ ((cleanup (sandbox_plan_clear)))
+
+const char *action_name (action_kind kind);
+
+#endif

@@ -1,0 +1,77 @@
+/* The node policy file (JSON, comments allowed): which containers are
+   sandboxes and what each of them gets.  Every key is optional; defaults
+   follow containerd 2.0.  Unknown keys and bad values are errors naming
+   the key.  Trusted input (root-owned node configuration), still parsed
+   strictly: a typo must not silently turn a protection off.  */
+#ifndef OCI_SANDBOX_HOOK_POLICY_H
+#define OCI_SANDBOX_HOOK_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dnsfiles.h"
+#include "error.h"
+#include "log_level.h"
+
+#define POLICY_MAX_BYTES      (1u << 20)
+#define DEFAULT_SHM_SIZE      (64ull << 20)
+#define DEFAULT_SHM_SIZE_MAX  (1ull << 30)
+#define DEFAULT_OOM_SCORE_ADJ (-998)
+#define DEFAULT_CPU_SHARES    2
+
+typedef enum restrict_mode
+{
+  RESTRICT_AUTO, /* restrict when CAP_SYS_RESOURCE is missing */
+  RESTRICT_ALWAYS,
+  RESTRICT_NEVER,
+} restrict_mode;
+
+typedef enum sysctl_check_mode
+{
+  SYSCTL_CHECK_ENFORCE,
+  SYSCTL_CHECK_WARN,
+  SYSCTL_CHECK_OFF,
+} sysctl_check_mode;
+
+typedef struct annotation_match
+{
+  char *key, *value;
+} annotation_match;
+
+typedef struct sandbox_policy
+{
+  /* sandbox_match */
+  bool match_all;
+  annotation_match *match_annotations;
+  size_t n_match_annotations;
+  char **match_commands; /* exact process.args[0] */
+  size_t n_match_commands;
+
+  bool unprivileged_ports;
+  bool unprivileged_icmp;
+  bool set_oom_score_adj; /* false: "oom_score_adj": null */
+  int oom_score_adj;
+  restrict_mode restrict_oom_score_adj;
+  uint64_t cpu_shares; /* 0: leave alone */
+  bool sandbox_sizing; /* precreate adds the VM sizing annotations */
+  char *cgroup_root;   /* NULL: /sys/fs/cgroup, found from the mount table */
+  uint64_t shm_size;   /* 0: leave /dev/shm alone */
+  uint64_t shm_size_max;
+  dns_config dns;    /* node default, used when the pod gives none */
+  char *resolv_conf; /* source file, NULL: do not manage /etc/resolv.conf */
+  bool resolv_conf_is_default;
+  char *hosts;   /* source file, NULL: do not manage /etc/hosts */
+  bool hostname; /* manage /etc/hostname */
+  sysctl_check_mode sysctl_check;
+  log_level log_level;
+  char *log_socket;
+} sandbox_policy;
+
+void sandbox_policy_init_defaults (sandbox_policy *policy);
+/* Parse BUF (the policy file's bytes) over the defaults already in POLICY.  */
+int sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_error **err);
+void sandbox_policy_clear (sandbox_policy *policy);
+#define cleanup_policy __attribute__ ((cleanup (sandbox_policy_clear)))
+
+#endif

@@ -1,0 +1,276 @@
+#include <config.h>
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <selinux/selinux.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "spec.h"
+#include "etcfiles.h"
+#include "cgroup.h"
+#include "cgroup_paths.h"
+#include "host.h"
+#include "oom.h"
+#include "safepath.h"
+
+#define RESOLVED_STUB_ADDRESS  "127.0.0.53"
+#define RESOLVED_UPSTREAM_FILE "/run/systemd/resolve/resolv.conf"
+
+/* True when CONTENT (a resolv.conf) has a nameserver line with the
+   systemd-resolved stub.  */
+static bool
+points_at_resolved_stub (const char *content)
+{
+  for (const char *line = content; *line;)
+    {
+      const char *eol = strchrnul (line, '\n');
+      const char *p = line;
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (strncmp (p, "nameserver", 10) == 0 && (p[10] == ' ' || p[10] == '\t'))
+        {
+          p += 10;
+          while (*p == ' ' || *p == '\t')
+            p++;
+          if (strncmp (p, RESOLVED_STUB_ADDRESS, strlen (RESOLVED_STUB_ADDRESS)) == 0)
+            return true;
+        }
+      line = *eol ? eol + 1 : eol;
+    }
+  return false;
+}
+
+static int
+read_source (const char *path, const char *key, char **content, size_t *len, hook_error **err)
+{
+  cleanup_free char *name = NULL;
+  if (asprintf (&name, "policy key \"%s\": %s", key, path) < 0)
+    return hook_fail (err, ENOMEM, "%s", key);
+  return read_trusted_file (path, name, ETC_SOURCE_MAX, true, content, len, err);
+}
+
+int
+host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, const char *hosts,
+                   host_facts *facts, hook_error **err)
+{
+  char buf[128];
+  struct utsname uts;
+
+  memset (facts, 0, sizeof *facts);
+  cleanup_close int proc_fd = -1;
+  if (open_procfs (&proc_fd, err) < 0)
+    return -1;
+  if (read_small_at (proc_fd, "self/oom_score_adj", RESOLVE_BENEATH, buf, sizeof buf, err) < 0
+      || oom_score_parse (buf, &facts->own_oom_score_adj, err) < 0)
+    return hook_error_prefix (err, "the hook's own OOM score");
+
+  capng_clear (CAPNG_SELECT_BOTH);
+  if (capng_get_caps_process () < 0)
+    return hook_fail (err, errno, "read the hook's capabilities");
+  facts->cap_sys_resource = capng_have_capability (CAPNG_EFFECTIVE, CAP_SYS_RESOURCE) != 0;
+
+  facts->selinux_enabled = is_selinux_enabled () == 1;
+
+  /* containerd's userns.RunningInUserNS: the initial namespace maps every
+     uid onto itself.  */
+  if (read_small_at (proc_fd, "self/uid_map", RESOLVE_BENEATH, buf, sizeof buf, err) < 0)
+    return hook_error_prefix (err, "/proc");
+  unsigned long a, b, c;
+  facts->in_user_namespace
+      = !(sscanf (buf, " %lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295UL);
+
+  if (uname (&uts) < 0)
+    return hook_fail (err, errno, "uname");
+  snprintf (facts->hostname, sizeof facts->hostname, "%s", uts.nodename);
+
+  if (hosts && read_source (hosts, "hosts", &facts->hosts_content, &facts->hosts_len, err) < 0)
+    return -1;
+  if (resolv_conf)
+    {
+      snprintf (facts->resolv_conf_source, sizeof facts->resolv_conf_source, "%s", resolv_conf);
+      if (read_source (resolv_conf, "resolv_conf", &facts->resolv_conf_content,
+                       &facts->resolv_conf_len, err)
+          < 0)
+        return -1;
+      /* A container cannot reach the host's loopback: copy the upstream
+         servers systemd-resolved forwards to, when it has them.  */
+      if (resolv_conf_is_default && points_at_resolved_stub (facts->resolv_conf_content))
+        {
+          cleanup_hook_error hook_error *upstream_err = NULL;
+          char *upstream = NULL;
+          size_t len = 0;
+          if (read_source (RESOLVED_UPSTREAM_FILE, "resolv_conf", &upstream, &len, &upstream_err)
+              == 0)
+            {
+              free (facts->resolv_conf_content);
+              facts->resolv_conf_content = upstream;
+              facts->resolv_conf_len = len;
+              snprintf (facts->resolv_conf_source, sizeof facts->resolv_conf_source, "%s",
+                        RESOLVED_UPSTREAM_FILE);
+            }
+          else if (upstream_err->errno_value != ENOENT)
+            {
+              *err = steal_pointer (&upstream_err);
+              return -1;
+            }
+        }
+    }
+  return 0;
+}
+
+void
+host_facts_clear (host_facts *facts)
+{
+  free (facts->resolv_conf_content);
+  free (facts->hosts_content);
+  facts->resolv_conf_content = facts->hosts_content = NULL;
+}
+
+static const char *const namespace_files[NAMESPACE_COUNT] = {
+  [NAMESPACE_NET] = "net", [NAMESPACE_IPC] = "ipc",   [NAMESPACE_UTS] = "uts",
+  [NAMESPACE_MNT] = "mnt", [NAMESPACE_USER] = "user",
+};
+
+const char *
+namespace_file (namespace_kind kind)
+{
+  return kind < NAMESPACE_COUNT ? namespace_files[kind] : "?";
+}
+
+static const spec_namespace *
+config_namespace_of (const container_spec *config, namespace_kind kind)
+{
+  switch (kind)
+    {
+    case NAMESPACE_NET:
+      return &config->ns_network;
+    case NAMESPACE_IPC:
+      return &config->ns_ipc;
+    case NAMESPACE_UTS:
+      return &config->ns_uts;
+    case NAMESPACE_MNT:
+      return &config->ns_mount;
+    case NAMESPACE_USER:
+      return &config->ns_user;
+    default:
+      return NULL;
+    }
+}
+
+static bool
+same_file (const struct stat *a, const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* The hook's own namespaces, through the checked procfs.  */
+static int
+own_namespaces (int proc_fd, struct stat own[NAMESPACE_COUNT], hook_error **err)
+{
+  for (int k = 0; k < NAMESPACE_COUNT; k++)
+    {
+      char path[32];
+      snprintf (path, sizeof path, "self/ns/%s", namespace_files[k]);
+      if (fstatat (proc_fd, path, &own[k], 0) < 0)
+        return hook_fail (err, errno, "stat /proc/%s", path);
+    }
+  return 0;
+}
+
+/* A namespace path config.json names (a trusted engine's: /proc/PID/ns/net
+   or a pinned /run/netns/NAME), as a stat; NULL when it gives none.  */
+static int
+config_namespace_stat (const container_spec *config, namespace_kind kind, struct stat *st,
+                       bool *given, hook_error **err)
+{
+  const spec_namespace *ns = config_namespace_of (config, kind);
+  *given = ns && ns->present && ns->path;
+  if (!*given)
+    return 0;
+  if (stat (ns->path, st) < 0)
+    return hook_fail (err, errno, "config linux.namespaces: %s namespace path %s",
+                      namespace_files[kind], ns->path);
+  return 0;
+}
+
+#define PROC_PID_CGROUP_MAX (64u << 10)
+
+int
+target_facts_from_process (int proc_pid_fd, int pid, const container_spec *config,
+                           target_facts *facts, hook_error **err)
+{
+  struct stat own[NAMESPACE_COUNT];
+  cleanup_close int proc_fd = -1;
+  cleanup_free char *cgroups = NULL;
+  size_t len;
+
+  memset (facts, 0, sizeof *facts);
+  if (open_procfs (&proc_fd, err) < 0 || own_namespaces (proc_fd, own, err) < 0)
+    return -1;
+  for (int k = 0; k < NAMESPACE_COUNT; k++)
+    {
+      struct stat theirs, named;
+      char path[32];
+      bool given;
+      snprintf (path, sizeof path, "ns/%s", namespace_files[k]);
+      if (fstatat (proc_pid_fd, path, &theirs, 0) < 0)
+        return hook_fail (err, errno, "stat the container's %s namespace", namespace_files[k]);
+      facts->is_own[k] = same_file (&theirs, &own[k]);
+      if (config_namespace_stat (config, (namespace_kind)k, &named, &given, err) < 0)
+        return -1;
+      facts->matches_path[k] = given && same_file (&theirs, &named);
+    }
+  cleanup_close int fd = openat2_fd (proc_pid_fd, "cgroup", O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
+  if (fd < 0
+      || read_regular_fd (fd, "/proc/PID/cgroup", PROC_PID_CGROUP_MAX, &cgroups, &len, err) < 0)
+    return fd < 0 ? hook_fail (err, errno, "open /proc/%d/cgroup", pid) : -1;
+  if (cgroup_path_for (cgroups, "cpu", facts->cgroup_v1_cpu, sizeof facts->cgroup_v1_cpu) < 0)
+    facts->cgroup_v1_cpu[0] = '\0';
+  if (cgroup_path_for (cgroups, NULL, facts->cgroup_v2, sizeof facts->cgroup_v2) < 0)
+    facts->cgroup_v2[0] = '\0';
+  facts->known = facts->live = true;
+  facts->pid = pid;
+  return 0;
+}
+
+int
+target_facts_from_config (const container_spec *config, target_facts *facts, hook_error **err)
+{
+  struct stat own[NAMESPACE_COUNT];
+  cleanup_close int proc_fd = -1;
+
+  memset (facts, 0, sizeof *facts);
+  if (open_procfs (&proc_fd, err) < 0 || own_namespaces (proc_fd, own, err) < 0)
+    return -1;
+  for (int k = 0; k < NAMESPACE_COUNT; k++)
+    {
+      struct stat named;
+      bool given;
+      if (config_namespace_stat (config, (namespace_kind)k, &named, &given, err) < 0)
+        return -1;
+      const spec_namespace *ns = config_namespace_of (config, (namespace_kind)k);
+      /* Not listed: the container shares the runtime's (the host's).  */
+      facts->is_own[k] = !ns->present || (given && same_file (&named, &own[k]));
+    }
+  facts->known = true;
+  return 0;
+}
+
+int
+selinux_mount_label_check (const char *label, hook_error **err)
+{
+  if (security_check_context (label) < 0)
+    return hook_fail (err, errno,
+                      "config linux.mountLabel \"%s\": not a valid context for the loaded "
+                      "SELinux policy",
+                      label);
+  return 0;
+}

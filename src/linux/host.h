@@ -1,0 +1,44 @@
+/* Gathering the facts the plan needs (facts.h) from the host and from
+   the container's live process or its config.json, once, after the fast
+   path decided the container is a sandbox.  */
+#ifndef OCI_SANDBOX_HOOK_HOST_H
+#define OCI_SANDBOX_HOOK_HOST_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "facts.h"
+
+/* The /proc/PID/ns name of KIND ("net", "mnt", ...).  */
+const char *namespace_file (namespace_kind kind);
+
+/* RESOLV_CONF and HOSTS (the policy's sources) may be NULL (not
+   managed).  A source must be trusted (open_trusted_file) and
+   world-readable: a generated file never publishes what the host keeps
+   private.  */
+int host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, const char *hosts,
+                       host_facts *facts, hook_error **err);
+void host_facts_clear (host_facts *facts);
+#define cleanup_host_facts __attribute__ ((cleanup (host_facts_clear)))
+
+struct container_spec;
+/* From the live process (PROC_PID_FD, an O_PATH fd on /proc/PID): its
+   namespaces compared with the hook's own and with the paths CONFIG
+   names, and its cgroup lines.  */
+int target_facts_from_process (int proc_pid_fd, int pid, const struct container_spec *config,
+                               target_facts *facts, hook_error **err);
+
+/* Without a live process (precreate, plan --bundle): a namespace that
+   config.json joins by path is the host's when that path names the hook's
+   own namespace; one it creates never is.  */
+int target_facts_from_config (const struct container_spec *config, target_facts *facts,
+                              hook_error **err);
+
+/* With SELinux enabled, ask the loaded policy whether LABEL (the pod's
+   linux.mountLabel, already through the plan's grammar) is a valid context
+   before it labels a tmpfs and files: the kernel would otherwise fail the
+   mount half-way, or label with something the policy never meant.  */
+int selinux_mount_label_check (const char *label, hook_error **err);
+
+#endif

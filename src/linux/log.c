@@ -1,0 +1,117 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define LOG_IDENT "oci-sandbox-hook"
+
+void
+hook_log_init (hook_log *log)
+{
+  memset (log, 0, sizeof *log);
+  log->fd = -1;
+  strcpy (log->socket_path, "/dev/log");
+  strcpy (log->id, "-");
+  log->level = LOG_LEVEL_INFO;
+  log->pid = getpid ();
+}
+
+int
+hook_log_set_socket (hook_log *log, const char *path, hook_error **err)
+{
+  if (path[0] != '/' || strlen (path) >= sizeof log->socket_path)
+    return hook_fail (err, EINVAL, "log socket \"%s\": not an absolute path of at most %zu bytes",
+                      path, sizeof log->socket_path - 1);
+  if (log->fd >= 0)
+    close (log->fd);
+  log->fd = -1;
+  log->connect_failed = false;
+  strcpy (log->socket_path, path);
+  return 0;
+}
+
+void
+hook_log_set_id (hook_log *log, const char *container_id)
+{
+  snprintf (log->id, sizeof log->id, "%.12s", container_id);
+}
+
+void
+hook_log_close (hook_log *log)
+{
+  if (log->fd >= 0)
+    close (log->fd);
+  log->fd = -1;
+}
+
+static void
+log_connect (hook_log *log)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+  if (log->fd >= 0 || log->connect_failed)
+    return;
+  log->connect_failed = true;
+  int fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0)
+    return;
+  memcpy (addr.sun_path, log->socket_path, strlen (log->socket_path) + 1);
+  if (connect (fd, (struct sockaddr *)&addr, sizeof addr) < 0)
+    {
+      close (fd);
+      return;
+    }
+  log->fd = fd;
+  log->connect_failed = false;
+}
+
+static const int syslog_priority[] = {
+  [LOG_LEVEL_ERROR] = LOG_ERR,
+  [LOG_LEVEL_WARN] = LOG_WARNING,
+  [LOG_LEVEL_INFO] = LOG_INFO,
+  [LOG_LEVEL_DEBUG] = LOG_DEBUG,
+};
+
+void
+hook_log_write (hook_log *log, log_level level, const char *fmt, ...)
+{
+  char msg[2048], line[2200];
+  va_list ap;
+  int n;
+
+  if (level > log->level && level != LOG_LEVEL_ERROR)
+    return;
+  va_start (ap, fmt);
+  vsnprintf (msg, sizeof msg, fmt, ap);
+  va_end (ap);
+  /* One event, one line: values are quoted by their producers, this is
+     the last guard against a line break forging a second log record.  */
+  for (char *p = msg; *p; p++)
+    if (*p == '\n' || *p == '\r')
+      *p = ' ';
+
+  if (level == LOG_LEVEL_ERROR || log->mirror_to_stderr)
+    fprintf (stderr, LOG_IDENT ": %s: %s%s\n", log->id, level == LOG_LEVEL_ERROR ? "error: " : "",
+             msg);
+
+  log_connect (log);
+  if (log->fd < 0)
+    return;
+  /* No timestamp: syslog daemons (journald, rsyslog) stamp a record that
+     has none on arrival, and formatting local time would read the time
+     zone file on every pod start.  */
+  n = snprintf (line, sizeof line, "<%d>" LOG_IDENT "[%d]: %s: %s",
+                LOG_DAEMON | syslog_priority[level], (int)log->pid, log->id, msg);
+  if (n > 0)
+    (void)!send (log->fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1,
+                 MSG_DONTWAIT | MSG_NOSIGNAL);
+}

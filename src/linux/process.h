@@ -1,0 +1,31 @@
+/* The container's init process, bound by pidfd (docs/security.md, threat 5): a pid the
+   runtime reported may die and be recycled while the hook runs; every
+   later access goes through the pidfd (setns) or through a /proc/PID
+   directory fd opened while the pidfd proved the process alive, which
+   the kernel invalidates (ESRCH) when that process exits.  */
+#ifndef OCI_SANDBOX_HOOK_PROCESS_H
+#define OCI_SANDBOX_HOOK_PROCESS_H
+
+#include <sys/types.h>
+
+#include "error.h"
+
+typedef struct target_process
+{
+  pid_t pid;
+  int pidfd;
+  int proc_fd; /* O_PATH|O_DIRECTORY on /proc/PID */
+} target_process;
+
+#define TARGET_PROCESS_INIT                                                                        \
+  {                                                                                                \
+    0, -1, -1                                                                                      \
+  }
+
+int target_process_open (pid_t pid, target_process *p, hook_error **err);
+/* Still the same, live process?  */
+int target_process_check_alive (const target_process *p, hook_error **err);
+void target_process_close (target_process *p);
+#define cleanup_target_process __attribute__ ((cleanup (target_process_close)))
+
+#endif

@@ -1,0 +1,502 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <selinux/selinux.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "safepath.h"
+
+int
+mount_id_of (int fd, uint64_t *id)
+{
+  struct statx stx;
+  if (statx (fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+    return -1;
+  if (!(stx.stx_mask & STATX_MNT_ID))
+    {
+      errno = ENOSYS;
+      return -1;
+    }
+  *id = stx.stx_mnt_id;
+  return 0;
+}
+
+/* openat2 for environments that lack the syscall (valgrind 3.19, which the
+   leak checks run under, answers ENOSYS).  Every resolve mode the hook
+   uses with untrusted paths forbids symlinks, which makes a walk of
+   O_PATH|O_NOFOLLOW opens, one component at a time, equivalent and
+   race-free: a component swapped for a symlink is opened as the link itself
+   and refused.  ".." is refused outright (the hook never needs it).  Modes
+   without RESOLVE_NO_SYMLINKS are only used on trusted absolute paths.  */
+static int
+openat2_emulated (int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)
+{
+  cleanup_free char *copy = NULL;
+  cleanup_close int start = -1;
+  int cur;
+  uint64_t start_mnt = 0, mnt;
+  struct stat st;
+
+  if (!(resolve & RESOLVE_NO_SYMLINKS))
+    return openat (dirfd, path, flags | O_CLOEXEC, mode);
+  if (path[0] == '/')
+    {
+      if (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT))
+        {
+          errno = EXDEV;
+          return -1;
+        }
+      start = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
+  else
+    start = openat (dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (start < 0)
+    return -1;
+  if ((resolve & RESOLVE_NO_XDEV) && mount_id_of (start, &start_mnt) < 0)
+    return -1;
+  copy = strdup (path);
+  if (copy == NULL)
+    return -1;
+
+  cur = start;
+  int owned = -1; /* the intermediate directory fd we opened, if any */
+  char *save = NULL;
+  char *comp = strtok_r (copy, "/", &save);
+  if (comp == NULL)
+    comp = (char *)".";
+  for (;;)
+    {
+      char *next = strtok_r (NULL, "/", &save);
+      int fd;
+      if (strcmp (comp, "..") == 0)
+        {
+          if (owned >= 0)
+            close (owned);
+          errno = EXDEV;
+          return -1;
+        }
+      fd = next ? openat (cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC)
+                : openat (cur, comp, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+      int saved = errno;
+      if (owned >= 0)
+        close (owned);
+      owned = -1;
+      if (fd < 0)
+        {
+          errno = saved;
+          return -1;
+        }
+      if (fstat (fd, &st) < 0 || S_ISLNK (st.st_mode) || (next && !S_ISDIR (st.st_mode))
+          || ((resolve & RESOLVE_NO_XDEV) && (mount_id_of (fd, &mnt) < 0 || mnt != start_mnt)))
+        {
+          saved = S_ISLNK (st.st_mode) ? ELOOP : (next && !S_ISDIR (st.st_mode)) ? ENOTDIR : EXDEV;
+          close (fd);
+          errno = saved;
+          return -1;
+        }
+      if (next == NULL)
+        return fd;
+      owned = cur = fd;
+      comp = next;
+    }
+}
+
+int
+openat2_fd (int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)
+{
+  struct open_how how = {
+    .flags = (uint64_t)(flags | O_CLOEXEC),
+    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+    .resolve = resolve,
+  };
+  int fd;
+  do
+    fd = (int)syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+  while (fd < 0 && errno == EAGAIN);
+  if (fd < 0 && errno == ENOSYS)
+    return openat2_emulated (dirfd, path, flags, how.mode, resolve);
+  return fd;
+}
+
+int
+read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err)
+{
+  size_t cap = 16384, used = 0;
+  cleanup_free char *data = malloc (cap + 1);
+
+  if (data == NULL)
+    return hook_fail (err, ENOMEM, "reading input");
+  for (;;)
+    {
+      if (used == cap)
+        {
+          if (cap > max_bytes)
+            return hook_fail (err, 0, "input exceeds the limit of %zu bytes", max_bytes);
+          size_t ncap = cap * 2;
+          char *n = realloc (data, ncap + 1);
+          if (n == NULL)
+            return hook_fail (err, ENOMEM, "reading input");
+          data = n;
+          cap = ncap;
+        }
+      ssize_t r = read (fd, data + used, cap - used);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return hook_fail (err, errno, "read");
+      if (r == 0)
+        break;
+      used += (size_t)r;
+      if (used > max_bytes)
+        return hook_fail (err, 0, "input exceeds the limit of %zu bytes", max_bytes);
+    }
+  data[used] = '\0';
+  *len = used;
+  *buf = steal_pointer (&data);
+  return 0;
+}
+
+int
+read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t size,
+               hook_error **err)
+{
+  cleanup_close int fd = openat2_fd (dirfd, path, O_RDONLY | O_NONBLOCK, 0, resolve);
+  ssize_t n;
+
+  if (fd < 0)
+    return hook_fail (err, errno, "open %s", path);
+  do
+    n = read (fd, buf, size - 1);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return hook_fail (err, errno, "read %s", path);
+  buf[n] = '\0';
+  return 0;
+}
+
+/* An O_EXCL temporary with a random name next to NAME: concurrent writers
+   of one directory (two engines' precreate runs on one bundle) never share
+   one, so each rename installs one complete file.  */
+static int
+create_temporary (int dirfd, const char *name, mode_t mode, char *tmp, size_t size,
+                  hook_error **err)
+{
+  for (int attempt = 0; attempt < 16; attempt++)
+    {
+      uint32_t r;
+      if (getrandom (&r, sizeof r, 0) != sizeof r)
+        return hook_fail (err, errno, "getrandom");
+      if ((size_t)snprintf (tmp, size, ".%s.%08x.tmp", name, (unsigned)r) >= size)
+        return hook_fail (err, ENAMETOOLONG, "%s", name);
+      int fd = openat2_fd (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode & 0666,
+                           RESOLVE_STRICT_BENEATH);
+      if (fd >= 0)
+        return fd;
+      if (errno != EEXIST)
+        return hook_fail (err, errno, "create %s", tmp);
+    }
+  return hook_fail (err, EEXIST, "create a temporary for %s", name);
+}
+
+int
+replace_file_atomic (int dirfd, const char *name, mode_t mode, const char *label, bool durable,
+                     file_filler fill, void *arg, hook_error **err)
+{
+  char tmp[NAME_MAX + 1];
+
+  cleanup_close int fd = create_temporary (dirfd, name, mode, tmp, sizeof tmp, err);
+  if (fd < 0)
+    return -1;
+  /* The umask narrowed the creation mode: make it exact, by fd.  */
+  if (fchmod (fd, mode) < 0)
+    {
+      int saved = errno;
+      unlinkat (dirfd, tmp, 0);
+      return hook_fail (err, saved, "write %s", name);
+    }
+  if (fill (fd, arg, err) < 0)
+    {
+      unlinkat (dirfd, tmp, 0);
+      return hook_error_prefix (err, "write %s", name);
+    }
+  if (label && fsetfilecon (fd, label) < 0)
+    {
+      int saved = errno;
+      unlinkat (dirfd, tmp, 0);
+      return hook_fail (err, saved, "label %s with %s", name, label);
+    }
+  if ((durable && fsync (fd) < 0) || renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      int saved = errno;
+      unlinkat (dirfd, tmp, 0);
+      return hook_fail (err, saved, "rename %s into place", name);
+    }
+  return 0;
+}
+
+int
+read_regular_fd (int fd, const char *name, size_t max, char **out, size_t *len, hook_error **err)
+{
+  struct stat st;
+
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "stat %s", name);
+  if (!S_ISREG (st.st_mode))
+    return hook_fail (err, 0, "%s: not a regular file", name);
+  if (read_fd_bounded (fd, max, out, len, err) < 0)
+    return hook_error_prefix (err, "%s", name);
+  return 0;
+}
+
+int
+open_directory (const char *path, int *out, hook_error **err)
+{
+  int fd = openat2_fd (AT_FDCWD, path, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0, RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return hook_fail (err, errno, "open directory %s", path);
+  *out = fd;
+  return 0;
+}
+
+int
+open_directory_locked (const char *path, int *out, hook_error **err)
+{
+  cleanup_close int fd
+      = openat2_fd (AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return hook_fail (err, errno, "open directory %s", path);
+  while (flock (fd, LOCK_EX) < 0)
+    if (errno != EINTR)
+      return hook_fail (err, errno, "lock %s", path);
+  *out = steal_fd (&fd);
+  return 0;
+}
+
+int
+open_procfs (int *out, hook_error **err)
+{
+  struct statfs sfs;
+  cleanup_close int fd = openat2_fd (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY, 0,
+                                     RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return hook_fail (err, errno, "open /proc");
+  if (fstatfs (fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    return hook_fail (err, 0, "/proc is not procfs");
+  *out = steal_fd (&fd);
+  return 0;
+}
+
+/* ---------------------------------------------------- trusted files */
+
+#define TRUST_MAX_SYMLINKS 40
+#define TRUST_MAX_DEPTH    128
+
+typedef struct trust_walk
+{
+  int dirs[TRUST_MAX_DEPTH]; /* O_PATH fds from "/" down to the current directory */
+  size_t depth;
+  char where[PATH_MAX]; /* the current directory, for messages */
+} trust_walk;
+
+static void
+trust_walk_release (trust_walk *w)
+{
+  for (size_t i = 0; i < w->depth; i++)
+    close (w->dirs[i]);
+  w->depth = 0;
+}
+
+static int
+trusted_directory (int fd, const char *where, hook_error **err)
+{
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "stat directory %s", where);
+  if (st.st_uid != 0)
+    return hook_fail (err, 0, "not trusted: directory %s is owned by uid %u, not root", where,
+                      (unsigned)st.st_uid);
+  /* A sticky directory (/tmp) lets others add names, never replace or
+     rename root's: the next component, owned by root, is still root's.  */
+  if ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))
+    return hook_fail (err, 0,
+                      "not trusted: directory %s is writable by group or others (mode %04o)", where,
+                      (unsigned)(st.st_mode & 07777));
+  return 0;
+}
+
+static int
+trust_walk_root (trust_walk *w, hook_error **err)
+{
+  trust_walk_release (w);
+  int fd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return hook_fail (err, errno, "open /");
+  w->dirs[w->depth++] = fd;
+  strcpy (w->where, "/");
+  return trusted_directory (fd, "/", err);
+}
+
+static void
+where_append (char *where, const char *name)
+{
+  size_t len = strlen (where);
+  snprintf (where + len, PATH_MAX - len, "%s%s", len > 1 ? "/" : "", name);
+}
+
+static void
+where_pop (char *where)
+{
+  char *slash = strrchr (where, '/');
+  if (slash == where)
+    where[1] = '\0';
+  else if (slash)
+    *slash = '\0';
+}
+
+int
+open_trusted_file (const char *path, int *out, hook_error **err)
+{
+  __attribute__ ((cleanup (trust_walk_release))) trust_walk w = { .depth = 0 };
+  char pending[2 * PATH_MAX], link[PATH_MAX];
+  int links = 0;
+
+  if (path[0] != '/')
+    return hook_fail (err, 0, "not an absolute path");
+  if (strlen (path) >= PATH_MAX)
+    return hook_fail (err, ENAMETOOLONG, "path");
+  strcpy (pending, path);
+  if (trust_walk_root (&w, err) < 0)
+    return -1;
+
+  char *rest = pending;
+  for (;;)
+    {
+      while (*rest == '/')
+        rest++;
+      if (*rest == '\0')
+        return hook_fail (err, EISDIR, "not a regular file");
+      char *slash = strchr (rest, '/');
+      char name[NAME_MAX + 1];
+      size_t n = slash ? (size_t)(slash - rest) : strlen (rest);
+      if (n > NAME_MAX)
+        return hook_fail (err, ENAMETOOLONG, "path component");
+      memcpy (name, rest, n);
+      name[n] = '\0';
+      rest += n;
+      while (*rest == '/')
+        rest++;
+      bool last = *rest == '\0';
+
+      if (strcmp (name, ".") == 0)
+        {
+          if (last)
+            return hook_fail (err, EISDIR, "not a regular file");
+          continue;
+        }
+      if (strcmp (name, "..") == 0)
+        {
+          if (w.depth > 1)
+            {
+              close (w.dirs[--w.depth]);
+              where_pop (w.where);
+            }
+          if (last)
+            return hook_fail (err, EISDIR, "not a regular file");
+          continue;
+        }
+
+      int dir = w.dirs[w.depth - 1];
+      cleanup_close int fd = openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      struct stat st;
+      if (fd < 0)
+        return hook_fail (err, errno, "%s%s%s", w.where, strcmp (w.where, "/") ? "/" : "", name);
+      if (fstat (fd, &st) < 0)
+        return hook_fail (err, errno, "stat %s", name);
+
+      if (S_ISLNK (st.st_mode))
+        {
+          if (st.st_uid != 0)
+            return hook_fail (err, 0, "not trusted: symlink %s%s%s is owned by uid %u, not root",
+                              w.where, strcmp (w.where, "/") ? "/" : "", name, (unsigned)st.st_uid);
+          if (++links > TRUST_MAX_SYMLINKS)
+            return hook_fail (err, ELOOP, "resolve");
+          ssize_t l = readlinkat (fd, "", link, sizeof link);
+          if (l < 0)
+            return hook_fail (err, errno, "read symlink %s", name);
+          if ((size_t)l >= sizeof link || (size_t)l + strlen (rest) + 2 > sizeof pending)
+            return hook_fail (err, ENAMETOOLONG, "resolve");
+          link[l] = '\0';
+          /* The link's target, then what was left of the path.  */
+          char next[sizeof pending];
+          int used = snprintf (next, sizeof next, "%s%s%s", link, *rest ? "/" : "", rest);
+          if (used < 0 || (size_t)used >= sizeof next)
+            return hook_fail (err, ENAMETOOLONG, "resolve");
+          memcpy (pending, next, (size_t)used + 1);
+          rest = pending;
+          if (link[0] == '/' && trust_walk_root (&w, err) < 0)
+            return -1;
+          continue;
+        }
+
+      if (!last)
+        {
+          if (!S_ISDIR (st.st_mode))
+            return hook_fail (err, ENOTDIR, "%s", name);
+          if (w.depth == TRUST_MAX_DEPTH)
+            return hook_fail (err, ELOOP, "resolve");
+          where_append (w.where, name);
+          if (trusted_directory (fd, w.where, err) < 0)
+            return -1;
+          w.dirs[w.depth++] = steal_fd (&fd);
+          continue;
+        }
+
+      if (!S_ISREG (st.st_mode))
+        return hook_fail (err, 0, "not a regular file");
+      if (st.st_uid != 0)
+        return hook_fail (err, 0, "not trusted: owned by uid %u, not root", (unsigned)st.st_uid);
+      if (st.st_mode & 022)
+        return hook_fail (err, 0, "not trusted: writable by group or others (mode %04o)",
+                          (unsigned)(st.st_mode & 07777));
+      /* Reopen for reading the very file that was checked.  */
+      int rfd = openat (dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+      struct stat again;
+      if (rfd < 0)
+        return hook_fail (err, errno, "open");
+      if (fstat (rfd, &again) < 0 || again.st_dev != st.st_dev || again.st_ino != st.st_ino)
+        {
+          close (rfd);
+          return hook_fail (err, 0, "not trusted: replaced while it was checked");
+        }
+      *out = rfd;
+      return 0;
+    }
+}
+
+int
+read_trusted_file (const char *path, const char *name, size_t max, bool world_readable, char **out,
+                   size_t *len, hook_error **err)
+{
+  cleanup_close int fd = -1;
+  struct stat st;
+
+  if (open_trusted_file (path, &fd, err) < 0)
+    return hook_error_prefix (err, "%s", name);
+  if (world_readable && (fstat (fd, &st) < 0 || !(st.st_mode & S_IROTH)))
+    return hook_fail (err, 0,
+                      "%s: not world-readable (mode %04o): refusing to publish it into a pod", name,
+                      (unsigned)(st.st_mode & 07777));
+  return read_regular_fd (fd, name, max, out, len, err);
+}

@@ -1,0 +1,379 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "cgroup.h"
+#include "cleanup.h"
+#include "container_mounts.h"
+#include "etcfiles.h"
+#include "fault.h"
+#include "hook_dir.h"
+#include "nsenter.h"
+#include "oom.h"
+#include "safepath.h"
+#include "shm.h"
+#include "sysctl.h"
+
+/* The sources an earlier run for the same bundle may have mounted into
+   the container, by the name they have in the hook's directory.  */
+#define N_EARLIER (HOOK_N_FILES + 1)
+
+static const char *
+earlier_name (size_t i)
+{
+  return i < HOOK_N_FILES ? hook_files[i] : HOOK_SHM_DIR;
+}
+
+typedef struct act_state
+{
+  const act_context *ctx;
+  run_record record;
+  int hook_dir_fd;
+  container_mount mounts[CONTAINER_MOUNTS_MAX];
+  size_t n_mounts;
+  struct stat earlier[N_EARLIER]; /* st_ino 0: none */
+  char summary[1024];
+  char skipped[256]; /* names of the skipped actions, for the summary */
+} act_state;
+
+/* Before an earlier run is undone, note what it had mounted (files and
+   the shm tmpfs): if it placed them in this container already, the
+   placement detaches them instead of stacking ours on top.  */
+static void
+note_earlier_run (act_state *s)
+{
+  cleanup_close int dir = openat2_fd (s->ctx->bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0,
+                                      RESOLVE_STRICT_BENEATH);
+  if (dir < 0)
+    return;
+  for (size_t i = 0; i < N_EARLIER; i++)
+    {
+      /* No RESOLVE_NO_XDEV: shm is a mount point, its tmpfs is the point.  */
+      cleanup_close int fd
+          = openat2_fd (dir, earlier_name (i), O_PATH | O_NOFOLLOW, 0,
+                        RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+      if (fd < 0 || fstat (fd, &s->earlier[i]) < 0)
+        s->earlier[i].st_ino = 0;
+    }
+}
+
+static void
+set_earlier (act_state *s, container_mount *m, const char *name)
+{
+  for (size_t i = 0; i < N_EARLIER; i++)
+    if (strcmp (name, earlier_name (i)) == 0 && s->earlier[i].st_ino)
+      {
+        m->earlier_dev = s->earlier[i].st_dev;
+        m->earlier_ino = s->earlier[i].st_ino;
+      }
+}
+
+static void __attribute__ ((format (printf, 2, 3))) summary_add (act_state *s, const char *fmt, ...)
+{
+  size_t used = strlen (s->summary);
+  va_list ap;
+  if (used && used + 1 < sizeof s->summary)
+    s->summary[used++] = ' ';
+  va_start (ap, fmt);
+  vsnprintf (s->summary + used, sizeof s->summary - used, fmt, ap);
+  va_end (ap);
+}
+
+/* Record, then do: the record's line exists before the side effect.  A
+   step has one name, in the record and at its fault point.  */
+static int
+step_begin (act_state *s, const char *step, const char *detail, hook_error **err)
+{
+  return run_record_add (&s->record, step, detail, err);
+}
+
+static int
+step_end (act_state *s, const char *step, hook_error **err)
+{
+  return fault_point (s->ctx->fail_after, step, err);
+}
+
+static void
+log_skip (act_state *s, const planned_action *a)
+{
+  size_t used = strlen (s->skipped);
+  log_debug (s->ctx->log, "%s: skip: %s", action_name (a->kind), a->reason);
+  if (a->kind != ACTION_SYSCTL_CHECK)
+    snprintf (s->skipped + used, sizeof s->skipped - used, "%s%s", used ? " " : "",
+              action_name (a->kind));
+}
+
+static int
+install_file (act_state *s, const planned_action *a, const char *name, hook_error **err)
+{
+  if (a->skip)
+    {
+      log_skip (s, a);
+      return 0;
+    }
+  if (step_begin (s, action_name (a->kind), a->u.file.destination, err) < 0
+      || etcfile_install (s->hook_dir_fd, name, a->u.file.content, a->u.file.len,
+                          s->ctx->file_label, err)
+             < 0)
+    return hook_error_prefix (err, "%s", a->u.file.destination);
+  container_mount *m = &s->mounts[s->n_mounts];
+  if (clone_readonly_bind (s->hook_dir_fd, name, &m->tree_fd, err) < 0)
+    return -1;
+  m->target = a->u.file.destination + 1;
+  m->directory = false;
+  set_earlier (s, m, name);
+  s->n_mounts++;
+  log_debug (s->ctx->log, "%s: %s (%s)", action_name (a->kind), a->u.file.destination, a->reason);
+  summary_add (s, "%s", a->u.file.destination);
+  return step_end (s, action_name (a->kind), err);
+}
+
+static int
+prepare_shm (act_state *s, const planned_action *a, hook_error **err)
+{
+  char size_text[24];
+
+  if (a->skip)
+    {
+      log_skip (s, a);
+      return 0;
+    }
+  container_mount *m = &s->mounts[s->n_mounts];
+  m->target = "dev/shm";
+  m->directory = true;
+  set_earlier (s, m, HOOK_SHM_DIR);
+  if (a->u.shm.host_ipc)
+    {
+      /* The host's /dev/shm, bound as it is: nothing is ever mounted over
+         it (docs/security.md, threat 11).  */
+      m->tree_fd = open_tree (AT_FDCWD, "/dev/shm",
+                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+      if (m->tree_fd < 0)
+        return hook_fail (err, errno, "shm: clone the host's /dev/shm");
+      s->n_mounts++;
+      log_debug (s->ctx->log, "shm: host /dev/shm (%s)", a->reason);
+      summary_add (s, "%s", "shm=host");
+      return step_end (s, "shm", err);
+    }
+
+  cleanup_close int tmpfs = -1;
+  if (step_begin (s, "shm", "tmpfs", err) < 0)
+    return -1;
+  if (mkdirat (s->hook_dir_fd, HOOK_SHM_DIR, 0700) < 0)
+    return hook_fail (err, errno, "shm: create %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+  cleanup_close int dir
+      = openat2_fd (s->hook_dir_fd, HOOK_SHM_DIR, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
+  if (dir < 0)
+    return hook_fail (err, errno, "shm: open %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+  if (shm_tmpfs_create (a->u.shm.size, a->u.shm.label, &tmpfs, err) < 0)
+    return hook_error_prefix (err, "shm");
+  if (move_mount (tmpfs, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return hook_fail (err, errno, "shm: mount on %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+  /* The host-side mount stays for the pod's lifetime; the container gets
+     a clone of it, which shares the same tmpfs.  */
+  m->tree_fd = open_tree (s->hook_dir_fd, HOOK_SHM_DIR,
+                          OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+  if (m->tree_fd < 0)
+    return hook_fail (err, errno, "shm: clone the tmpfs");
+  s->n_mounts++;
+  if (shm_tmpfs_verify (m->tree_fd, a->u.shm.size, err) < 0)
+    return -1;
+  snprintf (size_text, sizeof size_text, "%" PRIu64, a->u.shm.size);
+  log_debug (s->ctx->log, "shm: tmpfs size=%s mode=1777 nosuid,nodev,noexec%s%s (%s)", size_text,
+             a->u.shm.label ? " context=" : "", a->u.shm.label ? a->u.shm.label : "", a->reason);
+  summary_add (s, "shm=%s", size_text);
+  return step_end (s, "shm", err);
+}
+
+/* The container's mount namespace (placing the mounts) and its network
+   namespace (the sysctls) are entered by ONE forked child: a fork and wait
+   cost more than either job (docs/performance.md).  Everything is
+   recorded before the child runs; the fault points keep their order.  */
+static int
+enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
+{
+  sysctl_write writes[2];
+  size_t n_writes = 0, n_steps = 0, n_keep = 0;
+  cleanup_placement container_placement placement = { .root_fd = -1, .host_proc_fd = -1 };
+  cleanup_sysctl_job sysctl_job job = { .proc_fd = -1 };
+  ns_step steps[2];
+  int keep[NS_MAX_KEEP_FDS];
+  char entry[128];
+
+  for (size_t i = 0; i < N_SYSCTL_ACTIONS; i++)
+    {
+      const planned_action *a = &plan->actions[sysctl_actions[i]];
+      if (a->skip)
+        {
+          log_skip (s, a);
+          continue;
+        }
+      writes[n_writes++] = (sysctl_write){ a->u.sysctl.key, a->u.sysctl.value };
+    }
+  if (s->n_mounts)
+    {
+      if (step_begin (s, "container_mounts", NULL, err) < 0
+          || container_placement_prepare (s->ctx->process, s->ctx->rootfs, s->mounts, s->n_mounts,
+                                          &placement, err)
+                 < 0)
+        return -1;
+      steps[n_steps++] = (ns_step){ CLONE_NEWNS, container_placement_run, &placement };
+      n_keep += container_placement_fds (&placement, keep + n_keep);
+    }
+  if (n_writes)
+    {
+      for (size_t i = 0; i < n_writes; i++)
+        {
+          snprintf (entry, sizeof entry, "%s=%s", writes[i].key, writes[i].value);
+          if (step_begin (s, "sysctls", entry, err) < 0)
+            return -1;
+        }
+      if (sysctl_job_prepare (writes, n_writes, s->ctx->user_namespace, &job, err) < 0)
+        return -1;
+      steps[n_steps++] = (ns_step){ job.nstypes, sysctl_job_run, &job };
+      keep[n_keep++] = job.proc_fd;
+    }
+  if (n_steps && run_ns_steps (s->ctx->process->pidfd, steps, n_steps, keep, n_keep, err) < 0)
+    return -1;
+  if (s->n_mounts && step_end (s, "container_mounts", err) < 0)
+    return -1;
+  if (n_writes == 0)
+    return 0;
+  for (size_t i = 0; i < n_writes; i++)
+    {
+      char item[96];
+      log_debug (s->ctx->log, "sysctl: %s=\"%s\" in the container's network namespace",
+                 writes[i].key, writes[i].value);
+      snprintf (item, sizeof item, "%s=%s", writes[i].key + strlen ("net.ipv4."), writes[i].value);
+      summary_add (s, "%s", item);
+    }
+  return step_end (s, "sysctls", err);
+}
+
+static int
+apply_oom (act_state *s, const planned_action *a, hook_error **err)
+{
+  char value[16];
+
+  if (a->skip)
+    {
+      log_skip (s, a);
+      return 0;
+    }
+  snprintf (value, sizeof value, "%d", a->u.oom.value);
+  if (step_begin (s, "oom_score_adj", value, err) < 0
+      || oom_score_apply (s->ctx->process, a->u.oom.value, err) < 0)
+    return -1;
+  log_debug (s->ctx->log, "oom_score_adj: %s (%s)", value, a->reason);
+  summary_add (s, "oom_score_adj=%s", value);
+  return step_end (s, "oom_score_adj", err);
+}
+
+static int
+apply_cpu (act_state *s, const planned_action *a, hook_error **err)
+{
+  cgroup_cpu_result r;
+
+  if (a->skip)
+    {
+      log_skip (s, a);
+      return 0;
+    }
+  if (s->ctx->cgroup == NULL)
+    return hook_fail (err, EINVAL, "cpu_shares: the container's cgroup was not looked up");
+  if (step_begin (s, "cpu_shares", s->ctx->cgroup->file, err) < 0
+      || cgroup_write_cpu (s->ctx->cgroup, a->u.cpu.shares, a->u.cpu.weight, &r, err) < 0
+      || target_process_check_alive (s->ctx->process, err) < 0)
+    return hook_error_prefix (err, "cpu_shares");
+  log_debug (s->ctx->log, "cpu_shares: %s = %s", s->ctx->cgroup->file, r.value);
+  summary_add (s, r.v2 ? "cpu.weight=%s" : "cpu.shares=%s", r.value);
+  return step_end (s, "cpu_shares", err);
+}
+
+static int
+act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
+{
+  const planned_action *check = &plan->actions[ACTION_SYSCTL_CHECK];
+
+  if (check->skip)
+    log_skip (s, check);
+  else
+    for (size_t i = 0; i < check->u.check.n_findings; i++)
+      log_warn (s->ctx->log, "sysctl_check: config linux.sysctl: %s", check->u.check.findings[i]);
+
+  if (hook_dir_create (s->ctx->bundle_fd, &s->record, &s->hook_dir_fd, err) < 0
+      || step_begin (s, "dir", HOOK_DIR_NAME, err) < 0 || step_end (s, "dir", err) < 0)
+    return -1;
+  if (install_file (s, &plan->actions[ACTION_HOSTNAME_FILE], HOOK_FILE_HOSTNAME, err) < 0
+      || install_file (s, &plan->actions[ACTION_HOSTS_FILE], HOOK_FILE_HOSTS, err) < 0
+      || install_file (s, &plan->actions[ACTION_RESOLV_CONF_FILE], HOOK_FILE_RESOLV_CONF, err) < 0
+      || prepare_shm (s, &plan->actions[ACTION_SHM], err) < 0)
+    return -1;
+  if (enter_container (s, plan, err) < 0
+      || apply_oom (s, &plan->actions[ACTION_OOM_SCORE_ADJ], err) < 0
+      || apply_cpu (s, &plan->actions[ACTION_CPU_SHARES], err) < 0)
+    return -1;
+  return target_process_check_alive (s->ctx->process, err);
+}
+
+int
+act_create_runtime (const act_context *ctx, const sandbox_plan *plan, hook_error **err)
+{
+  act_state s = { .ctx = ctx, .record = { -1 }, .hook_dir_fd = -1 };
+  char undone[256];
+  int ret;
+
+  note_earlier_run (&s);
+  /* A second createRuntime for the same bundle (a retried hook, or one
+     killed half-way) starts from a clean slate instead of stacking.  */
+  if (hook_dir_sweep (ctx->bundle_fd, undone, sizeof undone, err) < 0)
+    return hook_error_prefix (err, "clean up an earlier run");
+  if (undone[0])
+    log_info (ctx->log, "earlier run cleaned up: %s", undone);
+
+  ret = act_steps (&s, plan, err);
+  for (size_t i = 0; i < s.n_mounts; i++)
+    close (s.mounts[i].tree_fd);
+  run_record_close (&s.record);
+  if (s.hook_dir_fd >= 0)
+    close (s.hook_dir_fd);
+  if (ret < 0)
+    {
+      cleanup_hook_error hook_error *undo_err = NULL;
+      if (hook_dir_sweep (ctx->bundle_fd, undone, sizeof undone, &undo_err) < 0)
+        log_error (ctx->log, "rollback incomplete: %s", undo_err->message);
+      else
+        log_info (ctx->log, "rolled back: %s", undone);
+      return -1;
+    }
+  /* The one info line per container (docs/architecture.md, "Logging"): what was applied, and
+     the names of what was skipped; every reason is at debug level and in
+     `oci-sandbox-hook plan`.  */
+  log_info (ctx->log, "sandbox ready: %s%s%s", s.summary[0] ? s.summary : "nothing to apply",
+            s.skipped[0] ? "; skipped: " : "", s.skipped);
+  return 0;
+}
+
+int
+act_poststop (int bundle_fd, hook_log *log, hook_error **err)
+{
+  char undone[256];
+
+  if (hook_dir_sweep (bundle_fd, undone, sizeof undone, err) < 0)
+    return -1;
+  if (undone[0])
+    log_info (log, "poststop: %s", undone);
+  else
+    log_debug (log, "poststop: nothing to clean up");
+  return 0;
+}

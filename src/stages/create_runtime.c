@@ -1,0 +1,141 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "cleanup.h"
+#include "host.h"
+#include "inputs.h"
+#include "names.h"
+#include "plan.h"
+#include "privileges.h"
+#include "process.h"
+#include "safepath.h"
+#include "stage.h"
+
+/* The rootfs as an absolute path: root.path is relative to the bundle
+   unless absolute (runtime-spec).  */
+static int
+rootfs_path (const char *bundle, const container_spec *config, char *out, size_t size,
+             hook_error **err)
+{
+  int n
+      = config->root_path[0] == '/'
+            ? snprintf (out, size, "%s", config->root_path)
+            : snprintf (out, size, "%s/%s", strcmp (bundle, "/") ? bundle : "", config->root_path);
+  if (n < 0 || (size_t)n >= size)
+    return hook_fail (err, ENAMETOOLONG, "config root.path");
+  /* runc accepts "rootfs/": trailing slashes name the same directory.  */
+  while (n > 1 && out[n - 1] == '/')
+    out[--n] = '\0';
+  return canonical_absolute_path_validate (out, "config root.path", err);
+}
+
+int
+run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err)
+{
+  cleanup_policy sandbox_policy policy = { 0 };
+  cleanup_spec container_spec config = { 0 };
+  cleanup_target_process target_process process = TARGET_PROCESS_INIT;
+  cleanup_plan sandbox_plan plan = { 0 };
+  cleanup_close int bundle_fd = -1;
+  cleanup_host_facts host_facts host = { 0 };
+  cleanup_cgroup_target cgroup_target cgroup = CGROUP_TARGET_INIT;
+  target_facts target;
+  char reason[320], rootfs[PATH_MAX];
+
+  sandbox_policy_init_defaults (&policy);
+  if (stage_load_policy (o, &policy, log, err) < 0)
+    return -1;
+  /* Fast path: the state carries the pod's annotations (runtime-spec), so
+     a container that is not a sandbox costs no config.json read.  */
+  if (state->annotations && !policy.match_all && policy.n_match_commands == 0
+      && !plan_classify (&policy, NULL, state->annotations, NULL, reason, sizeof reason))
+    {
+      log_debug (log, "not a sandbox: %s", reason);
+      return 0;
+    }
+  if (open_directory_locked (state->bundle, &bundle_fd, err) < 0
+      || spec_load (bundle_fd, &config, err) < 0)
+    return -1;
+  if (!plan_classify (&policy, config.annotations, state->annotations, config.arg0, reason,
+                      sizeof reason))
+    {
+      log_debug (log, "not a sandbox: %s", reason);
+      return 0;
+    }
+  if (rootfs_path (state->bundle, &config, rootfs, sizeof rootfs, err) < 0
+      || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts, &host,
+                            err)
+             < 0
+      || target_process_open (state->pid, &process, err) < 0
+      || target_facts_from_process (process.proc_fd, process.pid, &config, &target, err) < 0)
+    return -1;
+  if (policy.cpu_shares != 0 && !config.has_cpu_shares)
+    gather_cgroup_facts (&process, policy.cgroup_root, &cgroup, &target);
+  plan_input in = {
+    .config = &config,
+    .state_annotations = state->annotations,
+    .policy = &policy,
+    .host = &host,
+    .target = &target,
+  };
+  if (plan_build (&in, &plan, err) < 0)
+    return -1;
+  if (host.selinux_enabled && config.mount_label
+      && selinux_mount_label_check (config.mount_label, err) < 0)
+    return -1;
+  log_debug (log, "sandbox: %s", plan.match_reason);
+  if (drop_capabilities (err) < 0)
+    return -1;
+  act_context ctx = {
+    .bundle_fd = bundle_fd,
+    .rootfs = rootfs,
+    .process = &process,
+    .cgroup = cgroup.hierarchy_fd >= 0 ? &cgroup : NULL,
+    .file_label = host.selinux_enabled ? config.mount_label : NULL,
+    .fail_after = o->fail_after,
+    .user_namespace = config.ns_user.present,
+    .log = log,
+  };
+  return act_create_runtime (&ctx, &plan, err);
+}
+
+/* poststop undoes by the hook's fixed names and needs nothing from the
+   policy: a policy that became invalid (or changed) while the pod ran
+   must not leave its tmpfs mounted.  The policy is still read, for the
+   log settings, and a problem with it is reported once the cleanup is
+   done.  */
+int
+run_poststop (const options *o, const oci_state *state, hook_log *log, hook_error **err)
+{
+  cleanup_policy sandbox_policy policy = { 0 };
+  cleanup_hook_error hook_error *policy_err = NULL;
+  cleanup_close int bundle_fd = -1;
+
+  sandbox_policy_init_defaults (&policy);
+  (void)stage_load_policy (o, &policy, log, &policy_err);
+  /* A bundle already deleted leaves nothing of ours behind.  */
+  if (open_directory_locked (state->bundle, &bundle_fd, err) < 0)
+    {
+      if ((*err)->errno_value != ENOENT)
+        return -1;
+      hook_error_free (*err);
+      *err = NULL;
+    }
+  else if (act_poststop (bundle_fd, log, err) < 0)
+    return -1;
+  if (policy_err)
+    {
+      *err = steal_pointer (&policy_err);
+      return hook_error_prefix (err, "cleanup done, but");
+    }
+  return 0;
+}

@@ -1,0 +1,67 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "host.h"
+#include "inputs.h"
+#include "pod_cgroup.h"
+#include "stage.h"
+
+int
+stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook_error **err)
+{
+  if (sandbox_policy_load (o->policy_path, o->policy_explicit, policy, err) < 0)
+    return -1;
+  log->level = o->log_level_set ? o->log_level : policy->log_level;
+  return hook_log_set_socket (log, policy->log_socket, err);
+}
+
+/* The cgroup cpu_shares would change, and whether anything else lives in
+   it: facts for the plan, looked up only when shares may apply.  A failure
+   is a fact too: the plan refuses with it only where it matters, after it
+   has checked that the process is the container's.  */
+void
+gather_cgroup_facts (const target_process *process, const char *cgroup_root, cgroup_target *cgroup,
+                     target_facts *target)
+{
+  cleanup_hook_error hook_error *e = NULL;
+
+  if (cgroup_target_open (target->cgroup_v1_cpu, target->cgroup_v2, cgroup_root, cgroup, &e) < 0
+      || cgroup_count_others (cgroup, process->proc_fd, process->pid, &target->cgroup_others, &e)
+             < 0)
+    {
+      snprintf (target->cgroup_error, sizeof target->cgroup_error, "%s",
+                e ? e->message : "cgroup lookup failed");
+      cgroup_target_close (cgroup);
+      return;
+    }
+  target->cgroup_counted = true;
+  snprintf (target->cgroup_file, sizeof target->cgroup_file, "%s", cgroup->file);
+}
+
+/* Facts for a plan made without acting: the namespaces config.json names,
+   and the limits of the pod's cgroup parent for sizing (a source only:
+   an unreadable or malformed parent is logged and skipped).  */
+int
+gather_spec_facts (const container_spec *config, const sandbox_policy *policy, hook_log *log,
+                   target_facts *target, sandbox_sizing *pod_cgroup, hook_error **err)
+{
+  cleanup_hook_error hook_error *cgroup_err = NULL;
+
+  if (target_facts_from_config (config, target, err) < 0)
+    return -1;
+  if (pod_cgroup_sizing (policy->cgroup_root, config->cgroups_path, pod_cgroup, &cgroup_err) < 0)
+    {
+      log_warn (log, "sandbox sizing: %s: ignored", cgroup_err->message);
+      memset (pod_cgroup, 0, sizeof *pod_cgroup);
+    }
+  return 0;
+}

@@ -1,0 +1,147 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "host.h"
+#include "inputs.h"
+#include "names.h"
+#include "plan.h"
+#include "safepath.h"
+#include "spec_edits.h"
+#include "stage.h"
+
+/* A name for precreate's log lines: the spec has no container id.  */
+static const char *
+spec_log_id (const container_spec *config)
+{
+  static const char *const keys[] = { "io.kubernetes.cri.sandbox-id",
+                                      "io.kubernetes.cri-o.SandboxID", "io.kubernetes.pod.uid" };
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    {
+      const char *v = annotation_get (config->annotations, keys[i]);
+      if (v && container_id_validate (v, NULL) == 0)
+        return v;
+    }
+  return config->hostname && container_id_validate (config->hostname, NULL) == 0 ? config->hostname
+                                                                                 : "precreate";
+}
+
+typedef struct spec_render
+{
+  const json_value *root;
+  const sandbox_plan *plan;
+} spec_render;
+
+static int
+fill_with_spec (int fd, void *arg, hook_error **err)
+{
+  const spec_render *r = arg;
+  return spec_edits_render_fd (r->root, r->plan, fd, err);
+}
+
+/* Replace BUNDLE_FD/config.json with the rendered spec, atomically.  */
+static int
+rewrite_config_atomically (int bundle_fd, const json_value *root, const sandbox_plan *plan,
+                           hook_error **err)
+{
+  spec_render r = { root, plan };
+  struct stat st;
+
+  if (fstatat (bundle_fd, "config.json", &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return hook_fail (err, errno, "stat config.json");
+  /* The engine's file: same mode, and on disk before it is renamed in.  */
+  if (replace_file_atomic (bundle_fd, "config.json", st.st_mode & 07777, NULL, true, fill_with_spec,
+                           &r, err)
+      < 0)
+    return hook_error_prefix (err, "rewrite config.json");
+  return 0;
+}
+
+/* The spec precreate works on: BUNDLE/config.json (a regular file, never
+   a FIFO), or stdin.  */
+static int
+read_spec (const char *bundle, int *bundle_fd, char **input, size_t *len, hook_error **err)
+{
+  if (bundle == NULL)
+    {
+      if (read_fd_bounded (STDIN_FILENO, SPEC_MAX_BYTES, input, len, err) < 0)
+        return hook_error_prefix (err, "config.json on stdin");
+      return 0;
+    }
+  if (open_directory (bundle, bundle_fd, err) < 0)
+    return -1;
+  return spec_read (*bundle_fd, input, len, err);
+}
+
+int
+run_precreate (const options *o, hook_log *log, hook_error **err)
+{
+  cleanup_policy sandbox_policy policy = { 0 };
+  cleanup_spec container_spec config = { 0 };
+  cleanup_plan sandbox_plan plan = { 0 };
+  cleanup_close int bundle_fd = -1;
+  cleanup_free char *input = NULL;
+  size_t input_len = 0;
+  cleanup_host_facts host_facts host = { 0 };
+  target_facts target;
+  sandbox_sizing pod_cgroup;
+  char reason[320];
+  int ret;
+
+  sandbox_policy_init_defaults (&policy);
+  if (read_spec (o->bundle, &bundle_fd, &input, &input_len, err) < 0)
+    return -1;
+  alarm (o->deadline);
+  if (stage_load_policy (o, &policy, log, err) < 0
+      || spec_parse (input, input_len, &config, err) < 0)
+    return -1;
+  hook_log_set_id (log, spec_log_id (&config));
+  if (!plan_classify (&policy, config.annotations, NULL, config.arg0, reason, sizeof reason))
+    {
+      /* Not ours: the engine gets its spec back byte for byte.  */
+      log_debug (log, "not a sandbox: %s", reason);
+      if (!o->bundle && write_all (STDOUT_FILENO, input, input_len) < 0)
+        return hook_fail (err, errno, "write config.json to stdout");
+      return 0;
+    }
+  if (host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts, &host,
+                         err)
+          < 0
+      || gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
+    return -1;
+  plan_input in = {
+    .config = &config,
+    .policy = &policy,
+    .host = &host,
+    .target = &target,
+    .pod_cgroup = &pod_cgroup,
+  };
+  if (plan_build (&in, &plan, err) < 0)
+    return -1;
+  for (size_t i = 0; i < plan.actions[ACTION_SYSCTL_CHECK].u.check.n_findings; i++)
+    log_warn (log, "sysctl_check: config linux.sysctl: %s",
+              plan.actions[ACTION_SYSCTL_CHECK].u.check.findings[i]);
+  /* Streamed: nothing reaches stdout unless the patches fit the spec
+     (checked first); only a failing write can leave it incomplete, and
+     the engine then sees a non-zero exit.  */
+  if (o->bundle)
+    ret = rewrite_config_atomically (bundle_fd, json_doc_root (config.doc), &plan, err);
+  else
+    ret = spec_edits_render_fd (json_doc_root (config.doc), &plan, STDOUT_FILENO, err);
+  if (ret < 0)
+    return -1;
+  spec_edits edits;
+  spec_edits_from_plan (&plan, &edits);
+  log_info (log, "precreate: %zu addition(s) to the spec (only where absent): %s",
+            json_patches_count_absent (json_doc_root (config.doc), edits.patches, edits.n),
+            plan.actions[ACTION_SANDBOX_SIZING].reason);
+  return 0;
+}

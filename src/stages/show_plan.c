@@ -1,0 +1,78 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "explain.h"
+#include "host.h"
+#include "inputs.h"
+#include "plan.h"
+#include "safepath.h"
+#include "stage.h"
+
+int
+run_plan (const options *o, hook_log *log, hook_error **err)
+{
+  cleanup_state oci_state state = { 0 };
+  cleanup_policy sandbox_policy policy = { 0 };
+  cleanup_spec container_spec config = { 0 };
+  cleanup_target_process target_process process = TARGET_PROCESS_INIT;
+  cleanup_plan sandbox_plan plan = { 0 };
+  cleanup_close int bundle_fd = -1;
+  cleanup_host_facts host_facts host = { 0 };
+  cleanup_cgroup_target cgroup_target cgroup = CGROUP_TARGET_INIT;
+  target_facts target = { 0 };
+  sandbox_sizing pod_cgroup = { 0 };
+  const char *bundle = o->bundle, *id = "-";
+
+  sandbox_policy_init_defaults (&policy);
+  if (bundle == NULL)
+    {
+      if (state_read (&state, err) < 0)
+        return -1;
+      bundle = state.bundle;
+      id = state.id;
+    }
+  if (stage_load_policy (o, &policy, log, err) < 0 || open_directory (bundle, &bundle_fd, err) < 0
+      || spec_load (bundle_fd, &config, err) < 0
+      || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts, &host,
+                            err)
+             < 0)
+    return -1;
+  /* With a live pid the plan sees the real process; read-only.  */
+  if (state.pid > 0 && target_process_open (state.pid, &process, err) == 0)
+    {
+      if (target_facts_from_process (process.proc_fd, process.pid, &config, &target, err) < 0)
+        return -1;
+      if (policy.cpu_shares != 0 && !config.has_cpu_shares)
+        gather_cgroup_facts (&process, policy.cgroup_root, &cgroup, &target);
+    }
+  else
+    {
+      if (*err)
+        {
+          hook_error_free (*err);
+          *err = NULL;
+        }
+      if (gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
+        return -1;
+    }
+  plan_input in = {
+    .config = &config,
+    .state_annotations = state.annotations,
+    .policy = &policy,
+    .host = &host,
+    .target = &target,
+    .pod_cgroup = &pod_cgroup,
+  };
+  if (plan_build (&in, &plan, err) < 0)
+    return -1;
+  return explain_plan (&plan, id, "plan", true, stdout, err);
+}

@@ -1,0 +1,68 @@
+/* The stages of oci-sandbox-hook, one file each, and what they share:
+   main.c reads the command line and runs one of them.  */
+#ifndef OCI_SANDBOX_HOOK_STAGE_H
+#define OCI_SANDBOX_HOOK_STAGE_H
+
+#include <stdbool.h>
+
+#include "cgroup.h"
+#include "error.h"
+#include "facts.h"
+#include "log.h"
+#include "policy.h"
+#include "process.h"
+#include "sizing.h"
+#include "spec.h"
+#include "state.h"
+
+/* Runtimes set no default timeout for hooks: bound the whole run once
+   stdin is drained (THREATS.md pattern 8).  poststop cleans up whatever a
+   createRuntime killed by the deadline left behind.  */
+#define HOOK_DEADLINE_SECONDS 30
+
+typedef enum stage
+{
+  STAGE_INFER,
+  STAGE_CREATE_RUNTIME,
+  STAGE_POSTSTOP,
+  STAGE_PLAN,
+  STAGE_PRECREATE,
+} stage;
+
+typedef struct options
+{
+  stage stage;
+  const char *stage_name;
+  const char *policy_path;
+  bool policy_explicit;
+  const char *bundle; /* plan and precreate --bundle */
+  bool log_level_set;
+  log_level log_level;
+  bool log_stderr;
+  char *fail_after;
+  unsigned int deadline; /* seconds */
+} options;
+
+/* createRuntime (or prestart): apply the plan to the live container.  */
+int run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err);
+/* poststop: sweep the hook's directory, whatever the policy says.  */
+int run_poststop (const options *o, const oci_state *state, hook_log *log, hook_error **err);
+/* plan: print the plan as JSON, change nothing.  */
+int run_plan (const options *o, hook_log *log, hook_error **err);
+/* precreate: the spec-level half, on stdin or --bundle.  */
+int run_precreate (const options *o, hook_log *log, hook_error **err);
+
+/* Load the policy of O into POLICY and apply its log settings.  */
+int stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook_error **err);
+
+/* The cgroup cpu_shares would change, and whether anything else lives in
+   it, into TARGET (a failure is recorded there as a fact).  */
+void gather_cgroup_facts (const target_process *process, const char *cgroup_root,
+                          cgroup_target *cgroup, target_facts *target);
+
+/* Facts without a live process: the namespaces config.json names, and the
+   pod cgroup parent's limits for sizing.  */
+int gather_spec_facts (const container_spec *config, const sandbox_policy *policy, hook_log *log,
+                       target_facts *target, sandbox_sizing *pod_cgroup, hook_error **err);
+
+#endif
