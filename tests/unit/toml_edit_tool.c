@@ -43,9 +43,9 @@ static const char *
 kind_word (toml_kind kind)
 {
   static const char *const words[] = {
-    [TOML_ABSENT] = "absent",   [TOML_STRING] = "string",  [TOML_INTEGER] = "integer",
-    [TOML_FLOAT] = "float",     [TOML_BOOL] = "bool",      [TOML_DATETIME] = "datetime",
-    [TOML_ARRAY] = "array",     [TOML_TABLE] = "table",    [TOML_ARRAY_OF_TABLES] = "array-of-tables",
+    [TOML_ABSENT] = "absent", [TOML_STRING] = "string", [TOML_INTEGER] = "integer",
+    [TOML_FLOAT] = "float",   [TOML_BOOL] = "bool",     [TOML_DATETIME] = "datetime",
+    [TOML_ARRAY] = "array",   [TOML_TABLE] = "table",   [TOML_ARRAY_OF_TABLES] = "array-of-tables",
   };
   return words[kind];
 }
@@ -92,7 +92,8 @@ run (int argc, char **argv, hook_error **err)
   int nkeys;
 
   if (argc < 3)
-    return hook_fail (err, EINVAL, "usage: toml_edit_tool check|get|set|append FILE [VALUE] KEY...");
+    return hook_fail (err, EINVAL,
+                      "usage: toml_edit_tool check|get|set|append FILE [VALUE] KEY...");
   cmd = argv[1];
   fd = open (argv[2], O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -110,7 +111,8 @@ run (int argc, char **argv, hook_error **err)
       return print_value (&v);
     }
   if (argc < 5 || (strcmp (cmd, "set") != 0 && strcmp (cmd, "append") != 0))
-    return hook_fail (err, EINVAL, "usage: toml_edit_tool check|get|set|append FILE [VALUE] KEY...");
+    return hook_fail (err, EINVAL,
+                      "usage: toml_edit_tool check|get|set|append FILE [VALUE] KEY...");
   nkeys = argc - 4;
   if ((strcmp (cmd, "set") == 0
            ? toml_set_string (buf, len, (const char *const *)argv + 4, (size_t)nkeys, argv[3], &out,
