@@ -2098,7 +2098,8 @@ drop_edited (strvec *v, const char *const *path, size_t n)
         v->items[kept++] = v->items[i];
     }
   v->n = kept;
-  qsort (v->items, v->n, sizeof *v->items, compare_entries);
+  if (v->n > 1)
+    qsort (v->items, v->n, sizeof *v->items, compare_entries);
   return 0;
 }
 
