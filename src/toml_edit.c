@@ -414,7 +414,7 @@ node_path (const toml_node *node)
   cleanup_strbuf strbuf sb = { 0 };
   const toml_node *chain[64];
   size_t n = 0;
-  bool cut = false;
+  bool cut = false, deep = false;
 
   for (const toml_node *p = node; p && p->kind != NODE_ROOT; p = p->parent)
     {
@@ -428,12 +428,12 @@ node_path (const toml_node *node)
         }
       if (n == sizeof chain / sizeof chain[0])
         {
-          cut = true;
+          deep = true;
           break;
         }
       chain[n++] = p;
     }
-  if (cut && sb_adds (&sb, "(in an array) ") < 0)
+  if ((cut && sb_adds (&sb, "(in an array) ") < 0) || (deep && sb_adds (&sb, "... ") < 0))
     return NULL;
   for (size_t i = n; i > 0; i--)
     if ((i < n && sb_addc (&sb, '.') < 0)
@@ -2007,7 +2007,8 @@ insert_new_table (const edit *e, const toml_node *ancestor, char **out, size_t *
 
 /* One line per key and table of DOC that is not inside a value: its path
    (array-of-tables elements as [N]), then for values the value's bytes as
-   written.  Two documents whose lists are equal hold the same data.  */
+   written.  Two documents whose lists are equal hold the same data.
+   -2 when a key is nested too deep to be listed.  */
 static int
 list_entries (const char *buf, const toml_doc *doc, strvec *out)
 {
@@ -2025,12 +2026,14 @@ list_entries (const char *buf, const toml_doc *doc, strvec *out)
         {
           /* Inside a value (an inline table, an array item): its bytes are
              in the value's entry already.  */
-          if (a->parent == NULL || (a != n && (a->kind == NODE_VALUE || a->kind == NODE_INLINE))
-              || depth == sizeof chain / sizeof chain[0])
+          if (a->parent == NULL || (a != n && (a->kind == NODE_VALUE || a->kind == NODE_INLINE)))
             {
               listed = false;
               break;
             }
+          /* Not compared means not proven: refuse the edit instead.  */
+          if (depth == sizeof chain / sizeof chain[0])
+            return -2;
           chain[depth++] = a;
         }
       if (!listed)
@@ -2114,6 +2117,7 @@ verify_edit (const edit *e, const toml_value *old, const char *after, size_t aft
   cleanup_strvec strvec before_entries = { 0 };
   cleanup_strvec strvec after_entries = { 0 };
   bool ok;
+  int ret;
 
   if (parse_document (after, after_len, &doc, err) < 0
       || toml_get (after, after_len, e->path, e->n, &now, err) < 0)
@@ -2130,9 +2134,12 @@ verify_edit (const edit *e, const toml_value *old, const char *after, size_t aft
     }
   if (!ok)
     return path_fail (err, e->path, e->n, "internal error: the edit did not produce the value");
-  if (list_entries (e->buf, e->doc, &before_entries) < 0
-      || list_entries (after, doc, &after_entries) < 0
-      || drop_edited (&before_entries, e->path, e->n) < 0
+  ret = list_entries (e->buf, e->doc, &before_entries);
+  if (ret == 0)
+    ret = list_entries (after, doc, &after_entries);
+  if (ret == -2)
+    return path_fail (err, e->path, e->n, "keys nested deeper than 256 tables: not edited");
+  if (ret < 0 || drop_edited (&before_entries, e->path, e->n) < 0
       || drop_edited (&after_entries, e->path, e->n) < 0)
     return hook_fail (err, ENOMEM, "verify a TOML edit");
   ok = before_entries.n == after_entries.n;

@@ -507,6 +507,21 @@ TEST (containerd_2_config_takes_the_version_3_table_names)
   CHECK_INT (v.kind, TOML_ABSENT);
 }
 
+/* The proof lists every key by its path; one too deep to list is not
+   proven, so the edit is refused.  */
+TEST (an_edit_that_cannot_be_proven_is_refused)
+{
+  const char *x[] = { "x" };
+  cleanup_free char *doc = malloc (2 + 2 * 300 + 3);
+  char *p = doc;
+
+  *p++ = '[';
+  for (int i = 0; i < 300; i++)
+    p = stpcpy (p, i ? ".a" : "a");
+  p = stpcpy (p, "]\n");
+  check_refused (false, doc, x, 1, "v", "x: keys nested deeper than 256 tables: not edited");
+}
+
 int
 main (void)
 {
@@ -526,5 +541,6 @@ main (void)
   RUN (edits_the_installer_does_not_make_safely_are_refused);
   RUN (containerd_1_6_default_config_is_edited_in_place);
   RUN (containerd_2_config_takes_the_version_3_table_names);
+  RUN (an_edit_that_cannot_be_proven_is_refused);
   return tap_done ();
 }
