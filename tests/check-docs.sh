@@ -1,7 +1,7 @@
 #!/bin/bash
 # The repository stands alone: every *.md file named in src/, tests/, docs/
 # or README.md exists in it (as a path from the top, or as the name of a
-# tracked file).  Prints each dangling reference; exits 1 when there is any.
+# tracked file); web addresses are not references into the tree.  Prints each dangling reference; exits 1 when there is any.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
@@ -15,6 +15,8 @@ done
 dangling=0
 while IFS=: read -r file ref; do
   ref=${ref#./}
+  # A web address names a document of its own site, not of this tree.
+  case "$ref" in //*) continue ;; esac
   [ -n "${have[$ref]:-}" ] && continue
   echo "$file: names $ref, which is not in the repository"
   dangling=$((dangling + 1))

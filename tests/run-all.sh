@@ -126,7 +126,7 @@ fi
 fuzz_seconds="${FUZZ_SECONDS:-20}"
 echo "== fuzz: ${fuzz_seconds}s per harness"
 if make fuzz > "$logdir/fuzz-build.log" 2>&1; then
-  for harness in fuzz_json fuzz_state fuzz_policy fuzz_spec_plan fuzz_values; do
+  for harness in fuzz_json fuzz_state fuzz_policy fuzz_spec_plan fuzz_values fuzz_toml_edit; do
     mkdir -p "$logdir/corpus-$harness"
     cp tests/fuzz/corpus/"$harness"/* "$logdir/corpus-$harness/"
     if (cd "$logdir" && "$top/tests/fuzz/$harness" -max_total_time="$fuzz_seconds" -max_len=65536 \

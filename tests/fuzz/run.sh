@@ -11,7 +11,7 @@ bindir="${FUZZ_BINDIR:-$here}"
 work="$(mktemp -d /tmp/oci-sandbox-hook-fuzz.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 status=0
-for harness in fuzz_json fuzz_state fuzz_policy fuzz_spec_plan fuzz_values; do
+for harness in fuzz_json fuzz_state fuzz_policy fuzz_spec_plan fuzz_values fuzz_toml_edit; do
   mkdir -p "$work/$harness"
   cp "$here/corpus/$harness/"* "$work/$harness/"
   echo "== $harness: ${seconds}s"
