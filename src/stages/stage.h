@@ -16,7 +16,7 @@
 #include "state.h"
 
 /* Runtimes set no default timeout for hooks: bound the whole run once
-   stdin is drained (THREATS.md pattern 8).  poststop cleans up whatever a
+   stdin is drained (docs/security.md, "Transactional").  poststop cleans up whatever a
    createRuntime killed by the deadline left behind.  */
 #define HOOK_DEADLINE_SECONDS 30
 
