@@ -16,6 +16,7 @@ PACKAGES=(
   runc crun podman busybox-static bats jq python3 util-linux iproute2 valgrind
   clang libclang-rt-14-dev clang-format catatonit
   time linux-perf strace
+  dpkg-dev debhelper lintian
 )
 
 if [ "$(id -u)" -ne 0 ]; then
