@@ -67,6 +67,10 @@ int read_regular_fd (int fd, const char *name, size_t max, char **out, size_t *l
    for reading).  A missing file fails with errno_value ENOENT.  */
 int open_trusted_file (const char *path, int *fd, hook_error **err);
 
+/* The same walk to a directory (root's, not writable by group or others
+   unless sticky): an O_PATH fd in *FD.  */
+int open_trusted_directory (const char *path, int *fd, hook_error **err);
+
 /* open_trusted_file, then read_regular_fd.  With WORLD_READABLE, a file
    that others may not read is refused too: the hook would publish into
    a pod what the host keeps private.  NAME prefixes every message.  */
