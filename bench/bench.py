@@ -179,6 +179,7 @@ class Bench:
         return path
 
     def setup(self):
+        self.load = os.getloadavg()[0]
         self.runc, self.nsenter = tool("runc"), tool("nsenter")
         # Bundles live on a tmpfs, as under /run on a node.
         os.makedirs(self.fs)
@@ -262,7 +263,7 @@ class Bench:
                                          "dynamically linked" if linked else "static-pie")),
             row("floor", "`cc -O2 -static-pie`, " + output([tool("cc"), "--version"]).splitlines()[0]),
             row("source", git.stdout.decode().strip() or "?"),
-            row("load average at start", "%.2f" % os.getloadavg()[0]),
+            row("load average (1 min) at start, at end", "%.2f, %.2f" % (self.load, os.getloadavg()[0])),
             row("run", "%s, %s" % ("--quick" if self.args.quick else "full",
                                    time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))),
         ]
@@ -579,10 +580,10 @@ def main():
     started = time.monotonic()
     try:
         bench.setup()
-        head = [bench.machine()]
         for part in PARTS:
             if part in parts:
                 getattr(bench, "part_" + part)()
+        head = [bench.machine()]
     except BenchError as e:
         log("FAILED: %s" % e)
         return 1
