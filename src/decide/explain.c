@@ -23,6 +23,9 @@ gen_parameters (generator *gen, const planned_action *a)
     case ACTION_HOSTS_FILE:
     case ACTION_RESOLV_CONF_FILE:
       gen_key_string (gen, "destination", a->u.file.destination);
+      gen_key_bool (gen, "read_only", a->u.file.read_only);
+      if (a->u.file.from_sandbox)
+        gen_key_bool (gen, "from_sandbox", true);
       /* A copy names its source; only rendered files show their bytes.  */
       if (a->u.file.content && a->u.file.source_path == NULL)
         {
@@ -34,8 +37,13 @@ gen_parameters (generator *gen, const planned_action *a)
         gen_key_string (gen, "source", a->u.file.source_path);
       break;
     case ACTION_SHM:
-      gen_key_string (gen, "mode", a->u.shm.host_ipc ? "host" : "tmpfs");
-      if (!a->u.shm.host_ipc)
+      gen_key_string (gen, "mode",
+                      a->u.shm.host_ipc       ? "host"
+                      : a->u.shm.from_sandbox ? "sandbox"
+                                              : "tmpfs");
+      if (a->u.shm.from_sandbox)
+        gen_key_uint64 (gen, "size", a->u.shm.size);
+      else if (!a->u.shm.host_ipc)
         {
           gen_key_uint64 (gen, "size", a->u.shm.size);
           gen_key_string (gen, "options", "mode=1777,nosuid,nodev,noexec");
@@ -77,6 +85,14 @@ gen_parameters (generator *gen, const planned_action *a)
         gen_key_integer (gen, "kata_memory_mib", kata_memory_mib (&a->u.sizing));
         break;
       }
+    case ACTION_POD_REGISTRY:
+      gen_key_string (gen, "state_dir", a->u.registry.state_dir);
+      gen_string (gen, "names");
+      gen_array_open (gen);
+      for (size_t i = 0; i < a->u.registry.n_names; i++)
+        gen_string (gen, a->u.registry.names[i]);
+      gen_array_close (gen);
+      break;
     case ACTION_COUNT:
       break;
     }
@@ -97,9 +113,17 @@ explain_plan (const sandbox_plan *plan, const char *id, const char *stage, bool 
   gen_key_string (&gen, "stage", stage);
   gen_key_bool (&gen, "sandbox", plan->is_sandbox);
   gen_key_string (&gen, "match", plan->match_reason);
+  if (plan->is_member)
+    {
+      gen_string (&gen, "member");
+      gen_map_open (&gen);
+      gen_key_string (&gen, "sandbox", plan->sandbox_name);
+      gen_key_string (&gen, "membership", plan->membership);
+      gen_map_close (&gen);
+    }
   gen_string (&gen, "actions");
   gen_array_open (&gen);
-  for (int k = 0; plan->is_sandbox && k < ACTION_COUNT; k++)
+  for (int k = 0; (plan->is_sandbox || plan->is_member) && k < ACTION_COUNT; k++)
     {
       const planned_action *a = &plan->actions[k];
       gen_map_open (&gen);

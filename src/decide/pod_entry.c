@@ -234,3 +234,71 @@ pod_entry_decode (const char *buf, size_t len, pod_entry *e, hook_error **err)
     }
   return 0;
 }
+
+int
+pod_registration_encode (const pod_registration *r, char **out, size_t *len, hook_error **err)
+{
+  cleanup_generator generator gen = { 0 };
+  const char *buf;
+
+  if (generator_open (&gen, false, err) < 0)
+    return -1;
+  gen_map_open (&gen);
+  gen_key_string (&gen, "state_dir", r->state_dir);
+  gen_key_string (&gen, "bundle", r->bundle);
+  gen_key_integer (&gen, "pid", r->pid);
+  gen_string (&gen, "names");
+  gen_array_open (&gen);
+  for (size_t i = 0; i < r->n_names; i++)
+    gen_string (&gen, r->names[i]);
+  gen_array_close (&gen);
+  gen_map_close (&gen);
+  if (generator_result (&gen, &buf, len, err) < 0)
+    return hook_error_prefix (err, "registration");
+  *out = strndup (buf, *len);
+  if (*out == NULL)
+    return hook_fail (err, ENOMEM, "registration");
+  return 0;
+}
+
+int
+pod_registration_decode (const char *buf, size_t len, pod_registration *r, hook_error **err)
+{
+  static const char *const keys[] = { "state_dir", "bundle", "pid", "names" };
+  const json_limits limits = { .max_bytes = POD_ENTRY_MAX_BYTES, .max_depth = 3 };
+  cleanup_json json_doc *doc = NULL;
+  const json_value *root, *names;
+  int64_t pid;
+
+  memset (r, 0, sizeof *r);
+  if (json_parse (buf, len, &limits, &doc, err) < 0)
+    return -1;
+  root = json_doc_root (doc);
+  if (expect_keys (root, "registration", keys, 4, err) < 0
+      || decode_string (json_get (root, "state_dir"), "registration state_dir", r->state_dir,
+                        sizeof r->state_dir, err)
+             < 0
+      || canonical_absolute_path_validate (r->state_dir, "registration state_dir", err) < 0
+      || decode_string (json_get (root, "bundle"), "registration bundle", r->bundle,
+                        sizeof r->bundle, err)
+             < 0
+      || canonical_absolute_path_validate (r->bundle, "registration bundle", err) < 0
+      || json_int64 (json_get (root, "pid"), "registration pid", 1, INT32_MAX, &pid, err) < 0)
+    return -1;
+  r->pid = (int)pid;
+  names = json_get (root, "names");
+  if (json_expect (names, JSON_ARRAY, "registration names", err) < 0)
+    return -1;
+  if (names->u.array.count > POD_MAX_NAMES)
+    return hook_fail (err, 0, "registration names: more than %d", POD_MAX_NAMES);
+  for (size_t i = 0; i < names->u.array.count; i++)
+    {
+      if (decode_string (names->u.array.items[i], "registration names[]", r->names[i],
+                         sizeof r->names[i], err)
+              < 0
+          || pod_name_validate (r->names[i], err) < 0)
+        return -1;
+      r->n_names++;
+    }
+  return 0;
+}

@@ -22,6 +22,10 @@
 #define POD_ENTRY_MAX_BYTES (16u << 10)
 #define POD_ENTRY_VERSION   1
 
+/* The names a sandbox registers under: its OCI id and the (distinct)
+   sandbox ids its own annotations give under member_match's keys.  */
+#define POD_MAX_NAMES 4
+
 /* A file or namespace identity: st_dev and st_ino.  */
 typedef struct file_identity
 {
@@ -61,6 +65,21 @@ typedef struct pod_entry
   bool has_file[POD_N_FILES];
   file_identity files[POD_N_FILES];
 } pod_entry;
+
+/* What a sandbox's createRuntime registered, noted in its hook directory
+   so that poststop removes exactly that, whatever the policy says by then
+   (its state_dir may have changed).  */
+typedef struct pod_registration
+{
+  char state_dir[PATH_MAX];
+  char bundle[PATH_MAX];
+  int pid;
+  size_t n_names;
+  char names[POD_MAX_NAMES][POD_NAME_MAX + 1];
+} pod_registration;
+
+int pod_registration_encode (const pod_registration *r, char **out, size_t *len, hook_error **err);
+int pod_registration_decode (const char *buf, size_t len, pod_registration *r, hook_error **err);
 
 /* Is NAME one the registry can file an entry under?  */
 int pod_name_validate (const char *name, hook_error **err);

@@ -271,13 +271,13 @@ open_directory (const char *path, int *out, hook_error **err)
 }
 
 int
-open_directory_locked (const char *path, int *out, hook_error **err)
+open_directory_locked (const char *path, bool exclusive, int *out, hook_error **err)
 {
   cleanup_close int fd
       = openat2_fd (AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, RESOLVE_NO_MAGICLINKS);
   if (fd < 0)
     return hook_fail (err, errno, "open directory %s", path);
-  while (flock (fd, LOCK_EX) < 0)
+  while (flock (fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
     if (errno != EINTR)
       return hook_fail (err, errno, "lock %s", path);
   *out = steal_fd (&fd);

@@ -86,11 +86,13 @@ int open_procfs (int *out, hook_error **err);
    O_PATH directory fd, refusing a symlink as the last component.  */
 int open_directory (const char *path, int *out, hook_error **err);
 
-/* open_directory, but a readable fd holding an exclusive flock on the
-   directory until it is closed: the runs of the hook for one bundle
-   (createRuntime, a retried or racing one, poststop) take turns, so one
-   run never undoes what another is placing.  Waits; the hook's deadline
-   bounds the wait.  */
-int open_directory_locked (const char *path, int *out, hook_error **err);
+/* open_directory, but a readable fd holding a flock on the directory
+   until it is closed, EXCLUSIVE or shared: the runs of the hook for one
+   bundle (createRuntime, a retried or racing one, poststop) take turns,
+   so one run never undoes what another is placing, and a member binding
+   its sandbox's files holds the sandbox's bundle shared, so the sandbox's
+   poststop cannot sweep them half-way.  Waits; the hook's deadline bounds
+   the wait.  */
+int open_directory_locked (const char *path, bool exclusive, int *out, hook_error **err);
 
 #endif
