@@ -27,6 +27,7 @@ typedef enum stage
   STAGE_POSTSTOP,
   STAGE_PLAN,
   STAGE_PRECREATE,
+  STAGE_PODS, /* not a hook stage: the operator's view of the registry */
 } stage;
 
 typedef struct options
@@ -36,6 +37,7 @@ typedef struct options
   const char *policy_path;
   bool policy_explicit;
   const char *bundle; /* plan and precreate --bundle */
+  bool json;          /* pods --json */
   bool log_level_set;
   log_level log_level;
   bool log_stderr;
@@ -51,6 +53,9 @@ int run_poststop (const options *o, const oci_state *state, hook_log *log, hook_
 int run_plan (const options *o, hook_log *log, hook_error **err);
 /* precreate: the spec-level half, on stdin or --bundle.  */
 int run_precreate (const options *o, hook_log *log, hook_error **err);
+
+/* pods: the node's registered pods, a table or --json.  */
+int run_pods (const options *o, hook_log *log, hook_error **err);
 
 /* Load the policy of O into POLICY and apply its log settings.  */
 int stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook_error **err);
