@@ -153,6 +153,40 @@ own_executable (char *buf, size_t size, hook_error **err)
   return 0;
 }
 
+/* RUNTIME, from the policy, is one the wrapper can become: checked before
+   config.json is touched, so that a refusal leaves it as it was.  */
+static int
+check_runtime (const char *runtime, hook_error **err)
+{
+  struct stat self, target;
+
+  if (canonical_absolute_path_validate (runtime, "policy key \"runtime\"", err) < 0)
+    return -1;
+  if (stat (runtime, &target) < 0)
+    return hook_fail (err, errno, "the runtime %s", runtime);
+  if (!S_ISREG (target.st_mode))
+    return hook_fail (err, 0, "the runtime %s: not a regular file", runtime);
+  /* A runtime that is this binary would exec itself for ever.  */
+  if (stat ("/proc/self/exe", &self) == 0 && self.st_dev == target.st_dev
+      && self.st_ino == target.st_ino)
+    return hook_fail (err, 0, "policy key \"runtime\": %s is " WRAPPER_NAME " itself", runtime);
+  return 0;
+}
+
+/* Become RUNTIME with the engine's own arguments and environment.  */
+static int
+exec_runtime (const char *runtime, int argc, char **argv, hook_error **err)
+{
+  cleanup_free char **args = calloc ((size_t)argc + 1, sizeof *args);
+  if (args == NULL)
+    return hook_fail (err, ENOMEM, "exec %s", runtime);
+  args[0] = (char *)runtime;
+  for (int i = 1; i < argc; i++)
+    args[i] = argv[i];
+  execve (runtime, args, environ);
+  return hook_fail (err, errno, "exec %s", runtime);
+}
+
 /* The bundle's config.json made ready for the hook; *RUNTIME is the real
    runtime.  Nothing is written unless everything before succeeded, and
    nothing when there is nothing to add.  */
@@ -183,6 +217,8 @@ prepare_bundle (wrapper *w, char **runtime, hook_error **err)
   *runtime = strdup (policy.runtime);
   if (*runtime == NULL)
     return hook_fail (err, ENOMEM, "policy");
+  if (check_runtime (*runtime, err) < 0)
+    return -1;
 
   if (open_bundle (w->args.bundle, &bundle_fd, err) < 0
       || spec_read (bundle_fd, &input, &input_len, err) < 0)
@@ -238,30 +274,6 @@ prepare_bundle (wrapper *w, char **runtime, hook_error **err)
   return 0;
 }
 
-/* Become RUNTIME with the engine's own arguments and environment.  */
-static int
-exec_runtime (const char *runtime, int argc, char **argv, hook_error **err)
-{
-  struct stat self, target;
-
-  if (canonical_absolute_path_validate (runtime, "policy key \"runtime\"", err) < 0)
-    return -1;
-  /* A runtime that is this binary would exec itself for ever.  */
-  if (stat (runtime, &target) < 0)
-    return hook_fail (err, errno, "the runtime %s", runtime);
-  if (stat ("/proc/self/exe", &self) == 0 && self.st_dev == target.st_dev
-      && self.st_ino == target.st_ino)
-    return hook_fail (err, 0, "policy key \"runtime\": %s is " WRAPPER_NAME " itself", runtime);
-  cleanup_free char **args = calloc ((size_t)argc + 1, sizeof *args);
-  if (args == NULL)
-    return hook_fail (err, ENOMEM, "exec %s", runtime);
-  args[0] = (char *)runtime;
-  for (int i = 1; i < argc; i++)
-    args[i] = argv[i];
-  execve (runtime, args, environ);
-  return hook_fail (err, errno, "exec %s", runtime);
-}
-
 int
 runtime_main (int argc, char **argv)
 {
@@ -282,7 +294,7 @@ runtime_main (int argc, char **argv)
     return refuse (&w, err);
   if (w.args.kind == RUNTIME_PASS)
     {
-      if (load_runtime_only (&w, &runtime, &err) < 0)
+      if (load_runtime_only (&w, &runtime, &err) < 0 || check_runtime (runtime, &err) < 0)
         return refuse (&w, err);
     }
   else if (prepare_bundle (&w, &runtime, &err) < 0)
