@@ -9,7 +9,6 @@
 #include "cleanup.h"
 #include "names.h"
 #include "plan.h"
-#include "pod_member.h"
 #include "wrapper.h"
 
 const char *const wrapper_hook_identity[] = { "path", "args", NULL };
@@ -32,9 +31,10 @@ wrapper_classify (const sandbox_policy *policy, const json_value *root, wrapped_
   if (args && args->kind == JSON_ARRAY && args->u.array.count > 0
       && args->u.array.items[0]->kind == JSON_STRING)
     arg0 = args->u.array.items[0]->u.scalar.text;
+  const char *sandbox_name;
   if (plan_classify (policy, annotations, NULL, arg0, reason, reason_size))
     *kind = WRAPPED_SANDBOX;
-  else if (pod_member_match (annotations, reason, reason_size))
+  else if (plan_classify_member (policy, annotations, NULL, &sandbox_name, reason, reason_size))
     *kind = WRAPPED_MEMBER;
   else
     {

@@ -29,8 +29,9 @@ typedef enum wrapped_kind
 
 /* What the wrapper does with the container of config.json (parsed, ROOT):
    a sandbox by the policy's sandbox_match, else a pod member by its
-   engine's annotations (pod_member.h), else plain.  Only annotations (an
-   object of strings, as runtimes require) and process.args[0] are read.  */
+   member_match (the containers the hook handles), else plain.  Only
+   annotations (an object of strings, as runtimes require) and
+   process.args[0] are read.  */
 int wrapper_classify (const sandbox_policy *policy, const json_value *root, wrapped_kind *kind,
                       char *reason, size_t reason_size, hook_error **err);
 

@@ -98,6 +98,20 @@ refused () {
   assert_nothing_left
 }
 
+# engine_member_mounts: binds of /dev/shm and the /etc files, as
+# containerd gives its app containers: a member that takes nothing from
+# its sandbox, so that the hook's entries run without one.
+engine_member_mounts () {
+  mkdir -p "$T/pod-shm"
+  local f
+  for f in hostname hosts resolv.conf; do echo "# $f" >"$T/pod-$f"; done
+  cfg --arg t "$T" '.mounts += [
+    {destination: "/dev/shm", type: "bind", source: "\($t)/pod-shm", options: ["rbind", "rprivate", "rw"]},
+    {destination: "/etc/hostname", type: "bind", source: "\($t)/pod-hostname", options: ["rbind", "rprivate", "rw"]},
+    {destination: "/etc/hosts", type: "bind", source: "\($t)/pod-hosts", options: ["rbind", "rprivate", "rw"]},
+    {destination: "/etc/resolv.conf", type: "bind", source: "\($t)/pod-resolv.conf", options: ["rbind", "rprivate", "rw"]}]'
+}
+
 save_config () {
   cp -p "$BUNDLE/config.json" "$T/saved.json"
 }
@@ -196,9 +210,11 @@ $(jq -r .hostname "$BUNDLE/config.json")" "inside"
 @test "wrapper: with the default policy the entries carry no --policy" {
   # The test build reads OCI_SANDBOX_HOOK_POLICY; without it, the default
   # path, which must not exist here for the test to mean anything.  A pod
-  # member: the hook it adds runs and finds no sandbox.
+  # member that takes nothing from a sandbox: the hook it adds runs and
+  # reads nothing of the host's.
   [ ! -e /etc/oci-sandbox-hook/policy.json ] || skip "the host has a policy file"
   not_a_sandbox
+  engine_member_mounts
   cfg '.annotations += {"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pod1"}'
   "$WRAPPER" --root "$ROOT" create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>"$T/err" \
     || fail "create: $(cat "$T/err")"
@@ -211,7 +227,7 @@ $(jq -r .hostname "$BUNDLE/config.json")" "inside"
 
 @test "wrapper: a plain container's config.json stays byte for byte the same" {
   not_a_sandbox
-  cfg '.annotations["io.kubernetes.cri-o.SandboxID"] = "podman-pod-infra"'
+  cfg '.annotations["io.kubernetes.cri.container-type"] = "container"'
   save_config
   local inode
   inode=$(stat -c %i "$BUNDLE/config.json")
@@ -226,6 +242,7 @@ $(jq -r .hostname "$BUNDLE/config.json")" "inside"
 
 @test "wrapper: containerd and CRI-O pod members get the hook entries only" {
   local key id
+  engine_member_mounts
   for key in containerd cri-o; do
     not_a_sandbox
     cfg 'del(.hooks)'

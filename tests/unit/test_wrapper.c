@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "pod_member.h"
 #include "render.h"
 #include "tap.h"
 #include "wrapper.h"
@@ -57,33 +56,47 @@ TEST (sandboxes_by_annotation_or_command)
               "command /catatonit");
 }
 
-TEST (pod_members_of_containerd_and_cri_o)
+TEST (pod_members_of_containerd_cri_o_and_podman)
 {
   CHECK_KIND ("{\"annotations\":{\"io.kubernetes.cri.container-type\":\"container\","
               "\"io.kubernetes.cri.sandbox-id\":\"abc\"}}",
-              WRAPPED_MEMBER, "containerd pod member");
+              WRAPPED_MEMBER, "pod member: annotation io.kubernetes.cri.sandbox-id");
   CHECK_KIND ("{\"annotations\":{\"io.kubernetes.cri-o.ContainerType\":\"container\","
               "\"io.kubernetes.cri-o.SandboxID\":\"abc\"}}",
-              WRAPPED_MEMBER, "CRI-O pod member");
+              WRAPPED_MEMBER, "pod member: annotation io.kubernetes.cri-o.SandboxID");
+  /* podman's pod members carry only the SandboxID.  */
+  CHECK_KIND ("{\"annotations\":{\"io.kubernetes.cri-o.SandboxID\":\"abc\"}}", WRAPPED_MEMBER,
+              "pod member");
 }
 
-TEST (half_a_member_pair_is_plain)
+TEST (neither_sandbox_nor_member_is_plain)
 {
-  /* podman's pod members carry only the SandboxID.  */
-  CHECK_KIND ("{\"annotations\":{\"io.kubernetes.cri-o.SandboxID\":\"abc\"}}", WRAPPED_PLAIN,
-              "neither");
   CHECK_KIND ("{\"annotations\":{\"io.kubernetes.cri.container-type\":\"container\"}}",
-              WRAPPED_PLAIN, "neither");
-  CHECK_KIND ("{\"annotations\":{\"io.kubernetes.cri.container-type\":\"container\","
-              "\"io.kubernetes.cri.sandbox-id\":\"\"}}",
-              WRAPPED_PLAIN, "neither");
-  /* The two engines' keys do not mix.  */
-  CHECK_KIND ("{\"annotations\":{\"io.kubernetes.cri.container-type\":\"container\","
-              "\"io.kubernetes.cri-o.SandboxID\":\"abc\"}}",
               WRAPPED_PLAIN, "neither");
   CHECK_KIND ("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]},\"annotations\":null}",
               WRAPPED_PLAIN, "neither");
   CHECK_KIND ("{}", WRAPPED_PLAIN, "neither");
+}
+
+TEST (member_match_of_the_policy_decides)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *doc = NULL;
+  sandbox_policy policy;
+  wrapped_kind kind = WRAPPED_SANDBOX;
+  char reason[320];
+  const char *off = "{\"member_match\": []}";
+  const char *text = "{\"annotations\":{\"io.kubernetes.cri.container-type\":\"container\","
+                     "\"io.kubernetes.cri.sandbox-id\":\"abc\"}}";
+
+  sandbox_policy_init_defaults (&policy);
+  CHECK (sandbox_policy_parse (off, strlen (off), &policy, &err) == 0);
+  CHECK (json_parse (text, strlen (text), &limits, &doc, &err) == 0);
+  CHECK (doc
+         && wrapper_classify (&policy, json_doc_root (doc), &kind, reason, sizeof reason, &err)
+                == 0);
+  CHECK_INT (kind, WRAPPED_PLAIN);
+  sandbox_policy_clear (&policy);
 }
 
 TEST (malformed_annotations_are_refused)
@@ -208,8 +221,9 @@ int
 main (void)
 {
   RUN (sandboxes_by_annotation_or_command);
-  RUN (pod_members_of_containerd_and_cri_o);
-  RUN (half_a_member_pair_is_plain);
+  RUN (pod_members_of_containerd_cri_o_and_podman);
+  RUN (neither_sandbox_nor_member_is_plain);
+  RUN (member_match_of_the_policy_decides);
   RUN (malformed_annotations_are_refused);
   RUN (hook_entry_with_the_default_policy);
   RUN (hook_entry_names_a_non_default_policy);
