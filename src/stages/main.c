@@ -160,6 +160,15 @@ main (int argc, char **argv)
   cleanup_hook_error hook_error *err = NULL;
   int ret;
 
+  /* Called as the runtime wrapper (the oci-sandbox-runtime link): before
+     anything below touches the fds, the environment or the umask, which
+     the real runtime inherits.  */
+  if (argc > 0 && argv[0])
+    {
+      const char *name = strrchr (argv[0], '/');
+      if (strcmp (name ? name + 1 : argv[0], WRAPPER_NAME) == 0)
+        return runtime_main (argc, argv);
+    }
   /* Inherited fds are the runtime's business, not ours: none may reach a
      child that joins a container namespace (CVE-2024-21626).  */
   close_range (3, ~0U, 0);

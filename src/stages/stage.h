@@ -9,8 +9,10 @@
 #include "error.h"
 #include "facts.h"
 #include "log.h"
+#include "plan.h"
 #include "policy.h"
 #include "process.h"
+#include "render.h"
 #include "sizing.h"
 #include "spec.h"
 #include "state.h"
@@ -56,6 +58,24 @@ int run_precreate (const options *o, hook_log *log, hook_error **err);
 
 /* pods: the node's registered pods, a table or --json.  */
 int run_pods (const options *o, hook_log *log, hook_error **err);
+
+/* oci-sandbox-runtime, the runtime wrapper: main runs it instead of the
+   hook when argv[0]'s name is WRAPPER_NAME.  It returns only on a refusal
+   (its exit status); otherwise it execs the real runtime.  */
+#define WRAPPER_NAME "oci-sandbox-runtime"
+int runtime_main (int argc, char **argv);
+
+/* The spec-level plan of CONFIG, made from config.json alone (precreate
+   and the runtime wrapper): host facts, the namespaces config.json names,
+   the pod cgroup parent's limits when sizing applies.  */
+int spec_plan_build (const container_spec *config, const sandbox_policy *policy, hook_log *log,
+                     sandbox_plan *plan, hook_error **err);
+
+/* Replace BUNDLE_FD/config.json with ROOT rendered with PATCHES,
+   atomically (a random O_EXCL temporary, fsync, rename), with the mode the
+   engine gave it.  */
+int bundle_config_rewrite (int bundle_fd, const json_value *root, const json_patch *patches,
+                           size_t n, hook_error **err);
 
 /* Load the policy of O into POLICY and apply its log settings.  */
 int stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook_error **err);

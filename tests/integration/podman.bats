@@ -445,3 +445,58 @@ oci-sandbox-hook-sandbox.json" "hooks dir"
   assert_eq "$(hook_dirs)" "" "hook directories"
   assert_eq "$(hook_mounts)" "" "hook mounts"
 }
+
+# ------------------------------------------- the runtime wrapper as podman's runtime
+
+# wpm ARGS...: podman with the runtime wrapper as its OCI runtime and no
+# hooks.d directory (the wrapper adds the hook's entries itself).  conmon
+# starts the runtime with its own environment, which podman makes from
+# containers.conf's conmon_env_vars only: the policy (test builds read
+# OCI_SANDBOX_HOOK_POLICY) reaches the wrapper that way.
+wpm () {
+  if [ ! -x "$T/podman-wrapper" ]; then
+    mkdir -p "$T/no-hooks.d"
+    { cat "$T/containers.conf"
+      echo "conmon_env_vars = [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"OCI_SANDBOX_HOOK_POLICY=$POLICY\"]"
+    } >"$T/containers-wrapper.conf"
+    sed "s|$T/containers.conf|$T/containers-wrapper.conf|" "$PODMAN" >"$T/podman-wrapper"
+    chmod 755 "$T/podman-wrapper"
+  fi
+  "$T/podman-wrapper" --runtime "$(dirname "$HOOK")/oci-sandbox-runtime" --hooks-dir "$T/no-hooks.d" "$@"
+}
+
+@test "podman --runtime oci-sandbox-runtime: a sandbox container gets the policies, a plain one nothing" {
+  run --separate-stderr wpm run --rm --network none --cgroup-parent "/$CGP" "$SANDBOX_ANNOTATION" \
+    --rootfs "$ROOTFS" sh -c 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start; tr "\t" " " </proc/sys/net/ipv4/ping_group_range'
+  assert_status 0
+  assert_eq "$output" "0
+0 2147483647" "inside the sandbox"
+  log_wait "sandbox ready:"
+  log_wait "create: annotation io.kubernetes.cri.container-type=sandbox:"
+  : >"$LOG"
+  run --separate-stderr wpm run --rm --network none --cgroup-parent "/$CGP" --rootfs "$ROOTFS" \
+    cat /proc/sys/net/ipv4/ip_unprivileged_port_start
+  assert_status 0
+  assert_eq "$output" 1024 "inside a plain container"
+  sleep 0.5
+  ! grep -q "sandbox ready" "$LOG" || fail "the hook ran for a plain container: $(cat "$LOG")"
+  assert_eq "$(hook_dirs)" "" "hook directories"
+}
+
+@test "podman --runtime oci-sandbox-runtime: a pod's infra container is a sandbox, its app shares it" {
+  wpm pod create --network none --cgroup-parent "/$CGP" --name "$POD" >/dev/null
+  wpm pod start "$POD" >/dev/null
+  INFRA=$(wpm pod inspect --format '{{.InfraContainerID}}' "$POD")
+  IPID=$(wpm inspect --format '{{.State.Pid}}' "$INFRA")
+  assert_eq "$(nsenter -t "$IPID" -n cat "$PORTS_SYSCTL")" 0 "infra ip_unprivileged_port_start"
+  assert_eq "$(jq -r '.hooks.createRuntime[0].args[-1]' "$(bundle_of "$INFRA")/config.json")" \
+    createRuntime "the wrapper's entry in the infra spec"
+  log_wait "]: ${INFRA:0:12}: sandbox ready:"
+  local c
+  c=$(wpm run -d --pod "$POD" --rootfs "$ROOTFS" sleep 600)
+  assert_eq "$(wpm exec "$c" cat "$PORTS_SYSCTL")" 0 "the app in the pod"
+  wpm pod rm -f -t 0 "$POD" >/dev/null
+  log_wait "]: ${INFRA:0:12}: poststop:"
+  assert_eq "$(hook_dirs)" "" "hook directories"
+  assert_eq "$(hook_mounts)" "" "hook mounts"
+}
