@@ -86,7 +86,7 @@ make_hooks_dir () {
         >"$dir/$(basename "$tmpl" .in)"
     n=$((n + 1))
   done
-  [ "$n" -eq 4 ] || fail "expected the 4 shipped hooks.d templates, found $n"
+  [ "$n" -eq 5 ] || fail "expected the 5 shipped hooks.d templates, found $n"
 }
 
 # T/containers.conf, T/storage.conf and T/podman, the only way the tests
@@ -332,6 +332,31 @@ oci-sandbox-hook-sandbox.json" "hooks dir"
   [ ! -e "$(bundle_of "$c")/oci-sandbox-hook" ] || fail "hook directory in the app container's bundle"
   run jq -c '[.linux.sysctl, .process.oomScoreAdj]' "$(bundle_of "$c")/config.json"
   assert_eq "$output" "[null,null]" "app container spec sysctl and oomScoreAdj"
+}
+
+@test "podman: a pod member keeps podman's own binds, gets the pod's resolv.conf, nothing doubled" {
+  start_pod
+  local c
+  c=$(pm run -d --pod "$POD" --rootfs "$ROOTFS" sleep 600)
+  assert_eq "$(annotation "$c" io.container.manager)" libpod "the member's engine annotation"
+  assert_eq "$(annotation "$c" io.kubernetes.cri-o.SandboxID)" "$INFRA" "the member's sandbox"
+  log_wait "pod member of $INFRA ready"
+  local mounts
+  mounts=$(pm exec "$c" cat /proc/self/mountinfo)
+  for dest in /dev/shm /etc/hosts /etc/hostname /etc/resolv.conf; do
+    assert_eq "$(awk -v d="$dest" '$5 == d' <<<"$mounts" | wc -l)" 1 "mounts at $dest in the member"
+  done
+  # podman binds its own shm, hosts and hostname into the member: left to
+  # it; the hook gives the member the pod's resolv.conf when podman does not.
+  run jq -r '[.mounts[] | select(.type == "bind" and (.destination | test("^/(dev/shm|etc/(hosts|hostname|resolv.conf))$")))
+             | .destination] | sort | join(" ")' "$(bundle_of "$c")/config.json"
+  local engine=$output
+  assert_contains "$engine" "/dev/shm" "podman's binds in the member's spec"
+  if [[ "$engine" != *resolv.conf* ]]; then
+    assert_eq "$(pm exec "$c" cat /etc/resolv.conf)" "$(cat "$IBUNDLE/oci-sandbox-hook/resolv.conf")" \
+      "the member's resolv.conf"
+  fi
+  [ ! -e "$(bundle_of "$c")/oci-sandbox-hook" ] || fail "hook directory in the member's bundle"
 }
 
 # ------------------------------------------------ precreate and sizing
