@@ -230,6 +230,7 @@ SANDBOX_ANNOTATION="--annotation=io.kubernetes.cri.container-type=sandbox"
 @test "podman: the shipped hooks.d files load: a plain container runs with them in place" {
   run ls "$T/hooks.d"
   assert_eq "$output" "oci-sandbox-hook-infra.json
+oci-sandbox-hook-member.json
 oci-sandbox-hook-precreate-infra.json
 oci-sandbox-hook-precreate.json
 oci-sandbox-hook-sandbox.json" "hooks dir"
