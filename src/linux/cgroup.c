@@ -17,6 +17,7 @@
 #include "safepath.h"
 #include "cgroup_paths.h"
 #include "names.h"
+#include "process.h"
 
 #define MOUNTINFO_MAX    (4u << 20)
 #define CGROUP_PROCS_MAX (1u << 20)
@@ -144,11 +145,11 @@ mounted_hierarchy_open (const char *v1_cpu, const char *v2_path, cgroup_target *
    container's: not PID (its init, bound by PROC_PID_FD) and not in the
    container's own pid namespace.  *LISTED: whether PID is there.  */
 static int
-count_others (const cgroup_target *t, int proc_pid_fd, int pid, size_t *others, bool *listed,
+count_others (const cgroup_target *t, const target_process *p, size_t *others, bool *listed,
               hook_error **err)
 {
   cleanup_free char *procs = NULL;
-  cleanup_close int proc_fd = -1;
+  int proc_fd = p->procfs_fd, pid = p->pid;
   struct stat theirs, host;
   char path[PATH_MAX + 16];
   size_t len;
@@ -163,10 +164,8 @@ count_others (const cgroup_target *t, int proc_pid_fd, int pid, size_t *others, 
     return -1;
   /* The container's own children are its pid namespace's, when it has one
      of its own (otherwise only its init is the container's).  */
-  if (open_procfs (&proc_fd, err) < 0)
-    return -1;
-  if (fstatat (proc_pid_fd, "ns/pid", &theirs, 0) < 0
-      || fstatat (proc_fd, "self/ns/pid", &host, 0) < 0)
+  if (fstatat (p->proc_fd, "ns/pid", &theirs, 0) < 0
+      || fstatat (proc_fd, "thread-self/ns/pid", &host, 0) < 0)
     return hook_fail (err, errno, "stat pid namespaces");
   bool own_pidns = theirs.st_dev != host.st_dev || theirs.st_ino != host.st_ino;
   for (char *line = procs; *line;)
@@ -204,7 +203,7 @@ count_others (const cgroup_target *t, int proc_pid_fd, int pid, size_t *others, 
 
 int
 cgroup_target_find (const char *v1_cpu, const char *v2_path, const char *root_override,
-                    int proc_pid_fd, int pid, cgroup_target *t, size_t *others, hook_error **err)
+                    const target_process *p, cgroup_target *t, size_t *others, hook_error **err)
 {
   bool fits, listed;
 
@@ -224,24 +223,24 @@ cgroup_target_find (const char *v1_cpu, const char *v2_path, const char *root_ov
          cannot list the container's process ahead of time.  */
       if (hierarchy_open (mount_point, "/", v2, false, v2 ? v2_path : v1_cpu, t, err) < 0)
         return -1;
-      return count_others (t, proc_pid_fd, pid, others, &listed, err);
+      return count_others (t, p, others, &listed, err);
     }
 
   cleanup_hook_error hook_error *guess_err = NULL;
   if (usual_hierarchy_open (v1_cpu, v2_path, t, &fits, err) < 0)
     return -1;
-  if (fits && count_others (t, proc_pid_fd, pid, others, &listed, &guess_err) == 0 && listed)
+  if (fits && count_others (t, p, others, &listed, &guess_err) == 0 && listed)
     return 0;
   /* Mounted from a subtree (a v1 host's containers that nest an engine)
      or somewhere else: the mount table says where.  */
   cgroup_target_close (t);
   if (mounted_hierarchy_open (v1_cpu, v2_path, t, err) < 0
-      || count_others (t, proc_pid_fd, pid, others, &listed, err) < 0)
+      || count_others (t, p, others, &listed, err) < 0)
     return -1;
   if (!listed)
     return hook_fail (err, 0,
-                      "the container's process %d is not in cgroup %s: refusing to change it", pid,
-                      t->file);
+                      "the container's process %d is not in cgroup %s: refusing to change it",
+                      (int)p->pid, t->file);
   return 0;
 }
 
@@ -263,12 +262,12 @@ write_cgroup_file (int hierarchy_fd, const char *rel, const char *file, const ch
       = openat2_fd (hierarchy_fd, rel, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
   if (dir < 0)
     return hook_fail (err, errno, "open cgroup %s", rel);
-  cleanup_close int fd = openat2_fd (dir, file, O_WRONLY, 0, RESOLVE_STRICT_BENEATH);
+  cleanup_close int fd = openat2_fd (dir, file, O_RDWR, 0, RESOLVE_STRICT_BENEATH);
   if (fd < 0)
     return hook_fail (err, errno, "open %s/%s", rel, file);
   if (write_all (fd, value, strlen (value)) < 0)
     return hook_fail (err, errno, "write %s/%s", rel, file);
-  if (read_small_at (dir, file, RESOLVE_STRICT_BENEATH, back, sizeof back, err) < 0)
+  if (pread_small (fd, file, back, sizeof back, err) < 0)
     return hook_error_prefix (err, "read back cgroup %s", rel);
   back[strcspn (back, "\n")] = '\0';
   if (strcmp (back, value) != 0)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "process.h"
 
 typedef struct cgroup_cpu_result
 {
@@ -37,8 +38,8 @@ typedef struct cgroup_target
 /* Find it from the container's cgroup lines (V1_CPU: the v1 cpu
    controller's path in /proc/PID/cgroup, V2: the "0::" path; "" when
    absent), and count in *OTHERS the processes it holds that are not the
-   container's: not PID (its init, bound by PROC_PID_FD) and not in the
-   container's own pid namespace (a cgroup shared with anything else is
+   container's: not its init (PROCESS) and not in the container's own pid
+   namespace (a cgroup shared with anything else is
    never changed).  The hierarchy is the usual one under /sys/fs/cgroup,
    or the one the mount table names when the container's process is not
    listed there; it is checked to be cgroupfs, and the process must be
@@ -47,7 +48,7 @@ typedef struct cgroup_target
    ROOT/cgroup.controllers marks a v2 hierarchy, otherwise ROOT/cpu is the
    v1 cpu controller.  */
 int cgroup_target_find (const char *v1_cpu, const char *v2, const char *root_override,
-                        int proc_pid_fd, int pid, cgroup_target *target, size_t *others,
+                        const target_process *process, cgroup_target *target, size_t *others,
                         hook_error **err);
 void cgroup_target_close (cgroup_target *target);
 #define cleanup_cgroup_target __attribute__ ((cleanup (cgroup_target_close)))

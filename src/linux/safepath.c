@@ -186,6 +186,19 @@ read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t 
   return 0;
 }
 
+int
+pread_small (int fd, const char *name, char *buf, size_t size, hook_error **err)
+{
+  ssize_t n;
+  do
+    n = pread (fd, buf, size - 1, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return hook_fail (err, errno, "read %s", name);
+  buf[n] = '\0';
+  return 0;
+}
+
 /* An O_EXCL temporary with a random name next to NAME: concurrent writers
    of one directory (two engines' precreate runs on one bundle) never share
    one, so each rename installs one complete file.  */
@@ -319,11 +332,9 @@ trust_walk_release (trust_walk *w)
 }
 
 static int
-trusted_directory (int fd, const char *where, hook_error **err)
+trusted_directory (const struct stat *dir, const char *where, hook_error **err)
 {
-  struct stat st;
-  if (fstat (fd, &st) < 0)
-    return hook_fail (err, errno, "stat directory %s", where);
+  const struct stat st = *dir;
   if (st.st_uid != 0)
     return hook_fail (err, 0, "not trusted: directory %s is owned by uid %u, not root", where,
                       (unsigned)st.st_uid);
@@ -340,12 +351,15 @@ static int
 trust_walk_root (trust_walk *w, hook_error **err)
 {
   trust_walk_release (w);
+  struct stat st;
   int fd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return hook_fail (err, errno, "open /");
   w->dirs[w->depth++] = fd;
   strcpy (w->where, "/");
-  return trusted_directory (fd, "/", err);
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "stat directory /");
+  return trusted_directory (&st, "/", err);
 }
 
 static void
@@ -368,7 +382,8 @@ where_pop (char *where)
 /* The walk of open_trusted_file and open_trusted_directory: WANT_DIRECTORY
    says what the last component must be.  */
 static int
-trusted_walk (const char *path, bool want_directory, int *out, hook_error **err)
+trusted_walk (const char *path, bool want_directory, int *out, struct stat *out_st,
+              hook_error **err)
 {
   __attribute__ ((cleanup (trust_walk_release))) trust_walk w = { .depth = 0 };
   char pending[2 * PATH_MAX], link[PATH_MAX];
@@ -464,7 +479,7 @@ trusted_walk (const char *path, bool want_directory, int *out, hook_error **err)
           if (w.depth == TRUST_MAX_DEPTH)
             return hook_fail (err, ELOOP, "resolve");
           where_append (w.where, name);
-          if (trusted_directory (fd, w.where, err) < 0)
+          if (trusted_directory (&st, w.where, err) < 0)
             return -1;
           if (last)
             {
@@ -493,6 +508,8 @@ trusted_walk (const char *path, bool want_directory, int *out, hook_error **err)
           return hook_fail (err, 0, "not trusted: replaced while it was checked");
         }
       *out = rfd;
+      if (out_st)
+        *out_st = again;
       return 0;
     }
 }
@@ -500,13 +517,13 @@ trusted_walk (const char *path, bool want_directory, int *out, hook_error **err)
 int
 open_trusted_file (const char *path, int *out, hook_error **err)
 {
-  return trusted_walk (path, false, out, err);
+  return trusted_walk (path, false, out, NULL, err);
 }
 
 int
 open_trusted_directory (const char *path, int *out, hook_error **err)
 {
-  return trusted_walk (path, true, out, err);
+  return trusted_walk (path, true, out, NULL, err);
 }
 
 int
@@ -516,11 +533,14 @@ read_trusted_file (const char *path, const char *name, size_t max, bool world_re
   cleanup_close int fd = -1;
   struct stat st;
 
-  if (open_trusted_file (path, &fd, err) < 0)
+  if (trusted_walk (path, false, &fd, &st, err) < 0)
     return hook_error_prefix (err, "%s", name);
-  if (world_readable && (fstat (fd, &st) < 0 || !(st.st_mode & S_IROTH)))
+  if (world_readable && !(st.st_mode & S_IROTH))
     return hook_fail (err, 0,
                       "%s: not world-readable (mode %04o): refusing to publish it into a pod", name,
                       (unsigned)(st.st_mode & 07777));
-  return read_regular_fd (fd, name, max, out, len, err);
+  /* The walk checked it is a regular file.  */
+  if (read_fd_bounded (fd, max, out, len, err) < 0)
+    return hook_error_prefix (err, "%s", name);
+  return 0;
 }

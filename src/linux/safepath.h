@@ -38,6 +38,10 @@ int read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_err
    of /proc and the cgroupfs, where a file's size says nothing.  */
 int read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t size,
                    hook_error **err);
+/* What FD (a kernel file the hook wrote, opened O_RDWR) reads from its
+   start, NUL-terminated, in BUF: the read-back of a write through the same
+   open file, without a second open.  */
+int pread_small (int fd, const char *name, char *buf, size_t size, hook_error **err);
 
 /* Create or replace DIRFD/NAME: FILL writes the content to a temporary
    ".NAME.RANDOM.tmp" made with O_CREAT|O_EXCL|O_NOFOLLOW (a name of its

@@ -55,12 +55,12 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
 
   if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
       || target_process_open (state->pid, &process, err) < 0
-      || target_facts_from_process (process.proc_fd, process.pid, config, &target, err) < 0)
+      || target_facts_from_process (&process, config, &target, err) < 0)
     return -1;
   /* The registry is looked up only when the member needs something of
      its sandbox (under podman or containerd the engine binds it all).  */
   if (plan_member_needs_sandbox (policy, config))
-    gather_pod_facts (policy, sandbox_name, &process, true, &pod);
+    gather_pod_facts (policy, sandbox_name, &target, true, &pod);
   plan_input in = {
     .config = config,
     .state_annotations = state->annotations,
@@ -80,6 +80,7 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
     .bundle_fd = -1,
     .rootfs = rootfs,
     .process = &process,
+    .target = &target,
     .fail_after = o->fail_after,
     .log = log,
   };
@@ -98,11 +99,11 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
   char rootfs[PATH_MAX];
 
   if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
-      || host_facts_gather (policy->resolv_conf, policy->resolv_conf_is_default, policy->hosts,
-                            &host, err)
-             < 0
       || target_process_open (state->pid, &process, err) < 0
-      || target_facts_from_process (process.proc_fd, process.pid, config, &target, err) < 0)
+      || host_facts_gather (process.procfs_fd, policy->resolv_conf, policy->resolv_conf_is_default,
+                            policy->hosts, &host, err)
+             < 0
+      || target_facts_from_process (&process, config, &target, err) < 0)
     return -1;
   if (policy->cpu_shares != 0 && !config->has_cpu_shares)
     gather_cgroup_facts (&process, policy->cgroup_root, &cgroup, &target);
@@ -128,6 +129,7 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
     .bundle_fd = bundle_fd,
     .rootfs = rootfs,
     .process = &process,
+    .target = &target,
     .cgroup = cgroup.hierarchy_fd >= 0 ? &cgroup : NULL,
     .file_label = host.selinux_enabled ? config->mount_label : NULL,
     .fail_after = o->fail_after,

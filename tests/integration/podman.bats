@@ -432,7 +432,7 @@ oci-sandbox-hook-sandbox.json" "hooks dir"
   pm stop -t 0 "$c" >/dev/null
   [ -f "$b/config.json" ] || fail "podman removed the bundle on stop"
   [ ! -e "$b/oci-sandbox-hook" ] || fail "hook directory left after stop: $(ls -la "$b/oci-sandbox-hook")"
-  log_wait "]: ${c:0:12}: poststop: unmounted 0 tmpfs, removed 1 file(s) and the oci-sandbox-hook directory"
+  log_wait "]: ${c:0:12}: poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
   pm start "$c" >/dev/null
   [ -f "$b/oci-sandbox-hook/resolv.conf" ] || fail "the hook did not run again at start"
   assert_eq "$(pm exec "$c" cat "$PORTS_SYSCTL")" 0 "ip_unprivileged_port_start after restart"
@@ -445,8 +445,8 @@ oci-sandbox-hook-sandbox.json" "hooks dir"
   assert_eq "$(hook_dirs | wc -l)" 2 "hook directories while both run"
   pm pod rm -f -t 0 "$POD" >/dev/null
   pm rm -f -t 0 "$c" >/dev/null
-  log_wait "]: ${INFRA:0:12}: poststop: unmounted 0 tmpfs, removed 1 file(s) and the oci-sandbox-hook directory"
-  log_wait "]: ${c:0:12}: poststop: unmounted 0 tmpfs, removed 1 file(s) and the oci-sandbox-hook directory"
+  log_wait "]: ${INFRA:0:12}: poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
+  log_wait "]: ${c:0:12}: poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
   assert_eq "$(hook_mounts)" "" "hook mounts"
   assert_eq "$(hook_dirs)" "" "hook directories"
   assert_eq "$(mounts_below "$T")" "" "mounts below the test directory"

@@ -354,7 +354,8 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   runc_create
   [ -d "$BUNDLE/oci-sandbox-hook" ] || fail "the hook did not run"
   [ ! -e "$BUNDLE/oci-sandbox-hook/shm" ] || fail "a shm directory in the bundle"
-  assert_eq "$(mounts_below "$T")" "" "mounts below the test directory"
+  # The hook's own tmpfs only: no pod shm tmpfs.
+  assert_eq "$(mounts_below "$T")" "$BUNDLE/oci-sandbox-hook" "mounts below the test directory"
   assert_eq "$(stat -L -c '%d %i' "/proc/$PID/root/dev/shm")" "$(stat -L -c '%d %i' /dev/shm)" \
     "container /dev/shm identity"
   log_wait "shm: host /dev/shm (host IPC namespace: bind the host's /dev/shm, no tmpfs)"
@@ -367,7 +368,7 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   assert_status 0
   assert_eq "$output" 2 "/dev/shm mounts in the container"
   assert_nothing_left
-  log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+  log_wait "poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
 }
 
 @test "runc: nothing of the hook remains after runc delete" {
@@ -389,6 +390,33 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   run --separate-stderr "$HOOK" --policy "$POLICY" poststop \
     <<<"$(state_json stopped 0 "$T/no-such-bundle")"
   assert_status 0
+}
+
+@test "runc: the hook's directory is a 4 MiB tmpfs of its own, the pod's shm below it" {
+  set_cmd 'exec sleep 60'
+  runc_create
+  local dir="$BUNDLE/oci-sandbox-hook"
+  assert_eq "$(findmnt -n -o FSTYPE,OPTIONS "$dir" | tr -s ' ' | sed 's/,inode64//')" \
+    "tmpfs rw,nosuid,nodev,noexec,relatime,size=4096k,nr_inodes=16,mode=700" "the hook's tmpfs"
+  assert_eq "$(findmnt -n -o FSTYPE "$dir/shm")" tmpfs "the pod's shm"
+  assert_eq "$(stat -c '%U %a' "$dir")" "root 700" "the hook's directory"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "runc: poststop cleans up the directory layout of an older build (files and shm straight in the bundle)" {
+  # What builds before the hook's own tmpfs left for a running pod.
+  local dir="$BUNDLE/oci-sandbox-hook"
+  mkdir -m 0700 "$dir" "$dir/shm"
+  printf 'runc\n' >"$dir/hostname"
+  printf '127.0.0.1 localhost\n' >"$dir/hosts"
+  printf 'nameserver 192.0.2.53\n' >"$dir/resolv.conf"
+  printf 'dir oci-sandbox-hook\n' >"$dir/record"
+  mount -t tmpfs -o size=1m,mode=1777 shm "$dir/shm"
+  run --separate-stderr "$HOOK" --policy "$POLICY" poststop <<<"$(state_json stopped 0)"
+  assert_status 0
+  assert_nothing_left
+  log_wait "poststop: unmounted the shm tmpfs, removed the pod's files and the oci-sandbox-hook directory"
 }
 
 @test "runc: createRuntime fed twice by hand after runc create stacks nothing" {
@@ -420,7 +448,7 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   assert_status 0
   assert_eq "$output" "2
 1" "/dev/shm and /etc/hostname mounts in the container"
-  log_wait "earlier run cleaned up: unmounted 1 tmpfs, removed 3 file(s)"
+  log_wait "earlier run cleaned up: detached the oci-sandbox-hook tmpfs, removed its directory"
   assert_nothing_left
 }
 
@@ -437,6 +465,51 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   assert_eq "$output" "$(wc -l <"$LOG")" "lines with the short id"
   run grep -c "]: $CID" "$LOG"
   assert_eq "$output" 0 "lines prefixed with the full id"
+}
+
+@test "runc: a slow syslog reader still gets every line of a debug run" {
+  # Such a socket holds net.unix.max_dgram_qlen datagrams (10 here), fewer
+  # than a debug run sends: the hook waits for room (a bounded time).
+  /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+time.sleep(0.3)
+s.settimeout(3)
+with open(sys.argv[2], "w") as out:
+    while True:
+        try:
+            out.write(s.recv(4096).decode() + "\n")
+            out.flush()
+        except socket.timeout:
+            break
+' "$T/slow.sock" "$T/slow.log" &
+  local reader=$!
+  for _ in $(seq 50); do [ -S "$T/slow.sock" ] && break; sleep 0.1; done
+  write_policy "$(jq -n --arg s "$T/slow.sock" '{log_socket: $s}')"
+  run_in_container 'true'
+  assert_status 0
+  wait "$reader"
+  assert_contains "$(cat "$T/slow.log")" "sandbox ready: " "the slow reader's log"
+  assert_contains "$(cat "$T/slow.log")" "poststop: detached the oci-sandbox-hook tmpfs" "the slow reader's log"
+}
+
+@test "runc: a syslog socket nobody reads does not hold the pod start" {
+  /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+time.sleep(60)
+' "$T/stuck.sock" &
+  local reader=$!
+  for _ in $(seq 50); do [ -S "$T/stuck.sock" ] && break; sleep 0.1; done
+  write_policy "$(jq -n --arg s "$T/stuck.sock" '{log_socket: $s}')"
+  run_in_container 'echo started'
+  kill "$reader"
+  wait "$reader" || true
+  assert_status 0
+  assert_eq "$output" started "the container's output"
+  assert_nothing_left
 }
 
 @test "runc: plan stage prints the decisions for a sandbox and changes nothing" {

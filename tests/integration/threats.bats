@@ -593,7 +593,7 @@ kill_case () {
   assert_not_contains "$output" container-ran "container output"
   assert_contains "$stderr" "error running hook: signal: killed"
   assert_nothing_left
-  log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+  log_wait "poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
   run grep -c "rolled back" "$LOG"
   assert_eq "$output" 0 "rollback lines (a killed hook rolls nothing back)"
 
@@ -613,7 +613,7 @@ kill_case () {
   fi
   runc delete -f "$CID"
   assert_nothing_left
-  log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+  log_wait "poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
 }
 
 @test "threat 18: SIGKILL after step shm leaves work that poststop cleans" {
@@ -681,7 +681,7 @@ sandbox_created () {
     # as "error running hook".)
     assert_not_contains "$stderr" "hook" "runc delete's stderr with policy $p"
     assert_nothing_left
-    log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+    log_wait "poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
   done <<'EOF2'
 {"shm_size": 0, "hostname": false}
 {"sandbox_match": {"annotations": {"example.com/never": "x"}}, "hosts": false, "resolv_conf": false}
@@ -852,6 +852,25 @@ etc-read" "the pod's /dev/shm and /etc files as $user"
   runc delete -f "$CID"
   assert_nothing_left
   [ "${#reached[@]}" -eq 0 ] || fail "${reached[@]}"
+}
+
+@test "threat 20: a bundle's oci-sandbox-hook directory that is not root's 0700 is never cleaned, written or bound" {
+  # Not the hook's: a host user's directory (with a file in it) where the
+  # hook keeps a pod's files.
+  mkdir -m 0755 "$BUNDLE/oci-sandbox-hook"
+  echo planted >"$BUNDLE/oci-sandbox-hook/hosts"
+  chown -R nobody "$BUNDLE/oci-sandbox-hook"
+  run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
+  assert_failed
+  assert_not_contains "$output" container-ran "container output"
+  assert_contains "${stderr//\\\"/\"}" "oci-sandbox-hook: not the private directory the hook makes" "runc's stderr"
+  assert_eq "$(cat "$BUNDLE/oci-sandbox-hook/hosts")" planted "the planted file"
+  assert_eq "$(mount_count "$BUNDLE/oci-sandbox-hook")" 0 "mounts on the directory"
+  run --separate-stderr "$HOOK" --policy "$POLICY" poststop <<<"$(state_json stopped 0)"
+  assert_failed
+  assert_contains "$stderr" "refusing to clean or use it" "poststop's refusal"
+  assert_eq "$(cat "$BUNDLE/oci-sandbox-hook/hosts")" planted "the planted file after poststop"
+  rm -rf "$BUNDLE/oci-sandbox-hook"
 }
 
 @test "threat 20: a hosts source readable only by root is refused as not world-readable" {
