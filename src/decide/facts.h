@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pod_entry.h"
 #include "spec.h"
 
 typedef struct host_facts
@@ -55,5 +56,25 @@ typedef struct target_facts
   char cgroup_file[PATH_MAX]; /* the file cpu_shares would write */
   char cgroup_error[512];     /* why it could not be looked at, or "" */
 } target_facts;
+
+/* A pod member's sandbox, as the registry knows it (linux/registry.h), and
+   how the member's live process relates to it.  */
+typedef enum pod_lookup_result
+{
+  POD_LOOKUP_NONE, /* not looked up: nothing the member needs comes from it */
+  POD_LOOKUP_FOUND,
+  POD_LOOKUP_NOT_REGISTERED,
+  POD_LOOKUP_STALE, /* its process is gone: the entry was not trusted */
+  POD_LOOKUP_FAILED,
+} pod_lookup_result;
+
+typedef struct pod_facts
+{
+  pod_lookup_result lookup;
+  char error[512]; /* POD_LOOKUP_FAILED: a planted entry, an untrusted state_dir */
+  pod_entry entry; /* POD_LOOKUP_FOUND and POD_LOOKUP_STALE */
+  /* The member's process is in the sandbox's namespace (POD_LOOKUP_FOUND).  */
+  bool shares_ipc, shares_uts, shares_net;
+} pod_facts;
 
 #endif

@@ -54,3 +54,22 @@ canonical_absolute_path_validate (const char *path, const char *name, hook_error
     }
   return 0;
 }
+
+int
+annotation_key_validate (const char *key, hook_error **err)
+{
+  size_t len = strlen (key);
+  const char *slash = strchr (key, '/');
+
+  /* Kubernetes: [prefix/]name, the prefix a DNS subdomain of at most 253
+     characters, the name at most 63 of [A-Za-z0-9._-].  */
+  bool ok = len > 0 && (slash == NULL || (slash != key && slash[1] != '\0'))
+            && (slash == NULL || strchr (slash + 1, '/') == NULL)
+            && (size_t)(slash ? slash - key : 0) <= 253 && strlen (slash ? slash + 1 : key) <= 63;
+  for (const char *p = key; ok && *p; p++)
+    ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+         || *p == '.' || *p == '_' || *p == '-' || *p == '/';
+  if (!ok)
+    return hook_fail_quoted (err, key, "not an annotation name ([prefix/]name)");
+  return 0;
+}

@@ -4,6 +4,8 @@
 #ifndef OCI_SANDBOX_HOOK_NAMES_H
 #define OCI_SANDBOX_HOOK_NAMES_H
 
+#include <stdbool.h>
+
 #include "error.h"
 
 #define CONTAINER_ID_MAX 1024
@@ -15,5 +17,9 @@ int container_id_validate (const char *id, hook_error **err);
 /* An absolute path without ".", ".." or empty components, shorter than
    PATH_MAX: what an engine hands us for the bundle.  */
 int canonical_absolute_path_validate (const char *path, const char *name, hook_error **err);
+
+/* A Kubernetes annotation name: an optional DNS-subdomain prefix and "/",
+   then at most 63 of [A-Za-z0-9._-].  */
+int annotation_key_validate (const char *key, hook_error **err);
 
 #endif

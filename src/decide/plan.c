@@ -26,6 +26,7 @@ static const char *const action_names[ACTION_COUNT] = {
   [ACTION_UNPRIVILEGED_ICMP] = "unprivileged_icmp",
   [ACTION_OOM_SCORE_ADJ] = "oom_score_adj",
   [ACTION_CPU_SHARES] = "cpu_shares",
+  [ACTION_POD_REGISTRY] = "pod_registry",
   [ACTION_SANDBOX_SIZING] = "sandbox_sizing",
 };
 
@@ -755,6 +756,70 @@ check_target_process (const plan_input *in, hook_error **err)
 }
 
 /* Every decision of a sandbox, in act's order.  */
+/* The generated /etc files, in the plan's order: a sandbox makes them, a
+   member binds its sandbox's.  */
+static const struct
+{
+  action_kind kind;
+  pod_file file;
+} member_files[] = {
+  { ACTION_HOSTNAME_FILE, POD_FILE_HOSTNAME },
+  { ACTION_HOSTS_FILE, POD_FILE_HOSTS },
+  { ACTION_RESOLV_CONF_FILE, POD_FILE_RESOLV_CONF },
+};
+
+static bool
+is_file_action (action_kind kind)
+{
+  for (size_t i = 0; i < sizeof member_files / sizeof member_files[0]; i++)
+    if (member_files[i].kind == kind)
+      return true;
+  return false;
+}
+
+/* The sandbox registers its pod so that members find it: under its OCI
+   id and under every sandbox id its own annotations give (containerd's
+   and CRI-O's sandbox-id keys name the sandbox itself).  */
+static void
+plan_pod_registry (const plan_input *in, planned_action *a)
+{
+  const sandbox_policy *p = in->policy;
+  cleanup_hook_error hook_error *name_err = NULL;
+
+  a->u.registry.state_dir = p->state_dir;
+  if (in->container_id == NULL)
+    {
+      skip (a, "registered by createRuntime, which knows the container id");
+      return;
+    }
+  if (p->n_member_rules == 0)
+    {
+      skip (a, "no pod members on this node (member_match is empty)");
+      return;
+    }
+  if (pod_name_validate (in->container_id, &name_err) < 0)
+    {
+      skip (a, "members cannot find this sandbox: %s", name_err->message);
+      return;
+    }
+  snprintf (a->u.registry.names[0], sizeof a->u.registry.names[0], "%s", in->container_id);
+  a->u.registry.n_names = 1;
+  for (size_t i = 0; i < p->n_member_rules; i++)
+    {
+      const char *alias = lookup_annotation (in, p->member_rules[i].sandbox_id_key);
+      bool known = false;
+      if (alias == NULL || pod_name_validate (alias, NULL) < 0)
+        continue;
+      for (size_t j = 0; j < a->u.registry.n_names && !known; j++)
+        known = strcmp (a->u.registry.names[j], alias) == 0;
+      if (known || a->u.registry.n_names == POD_MAX_NAMES)
+        continue;
+      snprintf (a->u.registry.names[a->u.registry.n_names++], sizeof a->u.registry.names[0], "%s",
+                alias);
+    }
+  because (a, "members find the pod in %s under %zu name(s)", p->state_dir, a->u.registry.n_names);
+}
+
 static int
 plan_sandbox_actions (const plan_input *in, sandbox_plan *plan, hook_error **err)
 {
@@ -779,7 +844,212 @@ plan_sandbox_actions (const plan_input *in, sandbox_plan *plan, hook_error **err
   plan_oom (in, &plan->actions[ACTION_OOM_SCORE_ADJ]);
   if (plan_cpu (in, &plan->actions[ACTION_CPU_SHARES], err) < 0)
     return -1;
+  plan_pod_registry (in, &plan->actions[ACTION_POD_REGISTRY]);
+  for (size_t i = 0; i < sizeof member_files / sizeof member_files[0]; i++)
+    plan->actions[member_files[i].kind].u.file.read_only = true;
   return plan_sizing (in, &plan->actions[ACTION_SANDBOX_SIZING], err);
+}
+
+/* ------------------------------------------------------------ members */
+
+bool
+plan_classify_member (const sandbox_policy *policy, const json_value *config_annotations,
+                      const json_value *state_annotations, const char **sandbox_name, char *reason,
+                      size_t reason_size)
+{
+  for (size_t i = 0; i < policy->n_member_rules; i++)
+    {
+      const member_rule *r = &policy->member_rules[i];
+      const char *name = annotation_in (config_annotations, state_annotations, r->sandbox_id_key);
+      bool all = name != NULL;
+      for (size_t j = 0; all && j < r->n_annotations; j++)
+        {
+          const char *v
+              = annotation_in (config_annotations, state_annotations, r->annotations[j].key);
+          all = v && strcmp (v, r->annotations[j].value) == 0;
+        }
+      if (all)
+        {
+          *sandbox_name = name;
+          reason_printf (reason, reason_size, "pod member: annotation %s", r->sandbox_id_key);
+          return true;
+        }
+    }
+  return false;
+}
+
+static bool
+policy_manages (const sandbox_policy *p, pod_file f)
+{
+  switch (f)
+    {
+    case POD_FILE_HOSTNAME:
+      return p->hostname;
+    case POD_FILE_HOSTS:
+      return p->hosts != NULL;
+    case POD_FILE_RESOLV_CONF:
+      return p->resolv_conf != NULL;
+    default:
+      return false;
+    }
+}
+
+static bool
+engine_binds_shm (const container_spec *spec)
+{
+  const spec_mount *m = spec_find_mount (spec, "/dev/shm");
+  return m && m->bind;
+}
+
+bool
+plan_member_needs_sandbox (const sandbox_policy *policy, const container_spec *spec)
+{
+  if (policy->shm_size && !engine_binds_shm (spec))
+    return true;
+  for (int f = 0; f < POD_N_FILES; f++)
+    if (policy_manages (policy, (pod_file)f)
+        && spec_find_mount (spec, pod_file_destination ((pod_file)f)) == NULL)
+      return true;
+  return false;
+}
+
+/* What a member does not need from its sandbox, or cannot have: the
+   policy's, the engine's.  False when the action still needs the pod.  */
+static bool
+member_skips (const plan_input *in, planned_action *a)
+{
+  if (a->kind == ACTION_SHM)
+    {
+      if (in->policy->shm_size == 0)
+        skip (a, "disabled by policy (shm_size: 0)");
+      else if (engine_binds_shm (in->config))
+        skip (a, "config.json bind-mounts /dev/shm: the engine owns it");
+      return a->skip;
+    }
+  for (size_t i = 0; i < sizeof member_files / sizeof member_files[0]; i++)
+    if (member_files[i].kind == a->kind)
+      {
+        if (!policy_manages (in->policy, member_files[i].file))
+          skip (a, "disabled by policy (%s: false)", action_name (a->kind));
+        else
+          engine_owns (in, a, a->u.file.destination);
+        return a->skip;
+      }
+  return true;
+}
+
+/* The sandbox is not there to give: refused, with the reason.  */
+static int
+member_refused (const plan_input *in, const char *name, hook_error **err)
+{
+  const pod_facts *pod = in->pod;
+
+  switch (pod->lookup)
+    {
+    case POD_LOOKUP_NOT_REGISTERED:
+      return hook_fail (err, 0,
+                        "pod member of sandbox %s: no such sandbox is registered in %s (not "
+                        "started with the hook on this node, or already deleted): refusing",
+                        name, in->policy->state_dir);
+    case POD_LOOKUP_STALE:
+      return hook_fail (err, 0,
+                        "pod member of sandbox %s: sandbox %s is not running (its process %d is "
+                        "gone; the stale registry entry is not trusted): refusing",
+                        name, name, pod->entry.pid);
+    case POD_LOOKUP_FAILED:
+      return hook_fail (err, 0, "pod member of sandbox %s: %s: refusing", name, pod->error);
+    default:
+      return hook_fail (err, 0,
+                        "pod member of sandbox %s: the container is in none of the sandbox's "
+                        "IPC, UTS and network namespaces: refusing (it names a pod it is not "
+                        "part of)",
+                        name);
+    }
+}
+
+static int
+plan_member_actions (const plan_input *in, sandbox_plan *plan, const char *name, hook_error **err)
+{
+  const pod_facts *pod = in->pod;
+  bool needs = false;
+
+  if (in->target->live && check_target_process (in, err) < 0)
+    return -1;
+  if (pod_name_validate (name, err) < 0)
+    return hook_error_prefix (err, "pod member: its sandbox id");
+  snprintf (plan->sandbox_name, sizeof plan->sandbox_name, "%s", name);
+  plan->actions[ACTION_HOSTNAME_FILE].u.file.destination = "/etc/hostname";
+  plan->actions[ACTION_HOSTS_FILE].u.file.destination = "/etc/hosts";
+  plan->actions[ACTION_RESOLV_CONF_FILE].u.file.destination = "/etc/resolv.conf";
+  for (int k = 0; k < ACTION_COUNT; k++)
+    {
+      planned_action *a = &plan->actions[k];
+      if (a->kind == ACTION_SHM || is_file_action (a->kind))
+        needs |= !member_skips (in, a);
+      else
+        skip (a, "a pod member: the pod's policies are its sandbox's");
+    }
+  if (!needs)
+    {
+      reason_printf (plan->membership, sizeof plan->membership,
+                     "nothing to take from sandbox %s (the policy's or the engine's)", name);
+      return 0;
+    }
+  if (pod == NULL || pod->lookup == POD_LOOKUP_NONE)
+    {
+      reason_printf (plan->membership, sizeof plan->membership,
+                     "sandbox %s not looked up (no live process)", name);
+      for (int k = 0; k < ACTION_COUNT; k++)
+        if (!plan->actions[k].skip)
+          skip (&plan->actions[k], "sandbox %s not looked up: the plan of a live member says",
+                name);
+      return 0;
+    }
+  if (pod->lookup != POD_LOOKUP_FOUND || !(pod->shares_ipc || pod->shares_uts || pod->shares_net))
+    return member_refused (in, name, err);
+  reason_printf (plan->membership, sizeof plan->membership,
+                 "sandbox %s (pid %d): shares its IPC %s, UTS %s, network %s namespace", name,
+                 pod->entry.pid, pod->shares_ipc ? "yes" : "no", pod->shares_uts ? "yes" : "no",
+                 pod->shares_net ? "yes" : "no");
+
+  planned_action *shm = &plan->actions[ACTION_SHM];
+  if (!shm->skip)
+    {
+      if (!pod->shares_ipc)
+        skip (shm, "not in sandbox %s's IPC namespace: it keeps its own /dev/shm", name);
+      else if (pod->entry.shm == POD_SHM_HOST)
+        {
+          shm->u.shm.host_ipc = true;
+          because (shm, "host IPC pod: the host's /dev/shm, as its sandbox has it");
+        }
+      else if (pod->entry.shm == POD_SHM_TMPFS)
+        {
+          shm->u.shm.from_sandbox = true;
+          shm->u.shm.size = pod->entry.shm_size;
+          because (shm, "the pod's /dev/shm: sandbox %s's tmpfs of %llu bytes", name,
+                   (unsigned long long)pod->entry.shm_size);
+        }
+      else
+        skip (shm, "sandbox %s has no pod /dev/shm", name);
+    }
+  for (size_t i = 0; i < sizeof member_files / sizeof member_files[0]; i++)
+    {
+      planned_action *a = &plan->actions[member_files[i].kind];
+      if (a->skip)
+        continue;
+      if (!pod->shares_uts && !pod->shares_net)
+        skip (a, "in neither sandbox %s's UTS nor its network namespace", name);
+      else if (!pod->entry.has_file[member_files[i].file])
+        skip (a, "sandbox %s has no generated %s", name, a->u.file.destination);
+      else
+        {
+          a->u.file.from_sandbox = true;
+          a->u.file.read_only = in->config->root_readonly;
+          because (a, "sandbox %s's %s (%s)", name, a->u.file.destination,
+                   in->config->root_readonly ? "read-only: the rootfs is" : "read-write");
+        }
+    }
+  return 0;
 }
 
 int
@@ -791,14 +1061,21 @@ plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
   plan->is_sandbox
       = plan_classify (in->policy, in->config->annotations, in->state_annotations, in->config->arg0,
                        plan->match_reason, sizeof plan->match_reason);
+  const char *sandbox_name = NULL;
   if (!plan->is_sandbox)
+    plan->is_member
+        = plan_classify_member (in->policy, in->config->annotations, in->state_annotations,
+                                &sandbox_name, plan->match_reason, sizeof plan->match_reason);
+  if (!plan->is_sandbox && !plan->is_member)
     {
       for (int k = 0; k < ACTION_COUNT; k++)
-        skip (&plan->actions[k], "not a sandbox");
+        skip (&plan->actions[k], "not a sandbox or a pod member");
       return 0;
     }
   /* A refused input leaves no half-made plan behind.  */
-  if (plan_sandbox_actions (in, plan, err) < 0)
+  if ((plan->is_member ? plan_member_actions (in, plan, sandbox_name, err)
+                       : plan_sandbox_actions (in, plan, err))
+      < 0)
     {
       sandbox_plan_clear (plan);
       return -1;

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "facts.h"
 #include "json.h"
+#include "pod_entry.h"
 #include "policy.h"
 #include "sizing.h"
 
@@ -43,6 +44,7 @@ typedef enum action_kind
   ACTION_UNPRIVILEGED_ICMP,
   ACTION_OOM_SCORE_ADJ,
   ACTION_CPU_SHARES,
+  ACTION_POD_REGISTRY,   /* a sandbox registers its pod for the members */
   ACTION_SANDBOX_SIZING, /* precreate only: the spec's sizing annotations */
   ACTION_COUNT
 } action_kind;
@@ -75,7 +77,8 @@ typedef struct planned_action
     } cpu;
     struct
     {
-      bool host_ipc; /* bind the host's /dev/shm, mount no tmpfs */
+      bool host_ipc;     /* bind the host's /dev/shm, mount no tmpfs */
+      bool from_sandbox; /* a member: bind its sandbox's tmpfs */
       uint64_t size;
       const char *label; /* SELinux context= for the tmpfs, or NULL */
     } shm;
@@ -85,7 +88,15 @@ typedef struct planned_action
       size_t len;
       const char *source_path; /* the host file it copies, or NULL when rendered */
       const char *destination; /* inside the container */
+      bool from_sandbox;       /* a member: bind its sandbox's file instead */
+      bool read_only;          /* the bind is read-only (sandboxes; read-only members) */
     } file;
+    struct
+    {
+      const char *state_dir;
+      size_t n_names;
+      char names[POD_MAX_NAMES][POD_NAME_MAX + 1]; /* the OCI id first */
+    } registry;
     sandbox_sizing sizing; /* annotations absent from the spec get these */
     struct
     {
@@ -99,6 +110,11 @@ typedef struct sandbox_plan
 {
   bool is_sandbox;
   char match_reason[320];
+  /* A pod member: it gets its sandbox's /dev/shm and /etc files, proven by
+     namespace, and nothing else.  */
+  bool is_member;
+  char sandbox_name[POD_NAME_MAX + 1];
+  char membership[320]; /* the sandbox found or not, the namespaces shared */
   planned_action actions[ACTION_COUNT];
 } sandbox_plan;
 
@@ -112,6 +128,10 @@ typedef struct plan_input
   /* Limits of the pod's cgroup parent, when readable and limiting; NULL
      otherwise (gathered by pod_cgroup_sizing).  */
   const sandbox_sizing *pod_cgroup;
+  /* The sandbox's OCI id (createRuntime; NULL elsewhere: no registration).  */
+  const char *container_id;
+  /* A member's sandbox (NULL when not looked up).  */
+  const pod_facts *pod;
 } plan_input;
 
 /* Is this container one the policy covers?  REASON says why (or why not).
@@ -119,6 +139,17 @@ typedef struct plan_input
 bool plan_classify (const sandbox_policy *policy, const json_value *config_annotations,
                     const json_value *state_annotations, const char *arg0, char *reason,
                     size_t reason_size);
+
+/* Is this container a pod member (member_match)?  *SANDBOX_NAME points at
+   the annotation that names its sandbox.  A sandbox is never a member.  */
+bool plan_classify_member (const sandbox_policy *policy, const json_value *config_annotations,
+                           const json_value *state_annotations, const char **sandbox_name,
+                           char *reason, size_t reason_size);
+
+/* Does a member need anything from its sandbox?  Not when the policy
+   manages none of /dev/shm and the /etc files, or config.json mounts
+   every one of them (the engine owns them: podman, containerd).  */
+bool plan_member_needs_sandbox (const sandbox_policy *policy, const container_spec *spec);
 
 /* Build the whole plan.  Hostile or invalid pod input (annotations,
    hostname, sysctls under "enforce") is an error naming the field.  */

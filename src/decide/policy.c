@@ -24,6 +24,17 @@ static const char *const default_sandbox_annotations[][2] = {
    annotation (docs/engines.md §3): hooks.d matches it by command, so must we.  */
 static const char *const default_sandbox_commands[] = { "/catatonit" };
 
+/* Who is a pod member, engine by engine (docs/engines.md §6): containerd
+   and CRI-O name the type and the sandbox; podman only the sandbox.  */
+static const struct
+{
+  const char *sandbox_id_key, *type_key, *type_value;
+} default_member_rules[] = {
+  { "io.kubernetes.cri.sandbox-id", "io.kubernetes.cri.container-type", "container" },
+  { "io.kubernetes.cri-o.SandboxID", "io.kubernetes.cri-o.ContainerType", "container" },
+  { "io.kubernetes.cri-o.SandboxID", NULL, NULL },
+};
+
 static char *
 xstrdup (const char *s)
 {
@@ -48,6 +59,51 @@ free_matches (sandbox_policy *policy)
   policy->n_match_commands = 0;
 }
 
+static void
+free_member_rules (sandbox_policy *policy)
+{
+  for (size_t i = 0; i < policy->n_member_rules; i++)
+    {
+      member_rule *r = &policy->member_rules[i];
+      free (r->sandbox_id_key);
+      for (size_t j = 0; j < r->n_annotations; j++)
+        {
+          free (r->annotations[j].key);
+          free (r->annotations[j].value);
+        }
+      free (r->annotations);
+    }
+  free (policy->member_rules);
+  policy->member_rules = NULL;
+  policy->n_member_rules = 0;
+}
+
+static void
+default_members (sandbox_policy *policy)
+{
+  size_t n = sizeof default_member_rules / sizeof default_member_rules[0];
+
+  policy->member_rules = calloc (n, sizeof *policy->member_rules);
+  if (policy->member_rules == NULL)
+    return;
+  for (size_t i = 0; i < n; i++)
+    {
+      member_rule *r = &policy->member_rules[i];
+      r->sandbox_id_key = xstrdup (default_member_rules[i].sandbox_id_key);
+      if (default_member_rules[i].type_key)
+        {
+          r->annotations = calloc (1, sizeof *r->annotations);
+          if (r->annotations)
+            {
+              r->annotations[0].key = xstrdup (default_member_rules[i].type_key);
+              r->annotations[0].value = xstrdup (default_member_rules[i].type_value);
+              r->n_annotations = 1;
+            }
+        }
+      policy->n_member_rules++;
+    }
+}
+
 void
 sandbox_policy_init_defaults (sandbox_policy *policy)
 {
@@ -70,6 +126,8 @@ sandbox_policy_init_defaults (sandbox_policy *policy)
       policy->match_commands[0] = xstrdup (default_sandbox_commands[0]);
       policy->n_match_commands = policy->match_commands[0] ? 1 : 0;
     }
+  default_members (policy);
+  policy->state_dir = xstrdup (DEFAULT_STATE_DIR);
   policy->unprivileged_ports = true;
   policy->unprivileged_icmp = true;
   policy->set_oom_score_adj = true;
@@ -92,6 +150,8 @@ void
 sandbox_policy_clear (sandbox_policy *policy)
 {
   free_matches (policy);
+  free_member_rules (policy);
+  free (policy->state_dir);
   free (policy->cgroup_root);
   dns_config_clear (&policy->dns);
   free (policy->resolv_conf);
@@ -212,6 +272,85 @@ parse_string_list (const json_value *v, const char *key, size_t max, char ***out
   return 0;
 }
 
+/* An object of annotation name to exact value, copied into *OUT.  */
+static int
+copy_annotation_map (const json_value *map, const char *key, annotation_match **out, size_t *n,
+                     hook_error **err)
+{
+  char name[KEY_NAME_MAX];
+
+  if (json_string_map_validate (map, key_name (name, key), err) < 0)
+    return -1;
+  *out = calloc (map->u.object.count + 1, sizeof **out);
+  if (*out == NULL)
+    return hook_fail (err, ENOMEM, "policy");
+  for (size_t j = 0; j < map->u.object.count; j++)
+    {
+      annotation_match *am = &(*out)[j];
+      if (annotation_key_validate (map->u.object.members[j].key, err) < 0)
+        return hook_error_prefix (err, "policy key \"%s\"", key);
+      am->key = strdup (map->u.object.members[j].key);
+      am->value = strdup (map->u.object.members[j].value->u.scalar.text);
+      (*n)++;
+      if (am->key == NULL || am->value == NULL)
+        return hook_fail (err, ENOMEM, "policy");
+    }
+  return 0;
+}
+
+/* member_match: a list of {"sandbox_id": ANNOTATION, "annotations": {...}}.
+   An explicit list replaces the defaults whole; [] turns members off.  */
+static int
+parse_member_match (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  char name[KEY_NAME_MAX];
+
+  if (json_expect (v, JSON_ARRAY, key_name (name, key), err) < 0)
+    return -1;
+  if (v->u.array.count > MEMBER_RULES_MAX)
+    return key_fail (err, key, "more than %d rules", MEMBER_RULES_MAX);
+  free_member_rules (policy);
+  policy->member_rules = calloc (v->u.array.count + 1, sizeof *policy->member_rules);
+  if (policy->member_rules == NULL)
+    return hook_fail (err, ENOMEM, "policy");
+  for (size_t i = 0; i < v->u.array.count; i++)
+    {
+      const json_value *rule = v->u.array.items[i];
+      member_rule *r = &policy->member_rules[i];
+      const char *id_key = NULL;
+
+      policy->n_member_rules++;
+      if (json_expect (rule, JSON_OBJECT, key_name (name, "member_match[]"), err) < 0)
+        return -1;
+      for (size_t j = 0; j < rule->u.object.count; j++)
+        {
+          const json_member *m = &rule->u.object.members[j];
+          if (strcmp (m->key, "sandbox_id") == 0)
+            {
+              if (json_string (m->value, key_name (name, "member_match[].sandbox_id"), &id_key, err)
+                      < 0
+                  || annotation_key_validate (id_key, err) < 0)
+                return hook_error_prefix (err, "policy key \"member_match[].sandbox_id\"");
+            }
+          else if (strcmp (m->key, "annotations") == 0)
+            {
+              if (copy_annotation_map (m->value, "member_match[].annotations", &r->annotations,
+                                       &r->n_annotations, err)
+                  < 0)
+                return -1;
+            }
+          else
+            return key_fail (err, "member_match[]", "unknown key \"%s\"", m->key);
+        }
+      if (id_key == NULL)
+        return key_fail (err, "member_match[]", "%s", "\"sandbox_id\" is missing");
+      r->sandbox_id_key = strdup (id_key);
+      if (r->sandbox_id_key == NULL)
+        return hook_fail (err, ENOMEM, "policy");
+    }
+  return 0;
+}
+
 static int
 parse_sandbox_match (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
 {
@@ -232,21 +371,10 @@ parse_sandbox_match (const json_value *v, const char *key, sandbox_policy *polic
         }
       else if (strcmp (m->key, "annotations") == 0)
         {
-          const json_value *a = m->value;
-          if (json_string_map_validate (a, key_name (name, "sandbox_match.annotations"), err) < 0)
+          if (copy_annotation_map (m->value, "sandbox_match.annotations",
+                                   &policy->match_annotations, &policy->n_match_annotations, err)
+              < 0)
             return -1;
-          policy->match_annotations = calloc (a->u.object.count + 1, sizeof (annotation_match));
-          if (policy->match_annotations == NULL)
-            return hook_fail (err, ENOMEM, "policy");
-          for (size_t j = 0; j < a->u.object.count; j++)
-            {
-              annotation_match *am = &policy->match_annotations[j];
-              am->key = strdup (a->u.object.members[j].key);
-              am->value = strdup (a->u.object.members[j].value->u.scalar.text);
-              policy->n_match_annotations++;
-              if (am->key == NULL || am->value == NULL)
-                return hook_fail (err, ENOMEM, "policy");
-            }
         }
       else if (strcmp (m->key, "commands") == 0)
         {
@@ -427,6 +555,8 @@ typedef struct policy_key
 
 static const policy_key policy_keys[] = {
   { "sandbox_match", PARSER (parse_sandbox_match) },
+  { "member_match", PARSER (parse_member_match) },
+  { "state_dir", FIELD (KEY_PATH, state_dir) },
   { "unprivileged_ports", FIELD (KEY_BOOL, unprivileged_ports) },
   { "unprivileged_icmp", FIELD (KEY_BOOL, unprivileged_icmp) },
   { "oom_score_adj", PARSER (parse_oom_score_adj) },

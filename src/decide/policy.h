@@ -39,6 +39,18 @@ typedef struct annotation_match
   char *key, *value;
 } annotation_match;
 
+/* A rule that makes a container a pod member: its annotation
+   SANDBOX_ID_KEY names the sandbox, and every one of ANNOTATIONS matches.  */
+typedef struct member_rule
+{
+  char *sandbox_id_key;
+  annotation_match *annotations;
+  size_t n_annotations;
+} member_rule;
+
+#define MEMBER_RULES_MAX  16
+#define DEFAULT_STATE_DIR "/run/oci-sandbox-hook"
+
 typedef struct sandbox_policy
 {
   /* sandbox_match */
@@ -47,6 +59,10 @@ typedef struct sandbox_policy
   size_t n_match_annotations;
   char **match_commands; /* exact process.args[0] */
   size_t n_match_commands;
+  /* member_match: [] turns the member half off */
+  member_rule *member_rules;
+  size_t n_member_rules;
+  char *state_dir; /* the registry of the node's sandboxes */
 
   bool unprivileged_ports;
   bool unprivileged_icmp;

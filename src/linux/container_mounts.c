@@ -231,17 +231,29 @@ container_placement_release (container_placement *a)
 }
 
 int
-clone_readonly_bind (int dirfd, const char *name, int *tree_fd, hook_error **err)
+clone_file_bind (int fd, bool read_only, int *tree_fd, hook_error **err)
 {
+  /* rw is cleared explicitly: the clone starts with the flags of the
+     mount the file lives on.  */
   struct mount_attr attr = {
-    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+    .attr_set = (read_only ? MOUNT_ATTR_RDONLY : 0) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
+                | MOUNT_ATTR_NOEXEC,
+    .attr_clr = read_only ? 0 : MOUNT_ATTR_RDONLY,
   };
-  cleanup_close int fd
-      = open_tree (dirfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-  if (fd < 0)
-    return hook_fail (err, errno, "clone a bind mount of %s", name);
-  if (mount_setattr (fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-    return hook_fail (err, errno, "make the bind mount of %s read-only", name);
-  *tree_fd = steal_fd (&fd);
+  cleanup_close int tree = open_tree (fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  if (tree < 0)
+    return hook_fail (err, errno, "clone a bind mount");
+  if (mount_setattr (tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+    return hook_fail (err, errno, "set the flags of a bind mount");
+  *tree_fd = steal_fd (&tree);
   return 0;
+}
+
+void
+mount_set_release (mount_set *set)
+{
+  for (size_t i = 0; i < set->n; i++)
+    if (set->m[i].tree_fd >= 0)
+      close (set->m[i].tree_fd);
+  set->n = 0;
 }

@@ -35,6 +35,16 @@ typedef struct container_mount
 
 #define CONTAINER_MOUNTS_MAX 8
 
+/* Mounts being prepared, whose tree fds are closed when it goes.  */
+typedef struct mount_set
+{
+  container_mount m[CONTAINER_MOUNTS_MAX];
+  size_t n;
+} mount_set;
+
+void mount_set_release (mount_set *set);
+#define cleanup_mount_set __attribute__ ((cleanup (mount_set_release)))
+
 /* The placement as a step of a shared namespace child (nsenter.h):
    prepared on the host side, run after setns (CLONE_NEWNS), released in the
    parent.  */
@@ -57,7 +67,8 @@ size_t container_placement_fds (const container_placement *placement, int *fds);
 void container_placement_release (container_placement *placement);
 #define cleanup_placement __attribute__ ((cleanup (container_placement_release)))
 
-/* A read-only (nosuid, nodev, noexec) detached clone of DIRFD/NAME.  */
-int clone_readonly_bind (int dirfd, const char *name, int *tree_fd, hook_error **err);
+/* A detached bind mount of the file FD (an O_PATH fd) names: nosuid,
+   nodev, noexec, and read-only or read-write as asked.  */
+int clone_file_bind (int fd, bool read_only, int *tree_fd, hook_error **err);
 
 #endif

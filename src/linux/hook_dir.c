@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "hook_dir.h"
+#include "registry.h"
 #include "safepath.h"
 
 const char *const hook_files[HOOK_N_FILES]
@@ -100,9 +101,65 @@ unmount_shm (int hook_dir_fd, int *unmounted, hook_error **err)
 }
 
 int
+hook_dir_note_registration (int hook_dir_fd, const pod_registration *registration, hook_error **err)
+{
+  cleanup_free char *text = NULL;
+  size_t len;
+
+  if (pod_registration_encode (registration, &text, &len, err) < 0)
+    return -1;
+  cleanup_close int fd
+      = openat2_fd (hook_dir_fd, POD_NOTE_NAME, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600,
+                    RESOLVE_STRICT_BENEATH);
+  if (fd < 0)
+    return hook_fail (err, errno, "create %s/%s", HOOK_DIR_NAME, POD_NOTE_NAME);
+  if (write_all (fd, text, len) < 0)
+    return hook_fail (err, errno, "write %s/%s", HOOK_DIR_NAME, POD_NOTE_NAME);
+  return 0;
+}
+
+/* Remove the registry entries the pod note names, then the note.  */
+static int
+unregister (int hook_dir_fd, int *unregistered, hook_error **err)
+{
+  cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+  cleanup_free char *text = NULL;
+  pod_registration r;
+  size_t len;
+
+  cleanup_close int fd = openat2_fd (hook_dir_fd, POD_NOTE_NAME, O_RDONLY | O_NONBLOCK | O_NOFOLLOW,
+                                     0, RESOLVE_STRICT_BENEATH);
+  if (fd < 0 && errno == ENOENT)
+    return 0;
+  if (fd < 0)
+    return hook_fail (err, errno, "open %s/%s", HOOK_DIR_NAME, POD_NOTE_NAME);
+  if (read_regular_fd (fd, POD_NOTE_NAME, POD_ENTRY_MAX_BYTES, &text, &len, err) < 0
+      || pod_registration_decode (text, len, &r, err) < 0)
+    return hook_error_prefix (err, "%s/%s", HOOK_DIR_NAME, POD_NOTE_NAME);
+  if (pod_registry_open (r.state_dir, false, &reg, err) < 0)
+    {
+      /* No registry: nothing was registered.  */
+      if ((*err)->errno_value != ENOENT)
+        return -1;
+      hook_error_free (*err);
+      *err = NULL;
+    }
+  else
+    for (size_t i = 0; i < r.n_names; i++)
+      {
+        if (pod_registry_remove (&reg, r.names[i], r.bundle, r.pid, err) < 0)
+          return -1;
+        (*unregistered)++;
+      }
+  if (unlinkat (hook_dir_fd, POD_NOTE_NAME, 0) < 0 && errno != ENOENT)
+    return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, POD_NOTE_NAME);
+  return 0;
+}
+
+int
 hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
 {
-  int unmounted = 0, removed = 0;
+  int unmounted = 0, removed = 0, unregistered = 0;
   struct stat st;
 
   if (done && done_size)
@@ -117,7 +174,8 @@ hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
     return hook_fail (err, 0, "%s: not owned by the hook's user: refusing to clean it",
                       HOOK_DIR_NAME);
 
-  if (unmount_shm (dir, &unmounted, err) < 0)
+  /* Members stop finding the pod first, then its tmpfs goes.  */
+  if (unregister (dir, &unregistered, err) < 0 || unmount_shm (dir, &unmounted, err) < 0)
     return -1;
   for (size_t i = 0; i < HOOK_N_FILES; i++)
     {
@@ -135,7 +193,7 @@ hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
     return hook_fail (err, errno, "remove %s%s", HOOK_DIR_NAME,
                       errno == ENOTEMPTY ? " (it holds files the hook did not create)" : "");
   if (done && done_size)
-    snprintf (done, done_size, "unmounted %d tmpfs, removed %d file(s) and the %s directory",
-              unmounted, removed, HOOK_DIR_NAME);
+    snprintf (done, done_size, "unmounted %d tmpfs, removed %d file(s) and the %s directory%s",
+              unmounted, removed, HOOK_DIR_NAME, unregistered ? ", unregistered the pod" : "");
   return 0;
 }

@@ -16,10 +16,12 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "pod_entry.h"
 
 #define HOOK_DIR_NAME "oci-sandbox-hook"
 #define HOOK_SHM_DIR  "shm"
 #define RECORD_NAME   "record"
+#define POD_NOTE_NAME "pod" /* what the sandbox registered (pod_registration) */
 
 /* The files createRuntime generates in the hook directory.  */
 #define HOOK_FILE_HOSTNAME    "hostname"
@@ -42,9 +44,15 @@ int hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_e
 int run_record_add (run_record *record, const char *step, const char *detail, hook_error **err);
 void run_record_close (run_record *record);
 
-/* Remove everything under BUNDLE_FD/oci-sandbox-hook: detach every tmpfs
-   stacked on shm/, remove the generated files, the record and the
-   directories.  Nothing there is success.  *DONE (optional) receives a
+/* Note REGISTRATION in the hook directory, before the registry is
+   written: a run killed in between is still swept of its entries.  */
+int hook_dir_note_registration (int hook_dir_fd, const pod_registration *registration,
+                                hook_error **err);
+
+/* Remove everything under BUNDLE_FD/oci-sandbox-hook: the registry
+   entries the pod note names (only the ones still this sandbox's), detach
+   every tmpfs stacked on shm/, remove the generated files, the record and
+   the directories.  Nothing there is success.  *DONE (optional) receives a
    short summary for the log.  */
 int hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err);
 

@@ -5,12 +5,14 @@
 #include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "decimal.h"
 #include "process.h"
 #include "safepath.h"
 
@@ -58,4 +60,25 @@ target_process_close (target_process *p)
   if (p->proc_fd >= 0)
     close (p->proc_fd);
   p->pidfd = p->proc_fd = -1;
+}
+
+int
+process_start_time (int proc_pid_fd, uint64_t *out, hook_error **err)
+{
+  char stat[1024];
+
+  if (read_small_at (proc_pid_fd, "stat", RESOLVE_STRICT_BENEATH, stat, sizeof stat, err) < 0)
+    return hook_error_prefix (err, "process start time");
+  /* "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, so
+     the fields are counted from the last ')'; starttime is field 22.  */
+  const char *p = strrchr (stat, ')');
+  for (int field = 2; p && field < 22; field++)
+    p = strchr (p + 1, ' ');
+  if (p == NULL)
+    return hook_fail (err, 0, "/proc/PID/stat: no start time");
+  p++;
+  size_t len = strcspn (p, " \n");
+  if (decimal_parse_unsigned (p, len, DECIMAL_CANONICAL, UINT64_MAX, out) < 0)
+    return hook_fail (err, 0, "/proc/PID/stat: start time \"%.*s\" is not a number", (int)len, p);
+  return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef OCI_SANDBOX_HOOK_PROCESS_H
 #define OCI_SANDBOX_HOOK_PROCESS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -26,6 +27,11 @@ int target_process_open (pid_t pid, target_process *p, hook_error **err);
 /* Still the same, live process?  */
 int target_process_check_alive (const target_process *p, hook_error **err);
 void target_process_close (target_process *p);
+
+/* The start time of the process of PROC_PID_FD (/proc/PID/stat field 22,
+   clock ticks since boot): with the pid, what names one process for good
+   (a recycled pid starts later).  */
+int process_start_time (int proc_pid_fd, uint64_t *out, hook_error **err);
 #define cleanup_target_process __attribute__ ((cleanup (target_process_close)))
 
 #endif

@@ -271,13 +271,13 @@ open_directory (const char *path, int *out, hook_error **err)
 }
 
 int
-open_directory_locked (const char *path, int *out, hook_error **err)
+open_directory_locked (const char *path, bool exclusive, int *out, hook_error **err)
 {
   cleanup_close int fd
       = openat2_fd (AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, RESOLVE_NO_MAGICLINKS);
   if (fd < 0)
     return hook_fail (err, errno, "open directory %s", path);
-  while (flock (fd, LOCK_EX) < 0)
+  while (flock (fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
     if (errno != EINTR)
       return hook_fail (err, errno, "lock %s", path);
   *out = steal_fd (&fd);
@@ -365,8 +365,10 @@ where_pop (char *where)
     *slash = '\0';
 }
 
-int
-open_trusted_file (const char *path, int *out, hook_error **err)
+/* The walk of open_trusted_file and open_trusted_directory: WANT_DIRECTORY
+   says what the last component must be.  */
+static int
+trusted_walk (const char *path, bool want_directory, int *out, hook_error **err)
 {
   __attribute__ ((cleanup (trust_walk_release))) trust_walk w = { .depth = 0 };
   char pending[2 * PATH_MAX], link[PATH_MAX];
@@ -386,7 +388,12 @@ open_trusted_file (const char *path, int *out, hook_error **err)
       while (*rest == '/')
         rest++;
       if (*rest == '\0')
-        return hook_fail (err, EISDIR, "not a regular file");
+        {
+          if (!want_directory)
+            return hook_fail (err, EISDIR, "not a regular file");
+          *out = fcntl (w.dirs[w.depth - 1], F_DUPFD_CLOEXEC, 3);
+          return *out < 0 ? hook_fail (err, errno, "dup") : 0;
+        }
       char *slash = strchr (rest, '/');
       char name[NAME_MAX + 1];
       size_t n = slash ? (size_t)(slash - rest) : strlen (rest);
@@ -401,7 +408,7 @@ open_trusted_file (const char *path, int *out, hook_error **err)
 
       if (strcmp (name, ".") == 0)
         {
-          if (last)
+          if (last && !want_directory)
             return hook_fail (err, EISDIR, "not a regular file");
           continue;
         }
@@ -412,7 +419,7 @@ open_trusted_file (const char *path, int *out, hook_error **err)
               close (w.dirs[--w.depth]);
               where_pop (w.where);
             }
-          if (last)
+          if (last && !want_directory)
             return hook_fail (err, EISDIR, "not a regular file");
           continue;
         }
@@ -450,7 +457,7 @@ open_trusted_file (const char *path, int *out, hook_error **err)
           continue;
         }
 
-      if (!last)
+      if (!last || want_directory)
         {
           if (!S_ISDIR (st.st_mode))
             return hook_fail (err, ENOTDIR, "%s", name);
@@ -459,6 +466,11 @@ open_trusted_file (const char *path, int *out, hook_error **err)
           where_append (w.where, name);
           if (trusted_directory (fd, w.where, err) < 0)
             return -1;
+          if (last)
+            {
+              *out = steal_fd (&fd);
+              return 0;
+            }
           w.dirs[w.depth++] = steal_fd (&fd);
           continue;
         }
@@ -483,6 +495,18 @@ open_trusted_file (const char *path, int *out, hook_error **err)
       *out = rfd;
       return 0;
     }
+}
+
+int
+open_trusted_file (const char *path, int *out, hook_error **err)
+{
+  return trusted_walk (path, false, out, err);
+}
+
+int
+open_trusted_directory (const char *path, int *out, hook_error **err)
+{
+  return trusted_walk (path, true, out, err);
 }
 
 int

@@ -67,6 +67,10 @@ int read_regular_fd (int fd, const char *name, size_t max, char **out, size_t *l
    for reading).  A missing file fails with errno_value ENOENT.  */
 int open_trusted_file (const char *path, int *fd, hook_error **err);
 
+/* The same walk to a directory (root's, not writable by group or others
+   unless sticky): an O_PATH fd in *FD.  */
+int open_trusted_directory (const char *path, int *fd, hook_error **err);
+
 /* open_trusted_file, then read_regular_fd.  With WORLD_READABLE, a file
    that others may not read is refused too: the hook would publish into
    a pod what the host keeps private.  NAME prefixes every message.  */
@@ -82,11 +86,13 @@ int open_procfs (int *out, hook_error **err);
    O_PATH directory fd, refusing a symlink as the last component.  */
 int open_directory (const char *path, int *out, hook_error **err);
 
-/* open_directory, but a readable fd holding an exclusive flock on the
-   directory until it is closed: the runs of the hook for one bundle
-   (createRuntime, a retried or racing one, poststop) take turns, so one
-   run never undoes what another is placing.  Waits; the hook's deadline
-   bounds the wait.  */
-int open_directory_locked (const char *path, int *out, hook_error **err);
+/* open_directory, but a readable fd holding a flock on the directory
+   until it is closed, EXCLUSIVE or shared: the runs of the hook for one
+   bundle (createRuntime, a retried or racing one, poststop) take turns,
+   so one run never undoes what another is placing, and a member binding
+   its sandbox's files holds the sandbox's bundle shared, so the sandbox's
+   poststop cannot sweep them half-way.  Waits; the hook's deadline bounds
+   the wait.  */
+int open_directory_locked (const char *path, bool exclusive, int *out, hook_error **err);
 
 #endif

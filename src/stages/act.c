@@ -20,18 +20,20 @@
 #include "hook_dir.h"
 #include "nsenter.h"
 #include "oom.h"
+#include "process.h"
+#include "registry.h"
 #include "safepath.h"
 #include "shm.h"
 #include "sysctl.h"
 
 /* The sources an earlier run for the same bundle may have mounted into
    the container, by the name they have in the hook's directory.  */
-#define N_EARLIER (HOOK_N_FILES + 1)
+#define N_EARLIER (POD_N_FILES + 1)
 
 static const char *
 earlier_name (size_t i)
 {
-  return i < HOOK_N_FILES ? hook_files[i] : HOOK_SHM_DIR;
+  return i < POD_N_FILES ? pod_file_name ((pod_file)i) : HOOK_SHM_DIR;
 }
 
 typedef struct act_state
@@ -44,6 +46,7 @@ typedef struct act_state
   struct stat earlier[N_EARLIER]; /* st_ino 0: none */
   char summary[1024];
   char skipped[256]; /* names of the skipped actions, for the summary */
+  pod_entry entry;   /* what the pod registry will say of this sandbox */
 } act_state;
 
 /* Before an earlier run is undone, note what it had mounted (files and
@@ -114,8 +117,11 @@ log_skip (act_state *s, const planned_action *a)
 }
 
 static int
-install_file (act_state *s, const planned_action *a, const char *name, hook_error **err)
+install_file (act_state *s, const planned_action *a, pod_file f, hook_error **err)
 {
+  const char *name = pod_file_name (f);
+  struct stat st;
+
   if (a->skip)
     {
       log_skip (s, a);
@@ -126,13 +132,20 @@ install_file (act_state *s, const planned_action *a, const char *name, hook_erro
                           s->ctx->file_label, err)
              < 0)
     return hook_error_prefix (err, "%s", a->u.file.destination);
+  cleanup_close int fd
+      = openat2_fd (s->hook_dir_fd, name, O_PATH | O_NOFOLLOW, 0, RESOLVE_STRICT_BENEATH);
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "%s: open %s", a->u.file.destination, name);
   container_mount *m = &s->mounts[s->n_mounts];
-  if (clone_readonly_bind (s->hook_dir_fd, name, &m->tree_fd, err) < 0)
-    return -1;
+  if (clone_file_bind (fd, true, &m->tree_fd, err) < 0)
+    return hook_error_prefix (err, "%s", a->u.file.destination);
   m->target = a->u.file.destination + 1;
   m->directory = false;
   set_earlier (s, m, name);
   s->n_mounts++;
+  /* Members prove they bind this very file.  */
+  s->entry.has_file[f] = true;
+  s->entry.files[f] = (file_identity){ st.st_dev, st.st_ino };
   log_debug (s->ctx->log, "%s: %s (%s)", action_name (a->kind), a->u.file.destination, a->reason);
   summary_add (s, "%s", a->u.file.destination);
   return step_end (s, action_name (a->kind), err);
@@ -161,6 +174,7 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
       if (m->tree_fd < 0)
         return hook_fail (err, errno, "shm: clone the host's /dev/shm");
       s->n_mounts++;
+      s->entry.shm = POD_SHM_HOST;
       log_debug (s->ctx->log, "shm: host /dev/shm (%s)", a->reason);
       summary_add (s, "%s", "shm=host");
       return step_end (s, "shm", err);
@@ -186,8 +200,14 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
   if (m->tree_fd < 0)
     return hook_fail (err, errno, "shm: clone the tmpfs");
   s->n_mounts++;
+  struct stat root;
   if (shm_tmpfs_verify (m->tree_fd, a->u.shm.size, err) < 0)
     return -1;
+  if (fstat (m->tree_fd, &root) < 0)
+    return hook_fail (err, errno, "shm: stat the tmpfs");
+  s->entry.shm = POD_SHM_TMPFS;
+  s->entry.shm_root = (file_identity){ root.st_dev, root.st_ino };
+  s->entry.shm_size = a->u.shm.size;
   snprintf (size_text, sizeof size_text, "%" PRIu64, a->u.shm.size);
   log_debug (s->ctx->log, "shm: tmpfs size=%s mode=1777 nosuid,nodev,noexec%s%s (%s)", size_text,
              a->u.shm.label ? " context=" : "", a->u.shm.label ? a->u.shm.label : "", a->reason);
@@ -301,6 +321,58 @@ apply_cpu (act_state *s, const planned_action *a, hook_error **err)
 }
 
 static int
+namespace_identity (int proc_pid_fd, const char *ns, file_identity *id, hook_error **err)
+{
+  struct stat st;
+  char path[16];
+
+  snprintf (path, sizeof path, "ns/%s", ns);
+  if (fstatat (proc_pid_fd, path, &st, 0) < 0)
+    return hook_fail (err, errno, "stat the container's %s namespace", ns);
+  *id = (file_identity){ st.st_dev, st.st_ino };
+  return 0;
+}
+
+/* Last: the pod is registered once everything members bind exists.  The
+   note goes first, so that a run killed in between is swept of its
+   entries too.  */
+static int
+register_pod (act_state *s, const planned_action *a, hook_error **err)
+{
+  const target_process *p = s->ctx->process;
+  pod_entry *e = &s->entry;
+  pod_registration r = { .pid = p->pid, .n_names = a->u.registry.n_names };
+  cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+
+  if (a->skip)
+    {
+      log_skip (s, a);
+      return 0;
+    }
+  snprintf (e->id, sizeof e->id, "%s", s->ctx->container_id);
+  snprintf (e->bundle, sizeof e->bundle, "%s", s->ctx->bundle_path);
+  e->pid = p->pid;
+  snprintf (r.state_dir, sizeof r.state_dir, "%s", a->u.registry.state_dir);
+  snprintf (r.bundle, sizeof r.bundle, "%s", s->ctx->bundle_path);
+  memcpy (r.names, a->u.registry.names, sizeof r.names);
+  if (process_start_time (p->proc_fd, &e->start_time, err) < 0
+      || namespace_identity (p->proc_fd, "ipc", &e->ns_ipc, err) < 0
+      || namespace_identity (p->proc_fd, "uts", &e->ns_uts, err) < 0
+      || namespace_identity (p->proc_fd, "net", &e->ns_net, err) < 0
+      || step_begin (s, "pod_registry", a->u.registry.names[0], err) < 0
+      || hook_dir_note_registration (s->hook_dir_fd, &r, err) < 0
+      || pod_registry_open (r.state_dir, true, &reg, err) < 0)
+    return hook_error_prefix (err, "pod_registry");
+  for (size_t i = 0; i < r.n_names; i++)
+    if (pod_registry_add (&reg, r.names[i], e, err) < 0)
+      return hook_error_prefix (err, "pod_registry");
+  log_debug (s->ctx->log, "pod_registry: %zu name(s) in %s (%s)", r.n_names, r.state_dir,
+             a->reason);
+  summary_add (s, "pod=%s", r.state_dir);
+  return step_end (s, "pod_registry", err);
+}
+
+static int
 act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
 {
   const planned_action *check = &plan->actions[ACTION_SYSCTL_CHECK];
@@ -314,14 +386,15 @@ act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
   if (hook_dir_create (s->ctx->bundle_fd, &s->record, &s->hook_dir_fd, err) < 0
       || step_begin (s, "dir", HOOK_DIR_NAME, err) < 0 || step_end (s, "dir", err) < 0)
     return -1;
-  if (install_file (s, &plan->actions[ACTION_HOSTNAME_FILE], HOOK_FILE_HOSTNAME, err) < 0
-      || install_file (s, &plan->actions[ACTION_HOSTS_FILE], HOOK_FILE_HOSTS, err) < 0
-      || install_file (s, &plan->actions[ACTION_RESOLV_CONF_FILE], HOOK_FILE_RESOLV_CONF, err) < 0
+  if (install_file (s, &plan->actions[ACTION_HOSTNAME_FILE], POD_FILE_HOSTNAME, err) < 0
+      || install_file (s, &plan->actions[ACTION_HOSTS_FILE], POD_FILE_HOSTS, err) < 0
+      || install_file (s, &plan->actions[ACTION_RESOLV_CONF_FILE], POD_FILE_RESOLV_CONF, err) < 0
       || prepare_shm (s, &plan->actions[ACTION_SHM], err) < 0)
     return -1;
   if (enter_container (s, plan, err) < 0
       || apply_oom (s, &plan->actions[ACTION_OOM_SCORE_ADJ], err) < 0
-      || apply_cpu (s, &plan->actions[ACTION_CPU_SHARES], err) < 0)
+      || apply_cpu (s, &plan->actions[ACTION_CPU_SHARES], err) < 0
+      || register_pod (s, &plan->actions[ACTION_POD_REGISTRY], err) < 0)
     return -1;
   return target_process_check_alive (s->ctx->process, err);
 }
@@ -375,5 +448,170 @@ act_poststop (int bundle_fd, hook_log *log, hook_error **err)
     log_info (log, "poststop: %s", undone);
   else
     log_debug (log, "poststop: nothing to clean up");
+  return 0;
+}
+
+/* ------------------------------------------------------------ members */
+
+/* The member's view of its sandbox's hook directory: opened below the
+   sandbox's bundle (held shared, so its poststop waits), root's and
+   0700, as the sandbox made it.  */
+static int
+open_sandbox_hook_dir (int bundle_fd, const pod_entry *sandbox, int *out, hook_error **err)
+{
+  struct stat st;
+  cleanup_close int dir
+      = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
+
+  if (dir < 0)
+    return hook_fail (err, errno, "sandbox %s: its bundle has no %s directory (stopping?)",
+                      sandbox->id, HOOK_DIR_NAME);
+  if (fstat (dir, &st) < 0 || st.st_uid != 0 || (st.st_mode & 07777) != 0700)
+    return hook_fail (err, 0, "sandbox %s: %s/%s is not the private directory the hook made",
+                      sandbox->id, sandbox->bundle, HOOK_DIR_NAME);
+  *out = steal_fd (&dir);
+  return 0;
+}
+
+/* The sandbox's NAME below HOOK_DIR, opened and proven to be the object
+   the registry recorded (a bundle swapped or swept since gives another).  */
+static int
+open_registered (int hook_dir, const char *name, const file_identity *id, bool mount_point,
+                 const pod_entry *sandbox, int *out, hook_error **err)
+{
+  struct stat st;
+  /* shm is a mount point: crossing into it is the point.  */
+  cleanup_close int fd
+      = openat2_fd (hook_dir, name, O_PATH | O_NOFOLLOW, 0,
+                    mount_point ? RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS
+                                : RESOLVE_STRICT_BENEATH);
+  if (fd < 0)
+    return hook_fail (err, errno, "sandbox %s: open %s/%s", sandbox->id, HOOK_DIR_NAME, name);
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "sandbox %s: stat %s/%s", sandbox->id, HOOK_DIR_NAME, name);
+  if ((uint64_t)st.st_dev != id->dev || (uint64_t)st.st_ino != id->ino)
+    return hook_fail (err, 0,
+                      "sandbox %s: %s/%s is not what its registry entry names (the sandbox is "
+                      "stopping, or its bundle changed): refusing",
+                      sandbox->id, HOOK_DIR_NAME, name);
+  *out = steal_fd (&fd);
+  return 0;
+}
+
+static bool
+is_shm (const planned_action *a)
+{
+  return a->kind == ACTION_SHM;
+}
+
+static bool
+is_file (const planned_action *a)
+{
+  return a->kind == ACTION_HOSTNAME_FILE || a->kind == ACTION_HOSTS_FILE
+         || a->kind == ACTION_RESOLV_CONF_FILE;
+}
+
+static pod_file
+file_of (const planned_action *a)
+{
+  return a->kind == ACTION_HOSTNAME_FILE ? POD_FILE_HOSTNAME
+         : a->kind == ACTION_HOSTS_FILE  ? POD_FILE_HOSTS
+                                         : POD_FILE_RESOLV_CONF;
+}
+
+/* The detached mount a member gets for A: the host's /dev/shm, or the
+   sandbox's tmpfs or file, proven to be the registered one.  */
+static int
+member_mount (int hook_dir, const pod_entry *sandbox, const planned_action *a, container_mount *m,
+              hook_error **err)
+{
+  cleanup_close int fd = -1;
+
+  *m = (container_mount){ .tree_fd = -1, .directory = is_shm (a) };
+  m->target = is_shm (a) ? "dev/shm" : a->u.file.destination + 1;
+  if (is_shm (a) && a->u.shm.host_ipc)
+    {
+      m->tree_fd = open_tree (AT_FDCWD, "/dev/shm",
+                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+      return m->tree_fd < 0 ? hook_fail (err, errno, "shm: clone the host's /dev/shm") : 0;
+    }
+  if (is_shm (a))
+    {
+      if (open_registered (hook_dir, HOOK_SHM_DIR, &sandbox->shm_root, true, sandbox, &fd, err) < 0)
+        return -1;
+      /* The clone keeps the tmpfs's nosuid,nodev,noexec and is rw.  */
+      m->tree_fd = open_tree (fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+      return m->tree_fd < 0 ? hook_fail (err, errno, "shm: clone sandbox %s's tmpfs", sandbox->id)
+                            : 0;
+    }
+  pod_file f = file_of (a);
+  if (open_registered (hook_dir, pod_file_name (f), &sandbox->files[f], false, sandbox, &fd, err)
+          < 0
+      || clone_file_bind (fd, a->u.file.read_only, &m->tree_fd, err) < 0)
+    return hook_error_prefix (err, "%s", a->u.file.destination);
+  return 0;
+}
+
+int
+act_member (const act_context *ctx, const pod_entry *sandbox, const sandbox_plan *plan,
+            hook_error **err)
+{
+  cleanup_mount_set mount_set mounts = { .n = 0 };
+  cleanup_close int bundle = -1, hook_dir = -1;
+  cleanup_placement container_placement placement = { .root_fd = -1, .host_proc_fd = -1 };
+  int keep[NS_MAX_KEEP_FDS];
+  char summary[512] = "", skipped[128] = "";
+  bool from_sandbox = false;
+
+  for (int k = 0; k < ACTION_COUNT; k++)
+    {
+      const planned_action *a = &plan->actions[k];
+      if (!a->skip
+          && ((is_shm (a) && a->u.shm.from_sandbox) || (is_file (a) && a->u.file.from_sandbox)))
+        from_sandbox = true;
+    }
+  if (from_sandbox
+      && (open_directory_locked (sandbox->bundle, false, &bundle, err) < 0
+          || open_sandbox_hook_dir (bundle, sandbox, &hook_dir, err) < 0))
+    return -1;
+
+  for (int k = 0; k < ACTION_COUNT; k++)
+    {
+      const planned_action *a = &plan->actions[k];
+      if (!is_shm (a) && !is_file (a))
+        continue;
+      if (a->skip)
+        {
+          size_t used = strlen (skipped);
+          log_debug (ctx->log, "%s: skip: %s", action_name (a->kind), a->reason);
+          snprintf (skipped + used, sizeof skipped - used, "%s%s", used ? " " : "",
+                    action_name (a->kind));
+          continue;
+        }
+      if (member_mount (hook_dir, sandbox, a, &mounts.m[mounts.n], err) < 0)
+        return -1;
+      mounts.n++;
+      size_t used = strlen (summary);
+      log_debug (ctx->log, "%s: %s", action_name (a->kind), a->reason);
+      snprintf (summary + used, sizeof summary - used, "%s%s", used ? " " : "",
+                is_shm (a) ? "/dev/shm" : a->u.file.destination);
+    }
+
+  if (mounts.n > 0)
+    {
+      if (container_placement_prepare (ctx->process, ctx->rootfs, mounts.m, mounts.n, &placement,
+                                       err)
+          < 0)
+        return -1;
+      ns_step step = { CLONE_NEWNS, container_placement_run, &placement };
+      size_t n_keep = container_placement_fds (&placement, keep);
+      if (run_ns_steps (ctx->process->pidfd, &step, 1, keep, n_keep, err) < 0
+          || fault_point (ctx->fail_after, "member_mounts", err) < 0)
+        return -1;
+    }
+  if (target_process_check_alive (ctx->process, err) < 0)
+    return -1;
+  log_info (ctx->log, "pod member of %s ready: %s%s%s", plan->sandbox_name,
+            summary[0] ? summary : "nothing to bind", skipped[0] ? "; skipped: " : "", skipped);
   return 0;
 }

@@ -13,6 +13,8 @@
 
 typedef struct act_context
 {
+  const char *container_id; /* the state's id */
+  const char *bundle_path;  /* the state's bundle, as the registry records it */
   int bundle_fd;
   const char *rootfs; /* absolute */
   const target_process *process;
@@ -24,6 +26,13 @@ typedef struct act_context
 } act_context;
 
 int act_create_runtime (const act_context *ctx, const sandbox_plan *plan, hook_error **err);
+
+/* createRuntime of a pod member: bind SANDBOX's /dev/shm and /etc files
+   (the registry's entry, its process proven alive and the member in its
+   namespaces by the plan) into the container.  Nothing is made on the
+   host, so nothing needs undoing there.  */
+int act_member (const act_context *ctx, const pod_entry *sandbox, const sandbox_plan *plan,
+                hook_error **err);
 int act_poststop (int bundle_fd, hook_log *log, hook_error **err);
 
 #endif

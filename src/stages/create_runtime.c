@@ -38,74 +38,139 @@ rootfs_path (const char *bundle, const container_spec *config, char *out, size_t
   return canonical_absolute_path_validate (out, "config root.path", err);
 }
 
-int
-run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err)
+/* createRuntime of a pod member: its process is proven to be the one
+   config.json describes, its sandbox found in the registry, alive, and
+   sharing namespaces with it; then the sandbox's shm and files are bound.
+   No host facts: a member takes nothing from the host.  */
+static int
+create_member (const options *o, oci_state *state, sandbox_policy *policy, container_spec *config,
+               const char *sandbox_name, hook_log *log, hook_error **err)
 {
-  cleanup_policy sandbox_policy policy = { 0 };
-  cleanup_spec container_spec config = { 0 };
   cleanup_target_process target_process process = TARGET_PROCESS_INIT;
   cleanup_plan sandbox_plan plan = { 0 };
-  cleanup_close int bundle_fd = -1;
-  cleanup_host_facts host_facts host = { 0 };
-  cleanup_cgroup_target cgroup_target cgroup = CGROUP_TARGET_INIT;
+  host_facts host = { 0 };
   target_facts target;
-  char reason[320], rootfs[PATH_MAX];
+  pod_facts pod = { .lookup = POD_LOOKUP_NONE };
+  char rootfs[PATH_MAX];
 
-  sandbox_policy_init_defaults (&policy);
-  if (stage_load_policy (o, &policy, log, err) < 0)
-    return -1;
-  /* Fast path: the state carries the pod's annotations (runtime-spec), so
-     a container that is not a sandbox costs no config.json read.  */
-  if (state->annotations && !policy.match_all && policy.n_match_commands == 0
-      && !plan_classify (&policy, NULL, state->annotations, NULL, reason, sizeof reason))
-    {
-      log_debug (log, "not a sandbox: %s", reason);
-      return 0;
-    }
-  if (open_directory_locked (state->bundle, &bundle_fd, err) < 0
-      || spec_load (bundle_fd, &config, err) < 0)
-    return -1;
-  if (!plan_classify (&policy, config.annotations, state->annotations, config.arg0, reason,
-                      sizeof reason))
-    {
-      log_debug (log, "not a sandbox: %s", reason);
-      return 0;
-    }
-  if (rootfs_path (state->bundle, &config, rootfs, sizeof rootfs, err) < 0
-      || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts, &host,
-                            err)
-             < 0
+  if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
       || target_process_open (state->pid, &process, err) < 0
-      || target_facts_from_process (process.proc_fd, process.pid, &config, &target, err) < 0)
+      || target_facts_from_process (process.proc_fd, process.pid, config, &target, err) < 0)
     return -1;
-  if (policy.cpu_shares != 0 && !config.has_cpu_shares)
-    gather_cgroup_facts (&process, policy.cgroup_root, &cgroup, &target);
+  /* The registry is looked up only when the member needs something of
+     its sandbox (under podman or containerd the engine binds it all).  */
+  if (plan_member_needs_sandbox (policy, config))
+    gather_pod_facts (policy, sandbox_name, &process, true, &pod);
   plan_input in = {
-    .config = &config,
+    .config = config,
     .state_annotations = state->annotations,
-    .policy = &policy,
+    .policy = policy,
     .host = &host,
     .target = &target,
+    .pod = &pod,
   };
   if (plan_build (&in, &plan, err) < 0)
     return -1;
-  if (host.selinux_enabled && config.mount_label
-      && selinux_mount_label_check (config.mount_label, err) < 0)
+  log_debug (log, "%s; %s", plan.match_reason, plan.membership);
+  if (drop_capabilities (err) < 0)
+    return -1;
+  act_context ctx = {
+    .container_id = state->id,
+    .bundle_path = state->bundle,
+    .bundle_fd = -1,
+    .rootfs = rootfs,
+    .process = &process,
+    .fail_after = o->fail_after,
+    .log = log,
+  };
+  return act_member (&ctx, &pod.entry, &plan, err);
+}
+
+static int
+create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, container_spec *config,
+                int bundle_fd, hook_log *log, hook_error **err)
+{
+  cleanup_target_process target_process process = TARGET_PROCESS_INIT;
+  cleanup_plan sandbox_plan plan = { 0 };
+  cleanup_host_facts host_facts host = { 0 };
+  cleanup_cgroup_target cgroup_target cgroup = CGROUP_TARGET_INIT;
+  target_facts target;
+  char rootfs[PATH_MAX];
+
+  if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
+      || host_facts_gather (policy->resolv_conf, policy->resolv_conf_is_default, policy->hosts,
+                            &host, err)
+             < 0
+      || target_process_open (state->pid, &process, err) < 0
+      || target_facts_from_process (process.proc_fd, process.pid, config, &target, err) < 0)
+    return -1;
+  if (policy->cpu_shares != 0 && !config->has_cpu_shares)
+    gather_cgroup_facts (&process, policy->cgroup_root, &cgroup, &target);
+  plan_input in = {
+    .config = config,
+    .state_annotations = state->annotations,
+    .policy = policy,
+    .host = &host,
+    .target = &target,
+    .container_id = state->id,
+  };
+  if (plan_build (&in, &plan, err) < 0)
+    return -1;
+  if (host.selinux_enabled && config->mount_label
+      && selinux_mount_label_check (config->mount_label, err) < 0)
     return -1;
   log_debug (log, "sandbox: %s", plan.match_reason);
   if (drop_capabilities (err) < 0)
     return -1;
   act_context ctx = {
+    .container_id = state->id,
+    .bundle_path = state->bundle,
     .bundle_fd = bundle_fd,
     .rootfs = rootfs,
     .process = &process,
     .cgroup = cgroup.hierarchy_fd >= 0 ? &cgroup : NULL,
-    .file_label = host.selinux_enabled ? config.mount_label : NULL,
+    .file_label = host.selinux_enabled ? config->mount_label : NULL,
     .fail_after = o->fail_after,
-    .user_namespace = config.ns_user.present,
+    .user_namespace = config->ns_user.present,
     .log = log,
   };
   return act_create_runtime (&ctx, &plan, err);
+}
+
+int
+run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err)
+{
+  cleanup_policy sandbox_policy policy = { 0 };
+  cleanup_spec container_spec config = { 0 };
+  cleanup_close int bundle_fd = -1;
+  const char *sandbox_name = NULL;
+  char reason[320];
+
+  sandbox_policy_init_defaults (&policy);
+  if (stage_load_policy (o, &policy, log, err) < 0)
+    return -1;
+  /* Fast path: the state carries the pod's annotations (runtime-spec), so
+     a container that is neither a sandbox nor a pod member costs no
+     config.json read.  */
+  if (state->annotations && !policy.match_all && policy.n_match_commands == 0
+      && !plan_classify (&policy, NULL, state->annotations, NULL, reason, sizeof reason)
+      && !plan_classify_member (&policy, NULL, state->annotations, &sandbox_name, reason,
+                                sizeof reason))
+    {
+      log_debug (log, "not a sandbox or a pod member: %s", reason);
+      return 0;
+    }
+  if (open_directory_locked (state->bundle, true, &bundle_fd, err) < 0
+      || spec_load (bundle_fd, &config, err) < 0)
+    return -1;
+  if (plan_classify (&policy, config.annotations, state->annotations, config.arg0, reason,
+                     sizeof reason))
+    return create_sandbox (o, state, &policy, &config, bundle_fd, log, err);
+  if (plan_classify_member (&policy, config.annotations, state->annotations, &sandbox_name, reason,
+                            sizeof reason))
+    return create_member (o, state, &policy, &config, sandbox_name, log, err);
+  log_debug (log, "not a sandbox or a pod member: %s", reason);
+  return 0;
 }
 
 /* poststop undoes by the hook's fixed names and needs nothing from the
@@ -123,7 +188,7 @@ run_poststop (const options *o, const oci_state *state, hook_log *log, hook_erro
   sandbox_policy_init_defaults (&policy);
   (void)stage_load_policy (o, &policy, log, &policy_err);
   /* A bundle already deleted leaves nothing of ours behind.  */
-  if (open_directory_locked (state->bundle, &bundle_fd, err) < 0)
+  if (open_directory_locked (state->bundle, true, &bundle_fd, err) < 0)
     {
       if ((*err)->errno_value != ENOENT)
         return -1;

@@ -13,6 +13,7 @@
 #include "host.h"
 #include "inputs.h"
 #include "pod_cgroup.h"
+#include "registry.h"
 #include "stage.h"
 
 int
@@ -64,4 +65,49 @@ gather_spec_facts (const container_spec *config, const sandbox_policy *policy, h
       memset (pod_cgroup, 0, sizeof *pod_cgroup);
     }
   return 0;
+}
+
+static bool
+same_namespace (int proc_pid_fd, const char *ns, const file_identity *id)
+{
+  struct stat st;
+  char path[16];
+
+  snprintf (path, sizeof path, "ns/%s", ns);
+  return fstatat (proc_pid_fd, path, &st, 0) == 0 && (uint64_t)st.st_dev == id->dev
+         && (uint64_t)st.st_ino == id->ino;
+}
+
+void
+gather_pod_facts (const sandbox_policy *policy, const char *name, const target_process *process,
+                  bool sweep, pod_facts *pod)
+{
+  cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+  cleanup_hook_error hook_error *e = NULL;
+  pod_lookup result;
+
+  memset (pod, 0, sizeof *pod);
+  /* A name outside the grammar is the plan's to refuse.  */
+  if (pod_name_validate (name, NULL) < 0)
+    return;
+  if (pod_registry_open (policy->state_dir, false, &reg, &e) < 0)
+    {
+      pod->lookup = e->errno_value == ENOENT ? POD_LOOKUP_NOT_REGISTERED : POD_LOOKUP_FAILED;
+      snprintf (pod->error, sizeof pod->error, "%s", e->message);
+      return;
+    }
+  if (pod_registry_lookup (&reg, name, sweep, &pod->entry, &result, &e) < 0)
+    {
+      pod->lookup = POD_LOOKUP_FAILED;
+      snprintf (pod->error, sizeof pod->error, "%s", e->message);
+      return;
+    }
+  pod->lookup = result == POD_FOUND   ? POD_LOOKUP_FOUND
+                : result == POD_STALE ? POD_LOOKUP_STALE
+                                      : POD_LOOKUP_NOT_REGISTERED;
+  if (pod->lookup != POD_LOOKUP_FOUND)
+    return;
+  pod->shares_ipc = same_namespace (process->proc_fd, "ipc", &pod->entry.ns_ipc);
+  pod->shares_uts = same_namespace (process->proc_fd, "uts", &pod->entry.ns_uts);
+  pod->shares_net = same_namespace (process->proc_fd, "net", &pod->entry.ns_net);
 }

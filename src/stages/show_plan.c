@@ -30,7 +30,9 @@ run_plan (const options *o, hook_log *log, hook_error **err)
   cleanup_cgroup_target cgroup_target cgroup = CGROUP_TARGET_INIT;
   target_facts target = { 0 };
   sandbox_sizing pod_cgroup = { 0 };
-  const char *bundle = o->bundle, *id = "-";
+  pod_facts pod = { .lookup = POD_LOOKUP_NONE };
+  const char *bundle = o->bundle, *id = "-", *sandbox_name = NULL;
+  char reason[320];
 
   sandbox_policy_init_defaults (&policy);
   if (bundle == NULL)
@@ -53,6 +55,14 @@ run_plan (const options *o, hook_log *log, hook_error **err)
         return -1;
       if (policy.cpu_shares != 0 && !config.has_cpu_shares)
         gather_cgroup_facts (&process, policy.cgroup_root, &cgroup, &target);
+      /* A member's sandbox, as its createRuntime would find it (a stale
+         entry is reported, not removed: plan changes nothing).  */
+      if (!plan_classify (&policy, config.annotations, state.annotations, config.arg0, reason,
+                          sizeof reason)
+          && plan_classify_member (&policy, config.annotations, state.annotations, &sandbox_name,
+                                   reason, sizeof reason)
+          && plan_member_needs_sandbox (&policy, &config))
+        gather_pod_facts (&policy, sandbox_name, &process, false, &pod);
     }
   else
     {
@@ -71,6 +81,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
     .host = &host,
     .target = &target,
     .pod_cgroup = &pod_cgroup,
+    .pod = &pod,
   };
   if (plan_build (&in, &plan, err) < 0)
     return -1;

@@ -64,6 +64,13 @@ int stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, 
 void gather_cgroup_facts (const target_process *process, const char *cgroup_root,
                           cgroup_target *cgroup, target_facts *target);
 
+/* A member's sandbox NAME in the policy's registry, and whether PROCESS
+   (the member's init) is in its namespaces, into POD (a failure is a
+   fact there too).  SWEEP removes a stale entry (createRuntime; never
+   `plan`).  */
+void gather_pod_facts (const sandbox_policy *policy, const char *name,
+                       const target_process *process, bool sweep, pod_facts *pod);
+
 /* Facts without a live process: the namespaces config.json names, and the
    pod cgroup parent's limits for sizing.  */
 int gather_spec_facts (const container_spec *config, const sandbox_policy *policy, hook_log *log,

@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   sandbox_policy_init_defaults (&policy);
   if (spec_parse ((const char *)data, size, &config, &err) == 0)
     {
-      plan_input in = { &config, NULL, &policy, &host, &target };
+      plan_input in = { .config = &config, .policy = &policy, .host = &host, .target = &target };
       if (plan_build (&in, &plan, &err) == 0)
         {
           FILE *out = fopen ("/dev/null", "w");

@@ -8,10 +8,15 @@ set -euo pipefail
 seconds="${1:-30}"
 here="$(cd "$(dirname "$0")" && pwd)"
 bindir="${FUZZ_BINDIR:-$here}"
+# The harnesses are Makefile.am's FUZZ_HARNESSES, asked of the build tree
+# that holds the binaries (the last line: a regenerated Makefile says so
+# first).
+harnesses="$(make -s --no-print-directory -C "$bindir/../.." print-fuzz-harnesses | tail -n 1)"
+[ -n "$harnesses" ] || { echo "tests/fuzz/run.sh: no harnesses listed by make print-fuzz-harnesses" >&2; exit 1; }
 work="$(mktemp -d /tmp/oci-sandbox-hook-fuzz.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 status=0
-for harness in fuzz_json fuzz_state fuzz_policy fuzz_spec_plan fuzz_values fuzz_toml_edit; do
+for harness in $harnesses; do
   mkdir -p "$work/$harness"
   cp "$here/corpus/$harness/"* "$work/$harness/"
   echo "== $harness: ${seconds}s"

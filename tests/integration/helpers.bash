@@ -102,6 +102,7 @@ osh_setup () {
   HOST_PING=$(cat "$PING_SYSCTL")
   HOST_SHM=$(findmnt -rn -o TARGET,SOURCE,FSTYPE,OPTIONS /dev/shm || true)
   OWN_OOM=$(cat /proc/self/oom_score_adj)
+  HOST_REGISTRY=$(ls -la /run/oci-sandbox-hook 2>&1 || true)
   write_policy '{}'
   start_log_receiver
   make_bundle "$BUNDLE"
@@ -131,6 +132,11 @@ osh_teardown () {
   [ "$(cat "$PING_SYSCTL")" = "$HOST_PING" ] || problems+="host $PING_SYSCTL changed; "
   [ "$(findmnt -rn -o TARGET,SOURCE,FSTYPE,OPTIONS /dev/shm || true)" = "$HOST_SHM" ] \
     || problems+="host /dev/shm mounts changed; "
+  [ "$(ls -la /run/oci-sandbox-hook 2>&1 || true)" = "${HOST_REGISTRY-}" ] \
+    || problems+="the node's /run/oci-sandbox-hook changed; "
+  if [ -d "$T/state" ] && [ -n "$(ls -A "$T/state")" ]; then
+    problems+="pod registry entries left: $(ls -A "$T/state" | tr '\n' ' '); "
+  fi
   rm -rf --one-file-system "$T"
   [ -z "$problems" ] || fail "teardown: $problems"
 }
@@ -226,11 +232,13 @@ hook_env () {
   cfg --arg e "$1" '.hooks.createRuntime[0].env += [$e]'
 }
 
-# write_policy JSON: the policy file, always with our private log socket.
+# write_policy JSON: the policy file, always with our private log socket and
+# a private pod registry (the node's /run/oci-sandbox-hook is never used).
 # The suites assert on per-action log lines, which are at debug level
 # (one summary line per container at info): log everything.
 write_policy () {
-  jq -n --argjson p "$1" --arg s "$SOCK" '{log_socket: $s, log_level: "debug"} + $p' >"$POLICY"
+  jq -n --argjson p "$1" --arg s "$SOCK" --arg d "$T/state" \
+    '{log_socket: $s, log_level: "debug", state_dir: $d} + $p' >"$POLICY"
 }
 
 # The OCI state a runtime would send, for feeding the binary by hand.

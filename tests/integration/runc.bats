@@ -253,7 +253,7 @@ pod-a1.example" "container /etc/hostname and UTS name"
   runc delete -f "$CID"
   assert_nothing_left
   # At debug level the hook says why it did nothing, and nothing else.
-  log_wait "not a sandbox: no sandbox annotation or command of the policy matches"
+  log_wait "not a sandbox or a pod member: no sandbox annotation or command of the policy matches"
   ! grep -v -e "not a sandbox" -e "poststop: nothing to clean up" "$LOG" \
     || fail "other log lines for a plain container"
 }

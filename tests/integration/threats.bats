@@ -103,16 +103,18 @@ fingerprint () {
 # ---------------------------------------------------- 1. sysctl smuggling
 
 @test "threat 1: a sysctl value smuggling a second key with '+' is refused" {
-  cfg '.linux.sysctl = {"net.ipv4.ip_local_port_range": "1024 65000+kernel.core_pattern=|/tmp/x"}'
+  # A path of this test's own: what a smuggled core_pattern would run.
+  local pwned=$T/pwned
+  cfg --arg v "1024 65000+kernel.core_pattern=|$pwned" '.linux.sysctl = {"net.ipv4.ip_local_port_range": $v}'
   plan_bundle
   assert_status 1
-  assert_eq "$stderr" "oci-sandbox-hook: -: error: config linux.sysctl: net.ipv4.ip_local_port_range: \"1024 65000+kernel.core_pattern=|/tmp/x\": not a sysctl value ('+' and '=' are not allowed)" "plan's stderr"
+  assert_eq "$stderr" "oci-sandbox-hook: -: error: config linux.sysctl: net.ipv4.ip_local_port_range: \"1024 65000+kernel.core_pattern=|$pwned\": not a sysctl value ('+' and '=' are not allowed)" "plan's stderr"
   # runc may validate first: whoever refuses, the container never starts.
   run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
   assert_failed
   assert_not_contains "$output" container-ran "container output"
   assert_eq "$(cat "$CORE_PATTERN")" "$HOST_CORE_PATTERN" "host kernel.core_pattern"
-  [ ! -e /tmp/x ] || fail "/tmp/x exists"
+  [ ! -e "$pwned" ] || fail "$pwned exists"
   assert_nothing_left
 }
 

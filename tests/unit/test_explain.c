@@ -216,7 +216,8 @@ TEST (explain_lists_every_action_in_plan_order)
 {
   static const char *const names[] = {
     "sysctl_check",       "hostname",          "hosts",         "resolv_conf", "shm",
-    "unprivileged_ports", "unprivileged_icmp", "oom_score_adj", "cpu_shares",  "sandbox_sizing",
+    "unprivileged_ports", "unprivileged_icmp", "oom_score_adj", "cpu_shares",  "pod_registry",
+    "sandbox_sizing",
   };
   cleanup_fixture fixture f;
   fixture_init (&f, NULL);

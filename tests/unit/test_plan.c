@@ -1486,7 +1486,8 @@ TEST (sandbox_plan_lists_every_action_in_order)
   fixture_init (&f);
   static const char *const names[ACTION_COUNT] = {
     "sysctl_check",       "hostname",          "hosts",         "resolv_conf", "shm",
-    "unprivileged_ports", "unprivileged_icmp", "oom_score_adj", "cpu_shares",  "sandbox_sizing",
+    "unprivileged_ports", "unprivileged_icmp", "oom_score_adj", "cpu_shares",  "pod_registry",
+    "sandbox_sizing",
   };
 
   CHECK_INT (PLAN_DEFAULT (f), 0);

@@ -72,7 +72,8 @@ precreate (precreate_run *r, const char *config_json, int own_score)
   r->host.hosts_len = strlen (r->host.hosts_content);
   r->host.resolv_conf_content = (char *)"nameserver 192.0.2.53\n";
   r->host.resolv_conf_len = strlen (r->host.resolv_conf_content);
-  plan_input in = { &r->config, NULL, &r->policy, &r->host, &r->target, NULL };
+  plan_input in
+      = { .config = &r->config, .policy = &r->policy, .host = &r->host, .target = &r->target };
   if (spec_parse (config_json, strlen (config_json), &r->config, &r->err) < 0
       || plan_build (&in, &r->plan, &r->err) < 0
       || capture_fd_output (precreate_into,
@@ -285,7 +286,7 @@ TEST (precreate_with_a_no_op_policy_keeps_real_specs_identical)
         }
       size_t len = fread (text, 1, (1 << 20) - 1, f);
       fclose (f);
-      plan_input in = { &config, NULL, &policy, &host, &target, NULL };
+      plan_input in = { .config = &config, .policy = &policy, .host = &host, .target = &target };
       /* precreate writes to an fd (stdout, in the hook): a real file.  */
       mem = tmpfile ();
       CHECK (json_parse (text, len, &limits, &orig, &err) == 0);

@@ -1,4 +1,4 @@
-/* The TOML editor on the command line, for tests/data/install/check_toml.py
+/* The TOML editor on the command line, for tests/unit/check_toml.py
    (which compares its results with Python's tomllib) and for trying edits
    by hand.  Not installed.
 

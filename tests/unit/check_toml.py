@@ -26,7 +26,8 @@ import sys
 import tempfile
 import tomllib
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+# The fixtures: tests/data/install, next to this file's directory.
+HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "install")
 TOOL = os.environ.get("TOML_EDIT_TOOL") or (sys.argv[1] if len(sys.argv) > 1 else "")
 # A value with everything render_string must escape, and non-ASCII.
 TRICKY = 'a "quoted" \\ back\tslash\nnew\x01line \x7f é ✓'

@@ -1,0 +1,284 @@
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "names.h"
+#include "process.h"
+#include "registry.h"
+#include "safepath.h"
+
+int
+pod_registry_open (const char *state_dir, bool create, pod_registry *reg, hook_error **err)
+{
+  char parent[PATH_MAX];
+  struct stat st;
+
+  if (canonical_absolute_path_validate (state_dir, "state_dir", err) < 0)
+    return -1;
+  const char *base = strrchr (state_dir, '/') + 1;
+  if (*base == '\0')
+    return hook_fail (err, 0, "state_dir %s: not a directory of its own", state_dir);
+  snprintf (parent, sizeof parent, "%.*s", (int)(base - state_dir > 1 ? base - state_dir - 1 : 1),
+            state_dir);
+  cleanup_close int parent_fd = -1;
+  if (open_trusted_directory (parent, &parent_fd, err) < 0)
+    return hook_error_prefix (err, "state_dir %s", state_dir);
+  int fd = openat (parent_fd, base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT && create)
+    {
+      /* main's umask (022) leaves 0700 exact.  */
+      if (mkdirat (parent_fd, base, 0700) < 0 && errno != EEXIST)
+        return hook_fail (err, errno, "create state_dir %s", state_dir);
+      fd = openat (parent_fd, base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+  if (fd < 0)
+    return hook_fail (err, errno, "state_dir %s", state_dir);
+  cleanup_close int dir = fd;
+  /* Root's and no one else's: the entries decide what a member mounts.  */
+  if (fstat (dir, &st) < 0)
+    return hook_fail (err, errno, "stat state_dir %s", state_dir);
+  if (st.st_uid != 0 || (st.st_mode & 07777) != 0700)
+    return hook_fail (err, 0,
+                      "state_dir %s: owned by uid %u with mode %04o, not root's 0700: refusing",
+                      state_dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+  snprintf (reg->path, sizeof reg->path, "%s", state_dir);
+  reg->dir_fd = steal_fd (&dir);
+  return 0;
+}
+
+void
+pod_registry_close (pod_registry *reg)
+{
+  if (reg->dir_fd >= 0)
+    close (reg->dir_fd);
+  reg->dir_fd = -1;
+}
+
+/* Read NAME's entry; *MISSING when there is none.  Anything but a
+   root-owned 0600 regular file with one link is refused: an entry is only
+   ever made by pod_registry_add.  */
+static int
+read_entry (pod_registry *reg, const char *name, pod_entry *entry, bool *missing, hook_error **err)
+{
+  cleanup_free char *buf = NULL;
+  struct stat st;
+  size_t len;
+
+  *missing = false;
+  if (pod_name_validate (name, err) < 0)
+    return -1;
+  cleanup_close int fd = openat2_fd (reg->dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0,
+                                     RESOLVE_STRICT_BENEATH);
+  if (fd < 0 && errno == ENOENT)
+    {
+      *missing = true;
+      return 0;
+    }
+  if (fd < 0)
+    return hook_fail (err, errno, "registry entry %s/%s%s", reg->path, name,
+                      errno == ELOOP ? " (a symlink: refused)" : "");
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "stat registry entry %s/%s", reg->path, name);
+  if (!S_ISREG (st.st_mode) || st.st_uid != 0 || (st.st_mode & 07777) != 0600 || st.st_nlink != 1)
+    return hook_fail (err, 0,
+                      "registry entry %s/%s: not a root-owned 0600 file with one link (mode %06o, "
+                      "uid %u, %lu links): refused",
+                      reg->path, name, (unsigned)st.st_mode, (unsigned)st.st_uid,
+                      (unsigned long)st.st_nlink);
+  if (read_regular_fd (fd, name, POD_ENTRY_MAX_BYTES, &buf, &len, err) < 0
+      || pod_entry_decode (buf, len, entry, err) < 0)
+    return hook_error_prefix (err, "registry entry %s/%s", reg->path, name);
+  return 0;
+}
+
+int
+pod_entry_alive (const pod_entry *entry, bool *alive, hook_error **err)
+{
+  cleanup_close int proc = -1;
+  char pid_dir[16];
+  uint64_t start_time;
+
+  *alive = false;
+  cleanup_pidfd int pidfd = pidfd_open (entry->pid, 0);
+  if (pidfd < 0 && errno == ESRCH)
+    return 0;
+  if (pidfd < 0)
+    return hook_fail (err, errno, "pidfd_open %d", entry->pid);
+  if (open_procfs (&proc, err) < 0)
+    return -1;
+  snprintf (pid_dir, sizeof pid_dir, "%d", entry->pid);
+  cleanup_close int pid_fd
+      = openat2_fd (proc, pid_dir, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
+  if (pid_fd < 0)
+    return errno == ENOENT ? 0 : hook_fail (err, errno, "open /proc/%d", entry->pid);
+  if (process_start_time (pid_fd, &start_time, err) < 0)
+    {
+      /* It exited between the opens: the directory went away.  */
+      if ((*err)->errno_value == ESRCH || (*err)->errno_value == ENOENT)
+        {
+          hook_error_free (*err);
+          *err = NULL;
+          return 0;
+        }
+      return -1;
+    }
+  /* The same process, alive after its start time was read: a recycled pid
+     starts later.  */
+  *alive = start_time == entry->start_time && pidfd_send_signal (pidfd, 0, NULL, 0) == 0;
+  return 0;
+}
+
+int
+pod_registry_lookup (pod_registry *reg, const char *name, bool sweep, pod_entry *entry,
+                     pod_lookup *result, hook_error **err)
+{
+  bool missing, alive;
+
+  if (read_entry (reg, name, entry, &missing, err) < 0)
+    return -1;
+  if (missing)
+    {
+      *result = POD_NOT_REGISTERED;
+      return 0;
+    }
+  if (pod_entry_alive (entry, &alive, err) < 0)
+    return -1;
+  *result = alive ? POD_FOUND : POD_STALE;
+  /* Another run may sweep it first, or a new sandbox may have taken the
+     name meanwhile: remove only what was read.  */
+  if (!alive && sweep && pod_registry_remove (reg, name, entry->bundle, entry->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+typedef struct encoded_entry
+{
+  const char *text;
+  size_t len;
+} encoded_entry;
+
+static int
+fill_entry (int fd, void *arg, hook_error **err)
+{
+  const encoded_entry *e = arg;
+  if (write_all (fd, e->text, e->len) < 0)
+    return hook_fail (err, errno, "write");
+  return 0;
+}
+
+int
+pod_registry_add (pod_registry *reg, const char *name, const pod_entry *entry, hook_error **err)
+{
+  cleanup_free char *text = NULL;
+  pod_entry existing;
+  pod_lookup found;
+  size_t len;
+
+  if (pod_name_validate (name, err) < 0)
+    return hook_error_prefix (err, "register");
+  if (pod_registry_lookup (reg, name, false, &existing, &found, err) < 0)
+    return hook_error_prefix (err, "register %s", name);
+  if (found == POD_FOUND && strcmp (existing.bundle, entry->bundle) != 0)
+    return hook_fail (err, 0,
+                      "register %s: a running sandbox (pid %d, bundle %s) holds that name: "
+                      "refusing",
+                      name, existing.pid, existing.bundle);
+  if (pod_entry_encode (entry, &text, &len, err) < 0)
+    return -1;
+  encoded_entry e = { text, len };
+  if (replace_file_atomic (reg->dir_fd, name, 0600, NULL, false, fill_entry, &e, err) < 0)
+    return hook_error_prefix (err, "register %s in %s", name, reg->path);
+  return 0;
+}
+
+int
+pod_registry_remove (pod_registry *reg, const char *name, const char *bundle, int pid,
+                     hook_error **err)
+{
+  pod_entry entry;
+  bool missing;
+
+  if (read_entry (reg, name, &entry, &missing, err) < 0)
+    return -1;
+  if (missing || strcmp (entry.bundle, bundle) != 0 || entry.pid != pid)
+    return 0;
+  if (unlinkat (reg->dir_fd, name, 0) < 0 && errno != ENOENT)
+    return hook_fail (err, errno, "remove registry entry %s/%s", reg->path, name);
+  return 0;
+}
+
+static int
+compare_names (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+void
+pod_names_free (char **names, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free (names[i]);
+  free (names);
+}
+
+int
+pod_registry_list (pod_registry *reg, char ***names, size_t *n, hook_error **err)
+{
+  size_t cap = 0;
+  char **list = NULL;
+
+  *names = NULL;
+  *n = 0;
+  int fd = openat (reg->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return hook_fail (err, errno, "read %s", reg->path);
+  DIR *d = fdopendir (fd);
+  if (d == NULL)
+    {
+      close (fd);
+      return hook_fail (err, errno, "read %s", reg->path);
+    }
+  struct dirent *de;
+  errno = 0;
+  while ((de = readdir (d)) != NULL)
+    {
+      /* Temporaries of a write in progress are hidden: ".NAME.RANDOM.tmp".  */
+      if (de->d_name[0] == '.')
+        continue;
+      if (*n == cap)
+        {
+          size_t ncap = cap ? cap * 2 : 16;
+          char **grown = realloc (list, ncap * sizeof *list);
+          if (grown == NULL)
+            break;
+          list = grown;
+          cap = ncap;
+        }
+      if ((list[*n] = strdup (de->d_name)) == NULL)
+        break;
+      (*n)++;
+      errno = 0;
+    }
+  int saved = errno;
+  closedir (d);
+  if (saved)
+    {
+      pod_names_free (list, *n);
+      *n = 0;
+      return hook_fail (err, saved, "read %s", reg->path);
+    }
+  if (*n)
+    qsort (list, *n, sizeof *list, compare_names);
+  *names = list;
+  return 0;
+}

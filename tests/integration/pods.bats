@@ -1,0 +1,280 @@
+#!/usr/bin/env bats
+# Pods under a real runc: a sandbox and its app containers ("members"),
+# each a runc bundle built from busybox as containerd would make them
+# (docs/engines.md §6): the member names its sandbox by annotation and joins
+# the sandbox's IPC, UTS and network namespaces by /proc/PID/ns path.  The
+# member gets the sandbox's /dev/shm tmpfs and /etc files only when the
+# registry knows the sandbox, its process lives and the member really is in
+# its namespaces (docs/security.md, threat 23).  Teardown (helpers.bash)
+# fails a test that leaves a mount, a registry entry or a container.
+
+OSH_SUITE=pods
+load helpers
+
+CRI_TYPE=io.kubernetes.cri.container-type
+CRI_SANDBOX_ID=io.kubernetes.cri.sandbox-id
+
+setup () {
+  osh_setup
+  SBX=$(new_id)-sbx
+  echo "$SBX" >>"$T/ids"
+  make_bundle "$T/sandbox"
+  SANDBOX_BUNDLE=$BUNDLE
+  annotate "$CRI_SANDBOX_ID" "$SBX"
+  set_cmd 'echo sandbox-side >/dev/shm/from-sandbox; exec sleep 1000'
+}
+
+teardown () {
+  osh_teardown
+}
+
+# start_sandbox: `runc create` + `runc start` of the sandbox bundle; SPID.
+start_sandbox () {
+  BUNDLE=$SANDBOX_BUNDLE runc_create "$SBX"
+  SPID=$PID
+  runc start "$SBX"
+  local _
+  for _ in $(seq 50); do
+    [ -e "/proc/$SPID/root/dev/shm/from-sandbox" ] && return 0
+    sleep 0.1
+  done
+  fail "the sandbox did not start: $(cat "$T/$SBX.err")"
+}
+
+# make_member NAME [SANDBOX_ID] [PID]: a member bundle T/NAME of the
+# sandbox (its id and pid by default), as containerd makes them.
+make_member () {
+  local name=$1 sid=${2:-$SBX} pid=${3:-$SPID}
+  make_bundle "$T/$name"
+  cfg --arg t "$CRI_TYPE" --arg k "$CRI_SANDBOX_ID" --arg sid "$sid" --arg pid "$pid" '
+    .annotations = {($t): "container", ($k): $sid}
+    | .linux.namespaces |= map(if .type == "ipc" or .type == "uts" or .type == "network"
+                               then . + {path: "/proc/\($pid)/ns/\(if .type == "network"
+                                                                 then "net" else .type end)"}
+                               else . end)
+    | .hostname = null | del(.hostname)'
+  MEMBER_BUNDLE=$BUNDLE
+}
+
+# run_member NAME SCRIPT: `runc run` of member NAME in the foreground.
+run_member () {
+  local name=$1 id
+  id=$(new_id)-$name
+  echo "$id" >>"$T/ids"
+  BUNDLE=$T/$name set_cmd "$2"
+  run --separate-stderr timeout 30 runc run -b "$T/$name" "$id" </dev/null
+}
+
+stop_sandbox () {
+  runc delete -f "$SBX" >/dev/null 2>&1 || true
+}
+
+# ------------------------------------------------------------------- sharing
+
+@test "pods: two members share the pod's /dev/shm with each other and with the sandbox" {
+  BUNDLE=$SANDBOX_BUNDLE annotate io.oci-sandbox-hook.shm-size 32Mi
+  start_sandbox
+  make_member one
+  make_member two
+  run_member one 'cat /dev/shm/from-sandbox; echo from-one >/dev/shm/from-one'
+  assert_status 0
+  assert_eq "$output" sandbox-side "what member one reads in /dev/shm"
+  run_member two 'cat /dev/shm/from-one; df -k /dev/shm | tail -n 1 | awk "{print \$2}"'
+  assert_status 0
+  assert_eq "${lines[0]}" from-one "what member two reads in /dev/shm"
+  assert_eq "${lines[1]}" 32768 "member two's /dev/shm size (KiB)"
+  run runc exec "$SBX" cat /dev/shm/from-one
+  assert_eq "$output" from-one "what the sandbox reads in /dev/shm"
+  stop_sandbox
+}
+
+@test "pods: members see the sandbox's hostname, hosts and resolv.conf, byte for byte" {
+  BUNDLE=$SANDBOX_BUNDLE cfg '.hostname = "pod-one"'
+  BUNDLE=$SANDBOX_BUNDLE annotate io.oci-sandbox-hook.dns-servers 192.0.2.10
+  start_sandbox
+  make_member one
+  run_member one 'cat /etc/hostname /etc/hosts /etc/resolv.conf | md5sum; hostname'
+  assert_status 0
+  local want
+  want=$(cat "$SANDBOX_BUNDLE"/oci-sandbox-hook/{hostname,hosts,resolv.conf} | md5sum)
+  assert_eq "${lines[0]}" "$want" "the member's /etc files"
+  assert_eq "${lines[1]}" pod-one "the member's hostname (the sandbox's UTS namespace)"
+  stop_sandbox
+}
+
+@test "pods: a read-only rootfs member gets read-only /etc files and a writable /dev/shm" {
+  start_sandbox
+  make_member ro
+  cfg '.root.readonly = true'
+  run_member ro 'echo x >/dev/shm/ro-was-here && echo shm-rw; echo x >>/etc/hosts || echo hosts-ro'
+  assert_status 0
+  assert_contains "$output" shm-rw
+  assert_contains "$output" hosts-ro
+  stop_sandbox
+}
+
+@test "pods: a member's own /etc/hosts mount (kubelet's) is left alone" {
+  start_sandbox
+  make_member own
+  printf '10.0.0.1 kubelet-managed\n' >"$T/kubelet-hosts"
+  cfg --arg s "$T/kubelet-hosts" \
+    '.mounts += [{destination: "/etc/hosts", type: "bind", source: $s, options: ["rbind", "ro"]}]'
+  run_member own 'cat /etc/hosts; grep -c " /etc/hosts " /proc/mounts; cat /dev/shm/from-sandbox'
+  assert_status 0
+  assert_eq "${lines[0]}" "10.0.0.1 kubelet-managed" "the member's /etc/hosts"
+  assert_eq "${lines[1]}" 1 "mounts at /etc/hosts (nothing stacked)"
+  assert_eq "${lines[2]}" sandbox-side "the pod's /dev/shm still reaches the member"
+  log_wait "hosts: skip: config.json mounts /etc/hosts: the engine owns it"
+  stop_sandbox
+}
+
+@test "pods: a host-IPC pod's member gets the host's /dev/shm, never a tmpfs over it" {
+  BUNDLE=$SANDBOX_BUNDLE drop_namespace ipc
+  BUNDLE=$SANDBOX_BUNDLE set_cmd 'exec sleep 1000'
+  BUNDLE=$SANDBOX_BUNDLE runc_create "$SBX"
+  SPID=$PID
+  runc start "$SBX"
+  make_member hostipc
+  drop_namespace ipc
+  run_member hostipc 'stat -c "%d %i" /dev/shm; grep " /dev/shm " /proc/mounts | tail -n 1'
+  assert_status 0
+  assert_eq "${lines[0]}" "$(stat -c '%d %i' /dev/shm)" "the member's /dev/shm (the host's)"
+  assert_not_contains "${lines[1]}" "size=65536k" "a pod tmpfs at the member's /dev/shm"
+  stop_sandbox
+}
+
+@test "pods: the member's poststop has nothing to undo on the host and says so" {
+  start_sandbox
+  make_member quick
+  run_member quick 'true'
+  assert_status 0
+  log_wait "poststop: nothing to clean up"
+  [ ! -e "$T/quick/oci-sandbox-hook" ] || fail "a member's bundle got a hook directory"
+  stop_sandbox
+}
+
+@test "pods: members keep the pod's /dev/shm after the sandbox stops; new members are refused" {
+  start_sandbox
+  make_member stays
+  local id
+  id=$(new_id)-stays
+  BUNDLE=$T/stays set_cmd 'echo early >/dev/shm/early; sleep 2; cat /dev/shm/from-sandbox /dev/shm/early'
+  BUNDLE=$T/stays runc_create "$id"
+  runc start "$id"
+  sleep 0.5
+  runc kill "$SBX" KILL
+  stop_sandbox
+  # The stopped sandbox's poststop removed its registry entry.
+  make_member late "$SBX" "$$"
+  drop_namespace ipc
+  drop_namespace uts
+  drop_namespace network
+  cfg '.linux.namespaces += [{type: "ipc"}, {type: "uts"}, {type: "network"}]'
+  run_member late 'echo late-ran'
+  assert_failed
+  assert_not_contains "$output" late-ran
+  assert_contains "${stderr//\\\"/\"}" "no such sandbox is registered"
+  local _
+  for _ in $(seq 50); do
+    [ "$(runc state "$id" | jq -r .status)" = stopped ] && break
+    sleep 0.1
+  done
+  run cat "$T/$id.out"
+  assert_eq "$output" "$(printf 'sandbox-side\nearly')" "what the member read after its sandbox stopped"
+  runc delete -f "$id"
+}
+
+# --------------------------------------------------------- forged membership
+
+# own_namespaces: the member bundle gets namespaces of its own (another pod).
+own_namespaces () {
+  cfg '.linux.namespaces |= map(del(.path))'
+}
+
+@test "pods: a container of another pod naming this sandbox is refused, nothing mounted" {
+  start_sandbox
+  make_member intruder
+  own_namespaces
+  run_member intruder 'echo intruder-ran'
+  assert_failed
+  assert_not_contains "$output" intruder-ran
+  assert_contains "${stderr//\\\"/\"}" "pod member of sandbox $SBX: the container is in none of the sandbox's IPC, UTS and network namespaces: refusing"
+  [ ! -e "$T/intruder/oci-sandbox-hook" ] || fail "the member's bundle got a hook directory"
+  assert_eq "$(mounts_below "$T/intruder")" "" "mounts below the member's bundle"
+  run runc exec "$SBX" ls /dev/shm
+  assert_eq "$output" from-sandbox "the pod's /dev/shm (nothing of the intruder)"
+  stop_sandbox
+}
+
+@test "pods: a member naming an unknown sandbox id is refused" {
+  make_member lost nosuchsandbox 1
+  own_namespaces
+  run_member lost 'echo lost-ran'
+  assert_failed
+  assert_not_contains "$output" lost-ran
+  assert_contains "${stderr//\\\"/\"}" "pod member of sandbox nosuchsandbox: no such sandbox is registered"
+}
+
+@test "pods: a member naming a sandbox whose process was killed is refused and the stale entry swept" {
+  start_sandbox
+  [ -f "$T/state/$SBX" ] || fail "the sandbox is not registered"
+  kill -9 "$SPID"
+  local _
+  for _ in $(seq 50); do [ -d "/proc/$SPID" ] || break; sleep 0.1; done
+  make_member orphan "$SBX" 1
+  own_namespaces
+  run_member orphan 'echo orphan-ran'
+  assert_failed
+  assert_contains "${stderr//\\\"/\"}" "pod member of sandbox $SBX: sandbox $SBX is not running (its process $SPID is gone"
+  [ ! -e "$T/state/$SBX" ] || fail "the stale entry is still there"
+  stop_sandbox
+}
+
+@test "pods: a planted, symlinked or widened registry entry is refused" {
+  start_sandbox
+  make_member victim
+  cp -p "$T/state/$SBX" "$T/entry.real"
+  chmod 0644 "$T/state/$SBX"
+  run_member victim 'echo victim-ran'
+  assert_failed
+  assert_contains "${stderr//\\\"/\"}" "not a root-owned 0600 file with one link"
+  rm "$T/state/$SBX"
+  ln -s "$T/entry.real" "$T/state/$SBX"
+  run_member victim 'echo victim-ran'
+  assert_failed
+  assert_contains "${stderr//\\\"/\"}" "(a symlink: refused)"
+  rm "$T/state/$SBX"
+  printf '{"version":1,"id":"%s","bundle":"/etc","pid":1}' "$SBX" >"$T/state/$SBX"
+  chmod 0600 "$T/state/$SBX"
+  run_member victim 'echo victim-ran'
+  assert_failed
+  assert_contains "${stderr//\\\"/\"}" "registry entry"
+  rm "$T/state/$SBX"
+  chmod 0755 "$T/state"
+  run_member victim 'echo victim-ran'
+  assert_failed
+  assert_contains "${stderr//\\\"/\"}" "not root's 0700: refusing"
+  chmod 0700 "$T/state"
+  mv "$T/entry.real" "$T/state/$SBX"
+  run_member victim 'cat /dev/shm/from-sandbox'
+  assert_status 0
+  assert_eq "$output" sandbox-side "with the real entry back"
+  stop_sandbox
+}
+
+@test "pods: plan shows a member's sandbox, the namespaces it shares and each destination" {
+  start_sandbox
+  make_member planned
+  local id
+  id=$(new_id)-planned
+  BUNDLE=$T/planned set_cmd 'sleep 5'
+  BUNDLE=$T/planned runc_create "$id"
+  run --separate-stderr bash -c 'runc state "$1" | "$2" --policy "$3" plan' _ "$id" "$HOOK" "$POLICY"
+  assert_status 0
+  assert_eq "$(jq -r .member.sandbox <<<"$output")" "$SBX" "plan: member.sandbox"
+  assert_contains "$(jq -r .member.membership <<<"$output")" "shares its IPC yes, UTS yes, network yes"
+  assert_eq "$(jq -r '.actions[] | select(.action == "shm") | .mode' <<<"$output")" sandbox
+  assert_eq "$(jq -r '.actions[] | select(.action == "oom_score_adj") | .decision' <<<"$output")" skip
+  runc delete -f "$id"
+  stop_sandbox
+}

@@ -1,0 +1,188 @@
+/* src/decide/pod_entry.h: the registry entry's format: what is written is
+   read back the same, and anything else is refused naming the field
+   (docs/security.md, threat 23: a planted or damaged entry is never
+   trusted).  */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "pod_entry.h"
+#include "tap.h"
+
+#define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
+
+static pod_entry
+sample (void)
+{
+  pod_entry e = {
+    .pid = 4242,
+    .start_time = 123456789,
+    .ns_ipc = { 4, 4026532201 },
+    .ns_uts = { 4, 4026532202 },
+    .ns_net = { 4, 4026532203 },
+    .shm = POD_SHM_TMPFS,
+    .shm_root = { 71, 1 },
+    .shm_size = 67108864,
+    .has_file = { true, false, true },
+    .files = { { 2049, 11 }, { 0, 0 }, { 2049, 13 } },
+  };
+  strcpy (e.id, "3f2a9c1d0b7e");
+  strcpy (e.bundle, "/run/containers/pod \"1\"/bundle");
+  return e;
+}
+
+TEST (an_entry_reads_back_as_written)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_free char *text = NULL;
+  pod_entry in = sample (), out;
+  size_t len;
+
+  in.files[POD_FILE_HOSTS] = (file_identity){ 0, 0 };
+  CHECK_INT (pod_entry_encode (&in, &text, &len, &err), 0);
+  CHECK_INT (pod_entry_decode (text, len, &out, &err), 0);
+  CHECK (memcmp (&in, &out, sizeof in) == 0);
+}
+
+TEST (identities_keep_every_bit_of_64)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_free char *text = NULL;
+  pod_entry in = sample (), out;
+  size_t len;
+
+  in.ns_net = (file_identity){ UINT64_MAX, UINT64_MAX - 1 };
+  CHECK_INT (pod_entry_encode (&in, &text, &len, &err), 0);
+  CHECK_INT (pod_entry_decode (text, len, &out, &err), 0);
+  CHECK (out.ns_net.dev == UINT64_MAX && out.ns_net.ino == UINT64_MAX - 1);
+}
+
+TEST (host_ipc_and_no_shm_entries_have_no_tmpfs)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  pod_entry in = sample (), out;
+
+  for (int kind = POD_SHM_NONE; kind <= POD_SHM_HOST; kind += 2)
+    {
+      cleanup_free char *text = NULL;
+      size_t len;
+      in.shm = (pod_shm_kind)kind;
+      CHECK_INT (pod_entry_encode (&in, &text, &len, &err), 0);
+      CHECK (strstr (text, "\"size\"") == NULL);
+      CHECK_INT (pod_entry_decode (text, len, &out, &err), 0);
+      CHECK_INT (out.shm, kind);
+    }
+}
+
+static const char *const good
+    = "{\"version\":1,\"id\":\"abc\",\"bundle\":\"/run/b\",\"pid\":7,\"start_time\":9,"
+      "\"namespaces\":{\"ipc\":[1,2],\"uts\":[1,3],\"net\":[1,4]},"
+      "\"shm\":{\"kind\":\"tmpfs\",\"root\":[5,6],\"size\":1024},\"files\":{\"hosts\":[7,8]}}";
+
+TEST (a_written_by_hand_entry_is_read)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  pod_entry e;
+
+  CHECK_INT (pod_entry_decode (good, strlen (good), &e, &err), 0);
+  CHECK_STR (e.id, "abc");
+  CHECK_INT (e.pid, 7);
+  CHECK (e.has_file[POD_FILE_HOSTS] && !e.has_file[POD_FILE_HOSTNAME]);
+  CHECK (e.files[POD_FILE_HOSTS].ino == 8 && e.shm_root.ino == 6);
+}
+
+/* GOOD with FROM replaced by TO must be refused with an error that
+   mentions MENTION.  */
+typedef struct bad_entry
+{
+  const char *from, *to, *mention;
+} bad_entry;
+
+TEST (a_damaged_or_planted_entry_is_refused_naming_the_field)
+{
+  static const bad_entry cases[] = {
+    { "\"version\":1", "\"version\":2", "entry version 2" },
+    { "\"id\":\"abc\"", "\"id\":\"../etc\"", "state id" },
+    { "\"id\":\"abc\"", "\"id\":7", "entry id" },
+    { "\"bundle\":\"/run/b\"", "\"bundle\":\"run/b\"", "entry bundle" },
+    { "\"bundle\":\"/run/b\"", "\"bundle\":\"/run/../b\"", "entry bundle" },
+    { "\"pid\":7", "\"pid\":0", "entry pid" },
+    { "\"pid\":7", "\"pid\":-7", "entry pid" },
+    { "\"pid\":7", "\"pid\":\"7\"", "entry pid" },
+    { "\"start_time\":9", "\"start_time\":-9", "entry start_time" },
+    { "\"ipc\":[1,2]", "\"ipc\":[1]", "entry namespaces.ipc" },
+    { "\"ipc\":[1,2]", "\"ipc\":[1,2,3]", "entry namespaces.ipc" },
+    { "\"uts\":[1,3],", "", "entry namespaces.uts" },
+    { "\"kind\":\"tmpfs\"", "\"kind\":\"ramfs\"", "entry shm.kind" },
+    { "\"root\":[5,6],", "", "entry shm.root" },
+    { "\"files\":{\"hosts\"", "\"files\":{\"passwd\"", "entry files: unknown key \"passwd\"" },
+    { "\"version\":1,", "\"version\":1,\"extra\":1,", "entry: unknown key \"extra\"" },
+    { "\"pid\":7", "\"pid\":7,\"pid\":8", "duplicate key" },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      char text[1024];
+      const char *at = strstr (good, cases[i].from);
+      pod_entry e;
+      if (at == NULL)
+        abort ();
+      snprintf (text, sizeof text, "%.*s%s%s", (int)(at - good), good, cases[i].to,
+                at + strlen (cases[i].from));
+      if (pod_entry_decode (text, strlen (text), &e, &err) == 0 || err == NULL
+          || strstr (err->message, cases[i].mention) == NULL)
+        {
+          printf ("# %s: %s\n", text, err ? err->message : "accepted");
+          tap_current_failed = true;
+        }
+    }
+}
+
+TEST (an_entry_larger_than_16_kib_is_refused)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  size_t n = POD_ENTRY_MAX_BYTES + 1;
+  cleanup_free char *big = malloc (n + 1);
+  pod_entry e;
+
+  if (big == NULL)
+    abort ();
+  memset (big, ' ', n);
+  big[n] = '\0';
+  CHECK_INT (pod_entry_decode (big, n, &e, &err), -1);
+  CHECK_ERROR_MENTIONS (err, "exceeds the limit");
+}
+
+TEST (registry_names_are_ids_short_enough_for_a_file)
+{
+  char long_id[POD_NAME_MAX + 2];
+  cleanup_hook_error hook_error *err = NULL;
+
+  CHECK_INT (pod_name_validate ("3f2a9c1d0b7e", &err), 0);
+  memset (long_id, 'a', sizeof long_id - 1);
+  long_id[sizeof long_id - 1] = '\0';
+  CHECK_INT (pod_name_validate (long_id, &err), -1);
+  CHECK_ERROR_MENTIONS (err, "the registry takes at most 200");
+  hook_error_free (err);
+  err = NULL;
+  CHECK_INT (pod_name_validate ("../etc/passwd", &err), -1);
+  hook_error_free (err);
+  err = NULL;
+  CHECK_INT (pod_name_validate ("..", &err), -1);
+}
+
+int
+main (void)
+{
+  RUN (an_entry_reads_back_as_written);
+  RUN (identities_keep_every_bit_of_64);
+  RUN (host_ipc_and_no_shm_entries_have_no_tmpfs);
+  RUN (a_written_by_hand_entry_is_read);
+  RUN (a_damaged_or_planted_entry_is_refused_naming_the_field);
+  RUN (an_entry_larger_than_16_kib_is_refused);
+  RUN (registry_names_are_ids_short_enough_for_a_file);
+  return tap_done ();
+}
