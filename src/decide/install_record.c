@@ -403,6 +403,6 @@ install_record_undo_plan (const install_record *rec, const found_state *states, 
                           && rec->prefix[strlen (p)] == '/';
       if ((in_prefix || above_prefix) && steps[i].action != UNDO_NOTHING
           && steps[i].action != UNDO_KEEP)
-        steps[i] = (undo_step){ UNDO_KEEP, "a kept file still names it" };
+        steps[i] = (undo_step){ UNDO_KEEP_NAMED, "a kept file still names it" };
     }
 }

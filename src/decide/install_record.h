@@ -86,11 +86,12 @@ typedef struct found_state
 
 typedef enum undo_action
 {
-  UNDO_NOTHING, /* already as before the install */
-  UNDO_REMOVE,  /* the installer's file or symlink, unchanged: remove it */
-  UNDO_RESTORE, /* the installer's version of a changed file: put the original back */
-  UNDO_RMDIR,   /* a directory the installer created: remove it when empty */
-  UNDO_KEEP,    /* changed by someone else since: left as it is */
+  UNDO_NOTHING,    /* already as before the install */
+  UNDO_REMOVE,     /* the installer's file or symlink, unchanged: remove it */
+  UNDO_RESTORE,    /* the installer's version of a changed file: put the original back */
+  UNDO_RMDIR,      /* a directory the installer created: remove it when empty */
+  UNDO_KEEP,       /* changed by someone else since: left as it is */
+  UNDO_KEEP_NAMED, /* the installer's, but a kept file names it: stays */
 } undo_action;
 
 typedef struct undo_step

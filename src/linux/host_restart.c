@@ -39,7 +39,9 @@ open_proc (int root_fd, const char *root, int *out, hook_error **err)
                                      RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
 
   if (fd < 0)
-    return hook_fail (err, errno, "--restart: open %s/proc", root);
+    return hook_fail (err, errno,
+                      "--restart: open %s/proc (the host's /proc must be visible under --root)",
+                      root);
   if (fstatfs (fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
     return hook_fail (err, 0,
                       "--restart: %s/proc is not a procfs: the host's /proc must be visible "
@@ -60,7 +62,10 @@ host_init_check (int root_fd, const char *root, hook_error **err)
   /* Following /proc/1/root (a magic link) is the kernel's business here:
      it needs the access a root process has to pid 1.  */
   if (fstatat (proc, "1/root", &init_root, 0) < 0)
-    return hook_fail (err, errno, "--restart: %s/proc/1/root", root);
+    return hook_fail (err, errno,
+                      "--restart: %s/proc/1/root: pid 1's root out of reach (the installer must "
+                      "run as root of the host's user namespace, a privileged container)",
+                      root);
   if (fstat (root_fd, &ours) < 0)
     return hook_fail (err, errno, "--restart: stat %s", root);
   if (init_root.st_dev != ours.st_dev || init_root.st_ino != ours.st_ino)

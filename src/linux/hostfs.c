@@ -327,7 +327,7 @@ hostfs_write (int root_fd, const char *path, const char *data, size_t len, uint3
     return hook_fail (err, errno, "open the directory above %s", path);
   fd = create_temporary (tmp_dir, name, tmp, sizeof tmp, err);
   if (fd < 0)
-    return -1;
+    return hook_error_prefix (err, "write %s", path);
   if (write_all (fd, data, len) < 0 || fchown (fd, uid, gid) < 0 || fchmod (fd, mode) < 0
       || (label_len > 0 && fsetxattr (fd, SELINUX_XATTR, label, (size_t)label_len, 0) < 0)
       || fsync (fd) < 0)

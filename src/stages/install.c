@@ -904,7 +904,7 @@ do_uninstall (const install_options *o, int root_fd_in, hook_error **err)
   found_state *states = NULL;
   undo_step *steps = NULL;
   bool exists = false;
-  size_t kept = 0, kept_dirs = 0;
+  size_t kept = 0, kept_named = 0, kept_dirs = 0;
   const char *units[8];
   size_t n_units = 0;
   int ret = -1;
@@ -971,6 +971,10 @@ do_uninstall (const install_options *o, int root_fd_in, hook_error **err)
         {
         case UNDO_NOTHING:
           break;
+        case UNDO_KEEP_NAMED:
+          kept_named++;
+          printf ("  keep %s: %s\n", e->path, st->why);
+          break;
         case UNDO_KEEP:
           kept++;
           if (!e->created && original_path (e, &kept_at, err) < 0)
@@ -1021,7 +1025,7 @@ do_uninstall (const install_options *o, int root_fd_in, hook_error **err)
       goto out;
     }
 
-  if (kept == 0 && kept_dirs == 0)
+  if (kept == 0 && kept_named == 0 && kept_dirs == 0)
     {
       /* Everything is back: the originals, the record and its
          directories go too.  */
@@ -1059,7 +1063,8 @@ do_uninstall (const install_options *o, int root_fd_in, hook_error **err)
           goto out;
         }
       for (size_t i = 0; i < rec.n_entries; i++)
-        if (is_state_path (rec.entries[i].path) || steps[i].action == UNDO_KEEP)
+        if (is_state_path (rec.entries[i].path) || steps[i].action == UNDO_KEEP
+            || steps[i].action == UNDO_KEEP_NAMED)
           keep[n_keep++] = rec.entries[i];
         else if (!rec.entries[i].created)
           {
@@ -1083,8 +1088,8 @@ do_uninstall (const install_options *o, int root_fd_in, hook_error **err)
   if (kept)
     {
       hook_fail (err, 0,
-                 "uninstall kept %zu file(s) changed since the install (listed above); %s still "
-                 "records them",
+                 "uninstall kept %zu file(s) changed since the install, and what they name "
+                 "(listed above); %s still records them",
                  kept, record_path ());
       goto out;
     }

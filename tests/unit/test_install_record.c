@@ -165,9 +165,9 @@ TEST (uninstall_keeps_what_changed_since_and_what_it_still_names)
   install_record_undo_plan (&rec, states, steps);
   CHECK_INT (steps[3].action, UNDO_KEEP);
   CHECK_STR (steps[3].why, "changed since the install");
-  CHECK_INT (steps[0].action, UNDO_KEEP);
-  CHECK_INT (steps[1].action, UNDO_KEEP);
-  CHECK_INT (steps[2].action, UNDO_KEEP);
+  CHECK_INT (steps[0].action, UNDO_KEEP_NAMED);
+  CHECK_INT (steps[1].action, UNDO_KEEP_NAMED);
+  CHECK_INT (steps[2].action, UNDO_KEEP_NAMED);
   CHECK_STR (steps[1].why, "a kept file still names it");
 
   /* Changed, but no longer naming the prefix: the rest goes.  */
