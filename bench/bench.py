@@ -16,9 +16,14 @@ Parts (--parts, default all):
             not-a-sandbox fast path against one /bin/true; peak RSS
   scaling   precreate on 4 KiB to 8 MiB configs: time, peak RSS, linearity
   parallel  16 sandboxes started at once, with the hook and without hooks
+  pods      a pod member's createRuntime + poststop (its sandbox's files and
+            /dev/shm bound in) against two /bin/true and against a sandbox's
+            round, with 1, 100 and 1000 registered pods (--quick: 1, 10, 100),
+            every pod a live `runc run -d` sandbox registered by the hook
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import platform
@@ -32,9 +37,10 @@ import time
 ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
 SANDBOX = {"io.kubernetes.cri.container-type": "sandbox"}
 APP = {"io.kubernetes.cri.container-type": "container"}
+SANDBOX_ID = "io.kubernetes.cri.sandbox-id"
 PORTS = "/proc/sys/net/ipv4/ip_unprivileged_port_start"
 TARGETS = ["/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/dev/shm"]
-PARTS = ["start", "hook", "scaling", "parallel"]
+PARTS = ["start", "hook", "scaling", "parallel", "pods"]
 MiB = 1 << 20
 med = statistics.median
 
@@ -193,10 +199,14 @@ class Bench:
         self.floor = os.path.join(self.fs, "floor")
         output([tool("cc"), "-O2", "-static-pie", "-o", self.floor, os.path.join(self.args.top, "bench/floor.c")])
         sock = self.args.log_socket
-        self.policy = self.write_json("policy.json", {"log_socket": sock})
-        self.policy_quiet = self.write_json("policy-quiet.json", {"log_socket": sock + ".nobody"})
+        # A private pod registry: the node's /run/oci-sandbox-hook is never
+        # touched.
+        self.state_dir = os.path.join(self.work, "state")
+        private = {"state_dir": self.state_dir}
+        self.policy = self.write_json("policy.json", dict(private, log_socket=sock))
+        self.policy_quiet = self.write_json("policy-quiet.json", dict(private, log_socket=sock + ".nobody"))
         self.policy_annotations = self.write_json(
-            "policy-annotations.json", {"log_socket": sock, "sandbox_match": {"annotations": SANDBOX}}
+            "policy-annotations.json", dict(private, log_socket=sock, sandbox_match={"annotations": SANDBOX})
         )
         subprocess.run([self.runc, "spec"], cwd=self.work, check=True, env=ENV)
         with open(os.path.join(self.work, "config.json")) as f:
@@ -206,20 +216,33 @@ class Bench:
     def hook_argv(self, stage, policy=None):
         return [self.hook, "--policy", policy or self.policy, stage]
 
-    def bundle(self, name, hooks=None, args=("true",), annotations=SANDBOX):
-        """A busybox bundle on the tmpfs; HOOKS: "true", "hook" or none."""
-        directory = os.path.join(self.fs, name)
-        root = os.path.join(directory, "rootfs")
+    def rootfs(self, root):
+        """A busybox root file system at ROOT."""
         for d in ("bin", "proc", "dev", "sys", "etc", "tmp"):
             os.makedirs(os.path.join(root, d))
         shutil.copy2("/bin/busybox", os.path.join(root, "bin"))
-        for applet in ("sh", "cat", "true"):
+        for applet in ("sh", "cat", "true", "sleep"):
             os.symlink("busybox", os.path.join(root, "bin", applet))
         for f in TARGETS[:3]:  # as in most images: the targets exist
             open(root + f, "w").close()
+        return root
+
+    def bundle(self, name, hooks=None, args=("true",), annotations=SANDBOX, root=None, namespaces=None):
+        """A busybox bundle on the tmpfs; HOOKS: "true", "hook" or none.
+        ROOT: a shared root file system (default: the bundle's own).
+        NAMESPACES: {type: path} joined instead of made."""
+        directory = os.path.join(self.fs, name)
+        if root is None:
+            root = self.rootfs(os.path.join(directory, "rootfs"))
+        else:
+            os.makedirs(directory)
         cfg = json.loads(json.dumps(self.spec))
+        cfg["root"]["path"] = root
         cfg["process"]["args"] = list(args)
         cfg["annotations"] = dict(annotations)
+        if namespaces:
+            spaces = [ns for ns in cfg["linux"]["namespaces"] if ns["type"] not in namespaces]
+            cfg["linux"]["namespaces"] = spaces + [{"type": t, "path": p} for t, p in namespaces.items()]
         env = ["PATH=" + ENV["PATH"]]
         for st in ("createRuntime", "poststop") if hooks in ("true", "hook") else ():
             argv = ["true"] if hooks == "true" else ["oci-sandbox-hook", "--policy", self.policy, st]
@@ -307,26 +330,32 @@ class Bench:
 
     # -------------------------------------------- part: the hook in isolation
 
-    def live_sandbox(self):
-        """A `runc create`d sandbox, never started; the states a runtime
-        gives its createRuntime and poststop hooks; the state of a pod's app
-        container (not a sandbox: the hook reads at most its config.json)."""
-        bundle = self.bundle("live")
+    def created(self, bundle):
+        """`runc create` BUNDLE (never started); the states a runtime gives
+        its createRuntime and poststop hooks, and its mounts."""
         cid = self.new_id()
         self.run([self.runc, "create", "-b", bundle, cid])
         st = json.loads(output([self.runc, "state", cid]))
         state = {"ociVersion": st["ociVersion"], "id": cid, "status": "creating", "pid": st["pid"],
                  "bundle": st["bundle"], "annotations": st["annotations"]}
         stopped = {k: v for k, v in state.items() if k != "pid"}
-        app = dict(state, id=cid + "-app", bundle=self.bundle("app", annotations=APP), annotations=APP)
         live = {
+            "id": cid,
             "pid": st["pid"],
             "bundle": bundle,
-            "create": self.write_json("state-create.json", state),
-            "stop": self.write_json("state-stop.json", dict(stopped, status="stopped")),
-            "app": self.write_json("state-app.json", app),
+            "state": state,
+            "create": self.write_json("state-create-%s.json" % cid, state),
+            "stop": self.write_json("state-stop-%s.json" % cid, dict(stopped, status="stopped")),
         }
         live["mounts"] = self.mountinfo(live)
+        return live
+
+    def live_sandbox(self):
+        """A `runc create`d sandbox, and the state of a pod's app container
+        (not a sandbox: the hook reads at most its config.json)."""
+        live = self.created(self.bundle("live"))
+        app = dict(live["state"], id=live["id"] + "-app", bundle=self.bundle("app", annotations=APP), annotations=APP)
+        live["app"] = self.write_json("state-app.json", app)
         return live
 
     def mountinfo(self, live):
@@ -561,6 +590,106 @@ class Bench:
             "Parallel starts: %d × `runc run` at once (with the hook each prints port 0), %d repetitions"
             % (k, reps),
             ["variant", "median ms (all %d)" % k, "p10", "p90", "per container ms", "× no hooks (paired)"], rows))
+
+    # ------------------------------------------------------ part: pod members
+
+    def start_pods(self, n, root):
+        """N more live pods: `runc run -d` sandboxes on ROOT that the hook
+        sets up and registers, started as many at a time as there are CPUs.
+        Returns their ids and bundles."""
+
+        def start(cid):
+            b = self.bundle("pod-" + cid, hooks="hook", args=["sleep", "1000000"], root=root,
+                            annotations=dict(SANDBOX, **{SANDBOX_ID: cid}))
+            self.run([self.runc, "run", "-d", "-b", b, cid])
+            return cid, b
+
+        with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:
+            return list(pool.map(start, [self.new_id() for _ in range(n)]))
+
+    def delete_pods(self, pods):
+        """`runc delete -f` every pod (its poststop hook unregisters it)."""
+
+        def delete(pod):
+            self.run([self.runc, "delete", "-f", pod[0]])
+            self.clean(pod[1])
+
+        with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:
+            list(pool.map(delete, pods))
+
+    def registered(self):
+        return sorted(os.listdir(self.state_dir)) if os.path.isdir(self.state_dir) else []
+
+    def check_member(self, member, pod_bundle, create, stop):
+        """CREATE gives MEMBER its sandbox's files and /dev/shm: it reads
+        what the host wrote into the pod's tmpfs; STOP leaves nothing."""
+        marker = os.path.join(pod_bundle, "oci-sandbox-hook", "shm", "bench-marker")
+        with open(marker, "w") as f:
+            f.write("from the pod\n")
+        self.run(create, stdin=member["create"])
+        got = output([self.nsenter, "-t", str(member["pid"]), "-m", "/bin/busybox", "cat", "/dev/shm/bench-marker"])
+        mounted = {line.split()[4] for line in self.mountinfo(member)}
+        if got != "from the pod\n" or not set(TARGETS) <= mounted:
+            raise BenchError("pod member: /dev/shm/bench-marker reads %r, mounts %s" % (got, sorted(mounted)))
+        os.unlink(marker)
+        self.undo(member, stop)
+
+    def part_pods(self):
+        n = self.rounds(300, 100)
+        counts = [1, 10, 100] if self.args.quick else [1, 100, 1000]
+        log("pods: a member's round with %s registered pods, 3 variants x %d rounds each"
+            % (", ".join(map(str, counts)), n))
+        root = self.rootfs(os.path.join(self.fs, "pods-rootfs"))
+        create, stop = self.hook_argv("createRuntime"), self.hook_argv("poststop")
+        true = ["/bin/true"]
+        pods = []
+        try:
+            pods = self.start_pods(1, root)
+            pod_id, pod_bundle = pods[0]
+            pod_pid = json.loads(output([self.runc, "state", pod_id]))["pid"]
+            joined = {t: "/proc/%d/ns/%s" % (pod_pid, f) for t, f in (("network", "net"), ("ipc", "ipc"),
+                                                                     ("uts", "uts"))}
+            member = self.created(self.bundle("member", annotations=dict(APP, **{SANDBOX_ID: pod_id}), root=root,
+                                              namespaces=joined))
+            sandbox = self.created(self.bundle("pods-sandbox", root=root))
+            rows, t = [], {}
+            for count in counts:
+                pods += self.start_pods(count - len(pods), root)
+                if len(self.registered()) != count:
+                    raise BenchError("pods: %d pods started, %d registered" % (count, len(self.registered())))
+                log("pods: %d registered" % count)
+                self.check_member(member, pod_bundle, create, stop)
+                x = alternate({
+                    "member": lambda: self.round(member, create, stop),
+                    "sandbox": lambda: self.round(sandbox, create, stop),
+                    "true2": lambda: (self.run(true, stdin=member["create"]), self.run(true, stdin=member["stop"])),
+                }, n)
+                t[count] = {k: total(v) for k, v in x.items()}
+                T = t[count]
+                for k, name in (("member", "pod member"), ("sandbox", "sandbox"), ("true2", "two `/bin/true`")):
+                    rows.append(row("%d: %s" % (count, name), spread(T[k]), ratio(T[k], T["true2"]),
+                                    ratio(T[k], T["sandbox"])))
+                for i, st in enumerate(("createRuntime", "poststop")):
+                    x_member = stage(x["member"], i)
+                    rows.append(row("%d: pod member, %s alone" % (count, st), spread(x_member),
+                                    ratio(x_member, stage(x["true2"], i)), ratio(x_member, stage(x["sandbox"], i))))
+        finally:
+            self.delete_pods(pods)
+        if self.registered():
+            raise BenchError("pods: entries left in the registry: %s" % " ".join(self.registered()))
+        self.sections.append(section(
+            "Pod members: createRuntime + poststop of an app container joining its sandbox, "
+            "with 1 to %d live registered pods, %d rounds each" % (counts[-1], n),
+            ["registered pods: measurement", "median ms", "p10", "p90", "× two `/bin/true` (paired)",
+             "× sandbox round (paired)"], rows))
+        lo, hi = t[counts[0]], t[counts[-1]]
+        self.target("pod member round ≤ the sandbox round (1 pod)", ratio(lo["member"], lo["sandbox"]),
+                    med(lo["member"]) <= med(lo["sandbox"]))
+        for k, name in (("member", "pod member"), ("sandbox", "sandbox")):
+            flat = (med(hi[k]) / med(hi["true2"])) / (med(lo[k]) / med(lo["true2"]))
+            self.target("%s round flat: its ratio to two `/bin/true` with %d pods ÷ with 1 ≤ 1.10"
+                        % (name, counts[-1]), "%.2f×" % flat, flat <= 1.10)
+
 
 
 def main():

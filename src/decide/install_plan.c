@@ -580,7 +580,7 @@ plan_policy (const install_request *req, const host_view *view, install_plan *pl
     return -1;
   if (plan->runtime)
     {
-      const char *effective = named ? named : WRAPPER_DEFAULT_RUNTIME;
+      const char *effective = named ? named : DEFAULT_RUNTIME;
       if (named && strcmp (named, plan->runtime) != 0)
         return hook_fail (err, 0,
                           "the policy%s%s sets \"" POLICY_RUNTIME_KEY "\": \"%s\", but the "
@@ -618,19 +618,14 @@ plan_policy (const install_request *req, const host_view *view, install_plan *pl
       doc[base_len] = '\0';
       len = base_len;
     }
-  /* What every pod on the node will be held to: the hook's own parser
-     must accept the policy before it is installed, and the runtime key
-     added to it is a path the wrapper takes (an absolute one).  */
-  if (base)
-    {
-      sandbox_policy_init_defaults (&parsed);
-      int ret = sandbox_policy_parse (base, base_len, &parsed, err);
-      sandbox_policy_clear (&parsed);
-      if (ret < 0)
-        return hook_error_prefix (err, "the policy to install");
-    }
-  if (insert && canonical_absolute_path_validate (plan->runtime, POLICY_RUNTIME_KEY, err) < 0)
-    return hook_error_prefix (err, "the runtime the engines run");
+  /* What every pod on the node will be held to, and what the wrapper
+     reads for every container: the hook's own parser must accept it before
+     it is installed.  */
+  sandbox_policy_init_defaults (&parsed);
+  int ret = sandbox_policy_parse (doc, len, &parsed, err);
+  sandbox_policy_clear (&parsed);
+  if (ret < 0)
+    return hook_error_prefix (err, "the policy to install");
   if (asprintf (&what, "the node policy%s%s%s", insert ? " (\"" POLICY_RUNTIME_KEY "\": \"" : "",
                 insert ? plan->runtime : "", insert ? "\")" : "")
       < 0)

@@ -144,6 +144,7 @@ sandbox_policy_init_defaults (sandbox_policy *policy)
   policy->sysctl_check = SYSCTL_CHECK_ENFORCE;
   policy->log_level = LOG_LEVEL_INFO;
   policy->log_socket = xstrdup ("/dev/log");
+  policy->runtime = xstrdup (DEFAULT_RUNTIME);
 }
 
 void
@@ -157,6 +158,7 @@ sandbox_policy_clear (sandbox_policy *policy)
   free (policy->resolv_conf);
   free (policy->hosts);
   free (policy->log_socket);
+  free (policy->runtime);
   memset (policy, 0, sizeof *policy);
 }
 
@@ -573,6 +575,7 @@ static const policy_key policy_keys[] = {
   { "sysctl_check", PARSER (parse_sysctl_check) },
   { "log_level", PARSER (parse_log_level) },
   { "log_socket", FIELD (KEY_PATH, log_socket) },
+  { "runtime", FIELD (KEY_PATH, runtime) },
 };
 
 static int
@@ -594,15 +597,37 @@ parse_key (const policy_key *k, const json_value *v, sandbox_policy *policy, hoo
   return hook_fail (err, EINVAL, "policy key \"%s\"", k->key);
 }
 
+static const json_limits policy_limits
+    = { .max_bytes = POLICY_MAX_BYTES, .max_depth = 8, .allow_comments = true };
+
+int
+sandbox_policy_parse_runtime (const char *buf, size_t len, char **runtime, hook_error **err)
+{
+  cleanup_json json_doc *doc = NULL;
+  const json_value *root, *v;
+
+  *runtime = NULL;
+  if (json_parse (buf, len, &policy_limits, &doc, err) < 0)
+    return -1;
+  root = json_doc_root (doc);
+  if (json_expect (root, JSON_OBJECT, "policy", err) < 0)
+    return -1;
+  v = json_get (root, "runtime");
+  if (v)
+    return parse_path (v, "runtime", runtime, err);
+  *runtime = strdup (DEFAULT_RUNTIME);
+  if (*runtime == NULL)
+    return hook_fail (err, ENOMEM, "policy");
+  return 0;
+}
+
 int
 sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_error **err)
 {
-  const json_limits limits
-      = { .max_bytes = POLICY_MAX_BYTES, .max_depth = 8, .allow_comments = true };
   cleanup_json json_doc *doc = NULL;
   const json_value *root;
 
-  if (json_parse (buf, len, &limits, &doc, err) < 0)
+  if (json_parse (buf, len, &policy_limits, &doc, err) < 0)
     return -1;
   root = json_doc_root (doc);
   if (json_expect (root, JSON_OBJECT, "policy", err) < 0)

@@ -19,6 +19,8 @@
 #define DEFAULT_SHM_SIZE_MAX  (1ull << 30)
 #define DEFAULT_OOM_SCORE_ADJ (-998)
 #define DEFAULT_CPU_SHARES    2
+/* The real runtime oci-sandbox-runtime execs (policy key "runtime").  */
+#define DEFAULT_RUNTIME "/usr/sbin/runc"
 
 typedef enum restrict_mode
 {
@@ -82,12 +84,19 @@ typedef struct sandbox_policy
   sysctl_check_mode sysctl_check;
   log_level log_level;
   char *log_socket;
+  char *runtime; /* the runtime wrapper's real runtime, absolute */
 } sandbox_policy;
 
 void sandbox_policy_init_defaults (sandbox_policy *policy);
 /* Parse BUF (the policy file's bytes) over the defaults already in POLICY.  */
 int sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_error **err);
 void sandbox_policy_clear (sandbox_policy *policy);
+/* Only the "runtime" key of BUF (DEFAULT_RUNTIME when absent), into a
+   malloc'ed *RUNTIME: what the runtime wrapper needs to pass a command
+   through.  The file must be JSON; the other keys are not looked at, so
+   that a mistake elsewhere in the policy never keeps the engine from
+   killing and deleting its containers.  */
+int sandbox_policy_parse_runtime (const char *buf, size_t len, char **runtime, hook_error **err);
 #define cleanup_policy __attribute__ ((cleanup (sandbox_policy_clear)))
 
 #endif

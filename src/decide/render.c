@@ -60,6 +60,125 @@ check (render_ctx *c, yajl_gen_status st)
   return 0;
 }
 
+/* Are A and B the same JSON value?  Objects compare member by member
+   whatever their key order (the parser refuses duplicate keys), numbers by
+   their text.  */
+static bool
+json_same (const json_value *a, const json_value *b)
+{
+  if (a->kind != b->kind)
+    return false;
+  switch (a->kind)
+    {
+    case JSON_NUMBER:
+    case JSON_STRING:
+      return a->u.scalar.len == b->u.scalar.len
+             && memcmp (a->u.scalar.text, b->u.scalar.text, a->u.scalar.len) == 0;
+    case JSON_OBJECT:
+      if (a->u.object.count != b->u.object.count)
+        return false;
+      for (size_t i = 0; i < a->u.object.count; i++)
+        {
+          const json_value *other = json_get (b, a->u.object.members[i].key);
+          if (other == NULL || !json_same (a->u.object.members[i].value, other))
+            return false;
+        }
+      return true;
+    case JSON_ARRAY:
+      if (a->u.array.count != b->u.array.count)
+        return false;
+      for (size_t i = 0; i < a->u.array.count; i++)
+        if (!json_same (a->u.array.items[i], b->u.array.items[i]))
+          return false;
+      return true;
+    default:
+      return true;
+    }
+}
+
+/* Is ITEM, an element of the array append patch P aims at, the entry P
+   would add?  */
+static bool
+element_matches (const json_value *item, const json_patch *p)
+{
+  if (item->kind != JSON_OBJECT)
+    return false;
+  if (p->match == NULL)
+    return json_same (item, p->object);
+  for (const char *const *name = p->match; *name; name++)
+    {
+      const json_value *x = json_get (item, *name), *y = json_get (p->object, *name);
+      if (x == NULL || y == NULL ? x != y : !json_same (x, y))
+        return false;
+    }
+  return true;
+}
+
+static bool
+same_array (const json_patch *a, const json_patch *b)
+{
+  for (size_t i = 0; i <= JSON_PATCH_MAX_PATH; i++)
+    {
+      if (a->path[i] == NULL || b->path[i] == NULL)
+        {
+          if (a->path[i] != b->path[i])
+            return false;
+          break;
+        }
+      if (strcmp (a->path[i], b->path[i]) != 0)
+        return false;
+    }
+  return a->kind == PATCH_APPEND && b->kind == PATCH_APPEND && strcmp (a->key, b->key) == 0;
+}
+
+/* Does append patch K of PATCHES add its object to ARRAY (the array it
+   aims at: NULL when absent)?  Not when an element matches it, nor when an
+   earlier patch appends a matching object to the same array.  */
+static bool
+append_adds (const json_value *array, const json_patch *patches, size_t k)
+{
+  const json_patch *p = &patches[k];
+
+  if (array && array->kind == JSON_ARRAY)
+    for (size_t i = 0; i < array->u.array.count; i++)
+      if (element_matches (array->u.array.items[i], p))
+        return false;
+  for (size_t j = 0; j < k; j++)
+    if (same_array (&patches[j], p) && element_matches (patches[j].object, p)
+        && append_adds (array, patches, j))
+      return false;
+  return true;
+}
+
+/* Is patch P an append to the array at KEY of the object at PATH?  */
+static bool
+appends_to (const json_patch *p, const char **path, size_t depth, const char *key)
+{
+  return p->kind == PATCH_APPEND && patch_at (p, path, depth) && strcmp (p->key, key) == 0;
+}
+
+/* The array at KEY of the object at PATH: EXISTING's elements (none when
+   it is absent or null), then the objects of the appends aimed at it that
+   add something.  */
+static int
+emit_append (render_ctx *c, const json_value *existing, const char **path, size_t depth,
+             const char *key)
+{
+  render_ctx plain = { c->g, NULL, 0, c->err };
+
+  if (check (c, yajl_gen_array_open (c->g)) < 0)
+    return -1;
+  if (existing && existing->kind == JSON_ARRAY)
+    for (size_t i = 0; i < existing->u.array.count; i++)
+      if (emit_value (&plain, existing->u.array.items[i], path, depth + 1) < 0)
+        return -1;
+  for (size_t k = 0; k < c->n; k++)
+    if (appends_to (&c->patches[k], path, depth, key) && append_adds (existing, c->patches, k)
+        && emit_value (&plain, c->patches[k].object, path, depth + 1) < 0)
+      return -1;
+  return check (c, yajl_gen_array_close (c->g));
+}
+
 /* Emit the members of the object at PATH (OBJ may be NULL: a new object),
    then the patches for absent keys, then new child objects that patches
    need and OBJ lacks.  */
@@ -75,6 +194,16 @@ emit_object (render_ctx *c, const json_value *obj, const char **path, size_t dep
       const json_member *m = &obj->u.object.members[i];
       gen_str (c->g, m->key, m->key_len);
       path[depth] = m->key;
+      bool appended = false;
+      for (size_t k = 0; k < c->n && !appended; k++)
+        appended = appends_to (&c->patches[k], path, depth, m->key);
+      if (appended)
+        {
+          /* json_patches_check made sure it is an array or null.  */
+          if (emit_append (c, m->value, path, depth, m->key) < 0)
+            return -1;
+          continue;
+        }
       bool wanted = false;
       for (size_t k = 0; k < c->n && !wanted; k++)
         wanted = patch_below (&c->patches[k], path, depth, m->key);
@@ -101,7 +230,12 @@ emit_object (render_ctx *c, const json_value *obj, const char **path, size_t dep
       if (earlier || (obj && json_get (obj, p->key)))
         continue;
       gen_str (c->g, p->key, strlen (p->key));
-      if (p->kind == PATCH_NUMBER)
+      if (p->kind == PATCH_APPEND)
+        {
+          if (emit_append (c, NULL, path, depth, p->key) < 0)
+            return -1;
+        }
+      else if (p->kind == PATCH_NUMBER)
         yajl_gen_number (c->g, p->value, strlen (p->value));
       else
         gen_str (c->g, p->value, strlen (p->value));
@@ -170,17 +304,28 @@ json_patches_check (const json_value *root, const json_patch *patches, size_t n_
     return hook_fail (err, 0, "config.json: expected an object");
   for (size_t i = 0; i < n_patches; i++)
     {
+      const json_patch *p = &patches[i];
       const json_value *v = root;
-      for (size_t d = 0; d < JSON_PATCH_MAX_PATH && patches[i].path[d]; d++)
+      for (size_t d = 0; v && d < JSON_PATCH_MAX_PATH && p->path[d]; d++)
         {
-          const json_value *m = json_get (v, patches[i].path[d]);
+          const json_value *m = json_get (v, p->path[d]);
           if (m == NULL || m->kind == JSON_NULL)
-            break;
-          if (m->kind != JSON_OBJECT)
-            return hook_fail (err, 0, "config.json %s: expected an object, got %s",
-                              patches[i].path[d], json_kind_name (m->kind));
-          v = m;
+            v = NULL;
+          else if (m->kind != JSON_OBJECT)
+            return hook_fail (err, 0, "config.json %s: expected an object, got %s", p->path[d],
+                              json_kind_name (m->kind));
+          else
+            v = m;
         }
+      if (p->kind != PATCH_APPEND)
+        continue;
+      if (p->object == NULL || p->object->kind != JSON_OBJECT)
+        return hook_fail (err, EINVAL, "render config.json: %s: the element to append is no object",
+                          p->key);
+      const json_value *target = json_get (v, p->key);
+      if (target && target->kind != JSON_NULL && target->kind != JSON_ARRAY)
+        return hook_fail (err, 0, "config.json %s: expected an array, got %s", p->key,
+                          json_kind_name (target->kind));
     }
   return 0;
 }
@@ -257,7 +402,8 @@ json_patches_count_absent (const json_value *root, const json_patch *patches, si
       const json_value *obj = root;
       for (size_t d = 0; obj && d < JSON_PATCH_MAX_PATH && patches[i].path[d]; d++)
         obj = json_get (obj, patches[i].path[d]);
-      if (json_get (obj, patches[i].key) == NULL)
+      if (patches[i].kind == PATCH_APPEND ? append_adds (json_get (obj, patches[i].key), patches, i)
+                                          : json_get (obj, patches[i].key) == NULL)
         n++;
     }
   return n;

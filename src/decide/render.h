@@ -1,8 +1,10 @@
 /* render: write a parsed config.json back out with additions, for the
-   precreate stage.  Everything the hook does not own is preserved exactly:
-   key order, numbers as written (64-bit values, exponents), unknown fields;
-   strings are re-escaped by yajl (semantically identical).  Additions only
-   ever fill in what is absent: a key already present is never changed.  */
+   precreate stage and the runtime wrapper.  Everything the hook does not
+   own is preserved exactly: key order, numbers as written (64-bit values,
+   exponents), unknown fields; strings are re-escaped by yajl (semantically
+   identical).  Additions only ever fill in what is absent: a key already
+   present is never changed, and an array only ever gains an element that
+   no element already equals.  */
 #ifndef OCI_SANDBOX_HOOK_RENDER_H
 #define OCI_SANDBOX_HOOK_RENDER_H
 
@@ -18,6 +20,9 @@ typedef enum json_patch_kind
 {
   PATCH_STRING,
   PATCH_NUMBER, /* VALUE is the canonical number text the hook formatted */
+  /* KEY holds an array (made when absent or null): OBJECT is appended to
+     it unless an element already matches it (see MATCH).  */
+  PATCH_APPEND,
 } json_patch_kind;
 
 typedef struct json_patch
@@ -28,11 +33,18 @@ typedef struct json_patch
   const char *path[JSON_PATCH_MAX_PATH + 1];
   const char *key;
   json_patch_kind kind;
-  const char *value;
+  const char *value;        /* PATCH_STRING, PATCH_NUMBER */
+  const json_value *object; /* PATCH_APPEND: an object, copied as it is */
+  /* PATCH_APPEND: the members that make two elements the same entry
+     (NULL-terminated; NULL: every member).  An element matches when, for
+     each name, both lack the member or both hold equal values (objects
+     compare without regard to key order, numbers by their text).  */
+  const char *const *match;
 } json_patch;
 
 /* Check, without writing anything, that every patch's path goes through
-   objects or null or absent keys only: the one way rendering can fail.  */
+   objects or null or absent keys only, and that an append's KEY is an
+   array, null or absent: the one way rendering can fail.  */
 int json_patches_check (const json_value *root, const json_patch *patches, size_t n_patches,
                         hook_error **err);
 
@@ -44,8 +56,9 @@ int json_patches_check (const json_value *root, const json_patch *patches, size_
 int json_render_fd (const json_value *root, const json_patch *patches, size_t n_patches, int fd,
                     hook_error **err);
 
-/* How many of PATCHES find their key absent in ROOT, that is how many keys
-   a render adds (for the log).  */
+/* How many of PATCHES add something to ROOT: a key that is absent, an
+   element that no element matches (for the log, and to skip a rewrite
+   that would add nothing).  */
 size_t json_patches_count_absent (const json_value *root, const json_patch *patches,
                                   size_t n_patches);
 

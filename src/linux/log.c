@@ -99,7 +99,7 @@ hook_log_write (hook_log *log, log_level level, const char *fmt, ...)
     if (*p == '\n' || *p == '\r')
       *p = ' ';
 
-  if (level == LOG_LEVEL_ERROR || log->mirror_to_stderr)
+  if ((level == LOG_LEVEL_ERROR && !log->errors_not_to_stderr) || log->mirror_to_stderr)
     fprintf (stderr, LOG_IDENT ": %s: %s%s\n", log->id, level == LOG_LEVEL_ERROR ? "error: " : "",
              msg);
 

@@ -20,7 +20,8 @@ typedef struct hook_log
   char socket_path[108];
   char id[13]; /* first 12 characters of the container id */
   log_level level;
-  bool mirror_to_stderr; /* --log-stderr: every line, not only errors */
+  bool mirror_to_stderr;     /* --log-stderr: every line, not only errors */
+  bool errors_not_to_stderr; /* the runtime wrapper writes its refusals itself */
   pid_t pid;
 } hook_log;
 

@@ -59,7 +59,10 @@ gather_spec_facts (const container_spec *config, const sandbox_policy *policy, h
 
   if (target_facts_from_config (config, target, err) < 0)
     return -1;
-  if (pod_cgroup_sizing (policy->cgroup_root, config->cgroups_path, pod_cgroup, &cgroup_err) < 0)
+  memset (pod_cgroup, 0, sizeof *pod_cgroup);
+  /* The plan skips sizing then: nothing to read.  */
+  if (policy->sandbox_sizing
+      && pod_cgroup_sizing (policy->cgroup_root, config->cgroups_path, pod_cgroup, &cgroup_err) < 0)
     {
       log_warn (log, "sandbox sizing: %s: ignored", cgroup_err->message);
       memset (pod_cgroup, 0, sizeof *pod_cgroup);

@@ -40,12 +40,17 @@ usage (FILE *out)
            "  install, uninstall       wire the hook into a host's engines, or take it out\n"
            "                           (oci-sandbox-hook install --help)\n"
            "\n"
+           "Commands:\n"
+           "  pods [--json]            list the pods registered on this node (sandbox id,\n"
+           "                           bundle, pid, running or stale, /dev/shm size and use)\n"
+           "\n"
            "Options:\n"
            "  --policy FILE      policy file (default " OCI_SANDBOX_HOOK_POLICY_FILE ")\n"
            "  --log-level LEVEL  error, warn, info (default) or debug\n"
            "  --log-stderr       copy every log line to stderr (errors always go there)\n"
            "  --bundle DIR       with plan or precreate: read DIR/config.json (precreate\n"
            "                     rewrites it in place) instead of stdin\n"
+           "  --json             with pods: one JSON document instead of a table\n"
            "  --help, --version\n");
 }
 
@@ -60,6 +65,8 @@ parse_stage (const char *name, stage *out)
     *out = STAGE_PLAN;
   else if (strcmp (name, "precreate") == 0)
     *out = STAGE_PRECREATE;
+  else if (strcmp (name, "pods") == 0)
+    *out = STAGE_PODS;
   else
     return -1;
   return 0;
@@ -69,13 +76,10 @@ static int
 parse_options (int argc, char **argv, options *o, hook_error **err)
 {
   static const struct option long_options[] = {
-    { "policy", required_argument, NULL, 'p' },
-    { "log-level", required_argument, NULL, 'l' },
-    { "log-stderr", no_argument, NULL, 'e' },
-    { "bundle", required_argument, NULL, 'b' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 },
+    { "policy", required_argument, NULL, 'p' }, { "log-level", required_argument, NULL, 'l' },
+    { "log-stderr", no_argument, NULL, 'e' },   { "bundle", required_argument, NULL, 'b' },
+    { "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
   };
   int c;
 
@@ -99,6 +103,9 @@ parse_options (int argc, char **argv, options *o, hook_error **err)
       case 'b':
         o->bundle = optarg;
         break;
+      case 'j':
+        o->json = true;
+        break;
       case 'h':
         usage (stdout);
         exit (EXIT_SUCCESS);
@@ -119,6 +126,8 @@ parse_options (int argc, char **argv, options *o, hook_error **err)
     return hook_fail (err, 0, "unexpected argument \"%s\"", argv[optind]);
   if (o->bundle && o->stage != STAGE_PLAN && o->stage != STAGE_PRECREATE)
     return hook_fail (err, 0, "--bundle is only for the plan and precreate stages");
+  if (o->json && o->stage != STAGE_PODS)
+    return hook_fail (err, 0, "--json is only for pods");
   return 0;
 }
 
@@ -132,6 +141,8 @@ run_stage (options *o, hook_log *log, hook_error **err)
     return run_plan (o, log, err);
   if (o->stage == STAGE_PRECREATE)
     return run_precreate (o, log, err);
+  if (o->stage == STAGE_PODS)
+    return run_pods (o, log, err);
   if (state_read (&state, err) < 0)
     return -1;
   alarm (o->deadline);
@@ -151,6 +162,15 @@ main (int argc, char **argv)
   cleanup_hook_error hook_error *err = NULL;
   int ret;
 
+  /* Called as the runtime wrapper (the oci-sandbox-runtime link): before
+     anything below touches the fds, the environment or the umask, which
+     the real runtime inherits.  */
+  if (argc > 0 && argv[0])
+    {
+      const char *name = strrchr (argv[0], '/');
+      if (strcmp (name ? name + 1 : argv[0], WRAPPER_NAME) == 0)
+        return runtime_main (argc, argv);
+    }
   /* Inherited fds are the runtime's business, not ours: none may reach a
      child that joins a container namespace (CVE-2024-21626).  */
   close_range (3, ~0U, 0);

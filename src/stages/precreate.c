@@ -37,22 +37,22 @@ spec_log_id (const container_spec *config)
 typedef struct spec_render
 {
   const json_value *root;
-  const sandbox_plan *plan;
+  const json_patch *patches;
+  size_t n;
 } spec_render;
 
 static int
 fill_with_spec (int fd, void *arg, hook_error **err)
 {
   const spec_render *r = arg;
-  return spec_edits_render_fd (r->root, r->plan, fd, err);
+  return json_render_fd (r->root, r->patches, r->n, fd, err);
 }
 
-/* Replace BUNDLE_FD/config.json with the rendered spec, atomically.  */
-static int
-rewrite_config_atomically (int bundle_fd, const json_value *root, const sandbox_plan *plan,
-                           hook_error **err)
+int
+bundle_config_rewrite (int bundle_fd, const json_value *root, const json_patch *patches, size_t n,
+                       hook_error **err)
 {
-  spec_render r = { root, plan };
+  spec_render r = { root, patches, n };
   struct stat st;
 
   if (fstatat (bundle_fd, "config.json", &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -62,6 +62,34 @@ rewrite_config_atomically (int bundle_fd, const json_value *root, const sandbox_
                            &r, err)
       < 0)
     return hook_error_prefix (err, "rewrite config.json");
+  return 0;
+}
+
+int
+spec_plan_build (const container_spec *config, const sandbox_policy *policy, hook_log *log,
+                 sandbox_plan *plan, hook_error **err)
+{
+  cleanup_host_facts host_facts host = { 0 };
+  target_facts target;
+  sandbox_sizing pod_cgroup;
+
+  if (host_facts_gather (policy->resolv_conf, policy->resolv_conf_is_default, policy->hosts, &host,
+                         err)
+          < 0
+      || gather_spec_facts (config, policy, log, &target, &pod_cgroup, err) < 0)
+    return -1;
+  plan_input in = {
+    .config = config,
+    .policy = policy,
+    .host = &host,
+    .target = &target,
+    .pod_cgroup = &pod_cgroup,
+  };
+  if (plan_build (&in, plan, err) < 0)
+    return -1;
+  for (size_t i = 0; i < plan->actions[ACTION_SYSCTL_CHECK].u.check.n_findings; i++)
+    log_warn (log, "sysctl_check: config linux.sysctl: %s",
+              plan->actions[ACTION_SYSCTL_CHECK].u.check.findings[i]);
   return 0;
 }
 
@@ -90,9 +118,6 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
   cleanup_close int bundle_fd = -1;
   cleanup_free char *input = NULL;
   size_t input_len = 0;
-  cleanup_host_facts host_facts host = { 0 };
-  target_facts target;
-  sandbox_sizing pod_cgroup;
   char reason[320];
   int ret;
 
@@ -112,34 +137,20 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
         return hook_fail (err, errno, "write config.json to stdout");
       return 0;
     }
-  if (host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts, &host,
-                         err)
-          < 0
-      || gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
+  if (spec_plan_build (&config, &policy, log, &plan, err) < 0)
     return -1;
-  plan_input in = {
-    .config = &config,
-    .policy = &policy,
-    .host = &host,
-    .target = &target,
-    .pod_cgroup = &pod_cgroup,
-  };
-  if (plan_build (&in, &plan, err) < 0)
-    return -1;
-  for (size_t i = 0; i < plan.actions[ACTION_SYSCTL_CHECK].u.check.n_findings; i++)
-    log_warn (log, "sysctl_check: config linux.sysctl: %s",
-              plan.actions[ACTION_SYSCTL_CHECK].u.check.findings[i]);
+  spec_edits edits;
+  spec_edits_from_plan (&plan, &edits);
   /* Streamed: nothing reaches stdout unless the patches fit the spec
      (checked first); only a failing write can leave it incomplete, and
      the engine then sees a non-zero exit.  */
   if (o->bundle)
-    ret = rewrite_config_atomically (bundle_fd, json_doc_root (config.doc), &plan, err);
+    ret = bundle_config_rewrite (bundle_fd, json_doc_root (config.doc), edits.patches, edits.n,
+                                 err);
   else
-    ret = spec_edits_render_fd (json_doc_root (config.doc), &plan, STDOUT_FILENO, err);
+    ret = json_render_fd (json_doc_root (config.doc), edits.patches, edits.n, STDOUT_FILENO, err);
   if (ret < 0)
     return -1;
-  spec_edits edits;
-  spec_edits_from_plan (&plan, &edits);
   log_info (log, "precreate: %zu addition(s) to the spec (only where absent): %s",
             json_patches_count_absent (json_doc_root (config.doc), edits.patches, edits.n),
             plan.actions[ACTION_SANDBOX_SIZING].reason);

@@ -9,8 +9,10 @@
 #include "error.h"
 #include "facts.h"
 #include "log.h"
+#include "plan.h"
 #include "policy.h"
 #include "process.h"
+#include "render.h"
 #include "sizing.h"
 #include "spec.h"
 #include "state.h"
@@ -27,6 +29,7 @@ typedef enum stage
   STAGE_POSTSTOP,
   STAGE_PLAN,
   STAGE_PRECREATE,
+  STAGE_PODS, /* not a hook stage: the operator's view of the registry */
 } stage;
 
 typedef struct options
@@ -36,6 +39,7 @@ typedef struct options
   const char *policy_path;
   bool policy_explicit;
   const char *bundle; /* plan and precreate --bundle */
+  bool json;          /* pods --json */
   bool log_level_set;
   log_level log_level;
   bool log_stderr;
@@ -55,6 +59,27 @@ int run_precreate (const options *o, hook_log *log, hook_error **err);
 /* install and uninstall (ARGV[0] names which): their own options, no
    stage of a container; see stages/install.c.  */
 int run_installer (int argc, char **argv, hook_error **err);
+
+/* pods: the node's registered pods, a table or --json.  */
+int run_pods (const options *o, hook_log *log, hook_error **err);
+
+/* oci-sandbox-runtime, the runtime wrapper: main runs it instead of the
+   hook when argv[0]'s name is WRAPPER_NAME.  It returns only on a refusal
+   (its exit status); otherwise it execs the real runtime.  */
+#define WRAPPER_NAME "oci-sandbox-runtime"
+int runtime_main (int argc, char **argv);
+
+/* The spec-level plan of CONFIG, made from config.json alone (precreate
+   and the runtime wrapper): host facts, the namespaces config.json names,
+   the pod cgroup parent's limits when sizing applies.  */
+int spec_plan_build (const container_spec *config, const sandbox_policy *policy, hook_log *log,
+                     sandbox_plan *plan, hook_error **err);
+
+/* Replace BUNDLE_FD/config.json with ROOT rendered with PATCHES,
+   atomically (a random O_EXCL temporary, fsync, rename), with the mode the
+   engine gave it.  */
+int bundle_config_rewrite (int bundle_fd, const json_value *root, const json_patch *patches,
+                           size_t n, hook_error **err);
 
 /* Load the policy of O into POLICY and apply its log settings.  */
 int stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook_error **err);

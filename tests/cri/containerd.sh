@@ -18,6 +18,10 @@
 #                      (default "io.oci-sandbox-hook.*")
 #   CRI_IMAGES_DIR     where images.sh caches its tarballs (default: per run)
 #   CRI_LOG_LEVEL      containerd's log level (default info)
+#   CRI_HOOK_POLICY    a policy file for oci-sandbox-runtime, in containerd's
+#                      environment as OCI_SANDBOX_HOOK_POLICY (which a test
+#                      build of the wrapper honours; the shim and the runtime
+#                      inherit containerd's environment)
 #
 # How the host stays untouched: containerd runs inside `unshare --mount
 # --propagation private`, with an overlay on /run and one on /var/lib in
@@ -312,8 +316,9 @@ cri_start () {
       mount -t overlay cri-varlib \
         -o "lowerdir=/var/lib,upperdir=$d/ovl/varlib/upper,workdir=$d/ovl/varlib/work" /var/lib
       exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        HOME=/root LANG=C.UTF-8 TMPDIR="$d/tmp" containerd --config "$d/config.toml"
-    ' cri-containerd "$CRI_DIR" \
+        HOME=/root LANG=C.UTF-8 TMPDIR="$d/tmp" ${2:+OCI_SANDBOX_HOOK_POLICY="$2"} \
+        containerd --config "$d/config.toml"
+    ' cri-containerd "$CRI_DIR" "${CRI_HOOK_POLICY:-}" \
     </dev/null >"$CRI_LOG" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   CRI_REAPER_PID=$!
   export CRI_REAPER_PID

@@ -86,7 +86,7 @@ make_hooks_dir () {
         >"$dir/$(basename "$tmpl" .in)"
     n=$((n + 1))
   done
-  [ "$n" -eq 4 ] || fail "expected the 4 shipped hooks.d templates, found $n"
+  [ "$n" -eq 5 ] || fail "expected the 5 shipped hooks.d templates, found $n"
 }
 
 # T/containers.conf, T/storage.conf and T/podman, the only way the tests
@@ -230,6 +230,7 @@ SANDBOX_ANNOTATION="--annotation=io.kubernetes.cri.container-type=sandbox"
 @test "podman: the shipped hooks.d files load: a plain container runs with them in place" {
   run ls "$T/hooks.d"
   assert_eq "$output" "oci-sandbox-hook-infra.json
+oci-sandbox-hook-member.json
 oci-sandbox-hook-precreate-infra.json
 oci-sandbox-hook-precreate.json
 oci-sandbox-hook-sandbox.json" "hooks dir"
@@ -332,6 +333,31 @@ oci-sandbox-hook-sandbox.json" "hooks dir"
   [ ! -e "$(bundle_of "$c")/oci-sandbox-hook" ] || fail "hook directory in the app container's bundle"
   run jq -c '[.linux.sysctl, .process.oomScoreAdj]' "$(bundle_of "$c")/config.json"
   assert_eq "$output" "[null,null]" "app container spec sysctl and oomScoreAdj"
+}
+
+@test "podman: a pod member keeps podman's own binds, gets the pod's resolv.conf, nothing doubled" {
+  start_pod
+  local c
+  c=$(pm run -d --pod "$POD" --rootfs "$ROOTFS" sleep 600)
+  assert_eq "$(annotation "$c" io.container.manager)" libpod "the member's engine annotation"
+  assert_eq "$(annotation "$c" io.kubernetes.cri-o.SandboxID)" "$INFRA" "the member's sandbox"
+  log_wait "pod member of $INFRA ready"
+  local mounts
+  mounts=$(pm exec "$c" cat /proc/self/mountinfo)
+  for dest in /dev/shm /etc/hosts /etc/hostname /etc/resolv.conf; do
+    assert_eq "$(awk -v d="$dest" '$5 == d' <<<"$mounts" | wc -l)" 1 "mounts at $dest in the member"
+  done
+  # podman binds its own shm, hosts and hostname into the member: left to
+  # it; the hook gives the member the pod's resolv.conf when podman does not.
+  run jq -r '[.mounts[] | select(.type == "bind" and (.destination | test("^/(dev/shm|etc/(hosts|hostname|resolv.conf))$")))
+             | .destination] | sort | join(" ")' "$(bundle_of "$c")/config.json"
+  local engine=$output
+  assert_contains "$engine" "/dev/shm" "podman's binds in the member's spec"
+  if [[ "$engine" != *resolv.conf* ]]; then
+    assert_eq "$(pm exec "$c" cat /etc/resolv.conf)" "$(cat "$IBUNDLE/oci-sandbox-hook/resolv.conf")" \
+      "the member's resolv.conf"
+  fi
+  [ ! -e "$(bundle_of "$c")/oci-sandbox-hook" ] || fail "hook directory in the member's bundle"
 }
 
 # ------------------------------------------------ precreate and sizing
@@ -442,6 +468,61 @@ oci-sandbox-hook-sandbox.json" "hooks dir"
   log_wait 'annotation io.oci-sandbox-hook.shm-size: "1m,size=0": not a quantity'
   run pm ps -aq
   assert_eq "$output" "" "containers"
+  assert_eq "$(hook_dirs)" "" "hook directories"
+  assert_eq "$(hook_mounts)" "" "hook mounts"
+}
+
+# ------------------------------------------- the runtime wrapper as podman's runtime
+
+# wpm ARGS...: podman with the runtime wrapper as its OCI runtime and no
+# hooks.d directory (the wrapper adds the hook's entries itself).  conmon
+# starts the runtime with its own environment, which podman makes from
+# containers.conf's conmon_env_vars only: the policy (test builds read
+# OCI_SANDBOX_HOOK_POLICY) reaches the wrapper that way.
+wpm () {
+  if [ ! -x "$T/podman-wrapper" ]; then
+    mkdir -p "$T/no-hooks.d"
+    { cat "$T/containers.conf"
+      echo "conmon_env_vars = [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"OCI_SANDBOX_HOOK_POLICY=$POLICY\"]"
+    } >"$T/containers-wrapper.conf"
+    sed "s|$T/containers.conf|$T/containers-wrapper.conf|" "$PODMAN" >"$T/podman-wrapper"
+    chmod 755 "$T/podman-wrapper"
+  fi
+  "$T/podman-wrapper" --runtime "$(dirname "$HOOK")/oci-sandbox-runtime" --hooks-dir "$T/no-hooks.d" "$@"
+}
+
+@test "podman --runtime oci-sandbox-runtime: a sandbox container gets the policies, a plain one nothing" {
+  run --separate-stderr wpm run --rm --network none --cgroup-parent "/$CGP" "$SANDBOX_ANNOTATION" \
+    --rootfs "$ROOTFS" sh -c 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start; tr "\t" " " </proc/sys/net/ipv4/ping_group_range'
+  assert_status 0
+  assert_eq "$output" "0
+0 2147483647" "inside the sandbox"
+  log_wait "sandbox ready:"
+  log_wait "create: annotation io.kubernetes.cri.container-type=sandbox:"
+  : >"$LOG"
+  run --separate-stderr wpm run --rm --network none --cgroup-parent "/$CGP" --rootfs "$ROOTFS" \
+    cat /proc/sys/net/ipv4/ip_unprivileged_port_start
+  assert_status 0
+  assert_eq "$output" 1024 "inside a plain container"
+  sleep 0.5
+  ! grep -q "sandbox ready" "$LOG" || fail "the hook ran for a plain container: $(cat "$LOG")"
+  assert_eq "$(hook_dirs)" "" "hook directories"
+}
+
+@test "podman --runtime oci-sandbox-runtime: a pod's infra container is a sandbox, its app shares it" {
+  wpm pod create --network none --cgroup-parent "/$CGP" --name "$POD" >/dev/null
+  wpm pod start "$POD" >/dev/null
+  INFRA=$(wpm pod inspect --format '{{.InfraContainerID}}' "$POD")
+  IPID=$(wpm inspect --format '{{.State.Pid}}' "$INFRA")
+  assert_eq "$(nsenter -t "$IPID" -n cat "$PORTS_SYSCTL")" 0 "infra ip_unprivileged_port_start"
+  assert_eq "$(jq -r '.hooks.createRuntime[0].args[-1]' "$(bundle_of "$INFRA")/config.json")" \
+    createRuntime "the wrapper's entry in the infra spec"
+  log_wait "]: ${INFRA:0:12}: sandbox ready:"
+  local c
+  c=$(wpm run -d --pod "$POD" --rootfs "$ROOTFS" sleep 600)
+  assert_eq "$(wpm exec "$c" cat "$PORTS_SYSCTL")" 0 "the app in the pod"
+  wpm pod rm -f -t 0 "$POD" >/dev/null
+  log_wait "]: ${INFRA:0:12}: poststop:"
   assert_eq "$(hook_dirs)" "" "hook directories"
   assert_eq "$(hook_mounts)" "" "hook mounts"
 }

@@ -46,14 +46,29 @@ start_sandbox () {
 make_member () {
   local name=$1 sid=${2:-$SBX} pid=${3:-$SPID}
   make_bundle "$T/$name"
+  member_config "$sid" "$pid"
+  MEMBER_BUNDLE=$BUNDLE
+}
+
+# make_member_config DIR SANDBOX_ID PID: DIR gets a member's config.json
+# made from BUNDLE's (its rootfs, its hooks).
+make_member_config () {
+  local dir=$1
+  mkdir -p "$dir"
+  cp "$BUNDLE/config.json" "$dir/config.json"
+  BUNDLE=$dir member_config "$2" "$3"
+}
+
+# member_config SANDBOX_ID PID: BUNDLE's config.json becomes a member's.
+member_config () {
+  local sid=$1 pid=$2
   cfg --arg t "$CRI_TYPE" --arg k "$CRI_SANDBOX_ID" --arg sid "$sid" --arg pid "$pid" '
     .annotations = {($t): "container", ($k): $sid}
     | .linux.namespaces |= map(if .type == "ipc" or .type == "uts" or .type == "network"
                                then . + {path: "/proc/\($pid)/ns/\(if .type == "network"
                                                                  then "net" else .type end)"}
                                else . end)
-    | .hostname = null | del(.hostname)'
-  MEMBER_BUNDLE=$BUNDLE
+    | del(.hostname)'
 }
 
 # run_member NAME SCRIPT: `runc run` of member NAME in the foreground.
@@ -277,4 +292,122 @@ own_namespaces () {
   assert_eq "$(jq -r '.actions[] | select(.action == "oom_score_adj") | .decision' <<<"$output")" skip
   runc delete -f "$id"
   stop_sandbox
+}
+
+# ------------------------------------------------------------ the operator
+
+@test "pods: 'pods' lists running and stale pods with their /dev/shm, as a table and as JSON" {
+  run --separate-stderr "$HOOK" --policy "$POLICY" pods --json
+  assert_status 0
+  assert_eq "$(jq -c .pods <<<"$output")" "[]" "pods of an empty node"
+  BUNDLE=$SANDBOX_BUNDLE set_cmd 'head -c 3000000 /dev/zero >/dev/shm/three-mb; exec sleep 1000'
+  BUNDLE=$SANDBOX_BUNDLE runc_create "$SBX"
+  SPID=$PID
+  runc start "$SBX"
+  local _
+  for _ in $(seq 50); do
+    [ "$(stat -c %s "/proc/$SPID/root/dev/shm/three-mb" 2>/dev/null)" = 3000000 ] && break
+    sleep 0.1
+  done
+  # A second sandbox, killed: its entry goes stale.
+  local other
+  other=$(new_id)-other
+  make_bundle "$T/other"
+  set_cmd 'exec sleep 1000'
+  runc_create "$other"
+  local other_pid=$PID
+  runc start "$other"
+  kill -9 "$other_pid"
+  for _ in $(seq 50); do [ -d "/proc/$other_pid" ] || break; sleep 0.1; done
+
+  run --separate-stderr "$HOOK" --policy "$POLICY" pods --json
+  assert_status 0
+  local pod
+  pod=$(jq -c --arg id "$SBX" '.pods[] | select(.id == $id)' <<<"$output")
+  assert_eq "$(jq -r '"\(.state) \(.pid) \(.bundle) \(.shm.kind) \(.shm.size)"' <<<"$pod")" \
+    "running $SPID $SANDBOX_BUNDLE tmpfs 67108864" "the running pod"
+  [ "$(jq -r .shm.used <<<"$pod")" -ge 3000000 ] || fail "shm used: $(jq -r .shm.used <<<"$pod")"
+  assert_eq "$(jq -r --arg id "$other" '.pods[] | select(.id == $id) | .state' <<<"$output")" \
+    stale "the killed pod"
+  run --separate-stderr "$HOOK" --policy "$POLICY" pods
+  assert_status 0
+  assert_contains "${lines[0]}" "SANDBOX"
+  assert_contains "$output" "running"
+  assert_contains "$output" "64.0 MiB"
+  assert_contains "$output" "stale"
+  runc delete -f "$other"
+  stop_sandbox
+  run --separate-stderr "$HOOK" --policy "$POLICY" pods --json
+  assert_eq "$(jq -c .pods <<<"$output")" "[]" "pods after both are deleted"
+}
+
+# ---------------------------------------------------------------- many pods
+
+@test "pods: 32 pods of one sandbox and 3 members each, started at once: every member sees its own pod only" {
+  local n=32 i j
+  build_rootfs "$T/shared-rootfs"
+  # One bundle per container, all on one rootfs (runc mounts over it in each
+  # container's own mount namespace).
+  bundle_for () {
+    local dir=$1
+    mkdir -p "$dir"
+    jq --arg r "$T/shared-rootfs" '.root.path = $r' "$SANDBOX_BUNDLE/config.json" >"$dir/config.json"
+  }
+  for i in $(seq "$n"); do
+    bundle_for "$T/p$i"
+    BUNDLE=$T/p$i annotate "$CRI_SANDBOX_ID" "pod$i-$$"
+    BUNDLE=$T/p$i set_cmd "echo pod$i >/dev/shm/marker-pod$i; exec sleep 1000"
+    echo "pod$i-$$" >>"$T/ids"
+  done
+  # (wait names its jobs: the log receiver runs in the background too.)
+  local jobs=()
+  for i in $(seq "$n"); do
+    ( runc create -b "$T/p$i" "pod$i-$$" </dev/null >"$T/p$i.out" 2>&1 \
+        && runc start "pod$i-$$" >>"$T/p$i.out" 2>&1 ) &
+    jobs+=($!)
+  done
+  wait "${jobs[@]}"
+  for i in $(seq "$n"); do
+    [ "$(runc state "pod$i-$$" | jq -r .status)" = running ] || fail "pod $i: $(cat "$T/p$i.out")"
+  done
+  local spid
+  for i in $(seq "$n"); do
+    spid=$(runc state "pod$i-$$" | jq -r .pid)
+    for j in 1 2 3; do
+      BUNDLE=$T/p$i make_member_config "$T/m$i-$j" "pod$i-$$" "$spid"
+      BUNDLE=$T/m$i-$j set_cmd "sleep 0.3; echo m$j >/dev/shm/m$j-pod$i; sleep 0.5; ls /dev/shm | tr '\n' ' '"
+      echo "m$i-$j-$$" >>"$T/ids"
+    done
+  done
+  jobs=()
+  for i in $(seq "$n"); do
+    for j in 1 2 3; do
+      runc run -b "$T/m$i-$j" "m$i-$j-$$" </dev/null >"$T/m$i-$j.out" 2>"$T/m$i-$j.err" &
+      jobs+=($!)
+    done
+  done
+  wait "${jobs[@]}"
+  for i in $(seq "$n"); do
+    for j in 1 2 3; do
+      local seen
+      seen=$(cat "$T/m$i-$j.out")
+      assert_contains "$seen" "marker-pod$i " "member $j of pod $i: $(cat "$T/m$i-$j.err")"
+      assert_contains "$seen" "m$j-pod$i " "member $j of pod $i"
+      for other in $(tr ' ' '\n' <<<"$seen"); do
+        case "$other" in
+          *-pod"$i") ;;
+          *) fail "member $j of pod $i sees $other" ;;
+        esac
+      done
+    done
+  done
+  [ "$(ls "$T/state" | wc -l)" -eq "$n" ] || fail "registry: $(ls "$T/state")"
+  jobs=()
+  for i in $(seq "$n"); do
+    runc delete -f "pod$i-$$" >/dev/null 2>&1 &
+    jobs+=($!)
+  done
+  wait "${jobs[@]}"
+  assert_eq "$(ls -A "$T/state")" "" "the registry after every pod is deleted"
+  assert_eq "$(mounts_below "$T")" "" "mounts left"
 }

@@ -720,7 +720,7 @@ TEST (podman_gets_the_hooks_d_files_naming_the_installed_hook)
       CHECK_INT (t->mode, 0644);
     }
   CHECK_INT (hooks, N_HOOKSD_TEMPLATES);
-  CHECK_INT (N_HOOKSD_TEMPLATES, 4);
+  CHECK_INT (N_HOOKSD_TEMPLATES, 5);
 
   /* A containers.conf that reads other hooks directories only.  */
   install_plan_clear (&plan);

@@ -60,6 +60,8 @@ typedef struct fixture
   container_spec config;
   json_doc *state_doc;
   sandbox_sizing pod_cgroup; /* limits of the pod cgroup parent, when present */
+  pod_facts pod;             /* a member's sandbox (lookup NONE: not looked up) */
+  const char *container_id;  /* createRuntime's state id, or NULL */
   sandbox_plan plan;
   hook_error *err;
 } fixture;
@@ -173,6 +175,8 @@ fixture_plan (fixture *f, const config_spec *spec)
     .host = &f->host,
     .target = &f->target,
     .pod_cgroup = f->pod_cgroup.present ? &f->pod_cgroup : NULL,
+    .container_id = f->container_id,
+    .pod = &f->pod,
   };
   return plan_build (&in, &f->plan, &f->err);
 }
@@ -1728,6 +1732,213 @@ TEST (cpu_shares_whose_cgroup_could_not_be_found_are_refused_only_when_they_appl
   CHECK_INT (PLAN_DEFAULT (f), 0);
 }
 
+/* Pod members (docs/security.md, threat 23) */
+
+#define MEMBER_OF(id)                                                                              \
+  ANN ("io.kubernetes.cri.container-type", "container") "," ANN ("io.kubernetes.cri.sandbox-id", id)
+
+/* A sandbox found in the registry, running, with a 64 MiB tmpfs and the
+   three files, whose namespaces the member shares.  */
+static void
+fixture_found (fixture *f)
+{
+  f->pod.lookup = POD_LOOKUP_FOUND;
+  f->pod.shares_ipc = f->pod.shares_uts = f->pod.shares_net = true;
+  f->pod.entry.pid = 777;
+  f->pod.entry.shm = POD_SHM_TMPFS;
+  f->pod.entry.shm_size = 64 * MIB;
+  for (int i = 0; i < POD_N_FILES; i++)
+    f->pod.entry.has_file[i] = true;
+}
+
+TEST (member_sharing_every_namespace_gets_the_pods_shm_and_files_and_nothing_else)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_found (&f);
+
+  CHECK_INT (PLAN (f, .annotations = MEMBER_OF ("sbx1")), 0);
+  CHECK (f.plan.is_member && !f.plan.is_sandbox);
+  CHECK_STR (f.plan.sandbox_name, "sbx1");
+  CHECK (strstr (f.plan.membership, "shares its IPC yes, UTS yes, network yes") != NULL);
+  CHECK_APPLIED (f, ACTION_SHM, "the pod's /dev/shm: sandbox sbx1's tmpfs of 67108864 bytes");
+  CHECK (ACTION (f, ACTION_SHM)->u.shm.from_sandbox);
+  CHECK_APPLIED (f, ACTION_HOSTS_FILE, "sandbox sbx1's /etc/hosts (read-write)");
+  CHECK (ACTION (f, ACTION_HOSTS_FILE)->u.file.from_sandbox);
+  CHECK (!ACTION (f, ACTION_HOSTS_FILE)->u.file.read_only);
+  CHECK_APPLIED (f, ACTION_HOSTNAME_FILE, "sandbox sbx1's /etc/hostname");
+  CHECK_APPLIED (f, ACTION_RESOLV_CONF_FILE, "sandbox sbx1's /etc/resolv.conf");
+  static const action_kind sandbox_only[] = {
+    ACTION_SYSCTL_CHECK, ACTION_UNPRIVILEGED_PORTS, ACTION_UNPRIVILEGED_ICMP, ACTION_OOM_SCORE_ADJ,
+    ACTION_CPU_SHARES,   ACTION_POD_REGISTRY,       ACTION_SANDBOX_SIZING,
+  };
+  for (size_t i = 0; i < N_ELEMENTS (sandbox_only); i++)
+    CHECK_SKIPPED (f, sandbox_only[i], "a pod member: the pod's policies are its sandbox's");
+}
+
+TEST (member_refused_when_its_sandbox_is_not_registered_stale_or_unreadable)
+{
+  static const struct
+  {
+    pod_lookup_result lookup;
+    const char *mention;
+  } cases[] = {
+    { POD_LOOKUP_NOT_REGISTERED, "pod member of sandbox sbx1: no such sandbox is registered in" },
+    { POD_LOOKUP_STALE, "sandbox sbx1 is not running (its process 777 is gone" },
+    { POD_LOOKUP_FAILED, "pod member of sandbox sbx1: entry planted: refusing" },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      cleanup_fixture fixture f;
+      fixture_init (&f);
+      fixture_found (&f);
+      f.pod.lookup = cases[i].lookup;
+      snprintf (f.pod.error, sizeof f.pod.error, "entry planted");
+      CHECK_REFUSED (PLAN (f, .annotations = MEMBER_OF ("sbx1")), f, "lookup", cases[i].mention);
+    }
+}
+
+TEST (member_in_none_of_the_sandboxs_namespaces_is_refused)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_found (&f);
+  f.pod.shares_ipc = f.pod.shares_uts = f.pod.shares_net = false;
+
+  CHECK_REFUSED (PLAN (f, .annotations = MEMBER_OF ("sbx1")), f, "no namespace",
+                 "the container is in none of the sandbox's IPC, UTS and network namespaces");
+}
+
+TEST (member_outside_the_sandboxs_ipc_namespace_keeps_its_own_shm)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_found (&f);
+  f.pod.shares_ipc = false;
+
+  CHECK_INT (PLAN (f, .annotations = MEMBER_OF ("sbx1")), 0);
+  CHECK_SKIPPED (f, ACTION_SHM, "not in sandbox sbx1's IPC namespace: it keeps its own /dev/shm");
+  CHECK_APPLIED (f, ACTION_HOSTS_FILE, "sandbox sbx1's /etc/hosts");
+
+  f.pod.shares_ipc = true;
+  f.pod.shares_uts = f.pod.shares_net = false;
+  CHECK_INT (PLAN (f, .annotations = MEMBER_OF ("sbx1")), 0);
+  CHECK_APPLIED (f, ACTION_SHM, "the pod's /dev/shm");
+  CHECK_SKIPPED (f, ACTION_HOSTS_FILE, "in neither sandbox sbx1's UTS nor its network namespace");
+}
+
+TEST (member_of_a_host_ipc_pod_gets_the_hosts_shm)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_found (&f);
+  f.pod.entry.shm = POD_SHM_HOST;
+
+  CHECK_INT (PLAN (f, .annotations = MEMBER_OF ("sbx1")), 0);
+  CHECK_APPLIED (f, ACTION_SHM, "host IPC pod: the host's /dev/shm");
+  CHECK (ACTION (f, ACTION_SHM)->u.shm.host_ipc && !ACTION (f, ACTION_SHM)->u.shm.from_sandbox);
+}
+
+TEST (member_whose_engine_mounts_everything_needs_nothing_from_its_sandbox)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  /* podman's and containerd's members: the engine binds all four.  */
+  CHECK_INT (PLAN (f, .annotations = MEMBER_OF ("sbx1"),
+                   .top = "\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":\"bind\"},"
+                          "{\"destination\":\"/etc/hosts\",\"type\":\"bind\"},"
+                          "{\"destination\":\"/etc/hostname\",\"type\":\"bind\"},"
+                          "{\"destination\":\"/etc/resolv.conf\",\"type\":\"bind\"}]"),
+             0);
+  CHECK (!plan_member_needs_sandbox (&f.policy, &f.config));
+  CHECK (strstr (f.plan.membership, "nothing to take from sandbox sbx1") != NULL);
+  CHECK_SKIPPED (f, ACTION_SHM, "config.json bind-mounts /dev/shm: the engine owns it");
+  CHECK_SKIPPED (f, ACTION_RESOLV_CONF_FILE, "config.json mounts /etc/resolv.conf");
+  /* runc's own /dev/shm tmpfs is no engine bind: the pod's replaces it.  */
+  CHECK_INT (PLAN (f, .annotations = MEMBER_OF ("sbx1"),
+                   .top = "\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\"}]"),
+             0);
+  CHECK (plan_member_needs_sandbox (&f.policy, &f.config));
+}
+
+TEST (member_classification_needs_every_annotation_of_a_rule)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+
+  /* containerd's type without the sandbox id: neither.  */
+  CHECK_INT (PLAN (f, .annotations = ANN ("io.kubernetes.cri.container-type", "container")), 0);
+  CHECK (!f.plan.is_member && !f.plan.is_sandbox);
+  /* podman's members carry only CRI-O's SandboxID.  */
+  fixture_found (&f);
+  CHECK_INT (PLAN (f, .annotations = ANN ("io.kubernetes.cri-o.SandboxID", "infra1")), 0);
+  CHECK (f.plan.is_member);
+  CHECK_STR (f.plan.sandbox_name, "infra1");
+  /* member_match [] turns members off.  */
+  fixture_policy (&f, "{\"member_match\": []}");
+  CHECK_INT (PLAN (f, .annotations = MEMBER_OF ("sbx1")), 0);
+  CHECK (!f.plan.is_member);
+}
+
+TEST (member_naming_a_sandbox_id_outside_the_grammar_is_refused)
+{
+  static const char *const bad[] = { "../x", "a/b", ".hidden", "", "sp ace" };
+  for (size_t i = 0; i < N_ELEMENTS (bad); i++)
+    {
+      cleanup_fixture fixture f;
+      cleanup_free char *ann = NULL;
+      fixture_init (&f);
+      fixture_found (&f);
+      if (asprintf (&ann, MEMBER_OF ("%s"), bad[i]) < 0)
+        abort ();
+      check_refused (PLAN (f, .annotations = ann), &f, bad[i], "pod member: its sandbox id",
+                     __LINE__);
+    }
+}
+
+TEST (sandbox_registers_under_its_id_and_the_sandbox_ids_its_annotations_give)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  f.container_id = "abc123";
+  const planned_action *a = ACTION (f, ACTION_POD_REGISTRY);
+
+  CHECK_INT (PLAN_DEFAULT (f), 0);
+  CHECK_APPLIED (f, ACTION_POD_REGISTRY, "members find the pod in /run/oci-sandbox-hook under 1");
+  CHECK_STR (a->u.registry.names[0], "abc123");
+  CHECK_INT (
+      PLAN (f, .annotations = CRI_SANDBOX "," ANN ("io.kubernetes.cri.sandbox-id", "abc123")), 0);
+  CHECK_INT (a->u.registry.n_names, 1);
+  CHECK_INT (
+      PLAN (f, .annotations = CRI_SANDBOX "," ANN ("io.kubernetes.cri-o.SandboxID", "pod-7")), 0);
+  CHECK_INT (a->u.registry.n_names, 2);
+  CHECK_STR (a->u.registry.names[1], "pod-7");
+  /* An alias outside the grammar is not filed; the id still is.  */
+  CHECK_INT (PLAN (f, .annotations = CRI_SANDBOX "," ANN ("io.kubernetes.cri-o.SandboxID", "../x")),
+             0);
+  CHECK_INT (a->u.registry.n_names, 1);
+}
+
+TEST (sandbox_registration_is_skipped_without_an_id_or_members)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+
+  CHECK_INT (PLAN_DEFAULT (f), 0);
+  CHECK_SKIPPED (f, ACTION_POD_REGISTRY, "registered by createRuntime");
+  f.container_id = "abc123";
+  fixture_policy (&f, "{\"member_match\": []}");
+  CHECK_INT (PLAN_DEFAULT (f), 0);
+  CHECK_SKIPPED (f, ACTION_POD_REGISTRY, "no pod members on this node");
+  char long_id[POD_NAME_MAX + 2];
+  memset (long_id, 'a', sizeof long_id - 1);
+  long_id[sizeof long_id - 1] = '\0';
+  fixture_policy (&f, "{\"member_match\": [{\"sandbox_id\": \"k\"}]}");
+  f.container_id = long_id;
+  CHECK_INT (PLAN_DEFAULT (f), 0);
+  CHECK_SKIPPED (f, ACTION_POD_REGISTRY, "members cannot find this sandbox");
+}
+
 /* A rerun of precreate must not take the shares it added for the pod's
    resources (docs/security.md: precreate changes no byte the second time).  */
 TEST (sizing_ignores_cpu_shares_alone)
@@ -1974,6 +2185,16 @@ main (void)
   RUN (live_process_in_the_systemd_cgroup_of_cgroups_path_is_accepted);
   RUN (cpu_shares_of_a_cgroup_holding_other_processes_are_skipped);
   RUN (cpu_shares_whose_cgroup_could_not_be_found_are_refused_only_when_they_apply);
+  RUN (member_sharing_every_namespace_gets_the_pods_shm_and_files_and_nothing_else);
+  RUN (member_refused_when_its_sandbox_is_not_registered_stale_or_unreadable);
+  RUN (member_in_none_of_the_sandboxs_namespaces_is_refused);
+  RUN (member_outside_the_sandboxs_ipc_namespace_keeps_its_own_shm);
+  RUN (member_of_a_host_ipc_pod_gets_the_hosts_shm);
+  RUN (member_whose_engine_mounts_everything_needs_nothing_from_its_sandbox);
+  RUN (member_classification_needs_every_annotation_of_a_rule);
+  RUN (member_naming_a_sandbox_id_outside_the_grammar_is_refused);
+  RUN (sandbox_registers_under_its_id_and_the_sandbox_ids_its_annotations_give);
+  RUN (sandbox_registration_is_skipped_without_an_id_or_members);
   RUN (sizing_ignores_cpu_shares_alone);
   RUN (plan_error_after_allocations_leaves_the_plan_cleared);
   RUN (plan_error_before_any_action_leaves_the_plan_cleared);

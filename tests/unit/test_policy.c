@@ -86,6 +86,7 @@ check_defaults (const sandbox_policy *p)
   CHECK_INT (p->sysctl_check, SYSCTL_CHECK_ENFORCE);
   CHECK_INT (p->log_level, LOG_LEVEL_INFO);
   CHECK_STR (p->log_socket, "/dev/log");
+  CHECK_STR (p->runtime, "/usr/sbin/runc");
 }
 
 static void
@@ -140,6 +141,7 @@ check_full_policy (const sandbox_policy *p)
   CHECK_INT (p->sysctl_check, SYSCTL_CHECK_WARN);
   CHECK_INT (p->log_level, LOG_LEVEL_DEBUG);
   CHECK_STR (p->log_socket, "/run/oci-sandbox-hook/log.sock");
+  CHECK_STR (p->runtime, "/usr/bin/crun");
 }
 
 static void
@@ -527,6 +529,9 @@ TEST (wrong_types_and_bad_values_are_refused_naming_the_key)
       "\"loud\": expected error, warn, info or debug" },
     { "{\"log_level\": 3}", "log_level", "expected a string, got a number" },
     { "{\"log_socket\": \"dev/log\"}", "log_socket", "not an absolute path" },
+    { "{\"runtime\": \"runc\"}", "\"runtime\"", "not an absolute path" },
+    { "{\"runtime\": \"/usr/sbin/../sbin/runc\"}", "\"runtime\"", "" },
+    { "{\"runtime\": false}", "\"runtime\"", "expected a string, got a boolean" },
     { "{\"sandbox_match\": []}", "sandbox_match", "expected an object, got an array" },
     { "{\"sandbox_match\": {\"all\": \"yes\"}}", "sandbox_match.all",
       "expected a boolean, got a string" },
@@ -795,6 +800,45 @@ TEST (policy_file_over_1_mib_is_refused)
   temp_dir_remove (&t);
 }
 
+/* The runtime wrapper's pass-through reads the runtime key alone.  */
+TEST (runtime_alone_is_read_whatever_the_other_keys_say)
+{
+  static const struct
+  {
+    const char *json, *runtime;
+  } ok[] = {
+    { "{}", "/usr/sbin/runc" },
+    { "// a comment\n{\"runtime\": \"/usr/bin/crun\"}", "/usr/bin/crun" },
+    { "{\"cpu_shares\": \"lots\", \"bogus\": 1, \"runtime\": \"/opt/r\"}", "/opt/r" },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (ok); i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      cleanup_free char *runtime = NULL;
+      CHECK_INT (sandbox_policy_parse_runtime (ok[i].json, strlen (ok[i].json), &runtime, &err), 0);
+      CHECK_STR (runtime, ok[i].runtime);
+    }
+  static const struct
+  {
+    const char *json, *needle;
+  } bad[] = {
+    { "{\"runtime\": \"runc\"}", "policy key \"runtime\"" },
+    { "{\"runtime\": 1}", "expected a string" },
+    { "{\"runtime\": \"/a\", \"runtime\": \"/b\"}", "duplicate key" },
+    { "[\"runtime\"]", "policy" },
+    { "{\"runtime\": \"/a\"", "" },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (bad); i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      cleanup_free char *runtime = NULL;
+      CHECK_INT (sandbox_policy_parse_runtime (bad[i].json, strlen (bad[i].json), &runtime, &err),
+                 -1);
+      CHECK_ERROR_MENTIONS (err, bad[i].needle);
+      CHECK (runtime == NULL);
+    }
+}
+
 TEST (clear_leaves_an_empty_policy)
 {
   sandbox_policy policy;
@@ -842,6 +886,7 @@ main (void)
   RUN (policy_directory_is_refused);
   RUN (policy_file_error_names_the_file_and_the_key);
   RUN (policy_file_over_1_mib_is_refused);
+  RUN (runtime_alone_is_read_whatever_the_other_keys_say);
   RUN (clear_leaves_an_empty_policy);
   return tap_done ();
 }

@@ -115,7 +115,7 @@ TEST (annotation_is_appended_to_an_existing_map)
 {
   cleanup_hook_error hook_error *err = NULL;
   cleanup_json json_doc *out = NULL;
-  json_patch p = { { "annotations", NULL }, "io.example/new", PATCH_STRING, "v" };
+  json_patch p = { { "annotations", NULL }, "io.example/new", PATCH_STRING, "v", NULL, NULL };
   CHECK (render_text ("{\"annotations\":{\"a\":\"1\"},\"z\":0}", &p, 1, &out, &err) == 0);
   const json_value *ann = json_get (json_doc_root (out), "annotations");
   CHECK (ann && ann->u.object.count == 2);
@@ -127,7 +127,7 @@ TEST (present_key_is_never_changed)
 {
   cleanup_hook_error hook_error *err = NULL;
   cleanup_json json_doc *out = NULL;
-  json_patch p = { { "annotations", NULL }, "a", PATCH_STRING, "hook" };
+  json_patch p = { { "annotations", NULL }, "a", PATCH_STRING, "hook", NULL, NULL };
   CHECK (render_text ("{\"annotations\":{\"a\":\"engine\"}}", &p, 1, &out, &err) == 0);
   const json_value *ann = json_get (json_doc_root (out), "annotations");
   CHECK (ann && ann->u.object.count == 1);
@@ -139,9 +139,14 @@ TEST (missing_parents_are_created_in_order)
   cleanup_hook_error hook_error *err = NULL;
   cleanup_json json_doc *out = NULL;
   json_patch p[] = {
-    { { "linux", "sysctl", NULL }, "net.ipv4.ping_group_range", PATCH_STRING, "0 2147483647" },
-    { { "linux", "resources", "cpu", NULL }, "shares", PATCH_NUMBER, "2" },
-    { { "process", NULL }, "oomScoreAdj", PATCH_NUMBER, "-998" },
+    { { "linux", "sysctl", NULL },
+      "net.ipv4.ping_group_range",
+      PATCH_STRING,
+      "0 2147483647",
+      NULL,
+      NULL },
+    { { "linux", "resources", "cpu", NULL }, "shares", PATCH_NUMBER, "2", NULL, NULL },
+    { { "process", NULL }, "oomScoreAdj", PATCH_NUMBER, "-998", NULL, NULL },
   };
   CHECK (render_text ("{\"linux\":{\"namespaces\":[]}}", p, 3, &out, &err) == 0);
   const json_value *root = json_doc_root (out), *lx = json_get (root, "linux");
@@ -160,7 +165,7 @@ TEST (null_parent_is_replaced_by_an_object)
 {
   cleanup_hook_error hook_error *err = NULL;
   cleanup_json json_doc *out = NULL;
-  json_patch p = { { "annotations", NULL }, "k", PATCH_STRING, "v" };
+  json_patch p = { { "annotations", NULL }, "k", PATCH_STRING, "v", NULL, NULL };
   CHECK (render_text ("{\"annotations\":null}", &p, 1, &out, &err) == 0);
   const json_value *ann = json_get (json_doc_root (out), "annotations");
   CHECK (ann && ann->kind == JSON_OBJECT && ann->u.object.count == 1);
@@ -170,7 +175,7 @@ TEST (parent_of_the_wrong_type_is_an_error)
 {
   cleanup_hook_error hook_error *err = NULL;
   cleanup_json json_doc *out = NULL;
-  json_patch p = { { "linux", "sysctl", NULL }, "k", PATCH_STRING, "v" };
+  json_patch p = { { "linux", "sysctl", NULL }, "k", PATCH_STRING, "v", NULL, NULL };
   CHECK (render_text ("{\"linux\":{\"sysctl\":[1]}}", &p, 1, &out, &err) < 0);
   CHECK_ERROR_MENTIONS (err, "sysctl");
 }
@@ -179,12 +184,211 @@ TEST (two_patches_for_one_key_add_it_once)
 {
   cleanup_hook_error hook_error *err = NULL;
   cleanup_json json_doc *out = NULL;
-  json_patch p[] = { { { "annotations", NULL }, "k", PATCH_STRING, "first" },
-                     { { "annotations", NULL }, "k", PATCH_STRING, "second" } };
+  json_patch p[] = { { { "annotations", NULL }, "k", PATCH_STRING, "first", NULL, NULL },
+                     { { "annotations", NULL }, "k", PATCH_STRING, "second", NULL, NULL } };
   /* Rendering twice the same key would be a duplicate: the parser of the
      result refuses those, so success proves there is only one.  */
   CHECK (render_text ("{}", p, 2, &out, &err) == 0);
   CHECK_STR (json_get (json_get (json_doc_root (out), "annotations"), "k")->u.scalar.text, "first");
+}
+
+/* The hook entries the runtime wrapper appends: one object, identified by
+   its path and args.  */
+static const char *const hook_identity[] = { "path", "args", NULL };
+static const char *const hook_entry
+    = "{\"path\":\"/hook\",\"args\":[\"oci-sandbox-hook\",\"createRuntime\"],"
+      "\"env\":[\"PATH=/bin\"],\"timeout\":35}";
+
+/* Render TEXT with one append of OBJECT_TEXT to hooks.KEY (MATCH as
+   given), into *OUT; the number of additions counted beforehand in *N.  */
+static int
+render_append (const char *text, const char *key, const char *object_text, const char *const *match,
+               json_doc **out, size_t *n, hook_error **err)
+{
+  cleanup_json json_doc *in = NULL, *obj = NULL;
+  if (json_parse (object_text, strlen (object_text), &limits, &obj, err) < 0
+      || json_parse (text, strlen (text), &limits, &in, err) < 0)
+    return -1;
+  json_patch p = { { "hooks", NULL }, key, PATCH_APPEND, NULL, json_doc_root (obj), match };
+  *n = json_patches_count_absent (json_doc_root (in), &p, 1);
+  return render_text (text, &p, 1, out, err);
+}
+
+static const json_value *
+hooks_of (const json_doc *doc, const char *key)
+{
+  return json_get (json_get (json_doc_root (doc), "hooks"), key);
+}
+
+TEST (append_creates_the_missing_parent_and_array)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *out = NULL;
+  size_t n = 0;
+  CHECK (render_append ("{\"ociVersion\":\"1.0.2\"}", "createRuntime", hook_entry, hook_identity,
+                        &out, &n, &err)
+         == 0);
+  CHECK_INT (n, 1);
+  const json_value *a = hooks_of (out, "createRuntime");
+  CHECK (a && a->kind == JSON_ARRAY && a->u.array.count == 1);
+  const json_value *t = a ? json_get (a->u.array.items[0], "timeout") : NULL;
+  CHECK (t && t->kind == JSON_NUMBER);
+  CHECK_STR (t ? t->u.scalar.text : NULL, "35");
+  /* The root keeps its members first, in order.  */
+  CHECK_STR (json_doc_root (out)->u.object.members[0].key, "ociVersion");
+}
+
+TEST (append_goes_after_the_existing_elements)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *out = NULL;
+  size_t n = 0;
+  CHECK (render_append ("{\"hooks\":{\"prestart\":[],\"createRuntime\":[{\"path\":\"/other\"}],"
+                        "\"poststop\":[]}}",
+                        "createRuntime", hook_entry, hook_identity, &out, &n, &err)
+         == 0);
+  CHECK_INT (n, 1);
+  const json_value *a = hooks_of (out, "createRuntime");
+  CHECK (a && a->u.array.count == 2);
+  CHECK_STR (a ? json_get (a->u.array.items[0], "path")->u.scalar.text : NULL, "/other");
+  CHECK_STR (a ? json_get (a->u.array.items[1], "path")->u.scalar.text : NULL, "/hook");
+  /* Its siblings stay where they were.  */
+  const json_value *h = json_get (json_doc_root (out), "hooks");
+  CHECK_STR (h->u.object.members[0].key, "prestart");
+  CHECK_STR (h->u.object.members[2].key, "poststop");
+}
+
+TEST (append_adds_nothing_when_an_equal_entry_is_there)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *out = NULL;
+  size_t n = 9;
+  /* Same path and args; other members differ (timeout, env, key order):
+     the same entry for the identity keys.  */
+  CHECK (render_append ("{\"hooks\":{\"createRuntime\":[{\"timeout\":5,\"args\":"
+                        "[\"oci-sandbox-hook\",\"createRuntime\"],\"path\":\"/hook\"}]}}",
+                        "createRuntime", hook_entry, hook_identity, &out, &n, &err)
+         == 0);
+  CHECK_INT (n, 0);
+  const json_value *a = hooks_of (out, "createRuntime");
+  CHECK (a && a->u.array.count == 1);
+  CHECK_STR (a ? json_get (a->u.array.items[0], "timeout")->u.scalar.text : NULL, "5");
+}
+
+TEST (append_adds_when_the_identity_differs)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *out = NULL;
+  size_t n = 0;
+  /* Same path, other args (another policy): a different entry.  */
+  CHECK (render_append ("{\"hooks\":{\"createRuntime\":[{\"path\":\"/hook\",\"args\":"
+                        "[\"oci-sandbox-hook\",\"--policy\",\"/p\",\"createRuntime\"]}]}}",
+                        "createRuntime", hook_entry, hook_identity, &out, &n, &err)
+         == 0);
+  CHECK_INT (n, 1);
+  CHECK (hooks_of (out, "createRuntime")->u.array.count == 2);
+}
+
+TEST (append_without_match_keys_compares_whole_objects)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *out = NULL, *out2 = NULL;
+  size_t n = 0;
+  CHECK (render_append ("{\"hooks\":{\"poststop\":[{\"b\":[1,{\"c\":null}],\"a\":\"x\"}]}}",
+                        "poststop", "{\"a\":\"x\",\"b\":[1,{\"c\":null}]}", NULL, &out, &n, &err)
+         == 0);
+  CHECK_INT (n, 0);
+  CHECK (hooks_of (out, "poststop")->u.array.count == 1);
+  /* One member more is another object; array order matters.  */
+  CHECK (render_append ("{\"hooks\":{\"poststop\":[{\"a\":\"x\",\"b\":[{\"c\":null},1]}]}}",
+                        "poststop", "{\"a\":\"x\",\"b\":[1,{\"c\":null}]}", NULL, &out2, &n, &err)
+         == 0);
+  CHECK_INT (n, 1);
+  CHECK (hooks_of (out2, "poststop")->u.array.count == 2);
+}
+
+TEST (append_replaces_a_null_array_and_a_null_parent)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *out = NULL, *out2 = NULL;
+  size_t n = 0;
+  CHECK (render_append ("{\"hooks\":{\"createRuntime\":null}}", "createRuntime", hook_entry,
+                        hook_identity, &out, &n, &err)
+         == 0);
+  CHECK_INT (n, 1);
+  CHECK (hooks_of (out, "createRuntime")->u.array.count == 1);
+  CHECK (render_append ("{\"hooks\":null}", "createRuntime", hook_entry, hook_identity, &out2, &n,
+                        &err)
+         == 0);
+  CHECK (hooks_of (out2, "createRuntime")->u.array.count == 1);
+}
+
+TEST (append_to_a_value_that_is_no_array_is_an_error)
+{
+  cleanup_hook_error hook_error *err = NULL, *err2 = NULL;
+  cleanup_json json_doc *out = NULL, *out2 = NULL;
+  size_t n = 0;
+  CHECK (render_append ("{\"hooks\":{\"createRuntime\":{\"path\":\"/x\"}}}", "createRuntime",
+                        hook_entry, hook_identity, &out, &n, &err)
+         < 0);
+  CHECK_ERROR_MENTIONS (err, "createRuntime: expected an array, got an object");
+  CHECK (
+      render_append ("{\"hooks\":[]}", "createRuntime", hook_entry, hook_identity, &out2, &n, &err2)
+      < 0);
+  CHECK_ERROR_MENTIONS (err2, "hooks: expected an object, got an array");
+}
+
+TEST (elements_that_are_no_objects_never_match)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *out = NULL;
+  size_t n = 0;
+  CHECK (render_append ("{\"hooks\":{\"createRuntime\":[\"/hook\",null,7]}}", "createRuntime",
+                        hook_entry, hook_identity, &out, &n, &err)
+         == 0);
+  CHECK_INT (n, 1);
+  const json_value *a = hooks_of (out, "createRuntime");
+  CHECK (a && a->u.array.count == 4);
+  CHECK (a && a->u.array.items[1]->kind == JSON_NULL);
+}
+
+TEST (two_equal_appends_add_one_element_and_two_arrays_get_theirs)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *obj = NULL, *in = NULL, *out = NULL;
+  CHECK (json_parse (hook_entry, strlen (hook_entry), &limits, &obj, &err) == 0);
+  const json_value *o = json_doc_root (obj);
+  json_patch p[] = {
+    { { "hooks", NULL }, "createRuntime", PATCH_APPEND, NULL, o, hook_identity },
+    { { "hooks", NULL }, "createRuntime", PATCH_APPEND, NULL, o, hook_identity },
+    { { "hooks", NULL }, "poststop", PATCH_APPEND, NULL, o, hook_identity },
+    { { "annotations", NULL }, "k", PATCH_STRING, "v", NULL, NULL },
+  };
+  const char *text = "{\"hooks\":{\"poststop\":[]}}";
+  CHECK (json_parse (text, strlen (text), &limits, &in, &err) == 0);
+  CHECK_INT (json_patches_count_absent (json_doc_root (in), p, 4), 3);
+  CHECK (render_text (text, p, 4, &out, &err) == 0);
+  CHECK (hooks_of (out, "createRuntime")->u.array.count == 1);
+  CHECK (hooks_of (out, "poststop")->u.array.count == 1);
+  CHECK_STR (json_get (json_get (json_doc_root (out), "annotations"), "k")->u.scalar.text, "v");
+}
+
+TEST (a_rendered_append_renders_again_byte_for_byte)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *obj = NULL, *in = NULL, *again = NULL;
+  cleanup_free char *first = NULL, *second = NULL;
+  size_t len1 = 0, len2 = 0;
+  CHECK (json_parse (hook_entry, strlen (hook_entry), &limits, &obj, &err) == 0);
+  json_patch p
+      = { { "hooks", NULL }, "poststop", PATCH_APPEND, NULL, json_doc_root (obj), hook_identity };
+  const char *text = "{\"a\":1e400,\"hooks\":{}}";
+  CHECK (json_parse (text, strlen (text), &limits, &in, &err) == 0);
+  CHECK (json_render (json_doc_root (in), &p, 1, &first, &len1, &err) == 0);
+  CHECK (json_parse (first, len1, &limits, &again, &err) == 0);
+  CHECK_INT (json_patches_count_absent (json_doc_root (again), &p, 1), 0);
+  CHECK (json_render (json_doc_root (again), &p, 1, &second, &len2, &err) == 0);
+  CHECK (len1 == len2 && memcmp (first, second, len1) == 0);
 }
 
 /* A real engine-generated spec, read from tests/data/NAME, round-trips
@@ -241,6 +445,16 @@ main (void)
   RUN (null_parent_is_replaced_by_an_object);
   RUN (parent_of_the_wrong_type_is_an_error);
   RUN (two_patches_for_one_key_add_it_once);
+  RUN (append_creates_the_missing_parent_and_array);
+  RUN (append_goes_after_the_existing_elements);
+  RUN (append_adds_nothing_when_an_equal_entry_is_there);
+  RUN (append_adds_when_the_identity_differs);
+  RUN (append_without_match_keys_compares_whole_objects);
+  RUN (append_replaces_a_null_array_and_a_null_parent);
+  RUN (append_to_a_value_that_is_no_array_is_an_error);
+  RUN (elements_that_are_no_objects_never_match);
+  RUN (two_equal_appends_add_one_element_and_two_arrays_get_theirs);
+  RUN (a_rendered_append_renders_again_byte_for_byte);
   RUN (real_runc_spec_round_trips);
   RUN (real_podman_spec_round_trips);
   RUN (containerd_like_sandbox_spec_round_trips);

@@ -1,0 +1,62 @@
+/* runc's command line, read exactly as runc 1.1 reads it (urfave/cli
+   1.22.1 over Go's flag package), for the runtime wrapper: the engine
+   calls oci-sandbox-runtime with runc's argv, and the wrapper must find
+   the same command, bundle and container id that the real runtime will
+   act on.  Where runc would refuse the line, so does the grammar: a
+   create the wrapper cannot read must never reach the runtime unedited.
+
+   Global flags come before the command: --root DIR, --log FILE,
+   --log-format text|json, --criu PATH, --rootless VALUE (strings: a value
+   in the next argument or after "="), --debug, --systemd-cgroup, --help
+   (-h), --version (-v) (booleans: "--debug=false" is the only way to give
+   a value).  One or two leading dashes are the same; "--" ends the flags;
+   the last of a repeated flag wins; an unknown flag is an error.
+
+   The flags of create and run may also follow the container id: urfave/cli
+   moves every word that starts with "-" (and the word after one without
+   "=", unless that word starts with "-") in front of the others, then
+   parses; "--" and everything after it stay last.  The command then needs
+   exactly one argument, the container id.  --bundle and -b are one flag:
+   giving both is an error.  */
+#ifndef OCI_SANDBOX_HOOK_RUNTIME_ARGS_H
+#define OCI_SANDBOX_HOOK_RUNTIME_ARGS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+
+typedef enum runtime_command
+{
+  RUNTIME_PASS,   /* anything that creates no container: exec the runtime as it is */
+  RUNTIME_CREATE, /* create: the bundle is edited first */
+  RUNTIME_RUN,    /* run: create and start */
+} runtime_command;
+
+typedef struct runtime_args
+{
+  /* Global flags; NULL or false when not given.  */
+  const char *root;
+  const char *log;        /* where runc writes its log (and the wrapper its refusals) */
+  const char *log_format; /* "text" or "json" for runc; anything else it refuses */
+  const char *criu;
+  const char *rootless;
+  bool debug, systemd_cgroup, help, version;
+
+  int command_index;   /* argv index of the command, or -1 when there is none */
+  const char *command; /* argv[command_index], or NULL */
+  runtime_command kind;
+
+  /* create and run (kind RUNTIME_CREATE or RUNTIME_RUN) */
+  const char *bundle; /* NULL or "": the working directory (runc chdirs into it) */
+  const char *id;     /* the one argument */
+} runtime_args;
+
+/* Read ARGV (ARGC words, argv[0] included) into ARGS, which points into
+   ARGV.  On an error, ARGS holds the global flags read before it (the log
+   file a refusal goes to).  */
+int runtime_args_parse (int argc, char *const *argv, runtime_args *args, hook_error **err);
+
+/* Does ARGS ask for runc's JSON log format?  */
+bool runtime_args_log_json (const runtime_args *args);
+
+#endif
