@@ -551,11 +551,14 @@ start_fake_init () {
   fail "the fake init did not start"
 }
 
-# Run the installer in the fake init's pid namespace, with ROOT/proc a
-# procfs of that namespace (as the host's /proc is under /host).
+# Run the installer with ROOT/proc a procfs of the fake init's pid
+# namespace, mounted by a process in that namespace, in a mount namespace of
+# the installer's own; the installer stays in this pid namespace, as a pod
+# without hostPID stays in its own.
 in_fake_host () {
-  run --separate-stderr nsenter -t "$CHILD" -p -- unshare -m --propagation private sh -c \
-    'mount -t proc proc "$1/proc" && shift && exec "$@"' sh "$R" "$@"
+  run --separate-stderr unshare -m --propagation private sh -c \
+    'nsenter -t "$1" -p -- mount -t proc proc "$2/proc" && shift 2 && exec "$@"' \
+    sh "$CHILD" "$R" "$@"
 }
 
 @test "--restart: systemctl restart runs in the host init's namespaces, after the files are in place" {
