@@ -322,7 +322,20 @@ hostfs_write (int root_fd, const char *path, const char *data, size_t len, uint3
   else if (errno != ENOENT)
     return hook_fail (err, errno, "open %s", path);
 
-  tmp_dir = tmp_in_parent ? openat (dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC) : dup (dir);
+  if (tmp_in_parent)
+    {
+      /* The parent's parent, by name and inside the root ("/x" has none:
+         its own directory then).  */
+      cleanup_free char *above = path_dir (path);
+      cleanup_free char *above2 = above ? path_dir (above) : NULL;
+      if (above2 == NULL)
+        return hook_fail (err, ENOMEM, "%s", path);
+      tmp_dir = strcmp (above, "/") == 0 ? dup (dir)
+                                         : openat2_fd (root_fd, relative (above2),
+                                                       O_PATH | O_DIRECTORY, 0, RESOLVE_HOST);
+    }
+  else
+    tmp_dir = dup (dir);
   if (tmp_dir < 0)
     return hook_fail (err, errno, "open the directory above %s", path);
   fd = create_temporary (tmp_dir, name, tmp, sizeof tmp, err);

@@ -370,7 +370,7 @@ journal_rollback (int root_fd, journal *j, hook_error **err)
           break;
         case DONE_REPLACE:
           ret = hostfs_write (root_fd, s->path, s->previous, s->previous_len, s->mode, s->uid,
-                              s->gid, false, &e);
+                              s->gid, true, &e);
           break;
         }
       if (ret < 0)
@@ -897,7 +897,7 @@ out:
 /* -------------------------------------------------------------- uninstall */
 
 static int
-do_uninstall (const install_options *o, int root_fd_in, hook_error **err)
+do_uninstall (const install_options *o, hook_error **err)
 {
   cleanup_close int root_fd = -1;
   cleanup_install_record install_record rec = { .prefix = NULL };
@@ -909,9 +909,7 @@ do_uninstall (const install_options *o, int root_fd_in, hook_error **err)
   size_t n_units = 0;
   int ret = -1;
 
-  if (root_fd_in >= 0)
-    root_fd = root_fd_in;
-  else if (hostfs_open_root (o->root, &root_fd, err) < 0)
+  if (hostfs_open_root (o->root, &root_fd, err) < 0)
     return -1;
   if (read_record (root_fd, &rec, &exists, err) < 0)
     return -1;
@@ -987,7 +985,7 @@ do_uninstall (const install_options *o, int root_fd_in, hook_error **err)
           if (o->dry_run)
             break;
           if (read_original (root_fd, e, &original, &len, err) < 0
-              || hostfs_write (root_fd, e->path, original, len, e->mode, e->uid, e->gid, false, err)
+              || hostfs_write (root_fd, e->path, original, len, e->mode, e->uid, e->gid, true, err)
                      < 0)
             goto out;
           add_unit (units, &n_units, N (units), e->restart);
@@ -1099,8 +1097,6 @@ out:
     free (states[i].target);
   free (states);
   free (steps);
-  if (root_fd_in >= 0)
-    root_fd = -1; /* the caller's */
   return ret;
 }
 
@@ -1129,7 +1125,7 @@ install_and_wait (const install_options *o, hook_error **err)
   printf ("signal %d: uninstalling\n", sig);
   un.uninstall = true;
   un.wait = false;
-  return do_uninstall (&un, -1, err);
+  return do_uninstall (&un, err);
 }
 
 int
@@ -1143,7 +1139,7 @@ run_installer (int argc, char **argv, hook_error **err)
   /* Files the installer creates are root's own, with the modes it names.  */
   umask (022);
   if (o.uninstall)
-    ret = do_uninstall (&o, -1, err);
+    ret = do_uninstall (&o, err);
   else if (o.wait)
     ret = install_and_wait (&o, err);
   else
