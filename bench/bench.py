@@ -199,9 +199,9 @@ class Bench:
         self.floor = os.path.join(self.fs, "floor")
         output([tool("cc"), "-O2", "-static-pie", "-o", self.floor, os.path.join(self.args.top, "bench/floor.c")])
         sock = self.args.log_socket
-        # A private pod registry: the node's /run/oci-sandbox-hook is never
-        # touched.
-        self.state_dir = os.path.join(self.work, "state")
+        # A private pod registry, on the tmpfs as /run/oci-sandbox-hook is on
+        # a node: the node's own is never touched.
+        self.state_dir = os.path.join(self.fs, "state")
         private = {"state_dir": self.state_dir}
         self.policy = self.write_json("policy.json", dict(private, log_socket=sock))
         self.policy_quiet = self.write_json("policy-quiet.json", dict(private, log_socket=sock + ".nobody"))

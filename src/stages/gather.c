@@ -35,9 +35,9 @@ gather_cgroup_facts (const target_process *process, const char *cgroup_root, cgr
 {
   cleanup_hook_error hook_error *e = NULL;
 
-  if (cgroup_target_open (target->cgroup_v1_cpu, target->cgroup_v2, cgroup_root, cgroup, &e) < 0
-      || cgroup_count_others (cgroup, process->proc_fd, process->pid, &target->cgroup_others, &e)
-             < 0)
+  if (cgroup_target_find (target->cgroup_v1_cpu, target->cgroup_v2, cgroup_root, process->proc_fd,
+                          process->pid, cgroup, &target->cgroup_others, &e)
+      < 0)
     {
       snprintf (target->cgroup_error, sizeof target->cgroup_error, "%s",
                 e ? e->message : "cgroup lookup failed");

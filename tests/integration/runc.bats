@@ -7,10 +7,34 @@ load helpers
 
 setup () {
   osh_setup
+  MADE_CGROUPS=()
 }
 
 teardown () {
+  local d
+  runc delete -f "$CID" >/dev/null 2>&1 || true
+  for d in "${MADE_CGROUPS[@]}"; do
+    [ ! -d "$d" ] || rmdir "$d" || true
+  done
   osh_teardown
+}
+
+# in_cgroup_layout SCRIPT: run SCRIPT (bash) in a private mount namespace,
+# where it rearranges /sys/fs/cgroup, then createRuntime and poststop of the
+# hook fed by hand with the state of the container `runc create`d without
+# hooks (create it with targets_exist first: its rootfs is read-only by
+# then).  CPU is the v1 cpu controller's real mount point.
+targets_exist () {
+  touch "$BUNDLE/rootfs/etc/hostname" "$BUNDLE/rootfs/etc/hosts" "$BUNDLE/rootfs/etc/resolv.conf"
+}
+
+in_cgroup_layout () {
+  runc_hook_state >"$T/creating.json"
+  jq -c '.status = "stopped" | del(.pid)' "$T/creating.json" >"$T/stopped.json"
+  CPU=$(readlink -f /sys/fs/cgroup/cpu) CID=$CID T=$T HOOK=$HOOK POLICY=$POLICY \
+    unshare -m --propagation private bash -c 'set -eu; '"$1"'
+      "$HOOK" --policy "$POLICY" createRuntime <"$T/creating.json"
+      "$HOOK" --policy "$POLICY" poststop <"$T/stopped.json"' </dev/null
 }
 
 # run_in_container SCRIPT: `runc run` in the foreground; stdout is the
@@ -169,6 +193,58 @@ pod-a1.example" "container /etc/hostname and UTS name"
   assert_eq "$(cat "/sys/fs/cgroup/cpu/osh-it-$CID/cpu.shares")" 2 "cpu.shares"
   runc delete -f "$CID"
   [ ! -d "/sys/fs/cgroup/cpu/osh-it-$CID" ] || fail "cgroup left behind"
+}
+
+@test "runc: a cpu controller mounted away from /sys/fs/cgroup/cpu is found through the mount table" {
+  cfg '.hooks = {}'
+  set_cmd 'exec sleep 60'
+  targets_exist
+  runc_create
+  mkdir "$T/cpuctl"
+  run in_cgroup_layout 'mount --bind "$CPU" "$T/cpuctl"; mount -t tmpfs osh-hide /sys/fs/cgroup'
+  assert_status 0
+  assert_eq "$(cat "/sys/fs/cgroup/cpu/$CID/cpu.shares")" 2 "cpu.shares"
+  log_wait "cpu_shares: $T/cpuctl/$CID/cpu.shares = 2"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "runc: a cpu hierarchy mounted from a subtree (a nested engine's v1 layout) is found through the mount table" {
+  local cpu
+  cpu=$(readlink -f /sys/fs/cgroup/cpu)
+  MADE_CGROUPS+=("$cpu/osh-it-$CID")
+  cfg --arg p "/osh-it-$CID/inner" '.linux.cgroupsPath = $p | .hooks = {}'
+  set_cmd 'exec sleep 60'
+  targets_exist
+  runc_create
+  mkdir "$T/sub"
+  # /sys/fs/cgroup/cpu shows only /osh-it-ID: /proc/PID/cgroup's path is not below it as it is.
+  run in_cgroup_layout 'mount --bind "$CPU/osh-it-$CID" "$T/sub"; umount -l "$CPU"; mount --move "$T/sub" "$CPU"'
+  assert_status 0
+  assert_eq "$(cat "$cpu/osh-it-$CID/inner/cpu.shares")" 2 "cpu.shares"
+  log_wait "cpu_shares: $cpu/inner/cpu.shares = 2"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "runc: a cgroup that merely has the container's name, where it is not, is never written" {
+  local cpu
+  cpu=$(readlink -f /sys/fs/cgroup/cpu)
+  # A hierarchy mounted from /osh-decoy-ID, holding a cgroup named like the container's.
+  MADE_CGROUPS+=("$cpu/osh-decoy-$CID/$CID" "$cpu/osh-decoy-$CID")
+  mkdir -p "$cpu/osh-decoy-$CID/$CID"
+  cfg '.hooks = {}'
+  set_cmd 'exec sleep 60'
+  targets_exist
+  runc_create
+  mkdir "$T/sub"
+  run in_cgroup_layout 'mount --bind "$CPU/osh-decoy-$CID" "$T/sub"; umount -l "$CPU"; mount --move "$T/sub" "$CPU"'
+  assert_failed
+  assert_contains "$output" "cpu_shares: cgroup path /$CID is outside the mounted hierarchy /osh-decoy-$CID" "the refusal"
+  assert_eq "$(cat "$cpu/osh-decoy-$CID/$CID/cpu.shares")" 1024 "the decoy's cpu.shares"
+  assert_eq "$(cat "$cpu/$CID/cpu.shares")" 1024 "the container's cpu.shares"
+  runc delete -f "$CID"
+  assert_nothing_left
 }
 
 @test "runc: oom_score_adj is restricted to the runtime's own score without CAP_SYS_RESOURCE" {
