@@ -56,6 +56,10 @@ int run_plan (const options *o, hook_log *log, hook_error **err);
 /* precreate: the spec-level half, on stdin or --bundle.  */
 int run_precreate (const options *o, hook_log *log, hook_error **err);
 
+/* install and uninstall (ARGV[0] names which): their own options, no
+   stage of a container; see stages/install.c.  */
+int run_installer (int argc, char **argv, hook_error **err);
+
 /* pods: the node's registered pods, a table or --json.  */
 int run_pods (const options *o, hook_log *log, hook_error **err);
 
