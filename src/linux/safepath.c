@@ -169,6 +169,39 @@ read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error *
 }
 
 int
+read_regular_sized (int fd, const struct stat *st, size_t max, char **buf, size_t *len,
+                    hook_error **err)
+{
+  if ((uint64_t)st->st_size > max)
+    return hook_fail (err, 0, "input of %lld bytes exceeds the limit of %zu bytes",
+                      (long long)st->st_size, max);
+  /* Its size is known: one read of exactly that, no read to find the end
+     (a file that changes meanwhile is read as far as it was).  An empty
+     file may still be a kernel file that knows no size: read it to the end.  */
+  if (st->st_size == 0)
+    return read_fd_bounded (fd, max, buf, len, err);
+  size_t want = (size_t)st->st_size, used = 0;
+  cleanup_free char *data = malloc (want + 1);
+  if (data == NULL)
+    return hook_fail (err, ENOMEM, "reading input");
+  while (used < want)
+    {
+      ssize_t r = read (fd, data + used, want - used);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return hook_fail (err, errno, "read");
+      if (r == 0)
+        break;
+      used += (size_t)r;
+    }
+  data[used] = '\0';
+  *len = used;
+  *buf = steal_pointer (&data);
+  return 0;
+}
+
+int
 read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t size,
                hook_error **err)
 {
@@ -284,15 +317,31 @@ open_directory (const char *path, int *out, hook_error **err)
 }
 
 int
-open_directory_locked (const char *path, bool exclusive, int *out, hook_error **err)
+open_directory_lockable (const char *path, int *out, hook_error **err)
 {
-  cleanup_close int fd
+  int fd
       = openat2_fd (AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, RESOLVE_NO_MAGICLINKS);
   if (fd < 0)
     return hook_fail (err, errno, "open directory %s", path);
+  *out = fd;
+  return 0;
+}
+
+int
+lock_directory (int fd, const char *path, bool exclusive, hook_error **err)
+{
   while (flock (fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
     if (errno != EINTR)
       return hook_fail (err, errno, "lock %s", path);
+  return 0;
+}
+
+int
+open_directory_locked (const char *path, bool exclusive, int *out, hook_error **err)
+{
+  cleanup_close int fd = -1;
+  if (open_directory_lockable (path, &fd, err) < 0 || lock_directory (fd, path, exclusive, err) < 0)
+    return -1;
   *out = steal_fd (&fd);
   return 0;
 }
@@ -540,7 +589,7 @@ read_trusted_file (const char *path, const char *name, size_t max, bool world_re
                       "%s: not world-readable (mode %04o): refusing to publish it into a pod", name,
                       (unsigned)(st.st_mode & 07777));
   /* The walk checked it is a regular file.  */
-  if (read_fd_bounded (fd, max, out, len, err) < 0)
+  if (read_regular_sized (fd, &st, max, out, len, err) < 0)
     return hook_error_prefix (err, "%s", name);
   return 0;
 }

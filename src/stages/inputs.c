@@ -70,7 +70,7 @@ spec_read (int bundle_fd, char **buf, size_t *len, hook_error **err)
   if ((uint64_t)st.st_size > SPEC_MAX_BYTES)
     return hook_fail (err, 0, "config.json: %lld bytes exceed the limit of %u",
                       (long long)st.st_size, SPEC_MAX_BYTES);
-  if (read_fd_bounded (fd, SPEC_MAX_BYTES, buf, len, err) < 0)
+  if (read_regular_sized (fd, &st, SPEC_MAX_BYTES, buf, len, err) < 0)
     return hook_error_prefix (err, "config.json");
   return 0;
 }

@@ -392,6 +392,38 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   assert_status 0
 }
 
+@test "runc: the not-a-sandbox fast path reads config.json's command only; a command the policy names gets the full parse" {
+  # A duplicate key the full parse refuses, after the command.
+  local cfg_json
+  cfg_json=$(jq -c '.process.args = ["/bin/sh"] | del(.annotations)' "$BUNDLE/config.json")
+  printf '%s' "${cfg_json%\}}" >"$BUNDLE/config.json"
+  printf ',"linux":{}}' >>"$BUNDLE/config.json"
+  local state
+  state=$(jq -cn --arg b "$BUNDLE" --arg id "$CID" \
+    '{ociVersion: "1.0.2", id: $id, status: "creating", pid: 1, bundle: $b, annotations: {}}')
+  run --separate-stderr "$HOOK" --policy "$POLICY" createRuntime <<<"$state"
+  assert_status 0
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "the hook acted on a plain container"
+  log_wait "not a sandbox or a pod member: no sandbox annotation or command of the policy matches"
+  # podman's infra command: now the whole document counts, and is refused.
+  sed -i 's|"/bin/sh"|"/catatonit"|' "$BUNDLE/config.json"
+  run --separate-stderr "$HOOK" --policy "$POLICY" createRuntime <<<"$state"
+  assert_failed
+  assert_contains "$stderr" "duplicate" "the full parse's refusal"
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "the hook acted on a refused config.json"
+}
+
+@test "runc: a CRI app container that runs /catatonit is not a sandbox (the engine's annotation decides)" {
+  cfg --arg k "$SANDBOX_KEY" '.process.args = ["/catatonit", "-P"] | .annotations = {($k): "container"}'
+  local state
+  state=$(jq -cn --arg b "$BUNDLE" --arg id "$CID" --arg k "$SANDBOX_KEY" \
+    '{ociVersion: "1.0.2", id: $id, status: "creating", pid: 1, bundle: $b, annotations: {($k): "container"}}')
+  run --separate-stderr "$HOOK" --policy "$POLICY" createRuntime <<<"$state"
+  assert_status 0
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "an app container got the sandbox's treatment"
+  log_wait "not a sandbox or a pod member: annotation $SANDBOX_KEY=container: the engine says it is not a sandbox"
+}
+
 @test "runc: the hook's directory is a 4 MiB tmpfs of its own, the pod's shm below it" {
   set_cmd 'exec sleep 60'
   runc_create
