@@ -1000,6 +1000,18 @@ mirror_rootfs () {
 sandbox_for_hand_feeding () {
   command -v strace >/dev/null || fail "strace is not installed (contrib/setup.sh installs it)"
   cfg 'del(.hooks.createRuntime)'
+  # userns: the container gets a user namespace, which the hook cannot
+  # leave once joined: its namespace steps run in a forked child.
+  if [ "${1:-}" = userns ]; then
+    cfg '.linux.namespaces += [{"type": "user"}]
+         | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+         | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+         | .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup"
+                              and .destination != "/dev/mqueue"))
+         | .mounts += [{"destination": "/sys", "type": "none", "source": "/sys",
+                        "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]'
+    chmod 755 "$T" "$BUNDLE" "$BUNDLE/rootfs"
+  fi
   # The rootfs is read-only once created: the mount targets an image ships.
   touch "$BUNDLE/rootfs/etc/hostname" "$BUNDLE/rootfs/etc/hosts" "$BUNDLE/rootfs/etc/resolv.conf"
   set_cmd 'exec sleep 60'
@@ -1067,8 +1079,8 @@ assert_pod_untouched () {
   assert_eq "$(pod_fingerprint "$PID")" "$POD_BEFORE" "the sandbox"
 }
 
-@test "threat 22: the namespace child dies with a SIGKILLed hook and the pod gets nothing" {
-  sandbox_for_hand_feeding
+@test "threat 22: under a user namespace the namespace child dies with a SIGKILLed hook and the pod gets nothing" {
+  sandbox_for_hand_feeding userns
   strace_hook "$T/strace.log"
   local hook child
   hook=$(hook_child_of "$STRACE")
@@ -1087,8 +1099,8 @@ assert_pod_untouched () {
   assert_nothing_left
 }
 
-@test "threat 22: at the hook's own deadline the namespace child dies with it and the pod gets nothing" {
-  sandbox_for_hand_feeding
+@test "threat 22: under a user namespace, at the hook's own deadline the namespace child dies with it and the pod gets nothing" {
+  sandbox_for_hand_feeding userns
   strace_hook "$T/strace.log" OCI_SANDBOX_HOOK_DEADLINE=1
   local hook child
   hook=$(hook_child_of "$STRACE")
@@ -1101,6 +1113,46 @@ assert_pod_untouched () {
   assert_not_contains "$(grep "^$child " "$T/strace.log")" "+++ exited with 0 +++" \
     "the namespace child's end in the trace"
   assert_pod_untouched
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "threat 22: without a user namespace the hook joins by itself, forks nothing, and a SIGKILL in the container's namespace leaves the pod nothing" {
+  sandbox_for_hand_feeding
+  strace_hook "$T/strace.log"
+  local hook
+  hook=$(hook_child_of "$STRACE")
+  sleep 0.5
+  assert_eq "$(children_of "$hook")" "" "the hook's children while it stands in setns"
+  kill -KILL "$hook"
+  timeout 20 tail --pid="$STRACE" -f /dev/null || fail "strace did not end"
+  assert_eq "$(hooks_gone "$hook")" "" "the hook left"
+  assert_pod_untouched
+  # poststop sweeps what the killed run made on the host.
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "threat 22: without a user namespace, the hook's own deadline in the container's namespace leaves the pod nothing" {
+  sandbox_for_hand_feeding
+  strace_hook "$T/strace.log" OCI_SANDBOX_HOOK_DEADLINE=1
+  local hook
+  hook=$(hook_child_of "$STRACE")
+  timeout 20 tail --pid="$STRACE" -f /dev/null || fail "strace did not end"
+  assert_contains "$(grep "^$hook " "$T/strace.log")" "+++ killed by SIGALRM +++" \
+    "the hook's end in the trace"
+  assert_not_contains "$(cat "$T/strace.log")" "clone(" "the trace (a fork)"
+  assert_pod_untouched
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "threat 22: without a user namespace the hook is back in its own namespaces after the steps (its log socket resolves on the host)" {
+  # A socket path that exists only on the host: the hook's one info line
+  # reaches it only if it connects after coming back.
+  set_cmd 'exec sleep 60'
+  runc_create
+  log_wait "sandbox ready: "
   runc delete -f "$CID"
   assert_nothing_left
 }
