@@ -14,7 +14,8 @@
 /* Create NAME in HOOK_DIR_FD (the directory this run created, private to
    root, that nobody else writes) with CONTENT, mode 0644: O_EXCL, so a
    leftover is an error rather than something to write through.  */
+struct selinux_label;
 int etcfile_install (int hook_dir_fd, const char *name, const char *content, size_t len,
-                     const char *label, hook_error **err);
+                     const struct selinux_label *label, hook_error **err);
 
 #endif
