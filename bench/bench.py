@@ -22,8 +22,9 @@ Parts (--parts, default all):
             every pod a live `runc run -d` sandbox registered by the hook
   builds    the default (dynamically linked) build against the static-pie
             one, both built from this tree in the work directory (or
-            --hook-static, --hook-dynamic): a round and the not-a-sandbox
-            fast path of each on a live sandbox, two and one /bin/true
+            --hook-static, --hook-dynamic; --compare LABEL=PATH adds more):
+            a round and the not-a-sandbox fast path of each on a live
+            sandbox, two and one /bin/true
 """
 
 import argparse
@@ -762,11 +763,18 @@ class Bench:
             if given is None:
                 log("builds: building the %s build (./configure %s)" % (name, " ".join(flags)))
                 given = self.build_hook(name, flags)
-            binaries[name] = os.path.join(self.fs, "oci-sandbox-hook-" + name)
-            shutil.copy2(given, binaries[name])
+            binaries[name] = given
+        for spec in self.args.compare:
+            label, _, path = spec.partition("=")
+            if not path or label in binaries or not re.fullmatch(r"[\w.+-]+", label):
+                raise BenchError("--compare %s: expected a new LABEL=PATH" % spec)
+            binaries[label] = path
+        for b, given in binaries.items():
+            binaries[b] = os.path.join(self.fs, "oci-sandbox-hook-" + b)
+            shutil.copy2(given, binaries[b])
         if self.hook is None:
             self.hook = binaries["static"]
-        log("builds: static-pie and dynamic build on a live sandbox, 6 variants x %d rounds" % n)
+        log("builds: %d builds on a live sandbox, %d variants x %d rounds" % (len(binaries), 2 * len(binaries) + 2, n))
         live = self.live_sandbox()
         argv = {(b, st): [binaries[b], "--policy", self.policy, st]
                 for b in binaries for st in ("createRuntime", "poststop")}
@@ -782,32 +790,35 @@ class Bench:
         relocs_create, loaded_create = self.ld_statistics(argv["dynamic", "createRuntime"], live["create"])
         self.undo(live, argv["dynamic", "poststop"])
         self.sections.append(section(
-            "The two builds: what ld.so does at start (untimed, `LD_DEBUG=statistics,files`)",
+            "The builds: what ld.so does at start (untimed, `LD_DEBUG=statistics,files`)",
             ["build", "DT_NEEDED", ".note.dlopen", "binding", "relocations, not-a-sandbox",
              "objects loaded, not-a-sandbox"], rows, numbers=False)
             + "\nA sandbox's createRuntime of the dynamic build: %s relocations, %d objects loaded (%s).\n"
             % (relocs_create, len(loaded_create), ", ".join(os.path.basename(x) for x in loaded_create)))
         true = ["/bin/true"]
-        t = alternate({
-            "static": lambda: self.round(live, argv["static", "createRuntime"], argv["static", "poststop"]),
-            "dynamic": lambda: self.round(live, argv["dynamic", "createRuntime"], argv["dynamic", "poststop"]),
-            "static_fast": lambda: (self.run(argv["static", "createRuntime"], stdin=live["app"]),),
-            "dynamic_fast": lambda: (self.run(argv["dynamic", "createRuntime"], stdin=live["app"]),),
-            "true2": lambda: (self.run(true, stdin=live["create"]), self.run(true, stdin=live["stop"])),
-            "true1": lambda: (self.run(true, stdin=live["app"]),),
-        }, n)
+        variants = {}
+        for b in binaries:
+            variants[b] = lambda b=b: self.round(live, argv[b, "createRuntime"], argv[b, "poststop"])
+            variants[b + " fast"] = lambda b=b: (self.run(argv[b, "createRuntime"], stdin=live["app"]),)
+        variants["true2"] = lambda: (self.run(true, stdin=live["create"]), self.run(true, stdin=live["stop"]))
+        variants["true1"] = lambda: (self.run(true, stdin=live["app"]),)
+        t = alternate(variants, n)
         T = {k: total(v) for k, v in t.items()}
-        rows = [row("round: " + name, spread(T[k]), ratio(T[k], T["static"]), ratio(T[k], T["true2"]))
-                for k, name in (("static", "static-pie build"), ("dynamic", "dynamic build"),
-                                ("true2", "two `/bin/true`"))]
+        names = {"static": "static-pie build", "dynamic": "dynamic build"}
+        name = lambda b: names.get(b, "`%s`" % b)  # noqa: E731
+        rows = [row("round: " + name(b), spread(T[b]), ratio(T[b], T["static"]), ratio(T[b], T["true2"]))
+                for b in binaries]
+        rows.append(row("round: two `/bin/true`", spread(T["true2"]), ratio(T["true2"], T["static"]), "1.00×"))
         for i, st in enumerate(("createRuntime", "poststop")):
-            for k, name in (("static", "static-pie build"), ("dynamic", "dynamic build")):
-                x = stage(t[k], i)
-                rows.append(row("%s alone: %s" % (st, name), spread(x), ratio(x, stage(t["static"], i)),
+            for b in binaries:
+                x = stage(t[b], i)
+                rows.append(row("%s alone: %s" % (st, name(b)), spread(x), ratio(x, stage(t["static"], i)),
                                 ratio(x, stage(t["true2"], i))))
-        for k, name in (("static_fast", "not a sandbox: static-pie build"),
-                        ("dynamic_fast", "not a sandbox: dynamic build"), ("true1", "one `/bin/true`")):
-            rows.append(row(name, spread(T[k]), ratio(T[k], T["static_fast"]), ratio(T[k], T["true1"])))
+        for b in binaries:
+            k = b + " fast"
+            rows.append(row("not a sandbox: " + name(b), spread(T[k]), ratio(T[k], T["static fast"]),
+                            ratio(T[k], T["true1"])))
+        rows.append(row("one `/bin/true`", spread(T["true1"]), ratio(T["true1"], T["static fast"]), "1.00×"))
         self.sections.append(section(
             "The dynamic build against the static-pie build: a live `runc create`d sandbox, %d rounds" % n,
             ["measurement (a round: createRuntime + poststop)", "median ms", "p10", "p90",
@@ -815,8 +826,8 @@ class Bench:
              "× `/bin/true`: two per round, one per stage or fast path (paired)"], rows))
         self.target("dynamic build ≤ 1.25× the static build (round)", ratio(T["dynamic"], T["static"]),
                     med(T["dynamic"]) <= 1.25 * med(T["static"]))
-        self.target("(reference) dynamic ÷ static build, not a sandbox", ratio(T["dynamic_fast"], T["static_fast"]))
-
+        self.target("(reference) dynamic ÷ static build, not a sandbox",
+                    ratio(T["dynamic fast"], T["static fast"]))
 
 
 def main():
@@ -826,6 +837,8 @@ def main():
     ap.add_argument("--hook", required=True, help="hook binary to measure ('': only part builds, which builds one)")
     ap.add_argument("--hook-static", help="part builds: the static-pie build (default: built from --top)")
     ap.add_argument("--hook-dynamic", help="part builds: the default, dynamic build (default: built from --top)")
+    ap.add_argument("--compare", action="append", default=[], metavar="LABEL=PATH",
+                    help="part builds: one more build to alternate with the two (repeatable)")
     ap.add_argument("--log-socket", required=True, help="a listening syslog socket")
     ap.add_argument("--id-prefix", required=True, help="prefix of this run's container ids")
     ap.add_argument("--quick", action="store_true", help="fewer rounds")

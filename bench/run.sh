@@ -4,7 +4,7 @@
 # stderr.  As root:
 #
 #   bench/run.sh [--quick] [--parts start,hook,scaling,parallel,pods,builds] [--hook PATH]
-#                [--hook-static PATH] [--hook-dynamic PATH]
+#                [--hook-static PATH] [--hook-dynamic PATH] [--compare LABEL=PATH]...
 #
 #   --quick   fewer rounds: well under a minute on an idle 2-core VM
 #   --parts   the parts to run (default all; see bench/bench.py)
@@ -13,6 +13,8 @@
 #   --hook-static, --hook-dynamic
 #             part builds: the static-pie and the default (dynamic) build
 #             (default: both built from this tree in the work directory)
+#   --compare LABEL=PATH
+#             part builds: one more build alternated with those (repeatable)
 #
 # Everything happens in a private directory under /tmp, the bundles on a
 # tmpfs mounted there.  On any exit, Ctrl-C included, this run's containers
@@ -40,7 +42,7 @@ while [ $# -gt 0 ]; do
     --hook=*) hook="${1#--hook=}"; shift ;;
     --parts) parts="$2"; args+=("$1" "$2"); shift 2 ;;
     --parts=*) parts="${1#--parts=}"; args+=("$1"); shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$1"); shift ;;
   esac
 done
