@@ -367,12 +367,13 @@ class Bench:
         """A `runc create`d sandbox, and the states of two containers that
         are not sandboxes: a pod's app container (CRI annotations, no
         sandbox id) and a plain one (no annotations: podman's, runc's)."""
-        live = self.created(self.bundle("live"))
-        app = dict(live["state"], id=live["id"] + "-app", bundle=self.bundle("app", annotations=APP), annotations=APP)
-        live["app"] = self.write_json("state-app.json", app)
-        plain = dict(live["state"], id=live["id"] + "-plain", bundle=self.bundle("plain", annotations={}),
-                     annotations={})
-        live["plain"] = self.write_json("state-plain.json", plain)
+        live = self.created(self.bundle("live-%d" % (self.ids + 1)))
+        app = dict(live["state"], id=live["id"] + "-app", bundle=self.bundle(live["id"] + "-app", annotations=APP),
+                   annotations=APP)
+        live["app"] = self.write_json("state-app-%s.json" % live["id"], app)
+        plain = dict(live["state"], id=live["id"] + "-plain",
+                     bundle=self.bundle(live["id"] + "-plain", annotations={}), annotations={})
+        live["plain"] = self.write_json("state-plain-%s.json" % live["id"], plain)
         return live
 
     def mountinfo(self, live):
