@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The parent of CGROUPS_PATH (config.json linux.cgroupsPath) as a path
    below the hierarchy root: "/kubepods/pod1/ctr" -> "kubepods/pod1";
@@ -30,5 +31,12 @@ int cgroup_path_for (const char *proc_cgroup, const char *controller, char *out,
    cgroup2 mount when CONTROLLER is NULL.  */
 int cgroup_mount_for (const char *mountinfo, const char *controller, char *mount_point,
                       size_t mp_size, char *mount_root, size_t root_size);
+
+/* From the content of /proc/self/mountinfo: the root (the directory of
+   its filesystem the mount shows, "/" for a whole filesystem) and the
+   filesystem type of the mount whose id is MOUNT_ID (statx STX_MNT_ID).
+   -1 when there is no such mount or a field does not fit.  */
+int mountinfo_root_for_id (const char *mountinfo, uint64_t mount_id, char *root, size_t root_size,
+                           char *fstype, size_t fstype_size);
 
 #endif

@@ -11,6 +11,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "cgroup_paths.h"
 #include "cleanup.h"
 #include "engine_files.h"
 #include "engine_shm.h"
@@ -57,6 +58,42 @@ check_mount_root (int fd, int parent, hook_error **err)
              : hook_fail (err, 0, "not a mount point (the engine mounts its tmpfs there): refused");
 }
 
+/* The mount is a whole tmpfs, as the engine mounts it ("shm" on the pod's
+   directory), not a directory of some tmpfs bound there: resizing that
+   would resize the filesystem it belongs to (/run, say).  */
+#define MOUNTINFO_MAX (64u << 20)
+static int
+check_whole_tmpfs (int fd, hook_error **err)
+{
+  cleanup_close int proc_fd = -1;
+  cleanup_free char *text = NULL;
+  char root[4096], fstype[64];
+  uint64_t id;
+  size_t len;
+
+  if (mount_id_of (fd, &id) < 0)
+    return hook_fail (err, errno, "statx mount id");
+  if (open_procfs (&proc_fd, err) < 0)
+    return -1;
+  cleanup_close int mi = openat2_fd (proc_fd, "thread-self/mountinfo", O_RDONLY, 0,
+                                     RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+  if (mi < 0)
+    return hook_fail (err, errno, "open /proc/thread-self/mountinfo");
+  if (read_fd_bounded (mi, MOUNTINFO_MAX, &text, &len, err) < 0)
+    return hook_error_prefix (err, "/proc/thread-self/mountinfo");
+  if (mountinfo_root_for_id (text, id, root, sizeof root, fstype, sizeof fstype) < 0)
+    return hook_fail (err, 0, "mount %llu is not in /proc/thread-self/mountinfo",
+                      (unsigned long long)id);
+  if (strcmp (fstype, "tmpfs") != 0)
+    return hook_fail (err, 0, "a %s mount, not a tmpfs: refused", fstype);
+  if (strcmp (root, "/") != 0)
+    return hook_fail (err, 0,
+                      "a directory (%s) of a tmpfs bound there, not the engine's own tmpfs: "
+                      "refused",
+                      root);
+  return 0;
+}
+
 int
 engine_shm_resize (const char *dir, const char *source, uint64_t size, engine_shm_result *r,
                    hook_error **err)
@@ -77,7 +114,8 @@ engine_shm_resize (const char *dir, const char *source, uint64_t size, engine_sh
                                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
   if (fd < 0)
     return hook_fail (err, errno, "open%s", errno == ELOOP ? " (a symlink: refused)" : "");
-  if (check_mount_root (fd, parent, err) < 0 || tmpfs_size (fd, &r->before, err) < 0)
+  if (check_mount_root (fd, parent, err) < 0 || check_whole_tmpfs (fd, err) < 0
+      || tmpfs_size (fd, &r->before, err) < 0)
     return -1;
   if (fstat (fd, &st) < 0)
     return hook_fail (err, errno, "stat");
