@@ -85,7 +85,7 @@ check_whole_tmpfs (int fd, hook_error **err)
     return hook_fail (err, 0, "mount %llu is not in /proc/thread-self/mountinfo",
                       (unsigned long long)id);
   if (strcmp (fstype, "tmpfs") != 0)
-    return hook_fail (err, 0, "a %s mount, not a tmpfs: refused", fstype);
+    return hook_fail (err, 0, "a mount of type %s, not a tmpfs: refused", fstype);
   if (strcmp (root, "/") != 0)
     return hook_fail (err, 0,
                       "a directory (%s) of a tmpfs bound there, not the engine's own tmpfs: "
@@ -110,15 +110,20 @@ engine_shm_resize (const char *dir, const char *source, uint64_t size, engine_sh
     return -1;
   /* The last component is the mount point: crossing into it is the point,
      a symlink never.  */
-  cleanup_close int fd = openat2_fd (parent, last, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0,
+  cleanup_close int fd = openat2_fd (parent, last, O_PATH | O_NOFOLLOW, 0,
                                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
   if (fd < 0)
-    return hook_fail (err, errno, "open%s", errno == ELOOP ? " (a symlink: refused)" : "");
+    return hook_fail (err, errno, "open");
+  /* O_PATH|O_NOFOLLOW opens a link itself: say what it is.  */
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "stat");
+  if (S_ISLNK (st.st_mode))
+    return hook_fail (err, 0, "a symlink: refused");
+  if (!S_ISDIR (st.st_mode))
+    return hook_fail (err, 0, "not a directory: refused");
   if (check_mount_root (fd, parent, err) < 0 || check_whole_tmpfs (fd, err) < 0
       || tmpfs_size (fd, &r->before, err) < 0)
     return -1;
-  if (fstat (fd, &st) < 0)
-    return hook_fail (err, errno, "stat");
   /* The host's /dev/shm (as the hook's mount namespace, the engine's, sees
      it), bound below an engine directory or not, is never resized: a
      host-IPC pod's /dev/shm is the host's.  */
