@@ -224,7 +224,9 @@ app_shm_kib () {
   # A pod without DNS settings gets the node's resolv.conf, copied.
   local pod=$POD bundle
   run_pod nodns
-  log_wait "${POD:0:12}: engine_files: /etc/resolv.conf: "
+  log_wait "${POD:0:12}: engine_files: /etc/resolv.conf: the node's /etc/resolv.conf"
+  cri stop-pod "$POD"
+  cri remove-pod "$POD"
   bundle=$(cri_bundle "$pod")
   cri stop "$CTR"
   cri remove "$CTR"
