@@ -2,101 +2,108 @@
 
    One createRuntime plus one poststop of a pod sandbox, reduced to the
    kernel work that makes their effect and nothing else: libc only, values
-   hard-coded (or handed over on the command line by bench/bench.py, which
-   reads them from a debug run of the hook on the same sandbox), no parsing
-   beyond finding "pid" and "bundle" in the state, no checks, no logging.
+   handed over on the command line by bench/bench.py (which reads them from
+   a debug run of the hook on the same sandbox), no parsing beyond finding
+   "pid", "id" and "bundle" in the state, no checks, no logging.
    bench/bench.py builds it as the hook is built for measurement
    (`cc -O2 -static-pie`), runs it in the same harness, on the same live
    `runc create`d sandbox, rounds alternated with the hook's; the ratio
    hook / floor is what the hook's checks, parsing, policy and logging cost.
 
-     floor createRuntime OOM_SCORE CGROUP_FILE CGROUP_VALUE < state
-     floor createRuntime-nofork OOM_SCORE CGROUP_FILE CGROUP_VALUE < state
-     floor poststop < state
+     floor createRuntime POLICY STATE_DIR OOM_SCORE CGROUP_FILE CGROUP_VALUE < state
+     floor createRuntime-fork POLICY STATE_DIR OOM_SCORE CGROUP_FILE CGROUP_VALUE < state
+     floor poststop POLICY STATE_DIR < state
 
-   createRuntime makes BUNDLE/oci-sandbox-hook/ with a journal, hostname,
-   hosts and resolv.conf and a 64 MiB tmpfs at shm, clones them as bind
-   mounts (the files read-only), and in ONE forked child joins the
-   container's mount namespace to move the four mounts onto /etc/hostname,
-   /etc/hosts, /etc/resolv.conf and /dev/shm below /proc/PID/root, then its
-   network namespace to write ip_unprivileged_port_start=0 and
-   ping_group_range="0 2147483647" through the host's /proc (a
-   /proc/sys/net lookup follows the netns of the task that makes it).  The
-   parent then writes OOM_SCORE to /proc/PID/oom_score_adj and CGROUP_VALUE
-   to CGROUP_FILE.  createRuntime-nofork does the same with setns in the
-   process itself (the files it needs after the joins opened before them):
-   what the fork costs.  poststop detaches the tmpfs and removes the
-   directory.  Any failing call ends it with status 1: the bench also
-   checks, outside the timing, that the container sees the effects.
+   createRuntime reads what the hook must read (the policy file, the
+   bundle's config.json under an exclusive flock, the host's /etc/hosts
+   and /etc/resolv.conf), makes BUNDLE/oci-sandbox-hook/ with a 4 MiB tmpfs
+   of its own holding a record, hostname, hosts and resolv.conf and a 64 MiB
+   tmpfs at shm, clones them as bind mounts (the files read-only, from the
+   fds that wrote them), joins the container's mount namespace to move the
+   four mounts onto /etc/hostname, /etc/hosts, /etc/resolv.conf and /dev/shm
+   below /proc/PID/root, then its network namespace to write
+   ip_unprivileged_port_start=0 and ping_group_range="0 2147483647" through
+   the host's /proc, and comes back to its own namespaces.  It writes
+   OOM_SCORE to /proc/PID/oom_score_adj and CGROUP_VALUE to CGROUP_FILE,
+   reads /proc/PID/stat (the start time a registry entry records), writes
+   the pod note and links the pod's registry entry into STATE_DIR.
+   createRuntime-fork joins in a forked child instead, as the hook does
+   under a user namespace (which cannot be left).  poststop reads the
+   policy and the pod note, reads and removes the registry entry, detaches
+   the hook's tmpfs (the shm with it) and removes the directory.  Any
+   failing call ends it with status 1: the bench also checks, outside the
+   timing, that the container sees the effects.
 
    Kept in step with the hook: every kernel operation of one round of the
-   hook (src/main.c, src/act.c and the modules it calls, as `strace -f`
-   shows them on a runc-created sandbox; redo it when they change), and
-   whether the floor does it:
+   hook (src/stages/ and the modules it calls, as `strace -f` shows them on
+   a runc-created sandbox; redo it when they change), and whether the floor
+   does it:
 
    both stages
      execve, static-pie start-up, exit_group                  yes (same linking)
      libselinux constructor: statfs x2, read /proc/filesystems,
        access /etc/selinux/config                             no
      libcap-ng constructor: read cap_last_cap, prctl x4       no
-     close_range (3, ~0), umask, alarm                        no
+     close_range (3, ~0), getpid, umask, alarm                no
      read the state from stdin                                yes
-     open and read the policy file                            no
-     open the bundle directory (openat2)                      yes (open)
+     the policy: a trusted walk from / (open + fstat of each
+       directory, O_PATH open + fstat of the file, reopen +
+       fstat), read                                           open + read
+     open the bundle directory (openat2), flock                yes (open, flock)
      syslog: socket, connect, send of the stage's info line   no
    createRuntime
-     open and read config.json                                no
+     config.json: open, fstat, read                           open + read
+     pidfd_open; open /proc + fstatfs, open /proc/PID,
+       pidfd_send_signal                                      pidfd_open, open /proc/PID
      host facts: read /proc/self/oom_score_adj and uid_map,
-       uname, read /etc/resolv.conf (resolved stub check)     no
+       uname                                                  no
+     /etc/hosts, /etc/resolv.conf: trusted walks, read         open + read
      capabilities: capget and /proc/self/status x2, twice
        (host facts, privilege drop), capset                   no
-     pidfd_open                                               yes
-     open /proc + fstatfs, open /proc/PID, pidfd_send_signal  open /proc/PID only
-     stat ns/{net,ipc,uts} of the container and its own      no
-     look for an earlier run: open the hook directory x2      no
-     mkdirat the hook directory, open it                      yes
-     fstat the directory, chmod it through /proc/self/fd      no
-     create the journal; write its 10 lines                   yes
-     hostname, hosts, resolv.conf, each:
-       read the source (/etc/hosts, /etc/resolv.conf)         no (contents hard-coded)
-       unlink a stale temp, create the temp, fchmod, write,
-         renameat into place                                  create the final name, write
-       open_tree (OPEN_TREE_CLONE), mount_setattr read-only   yes
+     stat the hook's own namespaces (5) and the container's
+       (5), read /proc/PID/cgroup                             no
+     cgroup: statfs /sys/fs/cgroup/cpu, open the hierarchy +
+       fstatfs, read cgroup.procs, stat two pid namespaces   no (the file is given)
+     look for an earlier run: open the hook directory         no
+     mkdirat the hook directory, open it + fstat              mkdirat, open
+     its tmpfs: fsopen, fsconfig x5, fsmount, move_mount      yes
+     create the record; write its lines                       yes
+     hostname, hosts, resolv.conf, each: create O_EXCL,
+       write, fstat, open_tree (the fd), mount_setattr        yes, but fstat
      shm: mkdirat, open, fsopen, fsconfig x4, fsmount,
        move_mount onto shm, open_tree (OPEN_TREE_CLONE)       yes
      shm: fstatfs + fstat of the clone (size, mode)           no
      open the rootfs + fstat, open /proc/PID/root + fstat
        (has the container pivoted?)                           /proc/PID/root only
-     open /proc + fstatfs, twice (mounts, sysctls);
-       stat its own ns/net                                    one open of /proc
-     pipe2, fork, read the child's pipe, wait4                fork, waitpid
-     child: close_range x4, sigaction (SIGALRM)               no
-     child: setns (CLONE_NEWNS)                               yes
-     child: open the container's root (".")                   no
-     child, per mount (4): fstat the clone, openat2 the
-       target + statx (an earlier run's mount to detach?),
-       open the parent, open the leaf + fstat (type, links)   one openat2 of the target
-                                                              (RESOLVE_IN_ROOT)
-       move_mount onto the target                             yes
-     child: setns (CLONE_NEWNET)                              yes
-     child: stat thread-self/ns/net (not the host's)          no
-     child, per sysctl (2): open, write                       yes
-       open, pread (read-back)                                no
-     oom_score_adj: open, write                               yes
-       open, pread (read-back), pidfd_send_signal             no
-     cgroup: read /proc/PID/cgroup and /proc/self/mountinfo,
-       open the hierarchy + fstatfs, open the cgroup dir      no (the file is given)
-       open cpu.shares (cpu.weight on v2), write              yes
-       open, pread (read-back), pidfd_send_signal x2          no
+     the way back: open own ns/mnt and ns/net, "/" and "."
+       + fstat                                                ns/mnt, ns/net, "/"
+     setns (CLONE_NEWNS)                                      yes
+     open the container's root (".")                          no
+     open etc (RESOLVE_IN_ROOT) once, dev once                yes
+     per mount (4): openat2 the leaf, statx (an earlier
+       run's mount to detach?), move_mount                    open, move_mount
+     setns (CLONE_NEWNET)                                     yes
+     stat thread-self/ns/net (not the host's)                 no
+     per sysctl (2): open O_RDWR, write, pread (read-back)    open, write
+     setns back (net, mnt), fchdir + chroot (".") + fchdir,
+       stat thread-self/ns/mnt                                no cwd, no check
+     oom_score_adj: open O_RDWR, write, pread                 open, write
+     cpu.shares: open the cgroup dir, open O_RDWR, write,
+       pread                                                  open, write
+     pidfd_send_signal x3                                     no
+     read /proc/PID/stat                                      yes
+     the pod note: create, write                              yes
+     the registry: a trusted walk of the state directory,
+       O_TMPFILE, write, linkat                               open, O_TMPFILE, write, linkat
    poststop
-     open the hook directory                                  yes
-     fstat (owner), statx mount ids of the directory and shm,
-       reopen shm after the detach                            no
-     umount2 (MNT_DETACH) of the shm tmpfs                    yes (by path; the hook
-                                                              through /proc/self/fd)
-     unlink hostname, hosts, resolv.conf                      yes
-     unlink their temps (ENOENT)                              no
-     rmdir shm, unlink the journal, rmdir the hook directory  yes  */
+     open the hook directory + fstat, geteuid                 open
+     the pod note: open, fstat, read                          open + read
+     the registry: a trusted walk of the state directory,
+       open the entry, fstat, read, unlink; unlink the note   open, open + read, unlink
+     statx mount ids of the bundle and the hook directory,
+       open /proc + fstatfs, fchdir, umount2 (MNT_DETACH) by
+       /proc/self/fd, reopen + statx (stacked?)               umount2 by /proc/self/fd
+     rmdir the hook directory                                 yes  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -104,6 +111,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
@@ -113,13 +121,9 @@
 
 #define DIR_NAME "oci-sandbox-hook"
 #define N_FILES  3
+#define READ_MAX (1 << 20)
 
 static const char *const file_names[N_FILES] = { "hostname", "hosts", "resolv.conf" };
-static const char *const file_contents[N_FILES] = {
-  "runc\n",
-  "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n",
-  "nameserver 10.0.2.3\n",
-};
 /* The container-side targets, the three files then shm.  */
 static const char *const targets[N_FILES + 1]
     = { "etc/hostname", "etc/hosts", "etc/resolv.conf", "dev/shm" };
@@ -161,6 +165,26 @@ write_file (int dir, const char *path, const char *text, int flags)
   close (fd);
 }
 
+/* The content of DIR/PATH (what the hook must read: its policy, the
+   spec, the host's files it copies), into a buffer of its own.  */
+static char *
+read_file (int dir, const char *path)
+{
+  char *buf = malloc (READ_MAX);
+  size_t used = 0;
+  ssize_t n;
+  int fd = must (openat (dir, path, O_RDONLY | O_CLOEXEC), path);
+  if (buf == NULL)
+    fail ("malloc");
+  while ((n = read (fd, buf + used, READ_MAX - 1 - used)) > 0)
+    used += (size_t)n;
+  if (n < 0)
+    fail (path);
+  buf[used] = '\0';
+  close (fd);
+  return buf;
+}
+
 /* The value of KEY in the state (a runtime's JSON, no escapes expected):
    what follows `"KEY"`, the colon and blanks.  */
 static const char *
@@ -175,126 +199,190 @@ state_value (const char *state, const char *key)
   return p + strspn (p, ": \t\r\n");
 }
 
+static void
+string_value (const char *state, const char *key, char *out, size_t size)
+{
+  const char *v = state_value (state, key);
+  size_t len = v[0] == '"' ? strcspn (v + 1, "\"") : size;
+  if (len >= size)
+    fail (key);
+  memcpy (out, v + 1, len);
+  out[len] = '\0';
+}
+
+/* A detached tmpfs, as the hook makes its directory and the pod's shm.  */
+static int
+tmpfs (const char *source, const char *mode, const char *size, const char *inodes)
+{
+  int fs = must (fsopen ("tmpfs", FSOPEN_CLOEXEC), "fsopen");
+  must (fsconfig (fs, FSCONFIG_SET_STRING, "source", source, 0), "fsconfig");
+  must (fsconfig (fs, FSCONFIG_SET_STRING, "mode", mode, 0), "fsconfig");
+  must (fsconfig (fs, FSCONFIG_SET_STRING, "size", size, 0), "fsconfig");
+  if (inodes)
+    must (fsconfig (fs, FSCONFIG_SET_STRING, "nr_inodes", inodes, 0), "fsconfig");
+  must (fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0), "fsconfig create");
+  int mnt = must (
+      fsmount (fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC),
+      "fsmount");
+  close (fs);
+  return mnt;
+}
+
 /* The work in the container's namespaces: four mounts, two sysctls.  */
 static void
 in_container (int pidfd, int root, int host_proc, const int *trees)
 {
   must (setns (pidfd, CLONE_NEWNS), "setns mnt");
+  int etc = must (open_beneath (root, "etc", O_PATH | O_DIRECTORY,
+                                RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS),
+                  "etc");
   for (int i = 0; i < N_FILES + 1; i++)
     {
-      int target
-          = must (open_beneath (root, targets[i], O_PATH | O_NOFOLLOW,
-                                RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS),
-                  targets[i]);
+      int target = must (i < N_FILES ? open_beneath (etc, file_names[i], O_PATH | O_NOFOLLOW,
+                                                     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)
+                                     : open_beneath (root, targets[i], O_PATH | O_NOFOLLOW,
+                                                     RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS
+                                                         | RESOLVE_NO_MAGICLINKS),
+                         targets[i]);
       must (
           move_mount (trees[i], "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH),
           targets[i]);
       close (target);
     }
+  close (etc);
   must (setns (pidfd, CLONE_NEWNET), "setns net");
   write_file (host_proc, "sys/net/ipv4/ip_unprivileged_port_start", "0", 0);
   write_file (host_proc, "sys/net/ipv4/ping_group_range", "0 2147483647", 0);
 }
 
 static int
-create_runtime (int bundle, long pid, int nofork, char **argv)
+create_runtime (int bundle, const char *policy, const char *state_dir, const char *id, long pid,
+                int fork_child, char **argv)
 {
-  const char *oom_score = argv[2], *cgroup_file = argv[3], *cgroup_value = argv[4];
-  char path[64], entry[64];
+  const char *oom_score = argv[4], *cgroup_file = argv[5], *cgroup_value = argv[6];
+  char path[64], entry[512], stat_line[1024];
   int trees[N_FILES + 1];
+
+  free (read_file (AT_FDCWD, policy));
+  must (flock (bundle, LOCK_EX), "flock");
+  free (read_file (bundle, "config.json"));
+  char *contents[N_FILES] = { strdup ("runc\n"), read_file (AT_FDCWD, "/etc/hosts"),
+                              read_file (AT_FDCWD, "/etc/resolv.conf") };
 
   int pidfd = must (pidfd_open ((pid_t)pid, 0), "pidfd_open");
   snprintf (path, sizeof path, "/proc/%ld", pid);
   int proc_pid = must (open (path, O_PATH | O_DIRECTORY | O_CLOEXEC), path);
 
-  must (mkdirat (bundle, DIR_NAME, 0711), "mkdir " DIR_NAME);
-  int dir = must (openat (bundle, DIR_NAME, O_PATH | O_DIRECTORY | O_CLOEXEC), DIR_NAME);
-  int journal = must (
-      openat (dir, "journal", O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600), "journal");
-  write_text (journal, "dir\n", "journal");
+  must (mkdirat (bundle, DIR_NAME, 0700), "mkdir " DIR_NAME);
+  int under = must (openat (bundle, DIR_NAME, O_PATH | O_DIRECTORY | O_CLOEXEC), DIR_NAME);
+  int dir = tmpfs (DIR_NAME, "0700", "4194304", "16");
+  must (move_mount (dir, "", under, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH),
+        "move_mount " DIR_NAME);
+  close (under);
+  int record = must (
+      openat (dir, "record", O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600), "record");
+  write_text (record, "dir\n", "record");
 
   struct mount_attr read_only = {
     .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
   };
   for (int i = 0; i < N_FILES; i++)
     {
-      snprintf (entry, sizeof entry, "file %s\n", file_names[i]);
-      write_text (journal, entry, "journal");
-      write_file (dir, file_names[i], file_contents[i], O_CREAT | O_EXCL | O_NOFOLLOW);
-      trees[i] = must (
-          open_tree (dir, file_names[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW),
-          "open_tree");
+      snprintf (entry, sizeof entry, "%s /%s\n", file_names[i], targets[i]);
+      write_text (record, entry, "record");
+      int fd = must (
+          openat (dir, file_names[i], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644),
+          file_names[i]);
+      write_text (fd, contents[i], file_names[i]);
+      trees[i]
+          = must (open_tree (fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH), "clone");
       must (mount_setattr (trees[i], "", AT_EMPTY_PATH, &read_only, sizeof read_only),
             "mount_setattr");
+      close (fd);
     }
 
-  write_text (journal, "mount shm\n", "journal");
+  write_text (record, "shm tmpfs\n", "record");
   must (mkdirat (dir, "shm", 0700), "mkdir shm");
   int shm = must (openat (dir, "shm", O_PATH | O_DIRECTORY | O_CLOEXEC), "shm");
-  int fs = must (fsopen ("tmpfs", FSOPEN_CLOEXEC), "fsopen");
-  must (fsconfig (fs, FSCONFIG_SET_STRING, "source", "shm", 0), "fsconfig");
-  must (fsconfig (fs, FSCONFIG_SET_STRING, "mode", "1777", 0), "fsconfig");
-  must (fsconfig (fs, FSCONFIG_SET_STRING, "size", "67108864", 0), "fsconfig");
-  must (fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0), "fsconfig create");
-  int tmpfs = must (
-      fsmount (fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC),
-      "fsmount");
-  close (fs);
-  must (move_mount (tmpfs, "", shm, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH),
+  int shm_tmpfs = tmpfs ("shm", "1777", "67108864", NULL);
+  must (move_mount (shm_tmpfs, "", shm, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH),
         "move_mount shm");
-  close (tmpfs);
+  close (shm_tmpfs);
   close (shm);
   trees[N_FILES]
       = must (open_tree (dir, "shm", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW),
               "shm clone");
 
-  write_text (journal, "container mounts\n", "journal");
+  write_text (record, "container_mounts\n", "record");
   int root = must (openat (proc_pid, "root", O_PATH | O_DIRECTORY | O_CLOEXEC), "root");
   int host_proc = must (open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC), "/proc");
-  write_text (journal, "sysctl net.ipv4.ip_unprivileged_port_start=0\n", "journal");
-  write_text (journal, "sysctl net.ipv4.ping_group_range=0 2147483647\n", "journal");
-  if (nofork)
+  write_text (record, "sysctls net.ipv4.ip_unprivileged_port_start=0\n", "record");
+  write_text (record, "sysctls net.ipv4.ping_group_range=0 2147483647\n", "record");
+  if (fork_child)
     {
-      /* Host paths are out of reach once the mount namespace is joined.  */
-      int oom = must (openat (proc_pid, "oom_score_adj", O_WRONLY | O_CLOEXEC), "oom_score_adj");
-      int cgroup = must (open (cgroup_file, O_WRONLY | O_CLOEXEC), cgroup_file);
-      in_container (pidfd, root, host_proc, trees);
-      snprintf (entry, sizeof entry, "oom_score_adj %s\n", oom_score);
-      write_text (journal, entry, "journal");
-      write_text (oom, oom_score, "oom_score_adj");
-      write_text (journal, "cgroup cpu\n", "journal");
-      write_text (cgroup, cgroup_value, cgroup_file);
-      return 0;
+      pid_t child = must (fork (), "fork");
+      if (child == 0)
+        {
+          in_container (pidfd, root, host_proc, trees);
+          _exit (0);
+        }
+      int status;
+      if (waitpid (child, &status, 0) < 0 || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+        fail ("namespace child");
     }
-  pid_t child = must (fork (), "fork");
-  if (child == 0)
+  else
     {
+      /* The way back: the hook's own namespaces and root.  */
+      int own_mnt = must (openat (host_proc, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC), "mnt");
+      int own_net = must (openat (host_proc, "thread-self/ns/net", O_RDONLY | O_CLOEXEC), "net");
+      int own_root = must (open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC), "/");
       in_container (pidfd, root, host_proc, trees);
-      _exit (0);
+      must (setns (own_net, CLONE_NEWNET), "setns back net");
+      must (setns (own_mnt, CLONE_NEWNS), "setns back mnt");
+      must (fchdir (own_root), "fchdir");
+      must (chroot ("."), "chroot");
     }
-  int status;
-  if (waitpid (child, &status, 0) < 0 || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    fail ("namespace child");
   snprintf (entry, sizeof entry, "oom_score_adj %s\n", oom_score);
-  write_text (journal, entry, "journal");
+  write_text (record, entry, "record");
   write_file (proc_pid, "oom_score_adj", oom_score, 0);
-  write_text (journal, "cgroup cpu\n", "journal");
+  snprintf (entry, sizeof entry, "cpu_shares %s\n", cgroup_file);
+  write_text (record, entry, "record");
   write_file (AT_FDCWD, cgroup_file, cgroup_value, 0);
+
+  /* The pod's registration: the note in the hook's directory, then the
+     entry, linked whole into the state directory.  */
+  snprintf (entry, sizeof entry, "pod_registry %s\n", id);
+  write_text (record, entry, "record");
+  int stat_fd = must (openat (proc_pid, "stat", O_RDONLY | O_CLOEXEC), "stat");
+  must ((int)read (stat_fd, stat_line, sizeof stat_line - 1), "read stat");
+  close (stat_fd);
+  snprintf (entry, sizeof entry, "{\"state_dir\":\"%s\",\"names\":[\"%s\"],\"pid\":%ld}", state_dir,
+            id, pid);
+  write_file (dir, "pod", entry, O_CREAT | O_EXCL | O_NOFOLLOW);
+  int state = must (open (state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), state_dir);
+  int fd = must (openat (state, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600), "entry");
+  snprintf (entry, sizeof entry,
+            "{\"version\":1,\"id\":\"%s\",\"pid\":%ld,\"start_time\":0,\"bundle\":\"-\"}", id, pid);
+  write_text (fd, entry, "entry");
+  must (linkat (fd, "", state, id, AT_EMPTY_PATH), "link the entry");
   return 0;
 }
 
 static int
-poststop (int bundle, const char *bundle_path)
+poststop (int bundle, const char *policy, const char *state_dir, const char *id)
 {
-  char path[4200];
+  char path[64];
 
+  free (read_file (AT_FDCWD, policy));
+  must (flock (bundle, LOCK_EX), "flock");
   int dir = must (openat (bundle, DIR_NAME, O_PATH | O_DIRECTORY | O_CLOEXEC), DIR_NAME);
-  snprintf (path, sizeof path, "%s/" DIR_NAME "/shm", bundle_path);
-  must (umount2 (path, MNT_DETACH), "umount shm");
-  for (int i = 0; i < N_FILES; i++)
-    must (unlinkat (dir, file_names[i], 0), file_names[i]);
-  must (unlinkat (dir, "shm", AT_REMOVEDIR), "rmdir shm");
-  must (unlinkat (dir, "journal", 0), "unlink journal");
+  free (read_file (dir, "pod"));
+  int state = must (open (state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), state_dir);
+  free (read_file (state, id));
+  must (unlinkat (state, id, 0), "unlink the entry");
+  snprintf (path, sizeof path, "/proc/self/fd/%d", dir);
+  must (umount2 (path, MNT_DETACH), "umount " DIR_NAME);
+  close (dir);
   must (unlinkat (bundle, DIR_NAME, AT_REMOVEDIR), "rmdir " DIR_NAME);
   return 0;
 }
@@ -303,28 +391,25 @@ int
 main (int argc, char **argv)
 {
   static char state[16384];
-  char bundle_path[4096];
+  char bundle_path[4096], id[256];
   size_t used = 0;
   ssize_t n;
 
-  if (argc < 2)
-    fail ("usage: floor createRuntime|createRuntime-nofork|poststop [OOM CGROUP_FILE VALUE]");
+  if (argc < 4)
+    fail ("usage: floor createRuntime|createRuntime-fork|poststop POLICY STATE_DIR "
+          "[OOM CGROUP_FILE VALUE]");
   while ((n = read (STDIN_FILENO, state + used, sizeof state - 1 - used)) > 0)
     used += (size_t)n;
   state[used] = '\0';
-
-  const char *b = state_value (state, "bundle");
-  size_t len = b[0] == '"' ? strcspn (b + 1, "\"") : sizeof bundle_path;
-  if (len >= sizeof bundle_path)
-    fail ("bundle");
-  memcpy (bundle_path, b + 1, len);
-  bundle_path[len] = '\0';
-  int bundle = must (open (bundle_path, O_PATH | O_DIRECTORY | O_CLOEXEC), bundle_path);
+  string_value (state, "bundle", bundle_path, sizeof bundle_path);
+  string_value (state, "id", id, sizeof id);
+  int bundle = must (open (bundle_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), bundle_path);
 
   if (strcmp (argv[1], "poststop") == 0)
-    return poststop (bundle, bundle_path);
-  if (argc != 5)
-    fail ("createRuntime needs OOM_SCORE CGROUP_FILE CGROUP_VALUE");
-  return create_runtime (bundle, strtol (state_value (state, "pid"), NULL, 10),
-                         strcmp (argv[1], "createRuntime-nofork") == 0, argv);
+    return poststop (bundle, argv[2], argv[3], id);
+  if (argc != 7)
+    fail ("createRuntime needs POLICY STATE_DIR OOM_SCORE CGROUP_FILE CGROUP_VALUE");
+  return create_runtime (bundle, argv[2], argv[3], id,
+                         strtol (state_value (state, "pid"), NULL, 10),
+                         strcmp (argv[1], "createRuntime-fork") == 0, argv);
 }

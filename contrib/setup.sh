@@ -17,6 +17,7 @@ PACKAGES=(
   clang libclang-rt-14-dev clang-format catatonit
   time linux-perf strace
   containerd containernetworking-plugins python3-grpcio python3-protobuf protobuf-compiler
+  python3-yaml
   dpkg-dev debhelper lintian
 )
 

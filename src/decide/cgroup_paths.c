@@ -180,15 +180,16 @@ unescape_octal (char *s)
 }
 
 int
-cgroup_mount_for (const char *mountinfo, const char *controller, char *mount_point, size_t mp_size,
-                  char *mount_root, size_t root_size)
+cgroup_mount_next (const char **cursor, const char *controller, uint64_t *id, char *mount_point,
+                   size_t mp_size, char *mount_root, size_t root_size)
 {
-  for (const char *line = mountinfo; *line;)
+  for (const char *line = *cursor; *line;)
     {
       const char *eol = strchrnul (line, '\n');
       size_t len = (size_t)(eol - line);
       cleanup_free char *copy = strndup (line, len);
       line = *eol ? eol + 1 : eol;
+      *cursor = line;
       if (copy == NULL)
         return -1;
       /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER */
@@ -215,13 +216,29 @@ cgroup_mount_for (const char *mountinfo, const char *controller, char *mount_poi
         continue;
       unescape_octal (fields[3]);
       unescape_octal (fields[4]);
+      /* A mount point no buffer holds cannot be opened either.  */
       if (strlen (fields[4]) + 1 > mp_size || strlen (fields[3]) + 1 > root_size)
-        return -1;
+        continue;
+      uint64_t mount_id;
+      if (decimal_parse_unsigned (fields[0], strlen (fields[0]), DECIMAL_CANONICAL, UINT64_MAX,
+                                  &mount_id)
+          < 0)
+        continue;
+      *id = mount_id;
       strcpy (mount_point, fields[4]);
       strcpy (mount_root, fields[3]);
       return 0;
     }
   return -1;
+}
+
+int
+cgroup_mount_for (const char *mountinfo, const char *controller, char *mount_point, size_t mp_size,
+                  char *mount_root, size_t root_size)
+{
+  uint64_t id;
+  return cgroup_mount_next (&mountinfo, controller, &id, mount_point, mp_size, mount_root,
+                            root_size);
 }
 
 int

@@ -73,6 +73,10 @@ typedef struct target_facts
   /* Its namespace is the one config.json's path names (only meaningful
      where config.json gives a path).  */
   bool matches_path[NAMESPACE_COUNT];
+  /* Its namespaces and the hook's own, as read once: what the registry
+     records and the sysctl step compares.  */
+  file_identity ns[NAMESPACE_COUNT];
+  file_identity own_ns[NAMESPACE_COUNT];
   /* Its cgroup as /proc/PID/cgroup shows it: the v1 cpu controller's
      line and the v2 ("0::") line, "" when absent.  */
   char cgroup_v1_cpu[PATH_MAX];

@@ -107,6 +107,23 @@ lookup_annotation (const plan_input *in, const char *key)
   return annotation_in (in->config->annotations, in->state_annotations, key);
 }
 
+/* A sandbox annotation of the policy present with another value: the
+   engine that set it says what the container is (an app container of a
+   pod that runs /catatonit as its init is no sandbox).  */
+static const annotation_match *
+annotation_veto (const sandbox_policy *policy, const json_value *config_annotations,
+                 const json_value *state_annotations)
+{
+  for (size_t i = 0; i < policy->n_match_annotations; i++)
+    {
+      const annotation_match *m = &policy->match_annotations[i];
+      const char *v = annotation_in (config_annotations, state_annotations, m->key);
+      if (v && strcmp (v, m->value) != 0)
+        return m;
+    }
+  return NULL;
+}
+
 bool
 plan_classify (const sandbox_policy *policy, const json_value *config_annotations,
                const json_value *state_annotations, const char *arg0, char *reason,
@@ -127,6 +144,13 @@ plan_classify (const sandbox_policy *policy, const json_value *config_annotation
           return true;
         }
     }
+  const annotation_match *veto = annotation_veto (policy, config_annotations, state_annotations);
+  if (veto)
+    {
+      reason_printf (reason, reason_size, "annotation %s=%s: the engine says it is not a sandbox",
+                     veto->key, annotation_in (config_annotations, state_annotations, veto->key));
+      return false;
+    }
   for (size_t i = 0; arg0 && i < policy->n_match_commands; i++)
     if (strcmp (arg0, policy->match_commands[i]) == 0)
       {
@@ -135,6 +159,14 @@ plan_classify (const sandbox_policy *policy, const json_value *config_annotation
       }
   reason_printf (reason, reason_size, "no sandbox annotation or command of the policy matches");
   return false;
+}
+
+bool
+plan_classify_needs_command (const sandbox_policy *policy, const json_value *config_annotations,
+                             const json_value *state_annotations)
+{
+  return policy->n_match_commands > 0
+         && annotation_veto (policy, config_annotations, state_annotations) == NULL;
 }
 
 /* Our own annotations: bounded, and an unknown key under our prefix is an

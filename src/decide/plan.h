@@ -147,10 +147,19 @@ typedef struct plan_input
 } plan_input;
 
 /* Is this container one the policy covers?  REASON says why (or why not).
-   Annotations are looked up in config.json, then in the state.  */
+   Annotations are looked up in config.json, then in the state.  A sandbox
+   annotation of the policy that is present with another value settles it
+   (not a sandbox: the engine said what the container is); the policy's
+   commands decide only the containers that carry none (podman's infra).  */
 bool plan_classify (const sandbox_policy *policy, const json_value *config_annotations,
                     const json_value *state_annotations, const char *arg0, char *reason,
                     size_t reason_size);
+
+/* Could ARG0 still make it a sandbox (the policy has commands, and no
+   sandbox annotation says otherwise)?  */
+bool plan_classify_needs_command (const sandbox_policy *policy,
+                                  const json_value *config_annotations,
+                                  const json_value *state_annotations);
 
 /* Is this container a pod member (member_match)?  *SANDBOX_NAME points at
    the annotation that names its sandbox.  A sandbox is never a member.  */

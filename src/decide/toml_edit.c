@@ -2223,6 +2223,30 @@ append_to_array (const edit *e, const toml_node *key, char **out, size_t *out_le
         return hook_fail (err, ENOMEM, "edit TOML");
       if (e->buf[line - 1] == '\n')
         {
+          /* One item per line, the last with its comma and a comment:
+             the new item gets a line of its own after it, so that the
+             comment stays with the item it was written for.  */
+          size_t p = v->last_item_end;
+          while (p < v->end && (e->buf[p] == ' ' || e->buf[p] == '\t'))
+            p++;
+          if (p < v->end && e->buf[p] == ',')
+            {
+              p++;
+              while (p < v->end && (e->buf[p] == ' ' || e->buf[p] == '\t'))
+                p++;
+              if (p < v->end && e->buf[p] == '#')
+                {
+                  while (p < v->end && e->buf[p] != '\n' && e->buf[p] != '\r')
+                    p++;
+                  sb.len = 0;
+                  if (sb_adds (&sb, e->eol) < 0
+                      || sb_add (&sb, e->buf + line, v->last_item_start - line) < 0
+                      || render_string (&sb, e->value, strlen (e->value)) < 0
+                      || sb_addc (&sb, ',') < 0)
+                    return hook_fail (err, ENOMEM, "edit TOML");
+                  return splice (e->buf, e->len, p, p, sb.data, sb.len, out, out_len, err);
+                }
+            }
           if (sb_adds (&sb, e->eol) < 0
               || sb_add (&sb, e->buf + line, v->last_item_start - line) < 0)
             return hook_fail (err, ENOMEM, "edit TOML");
@@ -2362,5 +2386,123 @@ toml_render_path (const char *const *path, size_t n, char **out, hook_error **er
     return -1;
   if (render_path (&sb, path, n) < 0 || (*out = sb_steal (&sb)) == NULL)
     return hook_fail (err, ENOMEM, "render a TOML key path");
+  return 0;
+}
+
+/* ---- copying a table ------------------------------------------------------- */
+
+void
+toml_entries_free (toml_entry *entries, size_t n)
+{
+  for (size_t i = 0; entries && i < n; i++)
+    {
+      free (entries[i].key);
+      free (entries[i].raw);
+    }
+  free (entries);
+}
+
+static int
+compare_defined_at (const void *a, const void *b)
+{
+  const toml_node *x = *(const toml_node *const *)a, *y = *(const toml_node *const *)b;
+  return x->defined_at < y->defined_at ? -1 : x->defined_at > y->defined_at;
+}
+
+static const char *
+refusal_of (const toml_node *node)
+{
+  switch (node->kind)
+    {
+    case NODE_DOTTED:
+      return "is a table defined through dotted keys in its parent table";
+    case NODE_INLINE:
+      return "is an inline table";
+    case NODE_AOT:
+      return "is an array of tables";
+    case NODE_HEADER:
+    case NODE_IMPLICIT:
+      return "is a table of its own";
+    default:
+      return "is a value";
+    }
+}
+
+int
+toml_table_entries (const char *buf, size_t len, const char *const *path, size_t n, bool *exists,
+                    toml_entry **out, size_t *n_out, hook_error **err)
+{
+  cleanup_doc toml_doc *doc = NULL;
+  cleanup_free const toml_node **members = NULL;
+  toml_entry *entries = NULL;
+  size_t n_members = 0, cap = 0;
+  toml_node *cur;
+
+  *exists = false;
+  *out = NULL;
+  *n_out = 0;
+  if (check_path (path, n, err) < 0 || parse_document (buf, len, &doc, err) < 0)
+    return -1;
+  cur = doc->root;
+  for (size_t i = 0; i < n; i++)
+    {
+      toml_node *child = lookup (doc, cur, path[i], strlen (path[i]));
+      if (child == NULL)
+        return 0;
+      if (child->kind != NODE_IMPLICIT && child->kind != NODE_HEADER)
+        {
+          cleanup_free char *name = node_path (child);
+          return path_fail (err, path, n, "%s %s (line %zu); only [table] sections are copied",
+                            name ? name : "a table on the path", refusal_of (child),
+                            line_of (buf, len, child->defined_at));
+        }
+      cur = child;
+    }
+  *exists = true;
+
+  for (const toml_node *m = doc->all; m; m = m->all_next)
+    {
+      if (m->parent != cur)
+        continue;
+      if (!((m->kind == NODE_VALUE || m->kind == NODE_INLINE) && m->on_line && m->n_key_parts == 1))
+        {
+          cleanup_free char *name = node_path (m);
+          return path_fail (
+              err, path, n, "%s %s (line %zu); only key = value lines of the table are copied",
+              name ? name : "a member", refusal_of (m), line_of (buf, len, m->defined_at));
+        }
+      if (n_members == cap)
+        {
+          size_t ncap = cap ? cap * 2 : 16;
+          const toml_node **p = reallocarray (members, ncap, sizeof *p);
+          if (p == NULL)
+            return hook_fail (err, ENOMEM, "copy a TOML table");
+          members = p;
+          cap = ncap;
+        }
+      members[n_members++] = m;
+    }
+  if (n_members == 0)
+    return 0;
+  qsort (members, n_members, sizeof *members, compare_defined_at);
+  entries = calloc (n_members, sizeof *entries);
+  if (entries == NULL)
+    return hook_fail (err, ENOMEM, "copy a TOML table");
+  for (size_t i = 0; i < n_members; i++)
+    {
+      const toml_node *m = members[i];
+      size_t raw_len = m->value.end - m->value.start;
+      entries[i].key = strdup (m->key);
+      entries[i].kind = node_value_kind (m);
+      entries[i].raw = strndup (buf + m->value.start, raw_len);
+      entries[i].raw_len = raw_len;
+      if (entries[i].key == NULL || entries[i].raw == NULL)
+        {
+          toml_entries_free (entries, n_members);
+          return hook_fail (err, ENOMEM, "copy a TOML table");
+        }
+    }
+  *out = entries;
+  *n_out = n_members;
   return 0;
 }

@@ -88,6 +88,27 @@ int toml_append_string (const char *buf, size_t len, const char *const *path, si
                         const char *value, char **out, size_t *out_len, bool *changed,
                         hook_error **err);
 
+/* One key = value line of a table, as written.  */
+typedef struct toml_entry
+{
+  char *key; /* decoded */
+  toml_kind kind;
+  char *raw; /* the value's bytes exactly as written, NUL-terminated */
+  size_t raw_len;
+} toml_entry;
+
+void toml_entries_free (toml_entry *entries, size_t n);
+
+/* The key = value lines of the [table] at PATH[0..N), in document order,
+   each value's bytes as written: what a generated file copies from a table
+   it must repeat whole (a CRI-O runtime table in a drop-in).  *EXISTS is
+   false (and *N_OUT 0) when the table is not there.  A table on the path
+   that is not a [table] section (dotted keys, an inline table, an array
+   of tables), and a member that is not a plain key = value line (a
+   sub-table, a dotted key) are refused with the key path and why.  */
+int toml_table_entries (const char *buf, size_t len, const char *const *path, size_t n,
+                        bool *exists, toml_entry **out, size_t *n_out, hook_error **err);
+
 /* VALUE (UTF-8) as a TOML basic string, quotes and escapes included, for
    generated files (a CRI-O drop-in).  */
 int toml_render_string (const char *value, char **out, hook_error **err);

@@ -17,6 +17,7 @@
 #include "safepath.h"
 #include "cgroup_paths.h"
 #include "names.h"
+#include "process.h"
 
 #define MOUNTINFO_MAX    (4u << 20)
 #define CGROUP_PROCS_MAX (1u << 20)
@@ -49,44 +50,14 @@ relative_cgroup_path (const char *path, const char *mount_root, char *out, size_
   return 0;
 }
 
-int
-cgroup_target_open (const char *v1_cpu, const char *v2_path, const char *root_override,
-                    cgroup_target *t, hook_error **err)
+/* Open the hierarchy mounted at MOUNT_POINT (its root in the hierarchy:
+   MOUNT_ROOT) and name the container's cgroup PATH below it.  */
+static int
+hierarchy_open (const char *mount_point, const char *mount_root, bool v2, bool check_fs,
+                const char *path, cgroup_target *t, hook_error **err)
 {
-  cleanup_free char *mountinfo = NULL;
-  char mount_point[PATH_MAX], mount_root[PATH_MAX];
   struct statfs sfs;
-  bool v2;
 
-  if (root_override)
-    {
-      cleanup_close int root
-          = openat2_fd (AT_FDCWD, root_override, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
-      if (root < 0)
-        return hook_fail (err, errno, "open cgroup_root %s", root_override);
-      v2 = faccessat (root, "cgroup.controllers", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-      snprintf (mount_point, sizeof mount_point, "%s%s", root_override, v2 ? "" : "/cpu");
-      strcpy (mount_root, "/");
-    }
-  else
-    {
-      cleanup_close int self = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-      size_t len;
-      if (self < 0
-          || read_regular_fd (self, "/proc/self/mountinfo", MOUNTINFO_MAX, &mountinfo, &len, err)
-                 < 0)
-        return self < 0 ? hook_fail (err, errno, "open /proc/self/mountinfo") : -1;
-      v2 = cgroup_mount_for (mountinfo, "cpu", mount_point, sizeof mount_point, mount_root,
-                             sizeof mount_root)
-           < 0;
-      if (v2
-          && cgroup_mount_for (mountinfo, NULL, mount_point, sizeof mount_point, mount_root,
-                               sizeof mount_root)
-                 < 0)
-        return hook_fail (err, 0, "no cgroup v1 cpu controller and no cgroup2 mount");
-    }
-
-  const char *path = v2 ? v2_path : v1_cpu;
   if (path == NULL || path[0] == '\0')
     return hook_fail (err, 0, "/proc/PID/cgroup has no %s entry",
                       v2 ? "cgroup v2 (0::)" : "cpu controller");
@@ -96,7 +67,7 @@ cgroup_target_open (const char *v1_cpu, const char *v2_path, const char *root_ov
       = openat2_fd (AT_FDCWD, mount_point, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
   if (t->hierarchy_fd < 0)
     return hook_fail (err, errno, "open %s", mount_point);
-  if (root_override == NULL
+  if (check_fs
       && (fstatfs (t->hierarchy_fd, &sfs) < 0
           || sfs.f_type != (v2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC)))
     return hook_fail (err, 0, "%s is not a cgroup%s file system", mount_point, v2 ? "2" : "");
@@ -108,25 +79,83 @@ cgroup_target_open (const char *v1_cpu, const char *v2_path, const char *root_ov
   return 0;
 }
 
-void
-cgroup_target_close (cgroup_target *t)
+/* The layouts nearly every host has, found with two statfs instead of the
+   mount table (which a node grows by several mounts a pod): the v1 cpu
+   controller at /sys/fs/cgroup/cpu (v1 and hybrid hosts; often a symlink
+   to cpu,cpuacct) or cgroup2 at /sys/fs/cgroup, each taken to be mounted
+   from the root of the hook's cgroup namespace.  That is a guess until
+   the container's process is found listed in the cgroup it names.
+   *FITS is false when the host has neither.  */
+static int
+usual_hierarchy_open (const char *v1_cpu, const char *v2_path, cgroup_target *t, bool *fits,
+                      hook_error **err)
 {
-  if (t->hierarchy_fd >= 0)
-    close (t->hierarchy_fd);
-  t->hierarchy_fd = -1;
+  struct statfs sfs;
+
+  *fits = false;
+  if (statfs ("/sys/fs/cgroup/cpu", &sfs) == 0 && sfs.f_type == CGROUP_SUPER_MAGIC)
+    *fits = v1_cpu[0] != '\0';
+  else if (statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+    *fits = v2_path[0] != '\0';
+  else
+    return 0;
+  if (!*fits)
+    return 0;
+  bool v2 = sfs.f_type == CGROUP2_SUPER_MAGIC;
+  return hierarchy_open (v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/cpu", "/", v2, true,
+                         v2 ? v2_path : v1_cpu, t, err);
 }
 
-int
-cgroup_count_others (const cgroup_target *t, int proc_pid_fd, int pid, size_t *others,
-                     hook_error **err)
+/* The mount table's word: a v1 mount whose super options list cpu, or
+   else a cgroup2 mount, with the root it was mounted from; the first one
+   whose mount point, opened, is that very mount (not one hidden under a
+   later mount).  */
+static int
+mounted_hierarchy_open (const char *v1_cpu, const char *v2_path, cgroup_target *t, hook_error **err)
+{
+  cleanup_free char *mountinfo = NULL;
+  char mount_point[PATH_MAX], mount_root[PATH_MAX];
+  size_t len;
+
+  cleanup_close int self = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  if (self < 0)
+    return hook_fail (err, errno, "open /proc/self/mountinfo");
+  if (read_regular_fd (self, "/proc/self/mountinfo", MOUNTINFO_MAX, &mountinfo, &len, err) < 0)
+    return -1;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      bool v2 = pass == 1;
+      const char *cursor = mountinfo;
+      uint64_t id, seen;
+      while (cgroup_mount_next (&cursor, v2 ? NULL : "cpu", &id, mount_point, sizeof mount_point,
+                                mount_root, sizeof mount_root)
+             == 0)
+        {
+          cleanup_close int fd
+              = openat2_fd (AT_FDCWD, mount_point, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+          if (fd >= 0 && mount_id_of (fd, &seen) == 0 && seen == id)
+            return hierarchy_open (mount_point, mount_root, v2, true, v2 ? v2_path : v1_cpu, t,
+                                   err);
+        }
+    }
+  return hook_fail (err, 0, "no cgroup v1 cpu controller and no cgroup2 mount");
+}
+
+/* Count, from TARGET's cgroup.procs, the processes that are not the
+   container's: not PID (its init, bound by PROC_PID_FD) and not in the
+   container's own pid namespace.  *LISTED: whether PID is there.  */
+static int
+count_others (const cgroup_target *t, const target_process *p, size_t *others, bool *listed,
+              hook_error **err)
 {
   cleanup_free char *procs = NULL;
-  cleanup_close int proc_fd = -1;
+  int proc_fd = p->procfs_fd, pid = p->pid;
   struct stat theirs, host;
   char path[PATH_MAX + 16];
   size_t len;
 
   *others = 0;
+  *listed = false;
   snprintf (path, sizeof path, "%s/cgroup.procs", t->rel);
   cleanup_close int fd = openat2_fd (t->hierarchy_fd, path, O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
   if (fd < 0)
@@ -135,10 +164,8 @@ cgroup_count_others (const cgroup_target *t, int proc_pid_fd, int pid, size_t *o
     return -1;
   /* The container's own children are its pid namespace's, when it has one
      of its own (otherwise only its init is the container's).  */
-  if (open_procfs (&proc_fd, err) < 0)
-    return -1;
-  if (fstatat (proc_pid_fd, "ns/pid", &theirs, 0) < 0
-      || fstatat (proc_fd, "self/ns/pid", &host, 0) < 0)
+  if (fstatat (p->proc_fd, "ns/pid", &theirs, 0) < 0
+      || fstatat (proc_fd, "thread-self/ns/pid", &host, 0) < 0)
     return hook_fail (err, errno, "stat pid namespaces");
   bool own_pidns = theirs.st_dev != host.st_dev || theirs.st_ino != host.st_ino;
   for (char *line = procs; *line;)
@@ -147,14 +174,16 @@ cgroup_count_others (const cgroup_target *t, int proc_pid_fd, int pid, size_t *o
       char saved = *eol;
       struct stat st;
       *eol = '\0';
-      int64_t listed;
+      int64_t listed_pid;
       if (*line
-          && decimal_parse (line, strlen (line), DECIMAL_CANONICAL, 1, INT32_MAX, &listed) < 0)
+          && decimal_parse (line, strlen (line), DECIMAL_CANONICAL, 1, INT32_MAX, &listed_pid) < 0)
         {
           *eol = saved;
           return hook_fail (err, 0, "cgroup %s/cgroup.procs: \"%.20s\" is not a pid", t->rel, line);
         }
-      if (*line && listed != pid)
+      if (*line && listed_pid == pid)
+        *listed = true;
+      else if (*line)
         {
           char ns[64];
           snprintf (ns, sizeof ns, "%.20s/ns/pid", line);
@@ -172,6 +201,57 @@ cgroup_count_others (const cgroup_target *t, int proc_pid_fd, int pid, size_t *o
   return 0;
 }
 
+int
+cgroup_target_find (const char *v1_cpu, const char *v2_path, const char *root_override,
+                    const target_process *p, cgroup_target *t, size_t *others, hook_error **err)
+{
+  bool fits, listed;
+
+  if (root_override)
+    {
+      cleanup_close int root
+          = openat2_fd (AT_FDCWD, root_override, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+      char mount_point[PATH_MAX];
+      if (root < 0)
+        return hook_fail (err, errno, "open cgroup_root %s", root_override);
+      bool v2 = faccessat (root, "cgroup.controllers", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+      if ((size_t)snprintf (mount_point, sizeof mount_point, "%s%s", root_override,
+                            v2 ? "" : "/cpu")
+          >= sizeof mount_point)
+        return hook_fail (err, ENAMETOOLONG, "cgroup_root");
+      /* A tree the policy names is taken as it is: a faithful fake tree
+         cannot list the container's process ahead of time.  */
+      if (hierarchy_open (mount_point, "/", v2, false, v2 ? v2_path : v1_cpu, t, err) < 0)
+        return -1;
+      return count_others (t, p, others, &listed, err);
+    }
+
+  cleanup_hook_error hook_error *guess_err = NULL;
+  if (usual_hierarchy_open (v1_cpu, v2_path, t, &fits, err) < 0)
+    return -1;
+  if (fits && count_others (t, p, others, &listed, &guess_err) == 0 && listed)
+    return 0;
+  /* Mounted from a subtree (a v1 host's containers that nest an engine)
+     or somewhere else: the mount table says where.  */
+  cgroup_target_close (t);
+  if (mounted_hierarchy_open (v1_cpu, v2_path, t, err) < 0
+      || count_others (t, p, others, &listed, err) < 0)
+    return -1;
+  if (!listed)
+    return hook_fail (err, 0,
+                      "the container's process %d is not in cgroup %s: refusing to change it",
+                      (int)p->pid, t->file);
+  return 0;
+}
+
+void
+cgroup_target_close (cgroup_target *t)
+{
+  if (t->hierarchy_fd >= 0)
+    close (t->hierarchy_fd);
+  t->hierarchy_fd = -1;
+}
+
 static int
 write_cgroup_file (int hierarchy_fd, const char *rel, const char *file, const char *value,
                    hook_error **err)
@@ -182,12 +262,12 @@ write_cgroup_file (int hierarchy_fd, const char *rel, const char *file, const ch
       = openat2_fd (hierarchy_fd, rel, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
   if (dir < 0)
     return hook_fail (err, errno, "open cgroup %s", rel);
-  cleanup_close int fd = openat2_fd (dir, file, O_WRONLY, 0, RESOLVE_STRICT_BENEATH);
+  cleanup_close int fd = openat2_fd (dir, file, O_RDWR, 0, RESOLVE_STRICT_BENEATH);
   if (fd < 0)
     return hook_fail (err, errno, "open %s/%s", rel, file);
   if (write_all (fd, value, strlen (value)) < 0)
     return hook_fail (err, errno, "write %s/%s", rel, file);
-  if (read_small_at (dir, file, RESOLVE_STRICT_BENEATH, back, sizeof back, err) < 0)
+  if (pread_small (fd, file, back, sizeof back, err) < 0)
     return hook_error_prefix (err, "read back cgroup %s", rel);
   back[strcspn (back, "\n")] = '\0';
   if (strcmp (back, value) != 0)

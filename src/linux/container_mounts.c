@@ -30,62 +30,12 @@ statx_is (const struct statx *stx, dev_t dev, ino_t ino)
   return makedev (stx->stx_dev_major, stx->stx_dev_minor) == dev && stx->stx_ino == ino;
 }
 
-/* Detach, while there is one, a mount at M->target whose root is what an
-   earlier run of the hook mounted there (or what this run is about to
-   mount: the host's /dev/shm under host IPC).  Anything else at the
-   target is left to open_target's checks.  */
+/* Open the parent directory PARENT of the targets below ROOT_FD: it must
+   exist except for "etc", which a minimal rootfs may lack; nothing is ever
+   created through a symlink.  */
 static int
-detach_earlier (const container_placement *a, int root_fd, const container_mount *m,
-                hook_error **err)
+open_parent (int root_fd, const char *parent, hook_error **err)
 {
-  struct stat mine;
-
-  if (fstat (m->tree_fd, &mine) < 0)
-    return hook_fail (err, errno, "stat the mount for /%s", m->target);
-  for (int round = 0; round < 16; round++)
-    {
-      struct statx stx;
-      char fdpath[48];
-      cleanup_close int fd
-          = openat2_fd (root_fd, m->target, O_PATH | O_NOFOLLOW, 0, RESOLVE_ROOTFS);
-      if (fd < 0)
-        return 0; /* missing, or a symlink on the way: open_target reports it */
-      if (statx (fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_INO, &stx) < 0)
-        return hook_fail (err, errno, "rootfs /%s: statx", m->target);
-      bool ours = (m->earlier_ino && statx_is (&stx, m->earlier_dev, m->earlier_ino))
-                  || statx_is (&stx, mine.st_dev, mine.st_ino);
-      if (!ours || !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
-          || !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
-        return 0;
-      /* umount2 takes a path: the magic link of the fd, through the hook's
-         own procfs (the container's /proc, after pivot_root, belongs to a
-         pid namespace this child is not in).  */
-      snprintf (fdpath, sizeof fdpath, "%d/fd/%d", (int)getpid (), fd);
-      if (fchdir (a->host_proc_fd) < 0)
-        return hook_fail (err, errno, "chdir to /proc");
-      if (umount2 (fdpath, MNT_DETACH) < 0)
-        return hook_fail (err, errno, "rootfs /%s: detach the earlier run's mount", m->target);
-    }
-  return hook_fail (err, 0, "rootfs /%s: still mounted by an earlier run after 16 detaches",
-                    m->target);
-}
-
-/* Open (creating when missing) the mount target TARGET below ROOT_FD.  The
-   parent directory must exist except for "etc", which a minimal rootfs may
-   lack; nothing is ever created through a symlink.  */
-static int
-open_target (int root_fd, const container_mount *m, hook_error **err)
-{
-  char parent[64];
-  const char *slash = strrchr (m->target, '/');
-  const char *leaf = slash ? slash + 1 : m->target;
-  struct stat st;
-
-  if (slash == NULL || (size_t)(slash - m->target) >= sizeof parent)
-    return hook_fail (err, EINVAL, "mount target %s", m->target);
-  memcpy (parent, m->target, (size_t)(slash - m->target));
-  parent[slash - m->target] = '\0';
-
   int dir = openat2_fd (root_fd, parent, O_PATH | O_DIRECTORY, 0, RESOLVE_ROOTFS);
   if (dir < 0 && errno == ENOENT && strcmp (parent, "etc") == 0)
     {
@@ -96,58 +46,91 @@ open_target (int root_fd, const container_mount *m, hook_error **err)
   if (dir < 0)
     return hook_fail (err, errno, "rootfs /%s%s", parent,
                       errno == ELOOP ? " (symlinks are refused)" : "");
-  cleanup_close int dir_fd = dir;
+  return dir;
+}
 
-  int fd = openat2_fd (dir_fd, leaf, O_PATH | O_NOFOLLOW, 0,
-                       RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-  if (fd < 0 && errno == ENOENT)
+#define RESOLVE_LEAF (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+
+/* The target LEAF of M in DIR_FD, created when missing.  */
+static int
+open_or_create_leaf (int dir_fd, const char *leaf, const container_mount *m, hook_error **err)
+{
+  int fd = openat2_fd (dir_fd, leaf, O_PATH | O_NOFOLLOW, 0, RESOLVE_LEAF);
+  if (fd >= 0 || errno != ENOENT)
+    return fd >= 0 ? fd : hook_fail (err, errno, "rootfs /%s", m->target);
+  if (m->directory)
     {
-      if (m->directory)
+      if (mkdirat (dir_fd, leaf, 01777) < 0 && errno != EEXIST)
+        return hook_fail (err, errno, "rootfs /%s: create", m->target);
+    }
+  else
+    {
+      /* O_EXCL|O_NOFOLLOW: a symlink planted meanwhile is not followed. */
+      int c
+          = openat2_fd (dir_fd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644, RESOLVE_LEAF);
+      if (c < 0 && errno != EEXIST)
+        return hook_fail (err, errno, "rootfs /%s: create", m->target);
+      if (c >= 0)
+        close (c);
+    }
+  fd = openat2_fd (dir_fd, leaf, O_PATH | O_NOFOLLOW, 0, RESOLVE_LEAF);
+  return fd >= 0 ? fd : hook_fail (err, errno, "rootfs /%s", m->target);
+}
+
+/* Open the mount target M (its leaf LEAF in DIR_FD) to mount onto.  A
+   mount there whose root is what an earlier run of the hook mounted (or
+   what this run is about to mount: the host's /dev/shm under host IPC) is detached first, while
+   there is one; then what is left must be what the hook mounts over.  */
+static int
+open_target (const container_placement *a, int dir_fd, const char *leaf, const container_mount *m,
+             hook_error **err)
+{
+  for (int round = 0; round < 16; round++)
+    {
+      struct statx stx;
+      char fdpath[48];
+      cleanup_close int fd = open_or_create_leaf (dir_fd, leaf, m, err);
+      if (fd < 0)
+        return -1;
+      if (statx (fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_NLINK | STATX_INO,
+                 &stx)
+          < 0)
+        return hook_fail (err, errno, "rootfs /%s: statx", m->target);
+      bool ours = (m->earlier_ino && statx_is (&stx, m->earlier_dev, m->earlier_ino))
+                  || statx_is (&stx, m->tree_dev, m->tree_ino);
+      if (ours && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+          && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
         {
-          if (mkdirat (dir_fd, leaf, 01777) < 0 && errno != EEXIST)
-            return hook_fail (err, errno, "rootfs /%s: create", m->target);
+          /* umount2 takes a path: the magic link of the fd, through the
+             hook's own procfs (the container's /proc, after pivot_root,
+             belongs to a pid namespace the hook is not in).  */
+          snprintf (fdpath, sizeof fdpath, "%d/fd/%d", (int)getpid (), fd);
+          if (fchdir (a->host_proc_fd) < 0)
+            return hook_fail (err, errno, "chdir to /proc");
+          if (umount2 (fdpath, MNT_DETACH) < 0)
+            return hook_fail (err, errno, "rootfs /%s: detach the earlier run's mount", m->target);
+          continue;
         }
-      else
-        {
-          /* O_EXCL|O_NOFOLLOW: a symlink planted meanwhile is not followed. */
-          int c = openat2_fd (dir_fd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644,
-                              RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-          if (c < 0 && errno != EEXIST)
-            return hook_fail (err, errno, "rootfs /%s: create", m->target);
-          if (c >= 0)
-            close (c);
-        }
-      fd = openat2_fd (dir_fd, leaf, O_PATH | O_NOFOLLOW, 0,
-                       RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+      /* O_PATH|O_NOFOLLOW on a symlink yields the link itself: refuse it,
+         and anything that is not what we mount over (a FIFO, a device, a
+         file hard-linked elsewhere).  */
+      const char *bad = NULL;
+      if (S_ISLNK (stx.stx_mode))
+        bad = "a symlink (refused)";
+      else if (m->directory && !S_ISDIR (stx.stx_mode))
+        bad = "not a directory";
+      else if (!m->directory && !S_ISREG (stx.stx_mode))
+        bad = "not a regular file";
+      else if (!m->directory && stx.stx_nlink == 0)
+        bad = "a deleted file still mounted there (an earlier run's mount?): refused";
+      else if (!m->directory && stx.stx_nlink != 1)
+        bad = "a file with several hard links (refused)";
+      if (bad)
+        return hook_fail (err, 0, "rootfs /%s: %s", m->target, bad);
+      return steal_fd (&fd);
     }
-  if (fd < 0)
-    return hook_fail (err, errno, "rootfs /%s", m->target);
-  if (fstat (fd, &st) < 0)
-    {
-      int saved = errno;
-      close (fd);
-      return hook_fail (err, saved, "rootfs /%s", m->target);
-    }
-  /* O_PATH|O_NOFOLLOW on a symlink yields the link itself: refuse it, and
-     anything that is not what we mount over (a FIFO, a device, a file
-     hard-linked elsewhere).  */
-  const char *bad = NULL;
-  if (S_ISLNK (st.st_mode))
-    bad = "a symlink (refused)";
-  else if (m->directory && !S_ISDIR (st.st_mode))
-    bad = "not a directory";
-  else if (!m->directory && !S_ISREG (st.st_mode))
-    bad = "not a regular file";
-  else if (!m->directory && st.st_nlink == 0)
-    bad = "a deleted file still mounted there (an earlier run's mount?): refused";
-  else if (!m->directory && st.st_nlink != 1)
-    bad = "a file with several hard links (refused)";
-  if (bad)
-    {
-      close (fd);
-      return hook_fail (err, 0, "rootfs /%s: %s", m->target, bad);
-    }
-  return fd;
+  return hook_fail (err, 0, "rootfs /%s: still mounted by an earlier run after 16 detaches",
+                    m->target);
 }
 
 int
@@ -158,6 +141,8 @@ container_placement_run (void *arg, hook_error **err)
       = a->pivoted
             ? openat2_fd (a->root_fd, ".", O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS)
             : openat2_fd (AT_FDCWD, a->rootfs, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+  cleanup_close int dir_fd = -1;
+  char dir[64] = "";
 
   if (root_fd < 0)
     return hook_fail (err, errno, "open the rootfs %s in the container's mount namespace",
@@ -165,12 +150,24 @@ container_placement_run (void *arg, hook_error **err)
   for (size_t i = 0; i < a->n; i++)
     {
       const container_mount *m = &a->mounts[i];
-      if (detach_earlier (a, root_fd, m, err) < 0)
+      const char *slash = strrchr (m->target, '/');
+      size_t dir_len = slash ? (size_t)(slash - m->target) : 0;
+      if (slash == NULL || dir_len >= sizeof dir)
+        return hook_fail (err, EINVAL, "mount target %s", m->target);
+      /* Targets sharing a parent (etc/...) share its lookup.  */
+      if (dir_fd < 0 || strncmp (dir, m->target, dir_len) != 0 || dir[dir_len] != '\0')
+        {
+          memcpy (dir, m->target, dir_len);
+          dir[dir_len] = '\0';
+          if (dir_fd >= 0)
+            close (dir_fd);
+          dir_fd = open_parent (root_fd, dir, err);
+          if (dir_fd < 0)
+            return -1;
+        }
+      cleanup_close int target_fd = open_target (a, dir_fd, slash + 1, m, err);
+      if (target_fd < 0)
         return -1;
-      int fd = open_target (root_fd, m, err);
-      if (fd < 0)
-        return -1;
-      cleanup_close int target_fd = fd;
       if (move_mount (m->tree_fd, "", target_fd, "",
                       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
           < 0)
@@ -200,8 +197,7 @@ container_placement_prepare (const target_process *p, const char *rootfs,
   out->root_fd = openat (p->proc_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (out->root_fd < 0 || fstat (out->root_fd, &target_root) < 0)
     return hook_fail (err, errno, "open /proc/%d/root", (int)p->pid);
-  if (open_procfs (&out->host_proc_fd, err) < 0)
-    return -1;
+  out->host_proc_fd = p->procfs_fd;
   out->pivoted = same_object (&target_root, host_rootfs.st_dev, host_rootfs.st_ino);
   out->rootfs = rootfs;
   out->mounts = mounts;
@@ -225,8 +221,6 @@ container_placement_release (container_placement *a)
 {
   if (a->root_fd >= 0)
     close (a->root_fd);
-  if (a->host_proc_fd >= 0)
-    close (a->host_proc_fd);
   a->root_fd = a->host_proc_fd = -1;
 }
 

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -25,6 +26,9 @@ typedef struct container_mount
   int tree_fd;        /* detached mount (open_tree CLONE or fsmount) */
   const char *target; /* inside the rootfs, relative: "dev/shm", "etc/hosts" */
   bool directory;     /* target is a directory (else a regular file) */
+  /* What TREE_FD mounts (its root's identity), as its maker knows it.  */
+  dev_t tree_dev;
+  ino_t tree_ino;
   /* The root of what an earlier run of the hook mounted here (its file or
      tmpfs, identified before that run was undone), or 0/0.  A mount at the
      target with this identity, or with the identity of TREE_FD itself, is
@@ -53,7 +57,7 @@ typedef struct container_placement
   const char *rootfs;
   bool pivoted;     /* the target's root already is the rootfs */
   int root_fd;      /* the target's /proc/PID/root, opened on the host side */
-  int host_proc_fd; /* the hook's procfs: /proc in the container may be another */
+  int host_proc_fd; /* the hook's procfs (borrowed): /proc in the container may be another */
   const container_mount *mounts;
   size_t n;
 } container_placement;

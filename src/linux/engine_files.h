@@ -1,5 +1,5 @@
 /* The engine's own files (policy keys engine_dirs and engine_files,
-   docs/security.md, threat 25): a pod's resolv.conf and hostname as
+   docs/security.md, threat 26): a pod's resolv.conf and hostname as
    containerd or CRI-O wrote them, read so that the plan can check them.
    The engine's directory is opened as root's configuration, and the file
    below it by fd: no symlink, no magic link, no mount crossing.  */

@@ -3,7 +3,7 @@
    resized in place with fspick and FSCONFIG_CMD_RECONFIGURE, so that the
    sandbox's and every member's bind of it see the new size at once.
    Never the host's /dev/shm, never anything but the root of a tmpfs found
-   below the policy's engine_dirs (docs/security.md, threat 25).  */
+   below the policy's engine_dirs (docs/security.md, threat 26).  */
 #ifndef OCI_SANDBOX_HOOK_ENGINE_SHM_H
 #define OCI_SANDBOX_HOOK_ENGINE_SHM_H
 

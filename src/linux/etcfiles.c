@@ -12,7 +12,7 @@
 
 int
 etcfile_install (int hook_dir_fd, const char *name, const char *content, size_t len,
-                 const char *label, hook_error **err)
+                 const char *label, int *file_fd, hook_error **err)
 {
   if (content == NULL)
     return hook_fail (err, EINVAL, "%s: no content planned", name);
@@ -26,5 +26,6 @@ etcfile_install (int hook_dir_fd, const char *name, const char *content, size_t 
     return hook_fail (err, errno, "write %s", name);
   if (label && fsetfilecon (fd, label) < 0)
     return hook_fail (err, errno, "label %s with %s", name, label);
+  *file_fd = steal_fd (&fd);
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "hook_dir.h"
 #include "registry.h"
 #include "safepath.h"
+#include "tmpfs.h"
 
 const char *const hook_files[HOOK_N_FILES]
     = { HOOK_FILE_HOSTNAME, HOOK_FILE_HOSTS, HOOK_FILE_RESOLV_CONF };
@@ -20,6 +21,12 @@ const char *const hook_files[HOOK_N_FILES]
 int
 hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_error **err)
 {
+  tmpfs_options o = {
+    .source = HOOK_DIR_NAME,
+    .mode = "0700",
+    .size = HOOK_DIR_TMPFS_SIZE,
+    .nr_inodes = HOOK_DIR_TMPFS_INODES,
+  };
   struct stat st;
 
   /* 0700 and root's: the pod's shm and files are reached through the
@@ -34,10 +41,36 @@ hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_error
   if (fstat (dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ()
       || (st.st_mode & 07777) != 0700)
     return hook_fail (err, 0, "%s: not the private directory the hook just created", HOOK_DIR_NAME);
-  record->fd = openat2_fd (dir, RECORD_NAME, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW,
+  /* The tmpfs root is the hook directory from here on: its fd is the
+     detached mount's, now attached.  */
+  cleanup_close int tmpfs = -1;
+  if (tmpfs_create (&o, &tmpfs, err) < 0)
+    return hook_error_prefix (err, "%s", HOOK_DIR_NAME);
+  if (move_mount (tmpfs, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return hook_fail (err, errno, "mount the %s tmpfs", HOOK_DIR_NAME);
+  record->fd = openat2_fd (tmpfs, RECORD_NAME, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW,
                            0600, RESOLVE_STRICT_BENEATH);
   if (record->fd < 0)
     return hook_fail (err, errno, "create the record of the run");
+  *hook_dir_fd = steal_fd (&tmpfs);
+  return 0;
+}
+
+int
+hook_dir_open (int bundle_fd, int *hook_dir_fd, hook_error **err)
+{
+  struct stat st;
+  /* The hook's tmpfs is mounted there: crossing into it is the point.  */
+  cleanup_close int dir
+      = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0,
+                    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (dir < 0)
+    return hook_fail (err, errno, "open the bundle's %s directory", HOOK_DIR_NAME);
+  if (fstat (dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ()
+      || (st.st_mode & 07777) != 0700)
+    return hook_fail (err, 0,
+                      "%s: not the private directory the hook makes: refusing to clean or use it",
+                      HOOK_DIR_NAME);
   *hook_dir_fd = steal_fd (&dir);
   return 0;
 }
@@ -156,44 +189,105 @@ unregister (int hook_dir_fd, int *unregistered, hook_error **err)
   return 0;
 }
 
-int
-hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
+/* Detach whatever is mounted on BUNDLE_FD/oci-sandbox-hook (the hook's
+   tmpfs, and with it the pod's shm below it), however many times: a
+   racing second hook may have stacked one.  */
+static int
+unmount_hook_dir (int bundle_fd, int *unmounted, hook_error **err)
 {
-  int unmounted = 0, removed = 0, unregistered = 0;
-  struct stat st;
+  uint64_t bundle_id, dir_id;
+  cleanup_close int proc_fd = -1;
 
-  if (done && done_size)
-    done[0] = '\0';
-  cleanup_close int dir
-      = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
-  if (dir < 0 && errno == ENOENT)
-    return 0;
-  if (dir < 0)
-    return hook_fail (err, errno, "open the bundle's %s directory", HOOK_DIR_NAME);
-  if (fstat (dir, &st) < 0 || st.st_uid != geteuid ())
-    return hook_fail (err, 0, "%s: not owned by the hook's user: refusing to clean it",
-                      HOOK_DIR_NAME);
+  if (mount_id_of (bundle_fd, &bundle_id) < 0)
+    return hook_fail (err, errno, "statx the bundle");
+  for (int round = 0; round < 64; round++)
+    {
+      char fdpath[32];
+      cleanup_close int fd
+          = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0,
+                        RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+      if (fd < 0 && errno == ENOENT)
+        return 0;
+      if (fd < 0)
+        return hook_fail (err, errno, "open %s", HOOK_DIR_NAME);
+      if (mount_id_of (fd, &dir_id) < 0)
+        return hook_fail (err, errno, "statx %s", HOOK_DIR_NAME);
+      if (dir_id == bundle_id)
+        return 0;
+      if (proc_fd < 0 && open_procfs (&proc_fd, err) < 0)
+        return -1;
+      if (fchdir (proc_fd) < 0)
+        return hook_fail (err, errno, "chdir to /proc");
+      snprintf (fdpath, sizeof fdpath, "self/fd/%d", fd);
+      if (umount2 (fdpath, MNT_DETACH) < 0)
+        return hook_fail (err, errno, "unmount %s", HOOK_DIR_NAME);
+      (*unmounted)++;
+    }
+  return hook_fail (err, 0, "%s: still mounted after 64 unmounts", HOOK_DIR_NAME);
+}
 
-  /* Members stop finding the pod first, then its tmpfs goes.  */
-  if (unregister (dir, &unregistered, err) < 0 || unmount_shm (dir, &unmounted, err) < 0)
+/* The layout of hook versions that wrote their files straight into the
+   bundle's directory, with only the shm tmpfs mounted: a pod started
+   before an upgrade is cleaned up by the new binary.  */
+static int
+sweep_directory (int dir, int *unmounted, int *removed, hook_error **err)
+{
+  if (unmount_shm (dir, unmounted, err) < 0)
     return -1;
   for (size_t i = 0; i < HOOK_N_FILES; i++)
     {
       if (unlinkat (dir, hook_files[i], 0) == 0)
-        removed++;
+        (*removed)++;
       else if (errno != ENOENT)
         return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, hook_files[i]);
     }
   if (unlinkat (dir, HOOK_SHM_DIR, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
+  if (unlinkat (dir, POD_NOTE_NAME, 0) < 0 && errno != ENOENT)
+    return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, POD_NOTE_NAME);
   /* The record goes last: until here a rerun still knows there was a run.  */
   if (unlinkat (dir, RECORD_NAME, 0) < 0 && errno != ENOENT)
     return hook_fail (err, errno, "remove %s/%s", HOOK_DIR_NAME, RECORD_NAME);
-  if (unlinkat (bundle_fd, HOOK_DIR_NAME, AT_REMOVEDIR) < 0 && errno != ENOENT)
-    return hook_fail (err, errno, "remove %s%s", HOOK_DIR_NAME,
-                      errno == ENOTEMPTY ? " (it holds files the hook did not create)" : "");
+  return 0;
+}
+
+int
+hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
+{
+  int unmounted = 0, shm_unmounted = 0, removed = 0, unregistered = 0;
+  cleanup_close int dir = -1;
+
   if (done && done_size)
-    snprintf (done, done_size, "unmounted %d tmpfs, removed %d file(s) and the %s directory%s",
-              unmounted, removed, HOOK_DIR_NAME, unregistered ? ", unregistered the pod" : "");
+    done[0] = '\0';
+  if (hook_dir_open (bundle_fd, &dir, err) < 0)
+    {
+      if ((*err)->errno_value != ENOENT)
+        return -1;
+      hook_error_free (*err);
+      *err = NULL;
+      return 0;
+    }
+  /* Members stop finding the pod first, then its tmpfs goes: with the
+     hook's directory, the files and the pod's shm below it.  */
+  if (unregister (dir, &unregistered, err) < 0 || unmount_hook_dir (bundle_fd, &unmounted, err) < 0)
+    return -1;
+  close (dir);
+  dir = -1;
+  if (unlinkat (bundle_fd, HOOK_DIR_NAME, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    {
+      if (errno != ENOTEMPTY || hook_dir_open (bundle_fd, &dir, err) < 0
+          || sweep_directory (dir, &shm_unmounted, &removed, err) < 0)
+        return hook_error_prefix (err, "remove %s", HOOK_DIR_NAME);
+      if (unlinkat (bundle_fd, HOOK_DIR_NAME, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        return hook_fail (err, errno, "remove %s%s", HOOK_DIR_NAME,
+                          errno == ENOTEMPTY ? " (it holds files the hook did not create)" : "");
+    }
+  if (done && done_size)
+    snprintf (done, done_size, "%s%s%s%s directory%s",
+              unmounted ? "detached the " HOOK_DIR_NAME " tmpfs, " : "",
+              shm_unmounted ? "unmounted the shm tmpfs, " : "",
+              removed ? "removed the pod's files and " : "removed ",
+              unmounted ? "its" : "the " HOOK_DIR_NAME,
+              unregistered ? ", unregistered the pod" : "");
   return 0;
 }

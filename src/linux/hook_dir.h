@@ -1,10 +1,16 @@
-/* The hook's directory in a bundle, BUNDLE/oci-sandbox-hook/ (root's,
-   0700): the pod's shm tmpfs, its generated /etc files, and the record of
-   the run that made them.  createRuntime writes each step to the record
-   *before* doing it: the record says what a run did (and that one
-   happened), for the operator and for audits.  Undo does not replay it:
-   every host-side effect the hook can make lives under a fixed name here
-   (the shm tmpfs and the three /etc files), so hook_dir_sweep removes
+/* The hook's directory in a bundle, BUNDLE/oci-sandbox-hook/: a small
+   tmpfs of its own (root's, 0700, 4 MiB, 16 inodes) holding the pod's
+   generated /etc files, the shm directory the pod's /dev/shm tmpfs is
+   mounted on, and the record of the run that made them.  A tmpfs because
+   the binds of its files into containers are cloned from a mount with no
+   other mounts below it (cloning a file of a file system that holds a
+   node's hundreds of pod mounts costs in proportion to them), because
+   undoing it is one detach whatever it holds, and because what containers
+   write through the binds is bounded.  createRuntime writes each step to
+   the record *before* doing it: the record says what a run did (and that
+   one happened), for the operator and for audits.  Undo does not replay
+   it: every host-side effect the hook can make lives here under fixed
+   names, or in the registry the pod note names, so hook_dir_sweep removes
    exactly those, whatever point a run died at (an error, its deadline,
    SIGKILL).  It is idempotent; poststop and the rollback of a failed
    createRuntime both run it.  In-container mounts need no undo: they die
@@ -18,10 +24,12 @@
 #include "error.h"
 #include "pod_entry.h"
 
-#define HOOK_DIR_NAME "oci-sandbox-hook"
-#define HOOK_SHM_DIR  "shm"
-#define RECORD_NAME   "record"
-#define POD_NOTE_NAME "pod" /* what the sandbox registered (pod_registration) */
+#define HOOK_DIR_NAME         "oci-sandbox-hook"
+#define HOOK_DIR_TMPFS_SIZE   (4u << 20) /* three files of at most 1 MiB, the record, the note */
+#define HOOK_DIR_TMPFS_INODES 16
+#define HOOK_SHM_DIR          "shm"
+#define RECORD_NAME           "record"
+#define POD_NOTE_NAME         "pod" /* what the sandbox registered (pod_registration) */
 
 /* The files createRuntime generates in the hook directory.  */
 #define HOOK_FILE_HOSTNAME    "hostname"
@@ -35,9 +43,13 @@ typedef struct run_record
   int fd;
 } run_record;
 
-/* Create BUNDLE_FD/oci-sandbox-hook (0700, must not exist) and its record;
- *HOOK_DIR_FD receives an O_PATH fd of the directory.  */
+/* Create BUNDLE_FD/oci-sandbox-hook (0700, must not exist), mount its
+   tmpfs and create the record; *HOOK_DIR_FD receives the tmpfs root.  */
 int hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_error **err);
+
+/* Open an existing BUNDLE_FD/oci-sandbox-hook (errno_value ENOENT when
+   there is none), checked to be the hook's: root's, 0700.  */
+int hook_dir_open (int bundle_fd, int *hook_dir_fd, hook_error **err);
 
 /* Append the line "STEP DETAIL" (DETAIL may be NULL) to the record.  STEP
    is one of the step names the fault injection knows (fault.h).  */
@@ -50,10 +62,11 @@ int hook_dir_note_registration (int hook_dir_fd, const pod_registration *registr
                                 hook_error **err);
 
 /* Remove everything under BUNDLE_FD/oci-sandbox-hook: the registry
-   entries the pod note names (only the ones still this sandbox's), detach
-   every tmpfs stacked on shm/, remove the generated files, the record and
-   the directories.  Nothing there is success.  *DONE (optional) receives a
-   short summary for the log.  */
+   entries the pod note names (only the ones still this sandbox's), then
+   detach its tmpfs (every one stacked there) and remove the directory;
+   a directory of the earlier layout (files and a shm tmpfs straight in
+   it) is emptied file by file.  Nothing there is success.  *DONE
+   (optional) receives a short summary for the log.  */
 int hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err);
 
 #endif

@@ -19,6 +19,7 @@
 #include "cgroup_paths.h"
 #include "host.h"
 #include "oom.h"
+#include "process.h"
 #include "safepath.h"
 
 #define RESOLVED_STUB_ADDRESS  "127.0.0.53"
@@ -58,16 +59,17 @@ read_source (const char *path, const char *key, char **content, size_t *len, hoo
 }
 
 int
-host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, const char *hosts,
-                   host_facts *facts, hook_error **err)
+host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_is_default,
+                   const char *hosts, host_facts *facts, hook_error **err)
 {
   char buf[128];
   struct utsname uts;
 
   memset (facts, 0, sizeof *facts);
-  cleanup_close int proc_fd = -1;
-  if (open_procfs (&proc_fd, err) < 0)
+  cleanup_close int own_proc_fd = -1;
+  if (procfs_fd < 0 && open_procfs (&own_proc_fd, err) < 0)
     return -1;
+  int proc_fd = procfs_fd >= 0 ? procfs_fd : own_proc_fd;
   if (read_small_at (proc_fd, "self/oom_score_adj", RESOLVE_BENEATH, buf, sizeof buf, err) < 0
       || oom_score_parse (buf, &facts->own_oom_score_adj, err) < 0)
     return hook_error_prefix (err, "the hook's own OOM score");
@@ -171,14 +173,15 @@ same_file (const struct stat *a, const struct stat *b)
   return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* The hook's own namespaces, through the checked procfs.  */
+/* The hook's own namespaces, through the checked procfs (the hook is
+   single-threaded: its thread's are the process's).  */
 static int
 own_namespaces (int proc_fd, struct stat own[NAMESPACE_COUNT], hook_error **err)
 {
   for (int k = 0; k < NAMESPACE_COUNT; k++)
     {
       char path[32];
-      snprintf (path, sizeof path, "self/ns/%s", namespace_files[k]);
+      snprintf (path, sizeof path, "thread-self/ns/%s", namespace_files[k]);
       if (fstatat (proc_fd, path, &own[k], 0) < 0)
         return hook_fail (err, errno, "stat /proc/%s", path);
     }
@@ -204,16 +207,16 @@ config_namespace_stat (const container_spec *config, namespace_kind kind, struct
 #define PROC_PID_CGROUP_MAX (64u << 10)
 
 int
-target_facts_from_process (int proc_pid_fd, int pid, const container_spec *config,
+target_facts_from_process (const target_process *p, const container_spec *config,
                            target_facts *facts, hook_error **err)
 {
   struct stat own[NAMESPACE_COUNT];
-  cleanup_close int proc_fd = -1;
   cleanup_free char *cgroups = NULL;
+  int proc_pid_fd = p->proc_fd, pid = p->pid;
   size_t len;
 
   memset (facts, 0, sizeof *facts);
-  if (open_procfs (&proc_fd, err) < 0 || own_namespaces (proc_fd, own, err) < 0)
+  if (own_namespaces (p->procfs_fd, own, err) < 0)
     return -1;
   for (int k = 0; k < NAMESPACE_COUNT; k++)
     {
@@ -224,6 +227,8 @@ target_facts_from_process (int proc_pid_fd, int pid, const container_spec *confi
       if (fstatat (proc_pid_fd, path, &theirs, 0) < 0)
         return hook_fail (err, errno, "stat the container's %s namespace", namespace_files[k]);
       facts->is_own[k] = same_file (&theirs, &own[k]);
+      facts->ns[k] = (file_identity){ theirs.st_dev, theirs.st_ino };
+      facts->own_ns[k] = (file_identity){ own[k].st_dev, own[k].st_ino };
       if (config_namespace_stat (config, (namespace_kind)k, &named, &given, err) < 0)
         return -1;
       facts->matches_path[k] = given && same_file (&theirs, &named);

@@ -13,21 +13,22 @@
 /* The /proc/PID/ns name of KIND ("net", "mnt", ...).  */
 const char *namespace_file (namespace_kind kind);
 
-/* RESOLV_CONF and HOSTS (the policy's sources) may be NULL (not
-   managed).  A source must be trusted (open_trusted_file) and
+/* PROCFS_FD: a checked /proc to borrow, or -1.  RESOLV_CONF and HOSTS (the
+   policy's sources) may be NULL (not managed).  A source must be trusted (open_trusted_file) and
    world-readable: a generated file never publishes what the host keeps
    private.  */
-int host_facts_gather (const char *resolv_conf, bool resolv_conf_is_default, const char *hosts,
-                       host_facts *facts, hook_error **err);
+int host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_is_default,
+                       const char *hosts, host_facts *facts, hook_error **err);
 void host_facts_clear (host_facts *facts);
 #define cleanup_host_facts __attribute__ ((cleanup (host_facts_clear)))
 
 struct container_spec;
-/* From the live process (PROC_PID_FD, an O_PATH fd on /proc/PID): its
-   namespaces compared with the hook's own and with the paths CONFIG
-   names, and its cgroup lines.  */
-int target_facts_from_process (int proc_pid_fd, int pid, const struct container_spec *config,
-                               target_facts *facts, hook_error **err);
+struct target_process;
+/* From the live process: its namespaces compared with the hook's own and
+   with the paths CONFIG names, and its cgroup lines.  */
+int target_facts_from_process (const struct target_process *process,
+                               const struct container_spec *config, target_facts *facts,
+                               hook_error **err);
 
 /* Without a live process (precreate, plan --bundle): a namespace that
    config.json joins by path is the host's when that path names the hook's

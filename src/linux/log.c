@@ -2,17 +2,24 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 
 #define LOG_IDENT "oci-sandbox-hook"
+/* A syslog socket holds few datagrams (net.unix.max_dgram_qlen, 10 unless
+   the host raised it): a debug run sends more lines than that before a
+   slow reader drains them.  The hook waits for room, but never more than
+   this in all, so that a stuck logger cannot stall a pod start.  */
+#define LOG_WAIT_MAX_MS 250
 
 void
 hook_log_init (hook_log *log)
@@ -23,6 +30,7 @@ hook_log_init (hook_log *log)
   strcpy (log->id, "-");
   log->level = LOG_LEVEL_INFO;
   log->pid = getpid ();
+  log->wait_left_ms = LOG_WAIT_MAX_MS;
 }
 
 int
@@ -111,7 +119,20 @@ hook_log_write (hook_log *log, log_level level, const char *fmt, ...)
      zone file on every pod start.  */
   n = snprintf (line, sizeof line, "<%d>" LOG_IDENT "[%d]: %s: %s",
                 LOG_DAEMON | syslog_priority[level], (int)log->pid, log->id, msg);
-  if (n > 0)
-    (void)!send (log->fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1,
-                 MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (n <= 0)
+    return;
+  size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+  while (send (log->fd, line, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno == EAGAIN
+         && log->wait_left_ms > 0)
+    {
+      struct pollfd p = { .fd = log->fd, .events = POLLOUT };
+      struct timespec t0, t1;
+      clock_gettime (CLOCK_MONOTONIC, &t0);
+      int ready = poll (&p, 1, log->wait_left_ms);
+      clock_gettime (CLOCK_MONOTONIC, &t1);
+      long spent = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+      log->wait_left_ms = spent >= log->wait_left_ms ? 0 : log->wait_left_ms - (int)spent;
+      if (ready <= 0)
+        log->wait_left_ms = 0;
+    }
 }

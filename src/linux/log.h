@@ -23,6 +23,7 @@ typedef struct hook_log
   bool mirror_to_stderr;     /* --log-stderr: every line, not only errors */
   bool errors_not_to_stderr; /* the runtime wrapper writes its refusals itself */
   pid_t pid;
+  int wait_left_ms; /* what is left of the time the hook waits on a full socket */
 } hook_log;
 
 void hook_log_init (hook_log *log);

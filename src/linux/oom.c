@@ -30,7 +30,7 @@ oom_score_apply (const target_process *p, int value, hook_error **err)
   if (value < -1000 || value > 1000)
     return hook_fail (err, 0, "oom_score_adj %d: out of range [-1000, 1000]", value);
   cleanup_close int fd
-      = openat2_fd (p->proc_fd, "oom_score_adj", O_WRONLY, 0, RESOLVE_STRICT_BENEATH);
+      = openat2_fd (p->proc_fd, "oom_score_adj", O_RDWR, 0, RESOLVE_STRICT_BENEATH);
   if (fd < 0)
     return hook_fail (err, errno, "open /proc/%d/oom_score_adj", (int)p->pid);
   int len = snprintf (buf, sizeof buf, "%d", value);
@@ -43,8 +43,7 @@ oom_score_apply (const target_process *p, int value, hook_error **err)
                           value);
       return hook_fail (err, errno, "write /proc/%d/oom_score_adj", (int)p->pid);
     }
-  if (read_small_at (p->proc_fd, "oom_score_adj", RESOLVE_STRICT_BENEATH, back, sizeof back, err)
-      < 0)
+  if (pread_small (fd, "oom_score_adj", back, sizeof back, err) < 0)
     return hook_error_prefix (err, "read back /proc/%d", (int)p->pid);
   if (oom_score_parse (back, &current, err) < 0)
     return -1;

@@ -41,6 +41,7 @@ target_process_open (pid_t pid, target_process *p, hook_error **err)
   p->pid = pid;
   p->pidfd = steal_fd (&pidfd);
   p->proc_fd = steal_fd (&proc_pid);
+  p->procfs_fd = steal_fd (&proc);
   return 0;
 }
 
@@ -59,7 +60,9 @@ target_process_close (target_process *p)
     close (p->pidfd);
   if (p->proc_fd >= 0)
     close (p->proc_fd);
-  p->pidfd = p->proc_fd = -1;
+  if (p->procfs_fd >= 0)
+    close (p->procfs_fd);
+  p->pidfd = p->proc_fd = p->procfs_fd = -1;
 }
 
 int

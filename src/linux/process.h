@@ -15,12 +15,13 @@ typedef struct target_process
 {
   pid_t pid;
   int pidfd;
-  int proc_fd; /* O_PATH|O_DIRECTORY on /proc/PID */
+  int proc_fd;   /* O_PATH|O_DIRECTORY on /proc/PID */
+  int procfs_fd; /* the hook's /proc, checked to be procfs, for everyone to borrow */
 } target_process;
 
 #define TARGET_PROCESS_INIT                                                                        \
   {                                                                                                \
-    0, -1, -1                                                                                      \
+    0, -1, -1, -1                                                                                  \
   }
 
 int target_process_open (pid_t pid, target_process *p, hook_error **err);

@@ -186,6 +186,24 @@ pod_registry_add (pod_registry *reg, const char *name, const pod_entry *entry, h
 
   if (pod_name_validate (name, err) < 0)
     return hook_error_prefix (err, "register");
+  if (pod_entry_encode (entry, &text, &len, err) < 0)
+    return -1;
+  /* A name nobody holds, the common case: the entry appears whole under
+     its name (an unnamed file, written, then linked: readers never see it
+     half-written) or not at all.  */
+  cleanup_close int fd = openat (reg->dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    {
+      if (write_all (fd, text, len) < 0)
+        return hook_fail (err, errno, "register %s in %s: write", name, reg->path);
+      if (linkat (fd, "", reg->dir_fd, name, AT_EMPTY_PATH) == 0)
+        return 0;
+      if (errno != EEXIST)
+        return hook_fail (err, errno, "register %s in %s", name, reg->path);
+    }
+  else if (errno != EOPNOTSUPP && errno != EISDIR)
+    return hook_fail (err, errno, "register %s in %s", name, reg->path);
+  /* Held already: replaced only when it is stale or this sandbox's.  */
   if (pod_registry_lookup (reg, name, false, &existing, &found, err) < 0)
     return hook_error_prefix (err, "register %s", name);
   if (found == POD_FOUND && strcmp (existing.bundle, entry->bundle) != 0)
@@ -193,8 +211,6 @@ pod_registry_add (pod_registry *reg, const char *name, const pod_entry *entry, h
                       "register %s: a running sandbox (pid %d, bundle %s) holds that name: "
                       "refusing",
                       name, existing.pid, existing.bundle);
-  if (pod_entry_encode (entry, &text, &len, err) < 0)
-    return -1;
   encoded_entry e = { text, len };
   if (replace_file_atomic (reg->dir_fd, name, 0600, NULL, false, fill_entry, &e, err) < 0)
     return hook_error_prefix (err, "register %s in %s", name, reg->path);

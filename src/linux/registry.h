@@ -4,8 +4,9 @@
    with one open whatever the number of pods.  The directory is root's,
    0700, reached through root-owned directories only; an entry is a
    root-owned 0600 regular file with one link, at most 16 KiB, or it is
-   refused as planted.  Entries are written atomically (a temporary and a
-   rename) and an entry whose process is gone (or whose pid now names
+   refused as planted.  Entries appear whole or not at all (an unnamed
+   O_TMPFILE file linked under its name; a temporary and a rename to
+   replace a stale one), and an entry whose process is gone (or whose pid now names
    another process) is stale: never trusted, and removed by whoever finds
    it.  docs/security.md, threat 23.  */
 #ifndef OCI_SANDBOX_HOOK_REGISTRY_H

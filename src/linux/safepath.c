@@ -169,6 +169,39 @@ read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error *
 }
 
 int
+read_regular_sized (int fd, const struct stat *st, size_t max, char **buf, size_t *len,
+                    hook_error **err)
+{
+  if ((uint64_t)st->st_size > max)
+    return hook_fail (err, 0, "input of %lld bytes exceeds the limit of %zu bytes",
+                      (long long)st->st_size, max);
+  /* Its size is known: one read of exactly that, no read to find the end
+     (a file that changes meanwhile is read as far as it was).  An empty
+     file may still be a kernel file that knows no size: read it to the end.  */
+  if (st->st_size == 0)
+    return read_fd_bounded (fd, max, buf, len, err);
+  size_t want = (size_t)st->st_size, used = 0;
+  cleanup_free char *data = malloc (want + 1);
+  if (data == NULL)
+    return hook_fail (err, ENOMEM, "reading input");
+  while (used < want)
+    {
+      ssize_t r = read (fd, data + used, want - used);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return hook_fail (err, errno, "read");
+      if (r == 0)
+        break;
+      used += (size_t)r;
+    }
+  data[used] = '\0';
+  *len = used;
+  *buf = steal_pointer (&data);
+  return 0;
+}
+
+int
 read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t size,
                hook_error **err)
 {
@@ -182,6 +215,19 @@ read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t 
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return hook_fail (err, errno, "read %s", path);
+  buf[n] = '\0';
+  return 0;
+}
+
+int
+pread_small (int fd, const char *name, char *buf, size_t size, hook_error **err)
+{
+  ssize_t n;
+  do
+    n = pread (fd, buf, size - 1, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return hook_fail (err, errno, "read %s", name);
   buf[n] = '\0';
   return 0;
 }
@@ -271,15 +317,31 @@ open_directory (const char *path, int *out, hook_error **err)
 }
 
 int
-open_directory_locked (const char *path, bool exclusive, int *out, hook_error **err)
+open_directory_lockable (const char *path, int *out, hook_error **err)
 {
-  cleanup_close int fd
+  int fd
       = openat2_fd (AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, RESOLVE_NO_MAGICLINKS);
   if (fd < 0)
     return hook_fail (err, errno, "open directory %s", path);
+  *out = fd;
+  return 0;
+}
+
+int
+lock_directory (int fd, const char *path, bool exclusive, hook_error **err)
+{
   while (flock (fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
     if (errno != EINTR)
       return hook_fail (err, errno, "lock %s", path);
+  return 0;
+}
+
+int
+open_directory_locked (const char *path, bool exclusive, int *out, hook_error **err)
+{
+  cleanup_close int fd = -1;
+  if (open_directory_lockable (path, &fd, err) < 0 || lock_directory (fd, path, exclusive, err) < 0)
+    return -1;
   *out = steal_fd (&fd);
   return 0;
 }
@@ -319,11 +381,9 @@ trust_walk_release (trust_walk *w)
 }
 
 static int
-trusted_directory (int fd, const char *where, hook_error **err)
+trusted_directory (const struct stat *dir, const char *where, hook_error **err)
 {
-  struct stat st;
-  if (fstat (fd, &st) < 0)
-    return hook_fail (err, errno, "stat directory %s", where);
+  const struct stat st = *dir;
   if (st.st_uid != 0)
     return hook_fail (err, 0, "not trusted: directory %s is owned by uid %u, not root", where,
                       (unsigned)st.st_uid);
@@ -340,12 +400,15 @@ static int
 trust_walk_root (trust_walk *w, hook_error **err)
 {
   trust_walk_release (w);
+  struct stat st;
   int fd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return hook_fail (err, errno, "open /");
   w->dirs[w->depth++] = fd;
   strcpy (w->where, "/");
-  return trusted_directory (fd, "/", err);
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "stat directory /");
+  return trusted_directory (&st, "/", err);
 }
 
 static void
@@ -368,7 +431,8 @@ where_pop (char *where)
 /* The walk of open_trusted_file and open_trusted_directory: WANT_DIRECTORY
    says what the last component must be.  */
 static int
-trusted_walk (const char *path, bool want_directory, int *out, hook_error **err)
+trusted_walk (const char *path, bool want_directory, int *out, struct stat *out_st,
+              hook_error **err)
 {
   __attribute__ ((cleanup (trust_walk_release))) trust_walk w = { .depth = 0 };
   char pending[2 * PATH_MAX], link[PATH_MAX];
@@ -464,7 +528,7 @@ trusted_walk (const char *path, bool want_directory, int *out, hook_error **err)
           if (w.depth == TRUST_MAX_DEPTH)
             return hook_fail (err, ELOOP, "resolve");
           where_append (w.where, name);
-          if (trusted_directory (fd, w.where, err) < 0)
+          if (trusted_directory (&st, w.where, err) < 0)
             return -1;
           if (last)
             {
@@ -493,6 +557,8 @@ trusted_walk (const char *path, bool want_directory, int *out, hook_error **err)
           return hook_fail (err, 0, "not trusted: replaced while it was checked");
         }
       *out = rfd;
+      if (out_st)
+        *out_st = again;
       return 0;
     }
 }
@@ -500,13 +566,13 @@ trusted_walk (const char *path, bool want_directory, int *out, hook_error **err)
 int
 open_trusted_file (const char *path, int *out, hook_error **err)
 {
-  return trusted_walk (path, false, out, err);
+  return trusted_walk (path, false, out, NULL, err);
 }
 
 int
 open_trusted_directory (const char *path, int *out, hook_error **err)
 {
-  return trusted_walk (path, true, out, err);
+  return trusted_walk (path, true, out, NULL, err);
 }
 
 int
@@ -516,11 +582,14 @@ read_trusted_file (const char *path, const char *name, size_t max, bool world_re
   cleanup_close int fd = -1;
   struct stat st;
 
-  if (open_trusted_file (path, &fd, err) < 0)
+  if (trusted_walk (path, false, &fd, &st, err) < 0)
     return hook_error_prefix (err, "%s", name);
-  if (world_readable && (fstat (fd, &st) < 0 || !(st.st_mode & S_IROTH)))
+  if (world_readable && !(st.st_mode & S_IROTH))
     return hook_fail (err, 0,
                       "%s: not world-readable (mode %04o): refusing to publish it into a pod", name,
                       (unsigned)(st.st_mode & 07777));
-  return read_regular_fd (fd, name, max, out, len, err);
+  /* The walk checked it is a regular file.  */
+  if (read_regular_sized (fd, &st, max, out, len, err) < 0)
+    return hook_error_prefix (err, "%s", name);
+  return 0;
 }

@@ -36,8 +36,18 @@ int read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_err
 /* Open DIRFD/PATH (RESOLVE: its openat2 resolve mode; O_NONBLOCK) and read
    at most SIZE - 1 bytes of it into BUF, NUL-terminated: the small files
    of /proc and the cgroupfs, where a file's size says nothing.  */
+/* Read the regular file FD whose fstat is ST: at most MAX bytes (more is
+   an error), allocated to its size.  */
+struct stat;
+int read_regular_sized (int fd, const struct stat *st, size_t max, char **buf, size_t *len,
+                        hook_error **err);
+
 int read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t size,
                    hook_error **err);
+/* What FD (a kernel file the hook wrote, opened O_RDWR) reads from its
+   start, NUL-terminated, in BUF: the read-back of a write through the same
+   open file, without a second open.  */
+int pread_small (int fd, const char *name, char *buf, size_t size, hook_error **err);
 
 /* Create or replace DIRFD/NAME: FILL writes the content to a temporary
    ".NAME.RANDOM.tmp" made with O_CREAT|O_EXCL|O_NOFOLLOW (a name of its
@@ -94,5 +104,8 @@ int open_directory (const char *path, int *out, hook_error **err);
    poststop cannot sweep them half-way.  Waits; the hook's deadline bounds
    the wait.  */
 int open_directory_locked (const char *path, bool exclusive, int *out, hook_error **err);
+/* The same in two steps: open (readable, for flock), then lock.  */
+int open_directory_lockable (const char *path, int *out, hook_error **err);
+int lock_directory (int fd, const char *path, bool exclusive, hook_error **err);
 
 #endif

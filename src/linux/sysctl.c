@@ -66,12 +66,12 @@ write_one (int proc_fd, const sysctl_write *w, hook_error **err)
 
   if (path == NULL)
     return hook_fail (err, 0, "sysctl %s: not one the hook writes", w->key);
-  cleanup_close int fd = openat2_fd (proc_fd, path, O_WRONLY, 0, RESOLVE_STRICT_BENEATH);
+  cleanup_close int fd = openat2_fd (proc_fd, path, O_RDWR, 0, RESOLVE_STRICT_BENEATH);
   if (fd < 0)
     return hook_fail (err, errno, "open /proc/%s", path);
   if (write_all (fd, w->value, strlen (w->value)) < 0)
     return hook_fail (err, errno, "write %s=\"%s\"", w->key, w->value);
-  if (read_small_at (proc_fd, path, RESOLVE_STRICT_BENEATH, back, sizeof back, err) < 0)
+  if (pread_small (fd, path, back, sizeof back, err) < 0)
     return hook_error_prefix (err, "read back %s", w->key);
   if (!sysctl_value_matches (w->value, back))
     return hook_fail (err, 0, "sysctl %s: wrote \"%s\" but the kernel reports \"%.*s\"", w->key,
@@ -80,35 +80,19 @@ write_one (int proc_fd, const sysctl_write *w, hook_error **err)
 }
 
 int
-sysctl_job_prepare (const sysctl_write *writes, size_t n, bool join_user_namespace, sysctl_job *job,
-                    hook_error **err)
+sysctl_job_prepare (const sysctl_write *writes, size_t n, bool join_user_namespace, int proc_fd,
+                    const file_identity *host_netns, sysctl_job *job, hook_error **err)
 {
   memset (job, 0, sizeof *job);
-  job->proc_fd = -1;
   for (size_t i = 0; i < n; i++)
     if (sysctl_known_path (writes[i].key) == NULL)
       return hook_fail (err, 0, "sysctl %s: not one the hook writes", writes[i].key);
-  if (stat ("/proc/self/ns/net", &job->host_netns) < 0)
-    return hook_fail (err, errno, "stat own network namespace");
-  /* The hook's own procfs, opened here: after the child joined the
-     container's mount namespace its /proc may be the container's (a pid
-     namespace the child is not in, /proc/sys read-only).  A /proc/sys/net
-     lookup answers for the netns of the task doing it, whichever procfs
-     instance it goes through.  */
-  if (open_procfs (&job->proc_fd, err) < 0)
-    return -1;
+  job->host_netns = *host_netns;
+  job->proc_fd = proc_fd;
   job->writes = writes;
   job->n = n;
   job->nstypes = CLONE_NEWNET | (join_user_namespace ? CLONE_NEWUSER : 0);
   return 0;
-}
-
-void
-sysctl_job_release (sysctl_job *job)
-{
-  if (job->proc_fd >= 0)
-    close (job->proc_fd);
-  job->proc_fd = -1;
 }
 
 int
@@ -121,7 +105,7 @@ sysctl_job_run (void *arg, hook_error **err)
      write that lands there changes every pod on the node.  */
   if (fstatat (job->proc_fd, "thread-self/ns/net", &now, 0) < 0)
     return hook_fail (err, errno, "stat own network namespace");
-  if (now.st_dev == job->host_netns.st_dev && now.st_ino == job->host_netns.st_ino)
+  if ((uint64_t)now.st_dev == job->host_netns.dev && (uint64_t)now.st_ino == job->host_netns.ino)
     return hook_fail (err, 0, "the container's network namespace is the host's: refusing");
   for (size_t i = 0; i < job->n; i++)
     if (write_one (job->proc_fd, &job->writes[i], err) < 0)

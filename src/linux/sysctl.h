@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "pod_entry.h"
 #include "process.h"
 
 typedef struct sysctl_write
@@ -28,21 +29,23 @@ const char *sysctl_known_path (const char *key);
    released in the parent.  The run refuses the host's netns, opens each
    file after the join (a /proc/sys/net file belongs to the netns of the
    task that opens it), writes in full, reads back and compares.
-   JOB->proc_fd must be kept open in the child.  */
+   JOB->proc_fd (borrowed: the hook's procfs, opened before any join: after
+   a join of the container's mount namespace its /proc may be the
+   container's, a pid namespace the hook is not in, /proc/sys read-only) must
+   be kept open in a child.  A /proc/sys/net lookup answers for the netns of
+   the task doing it, whichever procfs instance it goes through.  */
 typedef struct sysctl_job
 {
   const sysctl_write *writes;
   size_t n;
-  struct stat host_netns;
+  file_identity host_netns; /* the hook's own, never written */
   int proc_fd;
   int nstypes;
 } sysctl_job;
 
-int sysctl_job_prepare (const sysctl_write *writes, size_t n, bool join_user_namespace,
-                        sysctl_job *job, hook_error **err);
+int sysctl_job_prepare (const sysctl_write *writes, size_t n, bool join_user_namespace, int proc_fd,
+                        const file_identity *host_netns, sysctl_job *job, hook_error **err);
 int sysctl_job_run (void *job, hook_error **err);
-void sysctl_job_release (sysctl_job *job);
-#define cleanup_sysctl_job __attribute__ ((cleanup (sysctl_job_release)))
 
 /* Compare a read-back sysctl value with what was written: the kernel
    prints vectors separated by tabs and ends with a newline.  */

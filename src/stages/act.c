@@ -52,14 +52,15 @@ typedef struct act_state
 
 /* Before an earlier run is undone, note what it had mounted (files and
    the shm tmpfs): if it placed them in this container already, the
-   placement detaches them instead of stacking ours on top.  */
-static void
+   placement detaches them instead of stacking ours on top.  False when
+   there was no earlier run (under the bundle lock, none can appear).  */
+static bool
 note_earlier_run (act_state *s)
 {
-  cleanup_close int dir = openat2_fd (s->ctx->bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0,
-                                      RESOLVE_STRICT_BENEATH);
-  if (dir < 0)
-    return;
+  cleanup_hook_error hook_error *e = NULL;
+  cleanup_close int dir = -1;
+  if (hook_dir_open (s->ctx->bundle_fd, &dir, &e) < 0)
+    return e->errno_value != ENOENT; /* the sweep reports it */
   for (size_t i = 0; i < N_EARLIER; i++)
     {
       /* No RESOLVE_NO_XDEV: shm is a mount point, its tmpfs is the point.  */
@@ -69,6 +70,7 @@ note_earlier_run (act_state *s)
       if (fd < 0 || fstat (fd, &s->earlier[i]) < 0)
         s->earlier[i].st_ino = 0;
     }
+  return true;
 }
 
 static void
@@ -124,6 +126,7 @@ static int
 install_file (act_state *s, const planned_action *a, pod_file f, hook_error **err)
 {
   const char *name = pod_file_name (f);
+  cleanup_close int fd = -1;
   struct stat st;
 
   if (a->skip)
@@ -133,18 +136,18 @@ install_file (act_state *s, const planned_action *a, pod_file f, hook_error **er
     }
   if (step_begin (s, action_name (a->kind), a->u.file.destination, err) < 0
       || etcfile_install (s->hook_dir_fd, name, a->u.file.content, a->u.file.len,
-                          s->ctx->file_label, err)
+                          s->ctx->file_label, &fd, err)
              < 0)
     return hook_error_prefix (err, "%s", a->u.file.destination);
-  cleanup_close int fd
-      = openat2_fd (s->hook_dir_fd, name, O_PATH | O_NOFOLLOW, 0, RESOLVE_STRICT_BENEATH);
-  if (fd < 0 || fstat (fd, &st) < 0)
-    return hook_fail (err, errno, "%s: open %s", a->u.file.destination, name);
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "%s: stat %s", a->u.file.destination, name);
   container_mount *m = &s->mounts[s->n_mounts];
   if (clone_file_bind (fd, true, &m->tree_fd, err) < 0)
     return hook_error_prefix (err, "%s", a->u.file.destination);
   m->target = a->u.file.destination + 1;
   m->directory = false;
+  m->tree_dev = st.st_dev;
+  m->tree_ino = st.st_ino;
   set_earlier (s, m, name);
   s->n_mounts++;
   /* Members prove they bind this very file.  */
@@ -175,8 +178,11 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
          it (docs/security.md, threat 11).  */
       m->tree_fd = open_tree (AT_FDCWD, "/dev/shm",
                               OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-      if (m->tree_fd < 0)
+      struct stat host_shm;
+      if (m->tree_fd < 0 || fstat (m->tree_fd, &host_shm) < 0)
         return hook_fail (err, errno, "shm: clone the host's /dev/shm");
+      m->tree_dev = host_shm.st_dev;
+      m->tree_ino = host_shm.st_ino;
       s->n_mounts++;
       s->entry.shm = POD_SHM_HOST;
       log_debug (s->ctx->log, "shm: host /dev/shm (%s)", a->reason);
@@ -205,10 +211,10 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
     return hook_fail (err, errno, "shm: clone the tmpfs");
   s->n_mounts++;
   struct stat root;
-  if (shm_tmpfs_verify (m->tree_fd, a->u.shm.size, err) < 0)
+  if (shm_tmpfs_verify (m->tree_fd, a->u.shm.size, &root, err) < 0)
     return -1;
-  if (fstat (m->tree_fd, &root) < 0)
-    return hook_fail (err, errno, "shm: stat the tmpfs");
+  m->tree_dev = root.st_dev;
+  m->tree_ino = root.st_ino;
   s->entry.shm = POD_SHM_TMPFS;
   s->entry.shm_root = (file_identity){ root.st_dev, root.st_ino };
   s->entry.shm_size = a->u.shm.size;
@@ -247,16 +253,17 @@ resize_engine_shm (act_state *s, const planned_action *a, hook_error **err)
 }
 
 /* The container's mount namespace (placing the mounts) and its network
-   namespace (the sysctls) are entered by ONE forked child: a fork and wait
-   cost more than either job (docs/performance.md).  Everything is
-   recorded before the child runs; the fault points keep their order.  */
+   namespace (the sysctls) are entered in one go: by the hook itself, or
+   under a user namespace by ONE forked child (a fork and wait cost more
+   than either job: docs/performance.md).  Everything is recorded before
+   they run; the fault points keep their order.  */
 static int
 enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
 {
   sysctl_write writes[2];
   size_t n_writes = 0, n_steps = 0, n_keep = 0;
   cleanup_placement container_placement placement = { .root_fd = -1, .host_proc_fd = -1 };
-  cleanup_sysctl_job sysctl_job job = { .proc_fd = -1 };
+  sysctl_job job = { .proc_fd = -1 };
   ns_step steps[2];
   int keep[NS_MAX_KEEP_FDS];
   char entry[128];
@@ -289,12 +296,17 @@ enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
           if (step_begin (s, "sysctls", entry, err) < 0)
             return -1;
         }
-      if (sysctl_job_prepare (writes, n_writes, s->ctx->user_namespace, &job, err) < 0)
+      if (sysctl_job_prepare (writes, n_writes, s->ctx->user_namespace, s->ctx->process->procfs_fd,
+                              &s->ctx->target->own_ns[NAMESPACE_NET], &job, err)
+          < 0)
         return -1;
       steps[n_steps++] = (ns_step){ job.nstypes, sysctl_job_run, &job };
       keep[n_keep++] = job.proc_fd;
     }
-  if (n_steps && run_ns_steps (s->ctx->process->pidfd, steps, n_steps, keep, n_keep, err) < 0)
+  if (n_steps
+      && run_ns_steps (s->ctx->process->pidfd, s->ctx->process->procfs_fd, steps, n_steps, keep,
+                       n_keep, err)
+             < 0)
     return -1;
   if (s->n_mounts && step_end (s, "container_mounts", err) < 0)
     return -1;
@@ -351,19 +363,6 @@ apply_cpu (act_state *s, const planned_action *a, hook_error **err)
   return step_end (s, "cpu_shares", err);
 }
 
-static int
-namespace_identity (int proc_pid_fd, const char *ns, file_identity *id, hook_error **err)
-{
-  struct stat st;
-  char path[16];
-
-  snprintf (path, sizeof path, "ns/%s", ns);
-  if (fstatat (proc_pid_fd, path, &st, 0) < 0)
-    return hook_fail (err, errno, "stat the container's %s namespace", ns);
-  *id = (file_identity){ st.st_dev, st.st_ino };
-  return 0;
-}
-
 /* Last: the pod is registered once everything members bind exists.  The
    note goes first, so that a run killed in between is swept of its
    entries too.  */
@@ -386,10 +385,10 @@ register_pod (act_state *s, const planned_action *a, hook_error **err)
   snprintf (r.state_dir, sizeof r.state_dir, "%s", a->u.registry.state_dir);
   snprintf (r.bundle, sizeof r.bundle, "%s", s->ctx->bundle_path);
   memcpy (r.names, a->u.registry.names, sizeof r.names);
+  e->ns_ipc = s->ctx->target->ns[NAMESPACE_IPC];
+  e->ns_uts = s->ctx->target->ns[NAMESPACE_UTS];
+  e->ns_net = s->ctx->target->ns[NAMESPACE_NET];
   if (process_start_time (p->proc_fd, &e->start_time, err) < 0
-      || namespace_identity (p->proc_fd, "ipc", &e->ns_ipc, err) < 0
-      || namespace_identity (p->proc_fd, "uts", &e->ns_uts, err) < 0
-      || namespace_identity (p->proc_fd, "net", &e->ns_net, err) < 0
       || step_begin (s, "pod_registry", a->u.registry.names[0], err) < 0
       || hook_dir_note_registration (s->hook_dir_fd, &r, err) < 0
       || pod_registry_open (r.state_dir, true, &reg, err) < 0)
@@ -407,7 +406,6 @@ static int
 act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
 {
   const planned_action *check = &plan->actions[ACTION_SYSCTL_CHECK];
-
   const planned_action *engine_files = &plan->actions[ACTION_ENGINE_FILES];
 
   if (check->skip)
@@ -448,13 +446,15 @@ act_create_runtime (const act_context *ctx, const sandbox_plan *plan, hook_error
   char undone[256];
   int ret;
 
-  note_earlier_run (&s);
   /* A second createRuntime for the same bundle (a retried hook, or one
      killed half-way) starts from a clean slate instead of stacking.  */
-  if (hook_dir_sweep (ctx->bundle_fd, undone, sizeof undone, err) < 0)
-    return hook_error_prefix (err, "clean up an earlier run");
-  if (undone[0])
-    log_info (ctx->log, "earlier run cleaned up: %s", undone);
+  if (note_earlier_run (&s))
+    {
+      if (hook_dir_sweep (ctx->bundle_fd, undone, sizeof undone, err) < 0)
+        return hook_error_prefix (err, "clean up an earlier run");
+      if (undone[0])
+        log_info (ctx->log, "earlier run cleaned up: %s", undone);
+    }
 
   ret = act_steps (&s, plan, err);
   for (size_t i = 0; i < s.n_mounts; i++)
@@ -501,17 +501,17 @@ act_poststop (int bundle_fd, hook_log *log, hook_error **err)
 static int
 open_sandbox_hook_dir (int bundle_fd, const pod_entry *sandbox, int *out, hook_error **err)
 {
-  struct stat st;
-  cleanup_close int dir
-      = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
-
-  if (dir < 0)
-    return hook_fail (err, errno, "sandbox %s: its bundle has no %s directory (stopping?)",
-                      sandbox->id, HOOK_DIR_NAME);
-  if (fstat (dir, &st) < 0 || st.st_uid != 0 || (st.st_mode & 07777) != 0700)
-    return hook_fail (err, 0, "sandbox %s: %s/%s is not the private directory the hook made",
-                      sandbox->id, sandbox->bundle, HOOK_DIR_NAME);
-  *out = steal_fd (&dir);
+  if (hook_dir_open (bundle_fd, out, err) < 0)
+    {
+      if ((*err)->errno_value == ENOENT)
+        {
+          hook_error_free (*err);
+          *err = NULL;
+          return hook_fail (err, ENOENT, "sandbox %s: its bundle has no %s directory (stopping?)",
+                            sandbox->id, HOOK_DIR_NAME);
+        }
+      return hook_error_prefix (err, "sandbox %s: %s", sandbox->id, sandbox->bundle);
+    }
   return 0;
 }
 
@@ -573,10 +573,19 @@ member_mount (int hook_dir, const pod_entry *sandbox, const planned_action *a, c
   m->target = is_shm (a) ? "dev/shm" : a->u.file.destination + 1;
   if (is_shm (a) && a->u.shm.host_ipc)
     {
+      struct stat host_shm;
       m->tree_fd = open_tree (AT_FDCWD, "/dev/shm",
                               OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-      return m->tree_fd < 0 ? hook_fail (err, errno, "shm: clone the host's /dev/shm") : 0;
+      if (m->tree_fd < 0 || fstat (m->tree_fd, &host_shm) < 0)
+        return hook_fail (err, errno, "shm: clone the host's /dev/shm");
+      m->tree_dev = host_shm.st_dev;
+      m->tree_ino = host_shm.st_ino;
+      return 0;
     }
+  /* open_registered proves the object is the one the registry names.  */
+  const file_identity *id = is_shm (a) ? &sandbox->shm_root : &sandbox->files[file_of (a)];
+  m->tree_dev = (dev_t)id->dev;
+  m->tree_ino = (ino_t)id->ino;
   if (is_shm (a))
     {
       if (open_registered (hook_dir, HOOK_SHM_DIR, &sandbox->shm_root, true, sandbox, &fd, err) < 0)
@@ -647,7 +656,8 @@ act_member (const act_context *ctx, const pod_entry *sandbox, const sandbox_plan
         return -1;
       ns_step step = { CLONE_NEWNS, container_placement_run, &placement };
       size_t n_keep = container_placement_fds (&placement, keep);
-      if (run_ns_steps (ctx->process->pidfd, &step, 1, keep, n_keep, err) < 0
+      if (run_ns_steps (ctx->process->pidfd, ctx->process->procfs_fd, &step, 1, keep, n_keep, err)
+              < 0
           || fault_point (ctx->fail_after, "member_mounts", err) < 0)
         return -1;
     }

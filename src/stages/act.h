@@ -18,6 +18,7 @@ typedef struct act_context
   int bundle_fd;
   const char *rootfs; /* absolute */
   const target_process *process;
+  const target_facts *target;  /* its namespaces, as the plan saw them */
   const cgroup_target *cgroup; /* where cpu_shares writes (opened when it applies) */
   const char *file_label;      /* SELinux label for generated files, or NULL */
   const char *fail_after;      /* fault injection (test builds) */

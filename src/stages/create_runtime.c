@@ -18,6 +18,7 @@
 #include "privileges.h"
 #include "process.h"
 #include "safepath.h"
+#include "spec_command.h"
 #include "stage.h"
 
 /* The rootfs as an absolute path: root.path is relative to the bundle
@@ -55,12 +56,12 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
 
   if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
       || target_process_open (state->pid, &process, err) < 0
-      || target_facts_from_process (process.proc_fd, process.pid, config, &target, err) < 0)
+      || target_facts_from_process (&process, config, &target, err) < 0)
     return -1;
   /* The registry is looked up only when the member needs something of
      its sandbox (under podman or containerd the engine binds it all).  */
   if (plan_member_needs_sandbox (policy, config))
-    gather_pod_facts (policy, sandbox_name, &process, true, &pod);
+    gather_pod_facts (policy, sandbox_name, &target, true, &pod);
   plan_input in = {
     .config = config,
     .state_annotations = state->annotations,
@@ -80,6 +81,7 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
     .bundle_fd = -1,
     .rootfs = rootfs,
     .process = &process,
+    .target = &target,
     .fail_after = o->fail_after,
     .log = log,
   };
@@ -100,11 +102,11 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
 
   gather_engine_facts (policy, config, &engine);
   if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
-      || host_facts_gather (policy->resolv_conf, policy->resolv_conf_is_default, policy->hosts,
-                            &host, err)
-             < 0
       || target_process_open (state->pid, &process, err) < 0
-      || target_facts_from_process (process.proc_fd, process.pid, config, &target, err) < 0)
+      || host_facts_gather (process.procfs_fd, policy->resolv_conf, policy->resolv_conf_is_default,
+                            policy->hosts, &host, err)
+             < 0
+      || target_facts_from_process (&process, config, &target, err) < 0)
     return -1;
   if (policy->cpu_shares != 0 && !config->has_cpu_shares)
     gather_cgroup_facts (&process, policy->cgroup_root, &cgroup, &target);
@@ -131,6 +133,7 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
     .bundle_fd = bundle_fd,
     .rootfs = rootfs,
     .process = &process,
+    .target = &target,
     .cgroup = cgroup.hierarchy_fd >= 0 ? &cgroup : NULL,
     .file_label = host.selinux_enabled ? config->mount_label : NULL,
     .fail_after = o->fail_after,
@@ -140,31 +143,58 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
   return act_create_runtime (&ctx, &plan, err);
 }
 
+/* The fast path: what the state's annotations (runtime-spec: the
+   config's) and, when the policy has commands, config.json's command say
+   of a container that is neither a sandbox nor a pod member, with no full
+   parse of config.json.  True when that is settled; *SPEC_BUF then holds
+   config.json when it was read (for the full path to parse).  */
+static bool
+settled_not_ours (const sandbox_policy *policy, const oci_state *state, int *bundle_fd,
+                  char **spec_buf, size_t *spec_len, char *reason, size_t reason_size)
+{
+  cleanup_hook_error hook_error *e = NULL;
+  const char *sandbox_name;
+  char arg0[PATH_MAX];
+
+  if (state->annotations == NULL || policy->match_all
+      || plan_classify (policy, NULL, state->annotations, NULL, reason, reason_size)
+      || plan_classify_member (policy, NULL, state->annotations, &sandbox_name, reason,
+                               reason_size))
+    return false;
+  if (!plan_classify_needs_command (policy, NULL, state->annotations))
+    return true;
+  /* An error is the full path's to report.  */
+  if (open_directory_lockable (state->bundle, bundle_fd, &e) < 0
+      || spec_read (*bundle_fd, spec_buf, spec_len, &e) < 0)
+    return false;
+  return spec_scan_command (*spec_buf, *spec_len, arg0, sizeof arg0)
+         && !plan_classify (policy, NULL, state->annotations, arg0, reason, reason_size);
+}
+
 int
 run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err)
 {
   cleanup_policy sandbox_policy policy = { 0 };
   cleanup_spec container_spec config = { 0 };
   cleanup_close int bundle_fd = -1;
+  cleanup_free char *spec_buf = NULL;
+  size_t spec_len = 0;
   const char *sandbox_name = NULL;
   char reason[320];
 
   sandbox_policy_init_defaults (&policy);
   if (stage_load_policy (o, &policy, log, err) < 0)
     return -1;
-  /* Fast path: the state carries the pod's annotations (runtime-spec), so
-     a container that is neither a sandbox nor a pod member costs no
-     config.json read.  */
-  if (state->annotations && !policy.match_all && policy.n_match_commands == 0
-      && !plan_classify (&policy, NULL, state->annotations, NULL, reason, sizeof reason)
-      && !plan_classify_member (&policy, NULL, state->annotations, &sandbox_name, reason,
-                                sizeof reason))
+  /* Nothing to do costs no lock and no full parse of config.json.  */
+  if (settled_not_ours (&policy, state, &bundle_fd, &spec_buf, &spec_len, reason, sizeof reason))
     {
       log_debug (log, "not a sandbox or a pod member: %s", reason);
       return 0;
     }
-  if (open_directory_locked (state->bundle, true, &bundle_fd, err) < 0
-      || spec_load (bundle_fd, &config, err) < 0)
+  if ((bundle_fd < 0 && open_directory_lockable (state->bundle, &bundle_fd, err) < 0)
+      || lock_directory (bundle_fd, state->bundle, true, err) < 0
+      || (spec_buf == NULL && spec_read (bundle_fd, &spec_buf, &spec_len, err) < 0)
+      || spec_parse (spec_buf, spec_len, &config, err) < 0)
     return -1;
   if (plan_classify (&policy, config.annotations, state->annotations, config.arg0, reason,
                      sizeof reason))

@@ -38,9 +38,9 @@ gather_cgroup_facts (const target_process *process, const char *cgroup_root, cgr
 {
   cleanup_hook_error hook_error *e = NULL;
 
-  if (cgroup_target_open (target->cgroup_v1_cpu, target->cgroup_v2, cgroup_root, cgroup, &e) < 0
-      || cgroup_count_others (cgroup, process->proc_fd, process->pid, &target->cgroup_others, &e)
-             < 0)
+  if (cgroup_target_find (target->cgroup_v1_cpu, target->cgroup_v2, cgroup_root, process, cgroup,
+                          &target->cgroup_others, &e)
+      < 0)
     {
       snprintf (target->cgroup_error, sizeof target->cgroup_error, "%s",
                 e ? e->message : "cgroup lookup failed");
@@ -74,18 +74,13 @@ gather_spec_facts (const container_spec *config, const sandbox_policy *policy, h
 }
 
 static bool
-same_namespace (int proc_pid_fd, const char *ns, const file_identity *id)
+same_identity (const file_identity *a, const file_identity *b)
 {
-  struct stat st;
-  char path[16];
-
-  snprintf (path, sizeof path, "ns/%s", ns);
-  return fstatat (proc_pid_fd, path, &st, 0) == 0 && (uint64_t)st.st_dev == id->dev
-         && (uint64_t)st.st_ino == id->ino;
+  return a->dev == b->dev && a->ino == b->ino;
 }
 
 void
-gather_pod_facts (const sandbox_policy *policy, const char *name, const target_process *process,
+gather_pod_facts (const sandbox_policy *policy, const char *name, const target_facts *target,
                   bool sweep, pod_facts *pod)
 {
   cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
@@ -113,9 +108,9 @@ gather_pod_facts (const sandbox_policy *policy, const char *name, const target_p
                                       : POD_LOOKUP_NOT_REGISTERED;
   if (pod->lookup != POD_LOOKUP_FOUND)
     return;
-  pod->shares_ipc = same_namespace (process->proc_fd, "ipc", &pod->entry.ns_ipc);
-  pod->shares_uts = same_namespace (process->proc_fd, "uts", &pod->entry.ns_uts);
-  pod->shares_net = same_namespace (process->proc_fd, "net", &pod->entry.ns_net);
+  pod->shares_ipc = same_identity (&target->ns[NAMESPACE_IPC], &pod->entry.ns_ipc);
+  pod->shares_uts = same_identity (&target->ns[NAMESPACE_UTS], &pod->entry.ns_uts);
+  pod->shares_net = same_identity (&target->ns[NAMESPACE_NET], &pod->entry.ns_net);
 }
 
 void

@@ -63,10 +63,16 @@ spec_read (int bundle_fd, char **buf, size_t *len, hook_error **err)
     return hook_fail (err, errno, "open config.json in the bundle");
   /* The largest input the hook takes: refused by its size before a byte
      is read (the bounded read catches one that grows meanwhile).  */
-  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && (uint64_t)st.st_size > SPEC_MAX_BYTES)
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "stat config.json");
+  if (!S_ISREG (st.st_mode))
+    return hook_fail (err, 0, "config.json: not a regular file");
+  if ((uint64_t)st.st_size > SPEC_MAX_BYTES)
     return hook_fail (err, 0, "config.json: %lld bytes exceed the limit of %u",
                       (long long)st.st_size, SPEC_MAX_BYTES);
-  return read_regular_fd (fd, "config.json", SPEC_MAX_BYTES, buf, len, err);
+  if (read_regular_sized (fd, &st, SPEC_MAX_BYTES, buf, len, err) < 0)
+    return hook_error_prefix (err, "config.json");
+  return 0;
 }
 
 int

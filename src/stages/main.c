@@ -37,6 +37,8 @@ usage (FILE *out)
            "  plan [--bundle DIR]      print the plan as JSON, change nothing (state on stdin,\n"
            "                           or only a bundle)\n"
            "  (none)                   inferred from the state: \"stopped\" is poststop\n"
+           "  install, uninstall       wire the hook into a host's engines, or take it out\n"
+           "                           (oci-sandbox-hook install --help)\n"
            "\n"
            "Commands:\n"
            "  pods [--json]            list the pods registered on this node (sandbox id,\n"
@@ -173,6 +175,17 @@ main (int argc, char **argv)
      child that joins a container namespace (CVE-2024-21626).  */
   close_range (3, ~0U, 0);
   hook_log_init (&log);
+  /* The installer is no stage of a container: its own command line, no
+     deadline (restarting an engine takes what it takes), errors on
+     stderr only.  */
+  if (argc > 1 && (strcmp (argv[1], "install") == 0 || strcmp (argv[1], "uninstall") == 0))
+    {
+      clearenv ();
+      ret = run_installer (argc - 1, argv + 1, &err);
+      if (ret < 0)
+        fprintf (stderr, "oci-sandbox-hook %s: %s\n", argv[1], err ? err->message : "failed");
+      return ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    }
   if (parse_options (argc, argv, &o, &err) < 0)
     {
       log_error (&log, "%s", err->message);

@@ -73,8 +73,8 @@ spec_plan_build (const container_spec *config, const sandbox_policy *policy, hoo
   target_facts target;
   sandbox_sizing pod_cgroup;
 
-  if (host_facts_gather (policy->resolv_conf, policy->resolv_conf_is_default, policy->hosts, &host,
-                         err)
+  if (host_facts_gather (-1, policy->resolv_conf, policy->resolv_conf_is_default, policy->hosts,
+                         &host, err)
           < 0
       || gather_spec_facts (config, policy, log, &target, &pod_cgroup, err) < 0)
     return -1;

@@ -45,14 +45,14 @@ run_plan (const options *o, hook_log *log, hook_error **err)
     }
   if (stage_load_policy (o, &policy, log, err) < 0 || open_directory (bundle, &bundle_fd, err) < 0
       || spec_load (bundle_fd, &config, err) < 0
-      || host_facts_gather (policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts, &host,
-                            err)
+      || host_facts_gather (-1, policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts,
+                            &host, err)
              < 0)
     return -1;
   /* With a live pid the plan sees the real process; read-only.  */
   if (state.pid > 0 && target_process_open (state.pid, &process, err) == 0)
     {
-      if (target_facts_from_process (process.proc_fd, process.pid, &config, &target, err) < 0)
+      if (target_facts_from_process (&process, &config, &target, err) < 0)
         return -1;
       if (policy.cpu_shares != 0 && !config.has_cpu_shares)
         gather_cgroup_facts (&process, policy.cgroup_root, &cgroup, &target);
@@ -63,7 +63,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
           && plan_classify_member (&policy, config.annotations, state.annotations, &sandbox_name,
                                    reason, sizeof reason)
           && plan_member_needs_sandbox (&policy, &config))
-        gather_pod_facts (&policy, sandbox_name, &process, false, &pod);
+        gather_pod_facts (&policy, sandbox_name, &target, false, &pod);
     }
   else
     {

@@ -56,6 +56,10 @@ int run_plan (const options *o, hook_log *log, hook_error **err);
 /* precreate: the spec-level half, on stdin or --bundle.  */
 int run_precreate (const options *o, hook_log *log, hook_error **err);
 
+/* install and uninstall (ARGV[0] names which): their own options, no
+   stage of a container; see stages/install.c.  */
+int run_installer (int argc, char **argv, hook_error **err);
+
 /* pods: the node's registered pods, a table or --json.  */
 int run_pods (const options *o, hook_log *log, hook_error **err);
 
@@ -85,12 +89,12 @@ int stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, 
 void gather_cgroup_facts (const target_process *process, const char *cgroup_root,
                           cgroup_target *cgroup, target_facts *target);
 
-/* A member's sandbox NAME in the policy's registry, and whether PROCESS
-   (the member's init) is in its namespaces, into POD (a failure is a
-   fact there too).  SWEEP removes a stale entry (createRuntime; never
-   `plan`).  */
-void gather_pod_facts (const sandbox_policy *policy, const char *name,
-                       const target_process *process, bool sweep, pod_facts *pod);
+/* A member's sandbox NAME in the policy's registry, and whether the
+   member's init (its namespaces in TARGET) is in the sandbox's, into POD
+   (a failure is a fact there too).  SWEEP removes a stale entry
+   (createRuntime; never `plan`).  */
+void gather_pod_facts (const sandbox_policy *policy, const char *name, const target_facts *target,
+                       bool sweep, pod_facts *pod);
 
 /* The engine's resolv.conf and hostname that CONFIG binds from below the
    policy's engine_dirs, and the node's /etc/resolv.conf, into FACTS (read

@@ -18,6 +18,9 @@
 #                      (default "io.oci-sandbox-hook.*")
 #   CRI_IMAGES_DIR     where images.sh caches its tarballs (default: per run)
 #   CRI_LOG_LEVEL      containerd's log level (default info)
+#   CRI_CONFIG_EDIT    a command run with the config file's path once it is
+#                      written, before containerd starts (the installer's
+#                      test puts the file through `oci-sandbox-hook install`)
 #   CRI_HOOK_POLICY    a policy file for oci-sandbox-runtime, in containerd's
 #                      environment as OCI_SANDBOX_HOOK_POLICY (which a test
 #                      build of the wrapper honours; the shim and the runtime
@@ -300,6 +303,10 @@ cri_start () {
   cri_host_snapshot
   cri_write_cni
   cri_write_config
+  if [ -n "${CRI_CONFIG_EDIT:-}" ] && ! $CRI_CONFIG_EDIT "$CRI_DIR/config.toml"; then
+    echo "cri_start: CRI_CONFIG_EDIT ($CRI_CONFIG_EDIT) failed" >&2
+    return 1
+  fi
   "$CRI_HERE/images.sh" "$CRI_IMAGES_DIR" >/dev/null || { echo "cri_start: images.sh failed" >&2; return 1; }
 
   # The private namespace: overlays on /run and /var/lib (their lower layer

@@ -222,5 +222,45 @@ marker" "host-side tmpfs count, container /dev/shm count, shared content"
   crun_in_container 'true'
   assert_status 0
   assert_ns_clean
-  log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+  log_wait "poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
+}
+
+@test "crun: a pod member shares the sandbox's /dev/shm and /etc files; another pod's container is refused" {
+  set_cmd 'echo crun-pod >/dev/shm/marker; exec sleep 1000'
+  annotate io.kubernetes.cri.sandbox-id "$CID"
+  # The members' bundles: the sandbox's, as members (annotations, the
+  # sandbox's namespaces by /proc path, filled in once its pid is known).
+  local m
+  for m in member intruder; do
+    mkdir -p "$T/$m"
+    jq --arg r "$BUNDLE/rootfs" '.root.path = $r | del(.hostname)
+        | .annotations = {"io.kubernetes.cri.container-type": "container",
+                          "io.kubernetes.cri.sandbox-id": .annotations["io.kubernetes.cri.sandbox-id"],
+                          "run.oci.hooks.stderr": .annotations["run.oci.hooks.stderr"]}
+        | .process.args = ["sh", "-c", "cat /dev/shm/marker; cat /etc/hostname"]' \
+      "$BUNDLE/config.json" >"$T/$m/config.json"
+  done
+  cat >"$T/join.jq" <<'JQ'
+.linux.namespaces |= map(if .type == "ipc" or .type == "uts" or .type == "network"
+  then . + {path: "/proc/\($p)/ns/\(if .type == "network" then "net" else .type end)"}
+  else . end)
+JQ
+  run --separate-stderr crun_sh '
+    crun create -b "$BUNDLE" "$CID" </dev/null >/dev/null
+    crun start "$CID"
+    pid=$(crun state "$CID" | jq -r .pid)
+    for _ in $(seq 50); do [ -e "/proc/$pid/root/dev/shm/marker" ] && break; sleep 0.1; done
+    jq --arg p "$pid" -f "$T/join.jq" "$T/member/config.json" >"$T/member/c.new"
+    mv "$T/member/c.new" "$T/member/config.json"
+    crun run -b "$T/member" "$CID-member" </dev/null || echo "member failed: $?"
+    crun run -b "$T/intruder" "$CID-intruder" </dev/null || echo "intruder refused"
+    crun delete -f "$CID"
+    '"$NS_LEFT"
+  assert_status 0
+  assert_eq "${lines[0]}" crun-pod "the member's /dev/shm (the sandbox's)"
+  assert_eq "${lines[1]}" "$(jq -r .hostname "$BUNDLE/config.json")" "the member's /etc/hostname (the sandbox's)"
+  assert_eq "${lines[2]}" "intruder refused" "a container of another pod"
+  assert_contains "$(cat "$T/hooks.err")" "the container is in none of the sandbox's IPC, UTS and network namespaces"
+  assert_ns_clean
+  assert_eq "$(ls -A "$T/state")" "" "the registry after the sandbox is deleted"
 }

@@ -2,7 +2,7 @@
 # What the hook does with a pod's /dev/shm and /etc files when the engine
 # makes them (containerd, CRI-O): engine_shm resizes the engine's tmpfs to
 # the pod's request, engine_files checks the engine's resolv.conf and
-# hostname (docs/security.md, threat 25).  Real runc, on bundles built by
+# hostname (docs/security.md, threat 26).  Real runc, on bundles built by
 # hand the way containerd builds a sandbox's: the test plays the engine.
 # It mounts the pod's tmpfs (mode=1777,size=64m, nosuid,nodev,noexec) in
 # an engine directory below T, writes the pod's resolv.conf and hostname

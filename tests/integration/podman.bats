@@ -86,7 +86,7 @@ make_hooks_dir () {
         >"$dir/$(basename "$tmpl" .in)"
     n=$((n + 1))
   done
-  [ "$n" -eq 4 ] || fail "expected the 4 shipped hooks.d templates, found $n"
+  [ "$n" -eq 5 ] || fail "expected the 5 shipped hooks.d templates, found $n"
 }
 
 # T/containers.conf, T/storage.conf and T/podman, the only way the tests
@@ -230,6 +230,7 @@ SANDBOX_ANNOTATION="--annotation=io.kubernetes.cri.container-type=sandbox"
 @test "podman: the shipped hooks.d files load: a plain container runs with them in place" {
   run ls "$T/hooks.d"
   assert_eq "$output" "oci-sandbox-hook-infra.json
+oci-sandbox-hook-member.json
 oci-sandbox-hook-precreate-infra.json
 oci-sandbox-hook-precreate.json
 oci-sandbox-hook-sandbox.json" "hooks dir"
@@ -334,6 +335,31 @@ oci-sandbox-hook-sandbox.json" "hooks dir"
   assert_eq "$output" "[null,null]" "app container spec sysctl and oomScoreAdj"
 }
 
+@test "podman: a pod member keeps podman's own binds, gets the pod's resolv.conf, nothing doubled" {
+  start_pod
+  local c
+  c=$(pm run -d --pod "$POD" --rootfs "$ROOTFS" sleep 600)
+  assert_eq "$(annotation "$c" io.container.manager)" libpod "the member's engine annotation"
+  assert_eq "$(annotation "$c" io.kubernetes.cri-o.SandboxID)" "$INFRA" "the member's sandbox"
+  log_wait "pod member of $INFRA ready"
+  local mounts
+  mounts=$(pm exec "$c" cat /proc/self/mountinfo)
+  for dest in /dev/shm /etc/hosts /etc/hostname /etc/resolv.conf; do
+    assert_eq "$(awk -v d="$dest" '$5 == d' <<<"$mounts" | wc -l)" 1 "mounts at $dest in the member"
+  done
+  # podman binds its own shm, hosts and hostname into the member: left to
+  # it; the hook gives the member the pod's resolv.conf when podman does not.
+  run jq -r '[.mounts[] | select(.type == "bind" and (.destination | test("^/(dev/shm|etc/(hosts|hostname|resolv.conf))$")))
+             | .destination] | sort | join(" ")' "$(bundle_of "$c")/config.json"
+  local engine=$output
+  assert_contains "$engine" "/dev/shm" "podman's binds in the member's spec"
+  if [[ "$engine" != *resolv.conf* ]]; then
+    assert_eq "$(pm exec "$c" cat /etc/resolv.conf)" "$(cat "$IBUNDLE/oci-sandbox-hook/resolv.conf")" \
+      "the member's resolv.conf"
+  fi
+  [ ! -e "$(bundle_of "$c")/oci-sandbox-hook" ] || fail "hook directory in the member's bundle"
+}
+
 # ------------------------------------------------ precreate and sizing
 
 @test "podman: precreate gives a 2-CPU 512m sandbox the four sizing annotations Kata reads" {
@@ -406,7 +432,7 @@ oci-sandbox-hook-sandbox.json" "hooks dir"
   pm stop -t 0 "$c" >/dev/null
   [ -f "$b/config.json" ] || fail "podman removed the bundle on stop"
   [ ! -e "$b/oci-sandbox-hook" ] || fail "hook directory left after stop: $(ls -la "$b/oci-sandbox-hook")"
-  log_wait "]: ${c:0:12}: poststop: unmounted 0 tmpfs, removed 1 file(s) and the oci-sandbox-hook directory"
+  log_wait "]: ${c:0:12}: poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
   pm start "$c" >/dev/null
   [ -f "$b/oci-sandbox-hook/resolv.conf" ] || fail "the hook did not run again at start"
   assert_eq "$(pm exec "$c" cat "$PORTS_SYSCTL")" 0 "ip_unprivileged_port_start after restart"
@@ -419,8 +445,8 @@ oci-sandbox-hook-sandbox.json" "hooks dir"
   assert_eq "$(hook_dirs | wc -l)" 2 "hook directories while both run"
   pm pod rm -f -t 0 "$POD" >/dev/null
   pm rm -f -t 0 "$c" >/dev/null
-  log_wait "]: ${INFRA:0:12}: poststop: unmounted 0 tmpfs, removed 1 file(s) and the oci-sandbox-hook directory"
-  log_wait "]: ${c:0:12}: poststop: unmounted 0 tmpfs, removed 1 file(s) and the oci-sandbox-hook directory"
+  log_wait "]: ${INFRA:0:12}: poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
+  log_wait "]: ${c:0:12}: poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
   assert_eq "$(hook_mounts)" "" "hook mounts"
   assert_eq "$(hook_dirs)" "" "hook directories"
   assert_eq "$(mounts_below "$T")" "" "mounts below the test directory"

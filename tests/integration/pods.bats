@@ -168,6 +168,32 @@ stop_sandbox () {
   stop_sandbox
 }
 
+@test "pods: at log level info a member's poststop logs nothing" {
+  write_policy '{"log_level": "info"}'
+  start_sandbox
+  make_member quiet
+  run_member quiet 'true'
+  assert_status 0
+  stop_sandbox
+  # The sandbox's poststop comes after the member's: once it is logged, the
+  # member's would be too.
+  log_wait "${SBX:0:12}: poststop: detached the oci-sandbox-hook tmpfs"
+  run grep -c "poststop" "$LOG"
+  assert_eq "$output" 1 "poststop lines in the log: $(grep poststop "$LOG")"
+}
+
+@test "pods: what members write through /etc/hosts is bounded by the hook's 4 MiB tmpfs" {
+  start_sandbox
+  make_member writer
+  cfg '.root.readonly = false'
+  run_member writer 'head -c 8388608 /dev/zero >>/etc/hosts; echo "status $?"; wc -c </etc/hosts'
+  assert_status 0
+  # busybox head reports any failed write as an I/O error.
+  assert_contains "$output" "status 1" "head's status (stderr: $stderr)"
+  [ "$(tail -n 1 <<<"$output")" -le 4194304 ] || fail "/etc/hosts grew to $(tail -n 1 <<<"$output") bytes"
+  stop_sandbox
+}
+
 @test "pods: members keep the pod's /dev/shm after the sandbox stops; new members are refused" {
   start_sandbox
   make_member stays

@@ -7,10 +7,34 @@ load helpers
 
 setup () {
   osh_setup
+  MADE_CGROUPS=()
 }
 
 teardown () {
+  local d
+  runc delete -f "$CID" >/dev/null 2>&1 || true
+  for d in "${MADE_CGROUPS[@]}"; do
+    [ ! -d "$d" ] || rmdir "$d" || true
+  done
   osh_teardown
+}
+
+# in_cgroup_layout SCRIPT: run SCRIPT (bash) in a private mount namespace,
+# where it rearranges /sys/fs/cgroup, then createRuntime and poststop of the
+# hook fed by hand with the state of the container `runc create`d without
+# hooks (create it with targets_exist first: its rootfs is read-only by
+# then).  CPU is the v1 cpu controller's real mount point.
+targets_exist () {
+  touch "$BUNDLE/rootfs/etc/hostname" "$BUNDLE/rootfs/etc/hosts" "$BUNDLE/rootfs/etc/resolv.conf"
+}
+
+in_cgroup_layout () {
+  runc_hook_state >"$T/creating.json"
+  jq -c '.status = "stopped" | del(.pid)' "$T/creating.json" >"$T/stopped.json"
+  CPU=$(readlink -f /sys/fs/cgroup/cpu) CID=$CID T=$T HOOK=$HOOK POLICY=$POLICY \
+    unshare -m --propagation private bash -c 'set -eu; '"$1"'
+      "$HOOK" --policy "$POLICY" createRuntime <"$T/creating.json"
+      "$HOOK" --policy "$POLICY" poststop <"$T/stopped.json"' </dev/null
 }
 
 # run_in_container SCRIPT: `runc run` in the foreground; stdout is the
@@ -171,6 +195,58 @@ pod-a1.example" "container /etc/hostname and UTS name"
   [ ! -d "/sys/fs/cgroup/cpu/osh-it-$CID" ] || fail "cgroup left behind"
 }
 
+@test "runc: a cpu controller mounted away from /sys/fs/cgroup/cpu is found through the mount table" {
+  cfg '.hooks = {}'
+  set_cmd 'exec sleep 60'
+  targets_exist
+  runc_create
+  mkdir "$T/cpuctl"
+  run in_cgroup_layout 'mount --bind "$CPU" "$T/cpuctl"; mount -t tmpfs osh-hide /sys/fs/cgroup'
+  assert_status 0
+  assert_eq "$(cat "/sys/fs/cgroup/cpu/$CID/cpu.shares")" 2 "cpu.shares"
+  log_wait "cpu_shares: $T/cpuctl/$CID/cpu.shares = 2"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "runc: a cpu hierarchy mounted from a subtree (a nested engine's v1 layout) is found through the mount table" {
+  local cpu
+  cpu=$(readlink -f /sys/fs/cgroup/cpu)
+  MADE_CGROUPS+=("$cpu/osh-it-$CID")
+  cfg --arg p "/osh-it-$CID/inner" '.linux.cgroupsPath = $p | .hooks = {}'
+  set_cmd 'exec sleep 60'
+  targets_exist
+  runc_create
+  mkdir "$T/sub"
+  # /sys/fs/cgroup/cpu shows only /osh-it-ID: /proc/PID/cgroup's path is not below it as it is.
+  run in_cgroup_layout 'mount --bind "$CPU/osh-it-$CID" "$T/sub"; umount -l "$CPU"; mount --move "$T/sub" "$CPU"'
+  assert_status 0
+  assert_eq "$(cat "$cpu/osh-it-$CID/inner/cpu.shares")" 2 "cpu.shares"
+  log_wait "cpu_shares: $cpu/inner/cpu.shares = 2"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "runc: a cgroup that merely has the container's name, where it is not, is never written" {
+  local cpu
+  cpu=$(readlink -f /sys/fs/cgroup/cpu)
+  # A hierarchy mounted from /osh-decoy-ID, holding a cgroup named like the container's.
+  MADE_CGROUPS+=("$cpu/osh-decoy-$CID/$CID" "$cpu/osh-decoy-$CID")
+  mkdir -p "$cpu/osh-decoy-$CID/$CID"
+  cfg '.hooks = {}'
+  set_cmd 'exec sleep 60'
+  targets_exist
+  runc_create
+  mkdir "$T/sub"
+  run in_cgroup_layout 'mount --bind "$CPU/osh-decoy-$CID" "$T/sub"; umount -l "$CPU"; mount --move "$T/sub" "$CPU"'
+  assert_failed
+  assert_contains "$output" "cpu_shares: cgroup path /$CID is outside the mounted hierarchy /osh-decoy-$CID" "the refusal"
+  assert_eq "$(cat "$cpu/osh-decoy-$CID/$CID/cpu.shares")" 1024 "the decoy's cpu.shares"
+  assert_eq "$(cat "$cpu/$CID/cpu.shares")" 1024 "the container's cpu.shares"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
 @test "runc: oom_score_adj is restricted to the runtime's own score without CAP_SYS_RESOURCE" {
   set_cmd 'exec sleep 60'
   runc_create
@@ -278,7 +354,8 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   runc_create
   [ -d "$BUNDLE/oci-sandbox-hook" ] || fail "the hook did not run"
   [ ! -e "$BUNDLE/oci-sandbox-hook/shm" ] || fail "a shm directory in the bundle"
-  assert_eq "$(mounts_below "$T")" "" "mounts below the test directory"
+  # The hook's own tmpfs only: no pod shm tmpfs.
+  assert_eq "$(mounts_below "$T")" "$BUNDLE/oci-sandbox-hook" "mounts below the test directory"
   assert_eq "$(stat -L -c '%d %i' "/proc/$PID/root/dev/shm")" "$(stat -L -c '%d %i' /dev/shm)" \
     "container /dev/shm identity"
   log_wait "shm: host /dev/shm (host IPC namespace: bind the host's /dev/shm, no tmpfs)"
@@ -291,7 +368,7 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   assert_status 0
   assert_eq "$output" 2 "/dev/shm mounts in the container"
   assert_nothing_left
-  log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+  log_wait "poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
 }
 
 @test "runc: nothing of the hook remains after runc delete" {
@@ -313,6 +390,65 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   run --separate-stderr "$HOOK" --policy "$POLICY" poststop \
     <<<"$(state_json stopped 0 "$T/no-such-bundle")"
   assert_status 0
+}
+
+@test "runc: the not-a-sandbox fast path reads config.json's command only; a command the policy names gets the full parse" {
+  # A duplicate key the full parse refuses, after the command.
+  local cfg_json
+  cfg_json=$(jq -c '.process.args = ["/bin/sh"] | del(.annotations)' "$BUNDLE/config.json")
+  printf '%s' "${cfg_json%\}}" >"$BUNDLE/config.json"
+  printf ',"linux":{}}' >>"$BUNDLE/config.json"
+  local state
+  state=$(jq -cn --arg b "$BUNDLE" --arg id "$CID" \
+    '{ociVersion: "1.0.2", id: $id, status: "creating", pid: 1, bundle: $b, annotations: {}}')
+  run --separate-stderr "$HOOK" --policy "$POLICY" createRuntime <<<"$state"
+  assert_status 0
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "the hook acted on a plain container"
+  log_wait "not a sandbox or a pod member: no sandbox annotation or command of the policy matches"
+  # podman's infra command: now the whole document counts, and is refused.
+  sed -i 's|"/bin/sh"|"/catatonit"|' "$BUNDLE/config.json"
+  run --separate-stderr "$HOOK" --policy "$POLICY" createRuntime <<<"$state"
+  assert_failed
+  assert_contains "$stderr" "duplicate" "the full parse's refusal"
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "the hook acted on a refused config.json"
+}
+
+@test "runc: a CRI app container that runs /catatonit is not a sandbox (the engine's annotation decides)" {
+  cfg --arg k "$SANDBOX_KEY" '.process.args = ["/catatonit", "-P"] | .annotations = {($k): "container"}'
+  local state
+  state=$(jq -cn --arg b "$BUNDLE" --arg id "$CID" --arg k "$SANDBOX_KEY" \
+    '{ociVersion: "1.0.2", id: $id, status: "creating", pid: 1, bundle: $b, annotations: {($k): "container"}}')
+  run --separate-stderr "$HOOK" --policy "$POLICY" createRuntime <<<"$state"
+  assert_status 0
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "an app container got the sandbox's treatment"
+  log_wait "not a sandbox or a pod member: annotation $SANDBOX_KEY=container: the engine says it is not a sandbox"
+}
+
+@test "runc: the hook's directory is a 4 MiB tmpfs of its own, the pod's shm below it" {
+  set_cmd 'exec sleep 60'
+  runc_create
+  local dir="$BUNDLE/oci-sandbox-hook"
+  assert_eq "$(findmnt -n -o FSTYPE,OPTIONS "$dir" | tr -s ' ' | sed 's/,inode64//')" \
+    "tmpfs rw,nosuid,nodev,noexec,relatime,size=4096k,nr_inodes=16,mode=700" "the hook's tmpfs"
+  assert_eq "$(findmnt -n -o FSTYPE "$dir/shm")" tmpfs "the pod's shm"
+  assert_eq "$(stat -c '%U %a' "$dir")" "root 700" "the hook's directory"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "runc: poststop cleans up the directory layout of an older build (files and shm straight in the bundle)" {
+  # What builds before the hook's own tmpfs left for a running pod.
+  local dir="$BUNDLE/oci-sandbox-hook"
+  mkdir -m 0700 "$dir" "$dir/shm"
+  printf 'runc\n' >"$dir/hostname"
+  printf '127.0.0.1 localhost\n' >"$dir/hosts"
+  printf 'nameserver 192.0.2.53\n' >"$dir/resolv.conf"
+  printf 'dir oci-sandbox-hook\n' >"$dir/record"
+  mount -t tmpfs -o size=1m,mode=1777 shm "$dir/shm"
+  run --separate-stderr "$HOOK" --policy "$POLICY" poststop <<<"$(state_json stopped 0)"
+  assert_status 0
+  assert_nothing_left
+  log_wait "poststop: unmounted the shm tmpfs, removed the pod's files and the oci-sandbox-hook directory"
 }
 
 @test "runc: createRuntime fed twice by hand after runc create stacks nothing" {
@@ -344,7 +480,7 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   assert_status 0
   assert_eq "$output" "2
 1" "/dev/shm and /etc/hostname mounts in the container"
-  log_wait "earlier run cleaned up: unmounted 1 tmpfs, removed 3 file(s)"
+  log_wait "earlier run cleaned up: detached the oci-sandbox-hook tmpfs, removed its directory"
   assert_nothing_left
 }
 
@@ -361,6 +497,51 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   assert_eq "$output" "$(wc -l <"$LOG")" "lines with the short id"
   run grep -c "]: $CID" "$LOG"
   assert_eq "$output" 0 "lines prefixed with the full id"
+}
+
+@test "runc: a slow syslog reader still gets every line of a debug run" {
+  # Such a socket holds net.unix.max_dgram_qlen datagrams (10 here), fewer
+  # than a debug run sends: the hook waits for room (a bounded time).
+  /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+time.sleep(0.3)
+s.settimeout(3)
+with open(sys.argv[2], "w") as out:
+    while True:
+        try:
+            out.write(s.recv(4096).decode() + "\n")
+            out.flush()
+        except socket.timeout:
+            break
+' "$T/slow.sock" "$T/slow.log" &
+  local reader=$!
+  for _ in $(seq 50); do [ -S "$T/slow.sock" ] && break; sleep 0.1; done
+  write_policy "$(jq -n --arg s "$T/slow.sock" '{log_socket: $s}')"
+  run_in_container 'true'
+  assert_status 0
+  wait "$reader"
+  assert_contains "$(cat "$T/slow.log")" "sandbox ready: " "the slow reader's log"
+  assert_contains "$(cat "$T/slow.log")" "poststop: detached the oci-sandbox-hook tmpfs" "the slow reader's log"
+}
+
+@test "runc: a syslog socket nobody reads does not hold the pod start" {
+  /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+time.sleep(60)
+' "$T/stuck.sock" &
+  local reader=$!
+  for _ in $(seq 50); do [ -S "$T/stuck.sock" ] && break; sleep 0.1; done
+  write_policy "$(jq -n --arg s "$T/stuck.sock" '{log_socket: $s}')"
+  run_in_container 'echo started'
+  kill "$reader"
+  wait "$reader" || true
+  assert_status 0
+  assert_eq "$output" started "the container's output"
+  assert_nothing_left
 }
 
 @test "runc: plan stage prints the decisions for a sandbox and changes nothing" {

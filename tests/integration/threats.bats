@@ -593,7 +593,7 @@ kill_case () {
   assert_not_contains "$output" container-ran "container output"
   assert_contains "$stderr" "error running hook: signal: killed"
   assert_nothing_left
-  log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+  log_wait "poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
   run grep -c "rolled back" "$LOG"
   assert_eq "$output" 0 "rollback lines (a killed hook rolls nothing back)"
 
@@ -613,7 +613,7 @@ kill_case () {
   fi
   runc delete -f "$CID"
   assert_nothing_left
-  log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+  log_wait "poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
 }
 
 @test "threat 18: SIGKILL after step shm leaves work that poststop cleans" {
@@ -681,7 +681,7 @@ sandbox_created () {
     # as "error running hook".)
     assert_not_contains "$stderr" "hook" "runc delete's stderr with policy $p"
     assert_nothing_left
-    log_wait "poststop: unmounted 1 tmpfs, removed 3 file(s) and the oci-sandbox-hook directory"
+    log_wait "poststop: detached the oci-sandbox-hook tmpfs, removed its directory"
   done <<'EOF2'
 {"shm_size": 0, "hostname": false}
 {"sandbox_match": {"annotations": {"example.com/never": "x"}}, "hosts": false, "resolv_conf": false}
@@ -854,6 +854,25 @@ etc-read" "the pod's /dev/shm and /etc files as $user"
   [ "${#reached[@]}" -eq 0 ] || fail "${reached[@]}"
 }
 
+@test "threat 20: a bundle's oci-sandbox-hook directory that is not root's 0700 is never cleaned, written or bound" {
+  # Not the hook's: a host user's directory (with a file in it) where the
+  # hook keeps a pod's files.
+  mkdir -m 0755 "$BUNDLE/oci-sandbox-hook"
+  echo planted >"$BUNDLE/oci-sandbox-hook/hosts"
+  chown -R nobody "$BUNDLE/oci-sandbox-hook"
+  run --separate-stderr timeout 30 runc run -b "$BUNDLE" "$CID" </dev/null
+  assert_failed
+  assert_not_contains "$output" container-ran "container output"
+  assert_contains "${stderr//\\\"/\"}" "oci-sandbox-hook: not the private directory the hook makes" "runc's stderr"
+  assert_eq "$(cat "$BUNDLE/oci-sandbox-hook/hosts")" planted "the planted file"
+  assert_eq "$(mount_count "$BUNDLE/oci-sandbox-hook")" 0 "mounts on the directory"
+  run --separate-stderr "$HOOK" --policy "$POLICY" poststop <<<"$(state_json stopped 0)"
+  assert_failed
+  assert_contains "$stderr" "refusing to clean or use it" "poststop's refusal"
+  assert_eq "$(cat "$BUNDLE/oci-sandbox-hook/hosts")" planted "the planted file after poststop"
+  rm -rf "$BUNDLE/oci-sandbox-hook"
+}
+
 @test "threat 20: a hosts source readable only by root is refused as not world-readable" {
   printf '127.0.0.1\tlocalhost\n192.0.2.7\tsecret.internal\n' >"$T/hosts-private"
   chmod 600 "$T/hosts-private"
@@ -981,6 +1000,18 @@ mirror_rootfs () {
 sandbox_for_hand_feeding () {
   command -v strace >/dev/null || fail "strace is not installed (contrib/setup.sh installs it)"
   cfg 'del(.hooks.createRuntime)'
+  # userns: the container gets a user namespace, which the hook cannot
+  # leave once joined: its namespace steps run in a forked child.
+  if [ "${1:-}" = userns ]; then
+    cfg '.linux.namespaces += [{"type": "user"}]
+         | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+         | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+         | .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup"
+                              and .destination != "/dev/mqueue"))
+         | .mounts += [{"destination": "/sys", "type": "none", "source": "/sys",
+                        "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]'
+    chmod 755 "$T" "$BUNDLE" "$BUNDLE/rootfs"
+  fi
   # The rootfs is read-only once created: the mount targets an image ships.
   touch "$BUNDLE/rootfs/etc/hostname" "$BUNDLE/rootfs/etc/hosts" "$BUNDLE/rootfs/etc/resolv.conf"
   set_cmd 'exec sleep 60'
@@ -1048,8 +1079,8 @@ assert_pod_untouched () {
   assert_eq "$(pod_fingerprint "$PID")" "$POD_BEFORE" "the sandbox"
 }
 
-@test "threat 22: the namespace child dies with a SIGKILLed hook and the pod gets nothing" {
-  sandbox_for_hand_feeding
+@test "threat 22: under a user namespace the namespace child dies with a SIGKILLed hook and the pod gets nothing" {
+  sandbox_for_hand_feeding userns
   strace_hook "$T/strace.log"
   local hook child
   hook=$(hook_child_of "$STRACE")
@@ -1068,8 +1099,8 @@ assert_pod_untouched () {
   assert_nothing_left
 }
 
-@test "threat 22: at the hook's own deadline the namespace child dies with it and the pod gets nothing" {
-  sandbox_for_hand_feeding
+@test "threat 22: under a user namespace, at the hook's own deadline the namespace child dies with it and the pod gets nothing" {
+  sandbox_for_hand_feeding userns
   strace_hook "$T/strace.log" OCI_SANDBOX_HOOK_DEADLINE=1
   local hook child
   hook=$(hook_child_of "$STRACE")
@@ -1082,6 +1113,46 @@ assert_pod_untouched () {
   assert_not_contains "$(grep "^$child " "$T/strace.log")" "+++ exited with 0 +++" \
     "the namespace child's end in the trace"
   assert_pod_untouched
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "threat 22: without a user namespace the hook joins by itself, forks nothing, and a SIGKILL in the container's namespace leaves the pod nothing" {
+  sandbox_for_hand_feeding
+  strace_hook "$T/strace.log"
+  local hook
+  hook=$(hook_child_of "$STRACE")
+  sleep 0.5
+  assert_eq "$(children_of "$hook")" "" "the hook's children while it stands in setns"
+  kill -KILL "$hook"
+  timeout 20 tail --pid="$STRACE" -f /dev/null || fail "strace did not end"
+  assert_eq "$(hooks_gone "$hook")" "" "the hook left"
+  assert_pod_untouched
+  # poststop sweeps what the killed run made on the host.
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "threat 22: without a user namespace, the hook's own deadline in the container's namespace leaves the pod nothing" {
+  sandbox_for_hand_feeding
+  strace_hook "$T/strace.log" OCI_SANDBOX_HOOK_DEADLINE=1
+  local hook
+  hook=$(hook_child_of "$STRACE")
+  timeout 20 tail --pid="$STRACE" -f /dev/null || fail "strace did not end"
+  assert_contains "$(grep "^$hook " "$T/strace.log")" "+++ killed by SIGALRM +++" \
+    "the hook's end in the trace"
+  assert_not_contains "$(cat "$T/strace.log")" "clone(" "the trace (a fork)"
+  assert_pod_untouched
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
+@test "threat 22: without a user namespace the hook is back in its own namespaces after the steps (its log socket resolves on the host)" {
+  # A socket path that exists only on the host: the hook's one info line
+  # reaches it only if it connects after coming back.
+  set_cmd 'exec sleep 60'
+  runc_create
+  log_wait "sandbox ready: "
   runc delete -f "$CID"
   assert_nothing_left
 }

@@ -320,6 +320,30 @@ TEST (mount_point_too_long_for_the_buffer_is_not_found)
              -1);
 }
 
+TEST (mount_next_gives_every_match_in_order_with_its_id)
+{
+  /* The first cpu mount is hidden under a tmpfs: the caller tries each.  */
+  const char *mountinfo = "31 23 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n"
+                          "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
+                          "90 31 0:50 / /sys/fs/cgroup rw - tmpfs osh-hide rw\n"
+                          "x 31 0:29 / /bad-id rw - cgroup cgroup rw,cpu\n"
+                          "91 23 0:29 /pod/sub /elsewhere\\040cpu rw - cgroup cgroup rw,cpu\n";
+  const char *cursor = mountinfo;
+  char mp[PATH_MAX], root[PATH_MAX];
+  uint64_t id = 0;
+
+  CHECK_INT (cgroup_mount_next (&cursor, "cpu", &id, mp, sizeof mp, root, sizeof root), 0);
+  CHECK_INT ((int)id, 32);
+  CHECK_STR (mp, "/sys/fs/cgroup/cpu");
+  CHECK_STR (root, "/");
+  CHECK_INT (cgroup_mount_next (&cursor, "cpu", &id, mp, sizeof mp, root, sizeof root), 0);
+  CHECK_INT ((int)id, 91);
+  CHECK_STR (mp, "/elsewhere cpu");
+  CHECK_STR (root, "/pod/sub");
+  CHECK_INT (cgroup_mount_next (&cursor, "cpu", &id, mp, sizeof mp, root, sizeof root), -1);
+  CHECK_INT (cgroup_mount_next (&cursor, "cpu", &id, mp, sizeof mp, root, sizeof root), -1);
+}
+
 /* sysctl helpers */
 
 TEST (sysctl_read_back_compares_vectors_and_ignores_the_newline)
@@ -505,6 +529,7 @@ main (void)
   RUN (octal_escaped_mount_point_and_root_are_decoded);
   RUN (mountinfo_edge_cases);
   RUN (mount_point_too_long_for_the_buffer_is_not_found);
+  RUN (mount_next_gives_every_match_in_order_with_its_id);
   RUN (mountinfo_root_for_id_gives_the_root_and_type_of_that_mount);
   RUN (sysctl_read_back_compares_vectors_and_ignores_the_newline);
   RUN (only_the_two_sandbox_sysctls_have_a_path);

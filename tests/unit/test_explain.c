@@ -459,7 +459,8 @@ TEST (explain_non_sandbox_has_an_empty_action_list)
   root = fixture_explain (&f, false);
   CHECK (member (root, "sandbox", JSON_FALSE) != NULL);
   CHECK_STR (string_member (root, "match"),
-             "no sandbox annotation or command of the policy matches");
+             "annotation io.kubernetes.cri.container-type=container: the engine says it is not a "
+             "sandbox");
   actions = member (root, "actions", JSON_ARRAY);
   CHECK (actions != NULL && actions->u.array.count == 0);
 }

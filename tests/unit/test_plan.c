@@ -311,7 +311,25 @@ TEST (cri_app_container_is_not_a_sandbox)
 
   CHECK_INT (PLAN (f, .annotations = ANN ("io.kubernetes.cri.container-type", "container")), 0);
   CHECK (!f.plan.is_sandbox);
-  CHECK (strstr (f.plan.match_reason, "no sandbox annotation or command") != NULL);
+  CHECK_STR (f.plan.match_reason, "annotation io.kubernetes.cri.container-type=container: the "
+                                  "engine says it is not a sandbox");
+}
+
+TEST (an_app_container_of_a_pod_that_runs_catatonit_is_not_a_sandbox)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+
+  /* The default policy's command rule is for podman's infra, which has no
+     sandbox annotation; CRI-O and containerd say what their containers are.  */
+  CHECK_INT (PLAN (f, .annotations = ANN ("io.kubernetes.cri-o.ContainerType", "container"),
+                   .arg0 = "/catatonit"),
+             0);
+  CHECK (!f.plan.is_sandbox);
+  CHECK (strstr (f.plan.match_reason, "the engine says it is not a sandbox") != NULL);
+  CHECK_INT (PLAN (f, .annotations = "", .arg0 = "/catatonit"), 0);
+  CHECK (f.plan.is_sandbox);
+  CHECK_STR (f.plan.match_reason, "command /catatonit");
 }
 
 TEST (sandbox_annotation_only_in_the_state_matches)
@@ -2080,6 +2098,7 @@ main (void)
   RUN (crio_sandbox_annotation_is_a_sandbox);
   RUN (docker_podsandbox_annotation_is_a_sandbox);
   RUN (cri_app_container_is_not_a_sandbox);
+  RUN (an_app_container_of_a_pod_that_runs_catatonit_is_not_a_sandbox);
   RUN (sandbox_annotation_only_in_the_state_matches);
   RUN (config_annotation_is_looked_up_before_the_state);
   RUN (sandbox_match_command_matches_arg0_exactly);

@@ -1,7 +1,7 @@
 /* The plan's two actions for engines that make a pod's /dev/shm and /etc
    files themselves (containerd, CRI-O; docs/engines.md §1): engine_shm
    resizes the engine's tmpfs to the pod's request, engine_files checks the
-   engine's resolv.conf and hostname (docs/security.md, threat 25).  Each
+   engine's resolv.conf and hostname (docs/security.md, threat 26).  Each
    test builds a config.json with the engine's binds, runs plan_build and
    looks at one action; a refusal must leave the plan cleared.  */
 #include <config.h>

@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "inputs.h"
 #include "spec.h"
+#include "spec_command.h"
 #include "dnsfiles.h"
 #include "error.h"
 #include "json.h"
@@ -969,6 +970,65 @@ TEST (config_json_that_is_not_json_is_refused_on_load)
   bundle_close (&b);
 }
 
+/* The fast path's scan: it may only ever conclude "not a sandbox", so
+   every case it cannot read must come back inconclusive.  */
+typedef struct scan_case
+{
+  const char *json;
+  bool conclusive;
+  const char *arg0;
+} scan_case;
+
+TEST (scan_command_finds_the_first_arg_and_stops)
+{
+  static const scan_case cases[] = {
+    { "{\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"/catatonit\",\"-P\"]}}", true,
+      "/catatonit" },
+    /* args after other members, nested objects and arrays before it.  */
+    { "{\"process\":{\"user\":{\"uid\":0,\"additionalGids\":[1,2]},\"env\":[\"A=1\"],"
+      "\"args\":[\"sh\"]}}",
+      true, "sh" },
+    /* The scan stops at the command: what follows is not read.  */
+    { "{\"process\":{\"args\":[\"/pause\"]},\"mounts\":[ this is not json", true, "/pause" },
+    /* "args" or "process" elsewhere is not the command.  */
+    { "{\"annotations\":{\"process\":\"x\"},\"linux\":{\"args\":[\"/catatonit\"]},"
+      "\"process\":{\"args\":[\"/bin/true\"]}}",
+      true, "/bin/true" },
+    { "{\"process\":{\"cwd\":\"/\"}}", true, "" },
+    { "{\"process\":{\"args\":[]}}", true, "" },
+    { "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"}}", true, "" },
+    { "{\"process\":{\"args\":[\"a\\u0000b\"]}}", false, NULL },
+    { "{\"process\":{\"args\":[7]}}", false, NULL },
+    { "{\"process\":{\"args\":[{\"x\":1}]}}", false, NULL },
+    { "{\"process\":{\"args\":[[\"x\"]]}}", false, NULL },
+    { "{\"process\":{\"args\":[\"\\xff\"]}}", false, NULL },
+    { "{\"process\":", false, NULL },
+    { "not json", false, NULL },
+    { "", false, NULL },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      char arg0[64] = "untouched";
+      bool conclusive
+          = spec_scan_command (cases[i].json, strlen (cases[i].json), arg0, sizeof arg0);
+      if (conclusive != cases[i].conclusive || (conclusive && strcmp (arg0, cases[i].arg0) != 0))
+        {
+          printf ("# %s: conclusive %d, arg0 \"%s\"\n", cases[i].json, conclusive, arg0);
+          tap_current_failed = true;
+        }
+    }
+}
+
+TEST (scan_command_that_does_not_fit_is_inconclusive)
+{
+  char arg0[8];
+  const char *json = "{\"process\":{\"args\":[\"/usr/bin/long\"]}}";
+  CHECK (!spec_scan_command (json, strlen (json), arg0, sizeof arg0));
+  json = "{\"process\":{\"args\":[\"/seven1\"]}}";
+  CHECK (spec_scan_command (json, strlen (json), arg0, sizeof arg0));
+  CHECK_STR (arg0, "/seven1");
+}
+
 int
 main (void)
 {
@@ -1009,5 +1069,7 @@ main (void)
   RUN (config_json_directory_is_refused);
   RUN (config_json_over_16_mib_is_refused_by_size_before_reading);
   RUN (config_json_that_is_not_json_is_refused_on_load);
+  RUN (scan_command_finds_the_first_arg_and_stops);
+  RUN (scan_command_that_does_not_fit_is_inconclusive);
   return tap_done ();
 }

@@ -381,7 +381,10 @@ TEST (append_adds_a_string_and_keeps_the_layout)
   check_edit (true, "a = ['x']\n", k, 1, "n", "a = ['x', \"n\"]\n");
   check_edit (true, "a = ['x', ] # c\n", k, 1, "n", "a = ['x', \"n\", ] # c\n");
   check_edit (true, "a = [\n  'x',\n  'y', # c\n]\n", k, 1, "n",
-              "a = [\n  'x',\n  'y',\n  \"n\", # c\n]\n");
+              "a = [\n  'x',\n  'y', # c\n  \"n\",\n]\n");
+  check_edit (true, "a = [\r\n  'y', # c\r\n]\r\n", k, 1, "n",
+              "a = [\r\n  'y', # c\r\n  \"n\",\r\n]\r\n");
+  check_edit (true, "a = [\n  'y' # c\n]\n", k, 1, "n", "a = [\n  'y',\n  \"n\" # c\n]\n");
   check_edit (true, "a = ['x', 'n']\n", k, 1, "n", "a = ['x', 'n']\n");
   check_edit (true, "b = 1\n", k, 1, "n", "b = 1\na = [\"n\"]\n");
 }

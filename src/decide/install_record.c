@@ -1,0 +1,408 @@
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "cleanup.h"
+#include "install_plan.h"
+#include "install_record.h"
+#include "json.h"
+#include "names.h"
+
+#define N(a) (sizeof (a) / sizeof ((a)[0]))
+
+static const char *const TYPE_NAMES[] = {
+  [RECORD_FILE] = "file",
+  [RECORD_SYMLINK] = "symlink",
+  [RECORD_DIRECTORY] = "directory",
+};
+
+void
+record_entry_clear (record_entry *e)
+{
+  free (e->path);
+  free (e->target);
+  free (e->original);
+  free (e->restart);
+  memset (e, 0, sizeof *e);
+}
+
+void
+install_record_clear (install_record *rec)
+{
+  free (rec->prefix);
+  free (rec->runtime);
+  for (size_t i = 0; i < rec->n_entries; i++)
+    record_entry_clear (&rec->entries[i]);
+  free (rec->entries);
+  memset (rec, 0, sizeof *rec);
+}
+
+int
+install_record_add (install_record *rec, record_entry *e, hook_error **err)
+{
+  record_entry *p = reallocarray (rec->entries, rec->n_entries + 1, sizeof *p);
+  if (p == NULL)
+    {
+      record_entry_clear (e);
+      return hook_fail (err, ENOMEM, "install record");
+    }
+  rec->entries = p;
+  p[rec->n_entries++] = *e;
+  memset (e, 0, sizeof *e);
+  return 0;
+}
+
+record_entry *
+install_record_find (const install_record *rec, const char *path)
+{
+  for (size_t i = 0; i < rec->n_entries; i++)
+    if (strcmp (rec->entries[i].path, path) == 0)
+      return &rec->entries[i];
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ parsing */
+
+static int
+copy_string (const json_value *obj, const char *key, const char *where, bool required, char **out,
+             hook_error **err)
+{
+  const json_value *v = json_get (obj, key);
+  const char *s;
+
+  *out = NULL;
+  if (v == NULL)
+    return required ? hook_fail (err, 0, "%s: %s is missing", where, key) : 0;
+  if (json_string (v, key, &s, err) < 0)
+    return hook_error_prefix (err, "%s", where);
+  *out = strdup (s);
+  return *out ? 0 : hook_fail (err, ENOMEM, "install record");
+}
+
+static int
+copy_digest (const json_value *obj, const char *key, const char *where, char out[SHA256_HEX_SIZE],
+             hook_error **err)
+{
+  const json_value *v = json_get (obj, key);
+  const char *s;
+
+  if (v == NULL)
+    return hook_fail (err, 0, "%s: %s is missing", where, key);
+  if (json_string (v, key, &s, err) < 0)
+    return hook_error_prefix (err, "%s", where);
+  if (strlen (s) != SHA256_HEX_SIZE - 1 || strspn (s, "0123456789abcdef") != SHA256_HEX_SIZE - 1)
+    return hook_fail (err, 0, "%s: %s: not a SHA-256 digest", where, key);
+  memcpy (out, s, SHA256_HEX_SIZE);
+  return 0;
+}
+
+static int
+copy_u32 (const json_value *obj, const char *key, const char *where, uint64_t max, uint32_t *out,
+          hook_error **err)
+{
+  const json_value *v = json_get (obj, key);
+  uint64_t n;
+
+  if (v == NULL)
+    return hook_fail (err, 0, "%s: %s is missing", where, key);
+  if (json_uint64 (v, key, max, &n, err) < 0)
+    return hook_error_prefix (err, "%s", where);
+  *out = (uint32_t)n;
+  return 0;
+}
+
+static int
+parse_entry (const json_value *v, size_t index, record_entry *e, hook_error **err)
+{
+  char where[64];
+  const char *type = NULL, *action = NULL;
+  const json_value *t, *a;
+
+  snprintf (where, sizeof where, "entries[%zu]", index);
+  if (json_expect (v, JSON_OBJECT, where, err) < 0)
+    return -1;
+  if (copy_string (v, "path", where, true, &e->path, err) < 0)
+    return -1;
+  if (canonical_absolute_path_validate (e->path, "path", err) < 0)
+    return hook_error_prefix (err, "%s", where);
+  t = json_get (v, "type");
+  a = json_get (v, "action");
+  if (t == NULL || a == NULL || json_string (t, "type", &type, err) < 0
+      || json_string (a, "action", &action, err) < 0)
+    return *err ? hook_error_prefix (err, "%s", where)
+                : hook_fail (err, 0, "%s: type or action is missing", where);
+  if (strcmp (type, "file") == 0)
+    e->type = RECORD_FILE;
+  else if (strcmp (type, "symlink") == 0)
+    e->type = RECORD_SYMLINK;
+  else if (strcmp (type, "directory") == 0)
+    e->type = RECORD_DIRECTORY;
+  else
+    return hook_fail (err, 0, "%s: type \"%s\": expected file, symlink or directory", where, type);
+  if (strcmp (action, "created") == 0)
+    e->created = true;
+  else if (strcmp (action, "modified") == 0 && e->type == RECORD_FILE)
+    e->created = false;
+  else
+    return hook_fail (err, 0, "%s: action \"%s\": expected created%s", where, action,
+                      e->type == RECORD_FILE ? " or modified" : "");
+  if (copy_string (v, "restart", where, false, &e->restart, err) < 0)
+    return -1;
+  if (e->type == RECORD_FILE && copy_digest (v, "sha256", where, e->sha256, err) < 0)
+    return -1;
+  if (e->type == RECORD_SYMLINK && copy_string (v, "target", where, true, &e->target, err) < 0)
+    return -1;
+  if (!e->created)
+    {
+      if (copy_string (v, "original", where, true, &e->original, err) < 0
+          || copy_digest (v, "original_sha256", where, e->original_sha256, err) < 0
+          || copy_u32 (v, "mode", where, 07777, &e->mode, err) < 0
+          || copy_u32 (v, "uid", where, UINT32_MAX - 1, &e->uid, err) < 0
+          || copy_u32 (v, "gid", where, UINT32_MAX - 1, &e->gid, err) < 0)
+        return -1;
+      /* A name in the originals directory, never a path.  */
+      if (e->original[0] == '\0' || e->original[0] == '.' || strchr (e->original, '/'))
+        return hook_fail (err, 0, "%s: original \"%s\": not a plain file name", where, e->original);
+    }
+  return 0;
+}
+
+int
+install_record_parse (const char *buf, size_t len, install_record *rec, hook_error **err)
+{
+  const json_limits limits = { .max_bytes = INSTALL_RECORD_MAX, .max_depth = 8 };
+  cleanup_json json_doc *doc = NULL;
+  const json_value *root, *v;
+  int64_t format;
+
+  memset (rec, 0, sizeof *rec);
+  if (json_parse (buf, len, &limits, &doc, err) < 0)
+    return -1;
+  root = json_doc_root (doc);
+  if (json_expect (root, JSON_OBJECT, "record", err) < 0)
+    return -1;
+  v = json_get (root, "format");
+  if (v == NULL)
+    return hook_fail (err, 0, "format is missing");
+  if (json_int64 (v, "format", 0, INT64_MAX, &format, err) < 0)
+    return -1;
+  if (format != INSTALL_RECORD_FORMAT)
+    return hook_fail (err, 0, "format %" PRId64 ": this installer reads format %d", format,
+                      INSTALL_RECORD_FORMAT);
+  if (copy_string (root, "prefix", "record", true, &rec->prefix, err) < 0
+      || install_prefix_validate (rec->prefix, err) < 0
+      || copy_string (root, "runtime", "record", false, &rec->runtime, err) < 0)
+    goto fail;
+  v = json_get (root, "engines");
+  if (v == NULL || json_expect (v, JSON_ARRAY, "engines", err) < 0)
+    {
+      if (*err == NULL)
+        hook_fail (err, 0, "engines is missing");
+      goto fail;
+    }
+  for (size_t i = 0; i < v->u.array.count; i++)
+    {
+      const char *name;
+      unsigned mask;
+      if (json_string (v->u.array.items[i], "engines[]", &name, err) < 0
+          || install_engines_parse (name, &mask, err) < 0)
+        goto fail;
+      rec->engines |= mask;
+    }
+  v = json_get (root, "entries");
+  if (v == NULL || json_expect (v, JSON_ARRAY, "entries", err) < 0)
+    {
+      if (*err == NULL)
+        hook_fail (err, 0, "entries is missing");
+      goto fail;
+    }
+  for (size_t i = 0; i < v->u.array.count; i++)
+    {
+      record_entry e = { 0 };
+      if (parse_entry (v->u.array.items[i], i, &e, err) < 0)
+        {
+          record_entry_clear (&e);
+          goto fail;
+        }
+      if (install_record_find (rec, e.path))
+        {
+          hook_fail (err, 0, "entries[%zu]: %s is recorded twice", i, e.path);
+          record_entry_clear (&e);
+          goto fail;
+        }
+      if (install_record_add (rec, &e, err) < 0)
+        goto fail;
+    }
+  return 0;
+fail:
+  install_record_clear (rec);
+  return -1;
+}
+
+/* ---------------------------------------------------------------- rendering */
+
+static void
+gen_str (yajl_gen g, const char *s)
+{
+  yajl_gen_string (g, (const unsigned char *)s, strlen (s));
+}
+
+static void
+gen_kv (yajl_gen g, const char *key, const char *value)
+{
+  gen_str (g, key);
+  gen_str (g, value);
+}
+
+static void
+gen_ku (yajl_gen g, const char *key, uint32_t value)
+{
+  gen_str (g, key);
+  yajl_gen_integer (g, value);
+}
+
+int
+install_record_render (const install_record *rec, char **out, size_t *len, hook_error **err)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  const unsigned char *buf;
+  size_t n;
+  int ret = 0;
+
+  if (g == NULL)
+    return hook_fail (err, ENOMEM, "install record");
+  yajl_gen_config (g, yajl_gen_beautify, 1);
+  yajl_gen_config (g, yajl_gen_validate_utf8, 1);
+  yajl_gen_map_open (g);
+  gen_str (g, "format");
+  yajl_gen_integer (g, INSTALL_RECORD_FORMAT);
+  gen_kv (g, "prefix", rec->prefix);
+  if (rec->runtime)
+    gen_kv (g, "runtime", rec->runtime);
+  gen_str (g, "engines");
+  yajl_gen_array_open (g);
+  for (unsigned bit = 1; bit <= ENGINE_ALL; bit <<= 1)
+    if (rec->engines & bit)
+      gen_str (g, install_engine_name ((install_engine)bit));
+  yajl_gen_array_close (g);
+  gen_str (g, "entries");
+  yajl_gen_array_open (g);
+  for (size_t i = 0; i < rec->n_entries; i++)
+    {
+      const record_entry *e = &rec->entries[i];
+      yajl_gen_map_open (g);
+      gen_kv (g, "path", e->path);
+      gen_kv (g, "type", TYPE_NAMES[e->type]);
+      gen_kv (g, "action", e->created ? "created" : "modified");
+      if (e->type == RECORD_FILE)
+        gen_kv (g, "sha256", e->sha256);
+      if (e->type == RECORD_SYMLINK)
+        gen_kv (g, "target", e->target);
+      if (!e->created)
+        {
+          gen_kv (g, "original", e->original);
+          gen_kv (g, "original_sha256", e->original_sha256);
+          gen_ku (g, "mode", e->mode);
+          gen_ku (g, "uid", e->uid);
+          gen_ku (g, "gid", e->gid);
+        }
+      if (e->restart)
+        gen_kv (g, "restart", e->restart);
+      yajl_gen_map_close (g);
+    }
+  yajl_gen_array_close (g);
+  if (yajl_gen_map_close (g) != yajl_gen_status_ok
+      || yajl_gen_get_buf (g, &buf, &n) != yajl_gen_status_ok)
+    ret = hook_fail (err, 0, "install record: a value is not valid UTF-8");
+  else
+    {
+      *out = malloc (n + 2);
+      if (*out == NULL)
+        ret = hook_fail (err, ENOMEM, "install record");
+      else
+        {
+          memcpy (*out, buf, n);
+          /* yajl ends a beautified document without a newline.  */
+          if (n == 0 || buf[n - 1] != '\n')
+            (*out)[n++] = '\n';
+          (*out)[n] = '\0';
+          *len = n;
+        }
+    }
+  yajl_gen_free (g);
+  return ret;
+}
+
+/* ---------------------------------------------------------------- uninstall */
+
+void
+install_record_undo_plan (const install_record *rec, const found_state *states, undo_step *steps)
+{
+  bool prefix_needed = false;
+
+  for (size_t i = 0; i < rec->n_entries; i++)
+    {
+      const record_entry *e = &rec->entries[i];
+      const found_state *s = &states[i];
+      undo_step *st = &steps[i];
+
+      switch (e->type)
+        {
+        case RECORD_DIRECTORY:
+          if (s->type == FOUND_ABSENT)
+            *st = (undo_step){ UNDO_NOTHING, "already gone" };
+          else if (s->type == FOUND_DIRECTORY)
+            *st = (undo_step){ UNDO_RMDIR, "created by the install" };
+          else
+            *st = (undo_step){ UNDO_KEEP, "no longer a directory" };
+          break;
+        case RECORD_SYMLINK:
+          if (s->type == FOUND_ABSENT)
+            *st = (undo_step){ UNDO_NOTHING, "already gone" };
+          else if (s->type == FOUND_SYMLINK && s->target && strcmp (s->target, e->target) == 0)
+            *st = (undo_step){ UNDO_REMOVE, "created by the install" };
+          else
+            *st = (undo_step){ UNDO_KEEP, "changed since the install" };
+          break;
+        case RECORD_FILE:
+          if (s->type == FOUND_FILE && strcmp (s->sha256, e->sha256) == 0)
+            *st = e->created ? (undo_step){ UNDO_REMOVE, "created by the install" }
+                             : (undo_step){ UNDO_RESTORE, "changed by the install" };
+          else if (e->created && s->type == FOUND_ABSENT)
+            *st = (undo_step){ UNDO_NOTHING, "already gone" };
+          else if (!e->created && s->type == FOUND_FILE
+                   && strcmp (s->sha256, e->original_sha256) == 0)
+            *st = (undo_step){ UNDO_NOTHING, "already the original" };
+          else if (!e->created && s->type == FOUND_ABSENT)
+            *st = (undo_step){ UNDO_KEEP, "removed since the install: not put back" };
+          else
+            {
+              *st = (undo_step){ UNDO_KEEP, "changed since the install" };
+              if (s->type == FOUND_FILE && s->names_prefix)
+                prefix_needed = true;
+            }
+          break;
+        }
+    }
+  if (!prefix_needed)
+    return;
+  /* A kept file still names the wrapper or the hook: they stay, with
+     every directory above them that the install made.  */
+  size_t plen = strlen (rec->prefix);
+  for (size_t i = 0; i < rec->n_entries; i++)
+    {
+      const char *p = rec->entries[i].path;
+      bool in_prefix = strncmp (p, rec->prefix, plen) == 0 && (p[plen] == '/' || p[plen] == '\0');
+      bool above_prefix = rec->entries[i].type == RECORD_DIRECTORY
+                          && strncmp (rec->prefix, p, strlen (p)) == 0
+                          && rec->prefix[strlen (p)] == '/';
+      if ((in_prefix || above_prefix) && steps[i].action != UNDO_NOTHING
+          && steps[i].action != UNDO_KEEP)
+        steps[i] = (undo_step){ UNDO_KEEP_NAMED, "a kept file still names it" };
+    }
+}

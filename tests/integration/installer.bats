@@ -1,0 +1,625 @@
+#!/usr/bin/env bats
+# oci-sandbox-hook install / uninstall against fake host roots (mktemp)
+# holding real engine configurations: containerd 1.6's own `config default`,
+# a kubeadm node's, one split with imports, a 2.x one, CRI-O's drop-in
+# directory, podman's hooks directory.  Every test compares the whole fake
+# root (paths, types, modes, owners, sha256 of every file, link targets)
+# before and after.  Real containerd 1.6.20 reads what the installer wrote
+# (`containerd config dump`), inside a private mount namespace where the
+# fake root's /etc/containerd is the one containerd sees.  --restart runs
+# against a fake init: a process in its own pid and mount namespaces whose
+# root is the fake root, with a recording systemctl.  The host's
+# /etc/containerd, /etc/crio, /etc/containers, /etc/oci-sandbox-hook and
+# /var/lib/oci-sandbox-hook are never written.
+
+load helpers
+
+WRAPPER=/usr/local/libexec/oci-sandbox-hook/oci-sandbox-runtime
+INSTALLED_HOOK=/usr/local/libexec/oci-sandbox-hook/oci-sandbox-hook
+RECORD=/var/lib/oci-sandbox-hook/install/record.json
+DATA="$BATS_TEST_DIRNAME/../data/install"
+TOP=$(readlink -f "$BATS_TEST_DIRNAME/../..")
+
+setup () {
+  command -v containerd >/dev/null \
+    || fail "containerd is not installed (contrib/setup.sh installs it)"
+  T=$(mktemp -d /tmp/osh-installer.XXXXXX)
+  R="$T/root"
+  mkdir -p "$R"
+  HOST_BEFORE=$(host_paths)
+}
+
+teardown () {
+  # The fake init is pid 1 of its namespace (SIGTERM means nothing to it)
+  # and unshare ignores SIGTERM while it waits: SIGKILL ends the namespace.
+  if [ -n "${CHILD:-}" ]; then
+    kill -KILL "$CHILD" 2>/dev/null || true
+  fi
+  if [ -n "${INIT_PID:-}" ]; then
+    kill -KILL "$INIT_PID" 2>/dev/null || true
+    wait "$INIT_PID" 2>/dev/null || true
+  fi
+  [ -z "${T:-}" ] || rm -rf "$T"
+  [ "$(host_paths)" = "${HOST_BEFORE:-}" ] || fail "the host's engine configuration changed"
+}
+
+# The host's own engine and installer paths: never touched by a test.
+host_paths () {
+  local p
+  for p in /etc/containerd /etc/crio /etc/containers /etc/oci-sandbox-hook \
+    /var/lib/oci-sandbox-hook /usr/local/libexec/oci-sandbox-hook; do
+    if [ -e "$p" ]; then
+      find "$p" -printf '%p %y %m %s\n' 2>/dev/null | LC_ALL=C sort
+    else
+      echo "$p absent"
+    fi
+  done
+}
+
+# Every path under DIR: type, mode, owner, and a file's sha256 or a link's
+# target (a directory's size depends on the filesystem's history).
+snapshot () {
+  (
+    cd "$1" || exit 1
+    find . -printf '%p %y %m %U:%G %l\n' | LC_ALL=C sort
+    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+  )
+}
+
+# exe PATH...: executables the installer's detection and PATH lookups see.
+exe () {
+  local p
+  for p in "$@"; do
+    mkdir -p "$R$(dirname "$p")"
+    printf '#!/bin/sh\nexit 0\n' >"$R$p"
+    chmod 755 "$R$p"
+  done
+}
+
+install_hook () {
+  run --separate-stderr "$HOOK" install --root "$R" "$@"
+}
+
+uninstall_hook () {
+  run --separate-stderr "$HOOK" uninstall --root "$R" "$@"
+}
+
+# containerd's reading of the fake root's configuration: its own
+# /etc/containerd is the fake one, in a private mount namespace (imports
+# name absolute host paths).
+containerd_dump () {
+  unshare -m --propagation private sh -c \
+    'mount --bind "$1/etc/containerd" /etc/containerd && cd / && containerd --config /etc/containerd/config.toml config dump' \
+    sh "$R"
+}
+
+# The runc runtime's table of a dump.
+runc_table () {
+  sed -n '/^ *\[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc\]/,/^ *\[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.[a-qs-z]/p'
+}
+
+containerd_1_6_root () {
+  mkdir -p "$R/etc/containerd"
+  containerd config default >"$R/etc/containerd/config.toml"
+  exe /usr/bin/containerd /usr/sbin/runc
+}
+
+# ------------------------------------------------------------- containerd 1.6
+
+@test "containerd 1.6's default config: installed, read by containerd, a second run changes nothing, uninstall restores every byte" {
+  containerd_1_6_root
+  snapshot "$R" >"$T/before"
+
+  install_hook
+  assert_status 0
+  assert_contains "$output" "engines: containerd"
+  assert_contains "$output" "change /etc/containerd/config.toml: containerd (config version 2): default runtime runc"
+  assert_contains "$output" "restart to apply: systemctl restart containerd.service"
+  [ -x "$R$INSTALLED_HOOK" ]
+  cmp "$HOOK" "$R$INSTALLED_HOOK"
+  assert_eq "$(readlink "$R$WRAPPER")" oci-sandbox-hook "the wrapper link"
+  # Real containerd reads the edit: the runc runtime calls the wrapper and
+  # passes the hook's pod annotations.
+  containerd_dump >"$T/dump"
+  runc_table <"$T/dump" >"$T/runc"
+  grep -qx "            BinaryName = \"$WRAPPER\"" "$T/runc"
+  grep -qx '          pod_annotations = \["io.oci-sandbox-hook.\*"\]' "$T/runc"
+  grep -qx '          runtime_type = "io.containerd.runc.v2"' "$T/runc"
+  # Everything else as containerd read it before.
+  (cd / && containerd --config "$T/default.toml" config dump 2>/dev/null) >/dev/null || true
+  containerd config default >"$T/default.toml"
+  unshare -m --propagation private sh -c \
+    'mount --bind "$1" /etc/containerd && cd / && containerd --config /etc/containerd/default.toml config dump' \
+    sh "$T" | grep -v '^imports = ' >"$T/dump.orig"
+  grep -v '^imports = ' "$T/dump" >"$T/dump.new"
+  run diff "$T/dump.orig" "$T/dump.new"
+  [ "$(grep -c '^[<>]' <<<"$output")" -eq 4 ]
+
+  snapshot "$R" >"$T/installed"
+  install_hook
+  assert_status 0
+  assert_contains "$output" "nothing to do"
+  snapshot "$R" >"$T/again"
+  diff "$T/installed" "$T/again"
+
+  uninstall_hook
+  assert_status 0
+  assert_contains "$output" "restore /etc/containerd/config.toml"
+  assert_contains "$output" "uninstalled: every file is as before the install"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+@test "the record lists every file written with its digest, and keeps the original with its mode and owner" {
+  containerd_1_6_root
+  chmod 0640 "$R/etc/containerd/config.toml"
+  chown 0:7 "$R/etc/containerd/config.toml"
+  cp "$R/etc/containerd/config.toml" "$T/original"
+  install_hook
+  assert_status 0
+  # The file keeps its mode and owner.
+  assert_eq "$(stat -c '%a %u:%g' "$R/etc/containerd/config.toml")" "640 0:7" "mode and owner"
+  jq -e . "$R$RECORD" >/dev/null
+  assert_eq "$(stat -c '%a' "$R/var/lib/oci-sandbox-hook/install")" 700 "the state directory's mode"
+  local entry orig
+  entry=$(jq -c '.entries[] | select(.path == "/etc/containerd/config.toml")' "$R$RECORD")
+  assert_eq "$(jq -r .action <<<"$entry")" modified
+  assert_eq "$(jq -r .sha256 <<<"$entry")" "$(sha256sum <"$R/etc/containerd/config.toml" | cut -d' ' -f1)"
+  assert_eq "$(jq -r .original_sha256 <<<"$entry")" "$(sha256sum <"$T/original" | cut -d' ' -f1)"
+  assert_eq "$(jq -r '"\(.mode) \(.uid) \(.gid)"' <<<"$entry")" "416 0 7"
+  orig="$R/var/lib/oci-sandbox-hook/install/originals/$(jq -r .original <<<"$entry")"
+  cmp "$orig" "$T/original"
+  assert_eq "$(stat -c '%a' "$orig")" 600 "the kept original's mode"
+  assert_eq "$(jq -r '.entries[] | select(.path == "'"$INSTALLED_HOOK"'") | .sha256' "$R$RECORD")" \
+    "$(sha256sum <"$HOOK" | cut -d' ' -f1)"
+  uninstall_hook
+  assert_status 0
+  assert_eq "$(stat -c '%a %u:%g' "$R/etc/containerd/config.toml")" "640 0:7" "mode and owner"
+  cmp "$R/etc/containerd/config.toml" "$T/original"
+}
+
+@test "a kubeadm node with podman: BinaryName chained, its settings and comments kept, hooks.d files from the templates" {
+  mkdir -p "$R/etc/containerd"
+  cp "$DATA/containerd-k8s-node.toml" "$R/etc/containerd/config.toml"
+  exe /usr/bin/containerd /usr/sbin/runc /usr/bin/podman
+  snapshot "$R" >"$T/before"
+
+  install_hook
+  assert_status 0
+  assert_contains "$output" "engines: containerd, podman"
+  assert_contains "$output" "(was set)"
+  containerd_dump >"$T/dump"
+  runc_table <"$T/dump" >"$T/runc"
+  grep -qx "            BinaryName = \"$WRAPPER\"" "$T/runc"
+  grep -qx '          pod_annotations = \["io.katacontainers.\*", "io.oci-sandbox-hook.\*"\]' "$T/runc"
+  grep -qx '            SystemdCgroup = true' "$T/runc"
+  grep -qx '    sandbox_image = "registry.k8s.io/pause:3.9"' "$T/dump"
+  grep -q 'endpoint = \["https://mirror.gcr.io", "https://registry-1.docker.io"\]' "$T/dump"
+  # The old BinaryName was /usr/sbin/runc, the wrapper's default runtime:
+  # no policy needed.
+  [ ! -e "$R/etc/oci-sandbox-hook/policy.json" ]
+  assert_eq "$(jq -r .runtime "$R$RECORD")" /usr/sbin/runc "the recorded runtime"
+  # The diff is the two edits: the comment stays with its item.
+  run diff "$DATA/containerd-k8s-node.toml" "$R/etc/containerd/config.toml"
+  assert_eq "$(grep '^[<>]' <<<"$output")" "$(printf '%s\n' \
+    '>         "io.oci-sandbox-hook.*",' \
+    '<         BinaryName = "/usr/sbin/runc"' \
+    ">         BinaryName = \"$WRAPPER\"")" "the edit"
+  # hooks.d: the shipped templates with the installed hook's path, which is
+  # what `make install` renders for its own path.
+  local f
+  for f in "$TOP"/hooks/*.json.in; do
+    sed "s|@HOOK_PATH@|$INSTALLED_HOOK|" "$f" \
+      | cmp - "$R/etc/containers/oci/hooks.d/$(basename "$f" .in)"
+  done
+  assert_eq "$(ls "$R/etc/containers/oci/hooks.d" | wc -l)" "$(ls "$TOP"/hooks/*.json.in | wc -l)" \
+    "hooks.d files"
+
+  uninstall_hook
+  assert_status 0
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+@test "imports: the file that finally defines the CRI plugin is the one edited, and containerd reads it so" {
+  mkdir -p "$R/etc/containerd/conf.d"
+  cp "$DATA/containerd-imports.toml" "$R/etc/containerd/config.toml"
+  printf '[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n' \
+    >"$R/etc/containerd/conf.d/10-registry.toml"
+  printf 'oom_score = -500\n' >"$R/etc/containerd/conf.d/20-oom.toml"
+  printf '# the registries, once\n' >"$R/etc/containerd/registries.toml"
+  exe /usr/bin/containerd /usr/sbin/runc
+  snapshot "$R" >"$T/before"
+
+  install_hook
+  assert_status 0
+  assert_contains "$output" "change /etc/containerd/conf.d/10-registry.toml"
+  cmp "$DATA/containerd-imports.toml" "$R/etc/containerd/config.toml"
+  containerd_dump >"$T/dump"
+  grep -qx "            BinaryName = \"$WRAPPER\"" "$T/dump"
+  grep -qx '          pod_annotations = \["io.oci-sandbox-hook.\*"\]' "$T/dump"
+  grep -qx '          runtime_type = "io.containerd.runc.v2"' "$T/dump"
+  grep -qx '      config_path = "/etc/containerd/certs.d"' "$T/dump"
+  # No temporary was ever left where the glob would load it.
+  [ -z "$(find "$R/etc/containerd/conf.d" -name '.*')" ]
+
+  install_hook
+  assert_contains "$output" "nothing to do"
+  uninstall_hook
+  assert_status 0
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+@test "containerd 2.x (version 3): a drop-in through imports, with the main file's version" {
+  mkdir -p "$R/etc/containerd"
+  cp "$DATA/containerd-2.x-default.toml" "$R/etc/containerd/config.toml"
+  exe /usr/bin/containerd /usr/sbin/runc
+  snapshot "$R" >"$T/before"
+
+  install_hook
+  assert_status 0
+  assert_contains "$output" "create /etc/containerd/conf.d/99-oci-sandbox-hook.toml"
+  assert_contains "$output" "change /etc/containerd/config.toml: containerd: imports += \"/etc/containerd/conf.d/99-oci-sandbox-hook.toml\""
+  # Python's tomllib: the main file's data plus the import, the drop-in's
+  # tables in 2.x's names.
+  "$PYTHON" - "$DATA/containerd-2.x-default.toml" "$R/etc/containerd/config.toml" \
+    "$R/etc/containerd/conf.d/99-oci-sandbox-hook.toml" "$WRAPPER" <<'EOF'
+import sys, tomllib
+orig, main, drop_in, wrapper = sys.argv[1:]
+a = tomllib.load(open(orig, "rb"))
+b = tomllib.load(open(main, "rb"))
+assert b.pop("imports") == ["/etc/containerd/conf.d/99-oci-sandbox-hook.toml"], "imports"
+assert a.pop("imports") == []
+assert a == b, "the main file's other settings"
+d = tomllib.load(open(drop_in, "rb"))
+assert d["version"] == 3
+runc = d["plugins"]["io.containerd.cri.v1.runtime"]["containerd"]["runtimes"]["runc"]
+assert runc == {"runtime_type": "io.containerd.runc.v2",
+                "pod_annotations": ["io.oci-sandbox-hook.*"],
+                "options": {"BinaryName": wrapper}}, runc
+EOF
+  install_hook
+  assert_contains "$output" "nothing to do"
+  uninstall_hook
+  assert_status 0
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+# ------------------------------------------------------------------- CRI-O
+
+@test "CRI-O: a crio.conf.d drop-in repeating the default runtime's table, and the policy naming the runtime it replaced" {
+  mkdir -p "$R/etc/crio/crio.conf.d"
+  cp "$DATA/crio.conf" "$R/etc/crio/crio.conf"
+  cp "$DATA/crio.conf.d/10-crun.conf" "$R/etc/crio/crio.conf.d/"
+  exe /usr/bin/crio /usr/bin/crun /usr/sbin/runc
+  snapshot "$R" >"$T/before"
+
+  install_hook
+  assert_status 0
+  assert_contains "$output" "engines: crio"
+  assert_contains "$output" "restart to apply: systemctl restart crio.service"
+  cmp "$DATA/crio.conf.d/99-oci-sandbox-hook.conf" "$R/etc/crio/crio.conf.d/99-oci-sandbox-hook.conf"
+  # Merged the way CRI-O merges (a runtime table replaced whole): only
+  # runtime_path of the default runtime differs.
+  "$PYTHON" - "$R/etc/crio" "$WRAPPER" <<'EOF'
+import copy, glob, os, sys, tomllib
+d, wrapper = sys.argv[1:]
+def merge(base, new, path=()):
+    for k, v in new.items():
+        if path == ("crio", "runtime", "runtimes"):
+            base[k] = copy.deepcopy(v)
+        elif isinstance(v, dict) and isinstance(base.get(k), dict):
+            merge(base[k], v, path + (k,))
+        else:
+            base[k] = copy.deepcopy(v)
+def load(files):
+    conf = tomllib.load(open(os.path.join(d, "crio.conf"), "rb"))
+    for f in files:
+        merge(conf, tomllib.load(open(f, "rb")))
+    return conf
+files = sorted(glob.glob(os.path.join(d, "crio.conf.d", "*")))
+after = load(files)
+before = load([f for f in files if not f.endswith("99-oci-sandbox-hook.conf")])
+name = before["crio"]["runtime"]["default_runtime"]
+before["crio"]["runtime"]["runtimes"][name]["runtime_path"] = wrapper
+assert after == before
+EOF
+  assert_eq "$(jq -c . "$R/etc/oci-sandbox-hook/policy.json")" '{"runtime":"/usr/bin/crun"}' "the policy"
+  assert_eq "$(stat -c '%a %u:%g' "$R/etc/oci-sandbox-hook/policy.json")" "644 0:0" "the policy's mode"
+  # No hooks.d files for CRI-O: it never adds them to a pod's infra container.
+  [ ! -e "$R/etc/containers" ]
+
+  install_hook
+  assert_contains "$output" "nothing to do"
+  uninstall_hook
+  assert_status 0
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+# ----------------------------------------------------- what it changes, when
+
+@test "--dry-run says what would change and changes nothing" {
+  containerd_1_6_root
+  exe /usr/bin/podman
+  snapshot "$R" >"$T/before"
+  install_hook --dry-run
+  assert_status 0
+  assert_contains "$output" "would create /usr/local/libexec/oci-sandbox-hook/oci-sandbox-hook"
+  assert_contains "$output" "would change /etc/containerd/config.toml"
+  assert_contains "$output" "would restart: containerd.service"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+  # And for uninstall.
+  install_hook
+  assert_status 0
+  snapshot "$R" >"$T/installed"
+  uninstall_hook --dry-run
+  assert_status 0
+  assert_contains "$output" "would restore /etc/containerd/config.toml"
+  assert_contains "$output" "would remove $WRAPPER"
+  snapshot "$R" >"$T/again"
+  diff "$T/installed" "$T/again"
+}
+
+@test "a config it cannot parse is left untouched, with the file and the reason, and nothing else is written" {
+  containerd_1_6_root
+  exe /usr/bin/podman
+  # A broken CRI-O drop-in next to a fine containerd: nothing is installed
+  # for either.
+  mkdir -p "$R/etc/crio/crio.conf.d"
+  printf '[crio.runtime]\ndefault_runtime = "runc\n' >"$R/etc/crio/crio.conf.d/50-broken.conf"
+  snapshot "$R" >"$T/before"
+  install_hook
+  assert_status 1
+  assert_contains "$stderr" "/etc/crio/crio.conf.d/50-broken.conf: line 2"
+  assert_contains "$stderr" "unterminated"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+
+  rm -r "$R/etc/crio"
+  printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes]\n  runc = { runtime_type = "io.containerd.runc.v2" }\n' \
+    >"$R/etc/containerd/config.toml"
+  snapshot "$R" >"$T/before"
+  install_hook
+  assert_status 1
+  assert_contains "$stderr" "/etc/containerd/config.toml: plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options.BinaryName: plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc is an inline table (line 3); only keys of [table] sections are edited"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+@test "a file changed after the install is not clobbered by uninstall, and the wrapper it names stays" {
+  containerd_1_6_root
+  exe /usr/bin/podman
+  snapshot "$R" >"$T/before"
+  install_hook
+  assert_status 0
+  echo '# a mirror the operator added' >>"$R/etc/containerd/config.toml"
+  cp "$R/etc/containerd/config.toml" "$T/theirs"
+
+  uninstall_hook
+  assert_status 1
+  assert_contains "$output" "keep /etc/containerd/config.toml: changed since the install (its original: /var/lib/oci-sandbox-hook/install/originals/"
+  assert_contains "$stderr" "uninstall kept 1 file(s) changed since the install"
+  cmp "$T/theirs" "$R/etc/containerd/config.toml"
+  # It still names the wrapper: the binary stays, so containerd keeps
+  # working; the hooks.d files went.
+  [ -x "$R$INSTALLED_HOOK" ] && [ -L "$R$WRAPPER" ]
+  [ ! -e "$R/etc/containers/oci/hooks.d/oci-sandbox-hook-sandbox.json" ]
+  assert_eq "$(jq -r '[.entries[] | select(.type != "directory") | .path] | join(" ")' "$R$RECORD")" \
+    "$INSTALLED_HOOK $WRAPPER /etc/containerd/config.toml" "what the record still lists"
+  # A second install puts back what uninstall removed; the changed file
+  # still has the edit and stays as it is.
+  install_hook
+  assert_status 0
+  assert_contains "$output" "create /etc/containers/oci/hooks.d/oci-sandbox-hook-sandbox.json"
+  assert_not_contains "$output" "config.toml"
+  cmp "$T/theirs" "$R/etc/containerd/config.toml"
+  # Someone writes the configuration anew, without the edit: the
+  # installer does not redo it over their file.
+  { containerd config default; echo '# regenerated'; } >"$R/etc/containerd/config.toml"
+  snapshot "$R" >"$T/regenerated"
+  install_hook
+  assert_status 1
+  assert_contains "$stderr" "/etc/containerd/config.toml changed since the last install (by someone else) and needs the installer's edit again"
+  snapshot "$R" >"$T/refused"
+  diff "$T/regenerated" "$T/refused"
+  # The operator puts the original back; uninstall finishes the job.
+  cp "$R/var/lib/oci-sandbox-hook/install/originals/"*-config.toml "$R/etc/containerd/config.toml"
+  uninstall_hook
+  assert_status 0
+  assert_contains "$output" "uninstalled: every file is as before the install"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+@test "a new policy replaces the installed one, and uninstall restores the host's own" {
+  containerd_1_6_root
+  mkdir -p "$R/etc/oci-sandbox-hook"
+  printf '{ "cpu_shares": 4 }\n' >"$R/etc/oci-sandbox-hook/policy.json"
+  chmod 0600 "$R/etc/oci-sandbox-hook/policy.json"
+  snapshot "$R" >"$T/before"
+  cp "$TOP/contrib/policy.json" "$T/policy-a.json"
+  sed 's/"cpu_shares": 2/"cpu_shares": 8/' "$TOP/contrib/policy.json" >"$T/policy-b.json"
+  grep -q '"cpu_shares": 8' "$T/policy-b.json"
+
+  install_hook --policy "$T/policy-a.json"
+  assert_status 0
+  assert_contains "$output" "change /etc/oci-sandbox-hook/policy.json: the node policy"
+  cmp "$T/policy-a.json" "$R/etc/oci-sandbox-hook/policy.json"
+  assert_eq "$(stat -c '%a %u:%g' "$R/etc/oci-sandbox-hook/policy.json")" "644 0:0" "the policy's mode"
+  install_hook --policy "$T/policy-a.json"
+  assert_contains "$output" "nothing to do"
+  # The ConfigMap changed: only the policy is written.
+  install_hook --policy "$T/policy-b.json"
+  assert_status 0
+  assert_eq "$(grep -c '^  change \|^  create ' <<<"$output")" 1 "files written"
+  cmp "$T/policy-b.json" "$R/etc/oci-sandbox-hook/policy.json"
+  # A policy the hook would refuse is not installed.
+  printf '{ "cpu_shares": "two" }\n' >"$T/bad.json"
+  install_hook --policy "$T/bad.json"
+  assert_status 1
+  assert_contains "$stderr" "the policy to install"
+  assert_contains "$stderr" "cpu_shares"
+  cmp "$T/policy-b.json" "$R/etc/oci-sandbox-hook/policy.json"
+
+  uninstall_hook
+  assert_status 0
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+@test "a failure midway puts back every file the run wrote" {
+  containerd_1_6_root
+  exe /usr/bin/podman
+  snapshot "$R" >"$T/before"
+  # The last write (config.toml, after the binary, the link and the
+  # hooks.d files) fails: its directory is read-only in this namespace.
+  run --separate-stderr unshare -m --propagation private sh -c \
+    'mount --bind "$1/etc/containerd" "$1/etc/containerd" && mount -o remount,bind,ro "$1/etc/containerd" && exec "$2" install --root "$1"' \
+    sh "$R" "$HOOK"
+  assert_status 1
+  assert_contains "$stderr" "/etc/containerd/config.toml"
+  assert_contains "$stderr" "Read-only file system"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+@test "hostile paths: a symlink where the installer writes is refused, and the root's symlinks stay inside it" {
+  containerd_1_6_root
+  # An absolute symlink in the host's tree resolves inside the root.
+  mkdir -p "$R/opt/etc-containers"
+  ln -s /opt/etc-containers "$R/etc/containers"
+  exe /usr/bin/podman
+  install_hook
+  assert_status 0
+  [ -f "$R/opt/etc-containers/oci/hooks.d/oci-sandbox-hook-sandbox.json" ]
+  uninstall_hook
+  assert_status 0
+  [ -L "$R/etc/containers" ] && [ -d "$R/opt/etc-containers" ]
+  # A symlink as a file to write: left alone, nothing written.
+  ln -s /etc/passwd "$R/etc/containerd/config.toml.target"
+  mv "$R/etc/containerd/config.toml" "$R/etc/containerd/real.toml"
+  ln -s real.toml "$R/etc/containerd/config.toml"
+  snapshot "$R" >"$T/before"
+  install_hook
+  assert_status 1
+  assert_contains "$stderr" "/etc/containerd/config.toml: a symlink: the installer writes regular files only"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+  # Options: a relative root, an odd prefix, an unknown engine.
+  run --separate-stderr "$HOOK" install --root relative
+  assert_status 1
+  assert_contains "$stderr" "--root \"relative\": not an absolute path"
+  install_hook --prefix '/opt/my hook'
+  assert_status 1
+  assert_contains "$stderr" "only letters, digits"
+  install_hook --engines containerd,docker
+  assert_status 1
+  assert_contains "$stderr" "\"docker\" is not containerd, crio or podman"
+  uninstall_hook --policy /x
+  assert_status 1
+  assert_contains "$stderr" "uninstall: --policy is an install option"
+}
+
+# ------------------------------------------------------------------ --restart
+
+# A fake host init: pid 1 of its own pid namespace, its root the fake root
+# (pivot_root in a private mount namespace), and a systemctl there that
+# records its arguments.
+# start_fake_init [DIR]: DIR (default the fake root) is the init's root.
+start_fake_init () {
+  local root=${1:-$R}
+  cp /bin/busybox "$root/busybox"
+  mkdir -p "$root/bin" "$root/proc" "$root/usr/bin"
+  ln -s /busybox "$root/bin/sh"
+  printf '#!/bin/sh\necho "$*" >>/systemctl.log\n' >"$root/usr/bin/systemctl"
+  chmod 755 "$root/usr/bin/systemctl"
+  unshare --pid --fork --mount --propagation private sh -c \
+    'mount --bind "$1" "$1" && cd "$1" && mkdir .oldroot && pivot_root . .oldroot && exec /busybox sh -c "umount -l /.oldroot && rmdir /.oldroot && exec /busybox sleep 600"' \
+    sh "$root" >"$T/init.log" 2>&1 3>&- &
+  INIT_PID=$!
+  local i
+  for i in $(seq 100); do
+    CHILD=$(cat /proc/"$INIT_PID"/task/"$INIT_PID"/children 2>/dev/null | tr -d ' ')
+    [ -n "$CHILD" ] && [ "$(readlink /proc/"$CHILD"/exe)" = /busybox ] \
+      && [ ! -e "$root/.oldroot" ] && return 0
+    sleep 0.1
+  done
+  fail "the fake init did not start"
+}
+
+# Run the installer with ROOT/proc a procfs of the fake init's pid
+# namespace, mounted by a process in that namespace, in a mount namespace of
+# the installer's own; the installer stays in this pid namespace, as a pod
+# without hostPID stays in its own.
+in_fake_host () {
+  run --separate-stderr unshare -m --propagation private sh -c \
+    'nsenter -t "$1" -p -- mount -t proc proc "$2/proc" && shift 2 && exec "$@"' \
+    sh "$CHILD" "$R" "$@"
+}
+
+@test "--restart: systemctl restart runs in the host init's namespaces, after the files are in place" {
+  containerd_1_6_root
+  start_fake_init
+  in_fake_host "$HOOK" install --root "$R" --restart
+  assert_status 0
+  assert_contains "$output" "restarted: containerd.service"
+  assert_eq "$(cat "$R/systemctl.log")" "restart containerd.service" "systemctl's arguments"
+  grep -q "BinaryName = \"$WRAPPER\"" "$R/etc/containerd/config.toml"
+  # Nothing changed: nothing restarted.
+  in_fake_host "$HOOK" install --root "$R" --restart
+  assert_status 0
+  assert_contains "$output" "nothing to do"
+  assert_eq "$(wc -l <"$R/systemctl.log")" 1 "restarts"
+  in_fake_host "$HOOK" uninstall --root "$R" --restart
+  assert_status 0
+  assert_eq "$(tail -n 1 "$R/systemctl.log")" "restart containerd.service" "systemctl's arguments"
+  containerd config default | cmp - "$R/etc/containerd/config.toml"
+}
+
+@test "--restart without the host's init in sight is refused before anything is written" {
+  containerd_1_6_root
+  snapshot "$R" >"$T/before"
+  # No procfs under the root.
+  install_hook --restart
+  assert_status 1
+  assert_contains "$stderr" "--restart: open $R/proc (the host's /proc must be visible under --root)"
+  # Not a procfs.
+  mkdir -p "$R/proc"
+  install_hook --restart
+  assert_status 1
+  assert_contains "$stderr" "--restart: $R/proc is not a procfs"
+  # A procfs whose pid 1 has another root: a container's own init, say.
+  mkdir -p "$T/other"
+  start_fake_init "$T/other"
+  snapshot "$R" >"$T/before"
+  in_fake_host "$HOOK" install --root "$R" --restart
+  assert_status 1
+  assert_contains "$stderr" "pid 1 of $R/proc does not have $R as its root"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+# --------------------------------------------------------------------- --wait
+
+@test "--wait installs, waits for SIGTERM, then uninstalls every byte" {
+  containerd_1_6_root
+  exe /usr/bin/podman
+  snapshot "$R" >"$T/before"
+  "$HOOK" install --root "$R" --wait >"$T/out" 2>"$T/err" 3>&- &
+  local pid=$! i
+  for i in $(seq 100); do
+    grep -q 'waiting for SIGTERM' "$T/out" && break
+    sleep 0.1
+  done
+  grep -q 'waiting for SIGTERM' "$T/out" || fail "no wait: $(cat "$T/out" "$T/err")"
+  [ -L "$R$WRAPPER" ]
+  kill -TERM "$pid"
+  wait "$pid"
+  grep -q 'uninstalled: every file is as before the install' "$T/out"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}

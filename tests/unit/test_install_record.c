@@ -1,0 +1,223 @@
+/* The installer's record: written and read back, hostile or damaged
+   records refused, and what uninstall does with every kind of entry.  */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "install_plan.h"
+#include "install_record.h"
+#include "tap.h"
+
+#define N(a) (sizeof (a) / sizeof ((a)[0]))
+
+#define SHA_A  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define SHA_B  "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define SHA_C  "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+#define PREFIX "/usr/local/libexec/oci-sandbox-hook"
+
+static const char RECORD[]
+    = "{\"format\": 1, \"prefix\": \"" PREFIX "\", \"runtime\": \"/usr/bin/crun\",\n"
+      " \"engines\": [\"containerd\", \"podman\"], \"entries\": [\n"
+      "  {\"path\": \"/usr/local/libexec/oci-sandbox-hook\", \"type\": \"directory\", "
+      "\"action\": \"created\"},\n"
+      "  {\"path\": \"" PREFIX "/oci-sandbox-hook\", \"type\": \"file\", \"action\": \"created\", "
+      "\"sha256\": \"" SHA_A "\"},\n"
+      "  {\"path\": \"" PREFIX "/oci-sandbox-runtime\", \"type\": \"symlink\", \"action\": "
+      "\"created\", \"target\": \"oci-sandbox-hook\"},\n"
+      "  {\"path\": \"/etc/containerd/config.toml\", \"type\": \"file\", \"action\": \"modified\", "
+      "\"sha256\": \"" SHA_B "\", \"original\": \"4-config.toml\", \"original_sha256\": \"" SHA_C
+      "\", \"mode\": 384, \"uid\": 0, \"gid\": 7, \"restart\": \"containerd.service\"}\n"
+      " ]}\n";
+
+static int
+parse (const char *text, install_record *rec, hook_error **err)
+{
+  return install_record_parse (text, strlen (text), rec, err);
+}
+
+TEST (a_record_is_read_back_as_written)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_install_record install_record rec = { .prefix = NULL };
+  cleanup_install_record install_record again = { .prefix = NULL };
+  cleanup_free char *out = NULL;
+  cleanup_free char *out2 = NULL;
+  size_t len = 0, len2 = 0;
+
+  CHECK_INT (parse (RECORD, &rec, &err), 0);
+  CHECK_STR (rec.prefix, PREFIX);
+  CHECK_STR (rec.runtime, "/usr/bin/crun");
+  CHECK_INT (rec.engines, ENGINE_CONTAINERD | ENGINE_PODMAN);
+  CHECK_INT (rec.n_entries, 4);
+  CHECK_INT (rec.entries[0].type, RECORD_DIRECTORY);
+  CHECK_INT (rec.entries[2].type, RECORD_SYMLINK);
+  CHECK_STR (rec.entries[2].target, "oci-sandbox-hook");
+  CHECK (!rec.entries[3].created);
+  CHECK_STR (rec.entries[3].original, "4-config.toml");
+  CHECK_INT (rec.entries[3].mode, 0600);
+  CHECK_INT (rec.entries[3].gid, 7);
+  CHECK_STR (rec.entries[3].restart, "containerd.service");
+  CHECK (install_record_find (&rec, "/etc/containerd/config.toml") == &rec.entries[3]);
+  CHECK (install_record_find (&rec, "/etc/crio/crio.conf") == NULL);
+
+  CHECK_INT (install_record_render (&rec, &out, &len, &err), 0);
+  CHECK (len > 0 && out[len - 1] == '\n');
+  CHECK_INT (install_record_parse (out, len, &again, &err), 0);
+  CHECK_INT (install_record_render (&again, &out2, &len2, &err), 0);
+  CHECK (len == len2 && memcmp (out, out2, len) == 0);
+}
+
+static void
+check_refused (const char *text, const char *mention)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_install_record install_record rec = { .prefix = NULL };
+  CHECK_INT (parse (text, &rec, &err), -1);
+  CHECK_ERROR_MENTIONS (err, mention);
+  CHECK (rec.entries == NULL && rec.prefix == NULL);
+}
+
+#define HEAD "{\"format\": 1, \"prefix\": \"" PREFIX "\", \"engines\": [], \"entries\": ["
+
+TEST (a_damaged_or_hostile_record_is_refused)
+{
+  check_refused ("{\"format\": 2, \"prefix\": \"/p\", \"engines\": [], \"entries\": []}",
+                 "format 2");
+  check_refused ("{\"prefix\": \"/p\", \"engines\": [], \"entries\": []}", "format is missing");
+  check_refused ("{\"format\": 1, \"prefix\": \"p\", \"engines\": [], \"entries\": []}",
+                 "--prefix");
+  check_refused ("{\"format\": 1, \"prefix\": \"/p\", \"engines\": [\"docker\"], \"entries\": []}",
+                 "docker");
+  check_refused (HEAD "{\"path\": \"etc/x\", \"type\": \"file\", \"action\": \"created\", "
+                      "\"sha256\": \"" SHA_A "\"}]}",
+                 "entries[0]");
+  check_refused (HEAD "{\"path\": \"/etc/../x\", \"type\": \"file\", \"action\": \"created\", "
+                      "\"sha256\": \"" SHA_A "\"}]}",
+                 "path");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"file\", \"action\": \"created\", "
+                      "\"sha256\": \"AAAA\"}]}",
+                 "not a SHA-256 digest");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"pipe\", \"action\": \"created\"}]}",
+                 "type \"pipe\"");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"directory\", \"action\": \"modified\"}]}",
+                 "action \"modified\"");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"file\", \"action\": \"modified\", "
+                      "\"sha256\": \"" SHA_A "\", \"original\": \"../../etc/shadow\", "
+                      "\"original_sha256\": \"" SHA_B
+                      "\", \"mode\": 420, \"uid\": 0, \"gid\": 0}]}",
+                 "not a plain file name");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"file\", \"action\": \"modified\", "
+                      "\"sha256\": \"" SHA_A "\", \"original\": \"1-x\", "
+                      "\"original_sha256\": \"" SHA_B
+                      "\", \"mode\": 65535, \"uid\": 0, \"gid\": 0}]}",
+                 "mode");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"directory\", \"action\": \"created\"},"
+                      "{\"path\": \"/x\", \"type\": \"directory\", \"action\": \"created\"}]}",
+                 "recorded twice");
+  check_refused ("[]", "record");
+}
+
+static found_state
+file_state (const char *sha, bool names_prefix)
+{
+  found_state s = { .type = FOUND_FILE, .names_prefix = names_prefix };
+  memcpy (s.sha256, sha, SHA256_HEX_SIZE);
+  return s;
+}
+
+TEST (uninstall_restores_and_removes_what_is_unchanged)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_install_record install_record rec = { .prefix = NULL };
+  undo_step steps[4];
+
+  CHECK_INT (parse (RECORD, &rec, &err), 0);
+  found_state states[4] = {
+    { .type = FOUND_DIRECTORY },
+    file_state (SHA_A, false),
+    { .type = FOUND_SYMLINK, .target = (char *)"oci-sandbox-hook" },
+    file_state (SHA_B, true),
+  };
+  install_record_undo_plan (&rec, states, steps);
+  CHECK_INT (steps[0].action, UNDO_RMDIR);
+  CHECK_INT (steps[1].action, UNDO_REMOVE);
+  CHECK_INT (steps[2].action, UNDO_REMOVE);
+  CHECK_INT (steps[3].action, UNDO_RESTORE);
+}
+
+TEST (uninstall_keeps_what_changed_since_and_what_it_still_names)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_install_record install_record rec = { .prefix = NULL };
+  undo_step steps[4];
+
+  CHECK_INT (parse (RECORD, &rec, &err), 0);
+  /* Someone edited config.toml since, and it still names the wrapper:
+     the wrapper, the hook and their directory stay.  */
+  found_state states[4] = {
+    { .type = FOUND_DIRECTORY },
+    file_state (SHA_A, false),
+    { .type = FOUND_SYMLINK, .target = (char *)"oci-sandbox-hook" },
+    file_state (SHA_A, true),
+  };
+  install_record_undo_plan (&rec, states, steps);
+  CHECK_INT (steps[3].action, UNDO_KEEP);
+  CHECK_STR (steps[3].why, "changed since the install");
+  CHECK_INT (steps[0].action, UNDO_KEEP_NAMED);
+  CHECK_INT (steps[1].action, UNDO_KEEP_NAMED);
+  CHECK_INT (steps[2].action, UNDO_KEEP_NAMED);
+  CHECK_STR (steps[1].why, "a kept file still names it");
+
+  /* Changed, but no longer naming the prefix: the rest goes.  */
+  states[3].names_prefix = false;
+  install_record_undo_plan (&rec, states, steps);
+  CHECK_INT (steps[3].action, UNDO_KEEP);
+  CHECK_INT (steps[1].action, UNDO_REMOVE);
+  CHECK_INT (steps[0].action, UNDO_RMDIR);
+}
+
+TEST (uninstall_of_an_install_cut_short_or_undone_by_hand)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_install_record install_record rec = { .prefix = NULL };
+  undo_step steps[4];
+
+  CHECK_INT (parse (RECORD, &rec, &err), 0);
+  /* The record was written, nothing else yet (or everything put back by
+     hand): nothing to do.  */
+  found_state states[4] = {
+    { .type = FOUND_ABSENT },
+    { .type = FOUND_ABSENT },
+    { .type = FOUND_ABSENT },
+    file_state (SHA_C, true),
+  };
+  install_record_undo_plan (&rec, states, steps);
+  for (size_t i = 0; i < 4; i++)
+    CHECK_INT (steps[i].action, UNDO_NOTHING);
+
+  /* A changed file someone removed is not put back; a symlink someone
+     pointed elsewhere is theirs.  */
+  states[3] = (found_state){ .type = FOUND_ABSENT };
+  states[2] = (found_state){ .type = FOUND_SYMLINK, .target = (char *)"/usr/bin/runc" };
+  install_record_undo_plan (&rec, states, steps);
+  CHECK_INT (steps[3].action, UNDO_KEEP);
+  CHECK_STR (steps[3].why, "removed since the install: not put back");
+  CHECK_INT (steps[2].action, UNDO_KEEP);
+  /* A file where the directory was.  */
+  states[0] = file_state (SHA_A, false);
+  install_record_undo_plan (&rec, states, steps);
+  CHECK_INT (steps[0].action, UNDO_KEEP);
+}
+
+int
+main (void)
+{
+  RUN (a_record_is_read_back_as_written);
+  RUN (a_damaged_or_hostile_record_is_refused);
+  RUN (uninstall_restores_and_removes_what_is_unchanged);
+  RUN (uninstall_keeps_what_changed_since_and_what_it_still_names);
+  RUN (uninstall_of_an_install_cut_short_or_undone_by_hand);
+  return tap_done ();
+}
