@@ -75,9 +75,13 @@ run_plan (const options *o, hook_log *log, hook_error **err)
       if (gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
         return -1;
     }
-  /* What createRuntime would judge of the engine's files (read only).  */
-  if (plan_classify (&policy, config.annotations, state.annotations, config.arg0, reason,
-                     sizeof reason))
+  /* What createRuntime would judge of the engine's files (read only).  As
+     another user the engine's directories may be closed to it: the plan
+     then says they are read at createRuntime, rather than refuse a pod
+     for what root would read.  */
+  if (geteuid () == 0
+      && plan_classify (&policy, config.annotations, state.annotations, config.arg0, reason,
+                        sizeof reason))
     gather_engine_facts (&policy, &config, &engine);
   plan_input in = {
     .config = &config,
