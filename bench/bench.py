@@ -21,6 +21,11 @@ Parts (--parts, default all):
             /dev/shm bound in) against two /bin/true and against a sandbox's
             round, with 1, 100 and 1000 registered pods (--quick: 1, 10, 100),
             every pod a live `runc run -d` sandbox registered by the hook
+  builds    the default (dynamically linked) build against the static-pie
+            one, both built from this tree in the work directory (or
+            --hook-static, --hook-dynamic; --compare LABEL=PATH adds more):
+            a round and the not-a-sandbox fast path of each on a live
+            sandbox, two and one /bin/true
 """
 
 import argparse
@@ -42,7 +47,7 @@ APP = {"io.kubernetes.cri.container-type": "container"}
 SANDBOX_ID = "io.kubernetes.cri.sandbox-id"
 PORTS = "/proc/sys/net/ipv4/ip_unprivileged_port_start"
 TARGETS = ["/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/dev/shm"]
-PARTS = ["start", "hook", "scaling", "parallel", "pods"]
+PARTS = ["start", "hook", "scaling", "parallel", "pods", "builds"]
 MiB = 1 << 20
 med = statistics.median
 
@@ -200,7 +205,10 @@ class Bench:
         # A copy: a rebuild during the run changes nothing.  The floor is
         # linked as the hook is for measurement.
         self.hook = os.path.join(self.fs, "oci-sandbox-hook")
-        shutil.copy2(self.args.hook, self.hook)
+        if self.args.hook:
+            shutil.copy2(self.args.hook, self.hook)
+        else:  # part builds alone, from a tree never built: it sets the hook
+            self.hook = None
         self.floor = os.path.join(self.fs, "floor")
         output([tool("cc"), "-O2", "-static-pie", "-o", self.floor, os.path.join(self.args.top, "bench/floor.c")])
         sock = self.args.log_socket
@@ -359,12 +367,13 @@ class Bench:
         """A `runc create`d sandbox, and the states of two containers that
         are not sandboxes: a pod's app container (CRI annotations, no
         sandbox id) and a plain one (no annotations: podman's, runc's)."""
-        live = self.created(self.bundle("live"))
-        app = dict(live["state"], id=live["id"] + "-app", bundle=self.bundle("app", annotations=APP), annotations=APP)
-        live["app"] = self.write_json("state-app.json", app)
-        plain = dict(live["state"], id=live["id"] + "-plain", bundle=self.bundle("plain", annotations={}),
-                     annotations={})
-        live["plain"] = self.write_json("state-plain.json", plain)
+        live = self.created(self.bundle("live-%d" % (self.ids + 1)))
+        app = dict(live["state"], id=live["id"] + "-app", bundle=self.bundle(live["id"] + "-app", annotations=APP),
+                   annotations=APP)
+        live["app"] = self.write_json("state-app-%s.json" % live["id"], app)
+        plain = dict(live["state"], id=live["id"] + "-plain",
+                     bundle=self.bundle(live["id"] + "-plain", annotations={}), annotations={})
+        live["plain"] = self.write_json("state-plain-%s.json" % live["id"], plain)
         return live
 
     def mountinfo(self, live):
@@ -727,13 +736,147 @@ class Bench:
         self.target("(reference) the floor of the sandbox round with %d pods ÷ with 1" % counts[-1],
                     "%.2f×" % (med(hi["floor"]) / med(lo["floor"])))
 
+    # ------------------------------------- part: the dynamic and static builds
+
+    def build_hook(self, name, configure_flags):
+        """Build the hook from this tree (the working tree's files, as git
+        lists them) out of tree in the work directory: configure with
+        CONFIGURE_FLAGS, `make oci-sandbox-hook`.  Returns the binary."""
+        src = os.path.join(self.work, "builds", "src")
+        if not os.path.isdir(src):
+            ls = subprocess.run(["git", "-C", self.args.top, "ls-files", "-co", "--exclude-standard", "-z"],
+                                capture_output=True)
+            if ls.returncode != 0:
+                raise BenchError("builds: %s is not a git checkout: give --hook-static and --hook-dynamic"
+                                 % self.args.top)
+            for rel in ls.stdout.decode().split("\0"):
+                if rel and os.path.isfile(os.path.join(self.args.top, rel)):
+                    os.makedirs(os.path.dirname(os.path.join(src, rel)), exist_ok=True)
+                    shutil.copy2(os.path.join(self.args.top, rel), os.path.join(src, rel))
+            self.build_step(src, ["./autogen.sh"], "autogen")
+        build = os.path.join(self.work, "builds", name)
+        os.makedirs(build)
+        self.build_step(build, [os.path.join(src, "configure")] + configure_flags, name + " configure")
+        self.build_step(build, ["make", "-j%d" % os.cpu_count(), "oci-sandbox-hook"], name + " make")
+        return os.path.join(build, "oci-sandbox-hook")
+
+    def build_step(self, cwd, argv, what):
+        logfile = os.path.join(self.work, "builds", "build.log")
+        with open(logfile, "a") as f:
+            f.write("== %s: %s\n" % (what, " ".join(argv)))
+            f.flush()
+            r = subprocess.run(argv, cwd=cwd, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                               env=dict(ENV, LC_ALL="C"))
+        if r.returncode != 0:
+            with open(logfile, errors="replace") as f:
+                raise BenchError("builds: %s failed:\n%s" % (what, "".join(f.readlines()[-15:])))
+
+    def linkage(self, binary):
+        """What BINARY loads at start (DT_NEEDED) and what its .note.dlopen
+        says it may dlopen()."""
+        dynamic = output(["readelf", "-dW", binary])
+        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^]]+)\]", dynamic)
+        notes = output(["readelf", "-W", "-p", ".note.dlopen", binary]) if ".note.dlopen" in output(
+            ["readelf", "-SW", binary]) else ""
+        dlopen = re.findall(r'"soname":\["([^"]+)"', notes)
+        flags = "BIND_NOW" if re.search(r"\(FLAGS\).*BIND_NOW|\(FLAGS_1\).*NOW", dynamic) else "lazy"
+        relr = "RELR" if "(RELR)" in dynamic else ""
+        return needed, dlopen, " ".join(x for x in (flags, relr) if x) if needed else "static-pie"
+
+    def ld_statistics(self, argv, stdin):
+        """ld.so's own count for one run of ARGV (LD_DEBUG=statistics):
+        relocations processed at start and the objects loaded, untimed."""
+        with open(stdin, "rb") as f:
+            r = subprocess.run(argv, stdin=f, capture_output=True, env=dict(ENV, LD_DEBUG="statistics,files"))
+        err = r.stderr.decode(errors="replace")
+        relocs = re.findall(r"final number of relocations: (\d+)", err)
+        loaded = sorted(set(re.findall(r"file=(\S+) \[0\];  generating link map", err)))
+        return (relocs[-1] if relocs else "0"), loaded
+
+    def part_builds(self):
+        n = self.rounds(600, 200)
+        binaries = {}
+        for name, flags, given in (("static", ["--enable-static-binary"], self.args.hook_static),
+                                   ("dynamic", [], self.args.hook_dynamic)):
+            if given is None:
+                log("builds: building the %s build (./configure %s)" % (name, " ".join(flags)))
+                given = self.build_hook(name, flags)
+            binaries[name] = given
+        for spec in self.args.compare:
+            label, _, path = spec.partition("=")
+            if not path or label in binaries or not re.fullmatch(r"[\w.+-]+", label):
+                raise BenchError("--compare %s: expected a new LABEL=PATH" % spec)
+            binaries[label] = path
+        for b, given in binaries.items():
+            binaries[b] = os.path.join(self.fs, "oci-sandbox-hook-" + b)
+            shutil.copy2(given, binaries[b])
+        if self.hook is None:
+            self.hook = binaries["static"]
+        log("builds: %d builds on a live sandbox, %d variants x %d rounds" % (len(binaries), 2 * len(binaries) + 2, n))
+        live = self.live_sandbox()
+        argv = {(b, st): [binaries[b], "--policy", self.policy, st]
+                for b in binaries for st in ("createRuntime", "poststop")}
+        rows = []
+        for b in binaries:
+            self.check_effects(live, argv[b, "createRuntime"], argv[b, "poststop"])
+            needed, dlopen, binding = self.linkage(binaries[b])
+            relocs_fast, loaded_fast = self.ld_statistics(argv[b, "createRuntime"], live["app"])
+            rows.append(row(b, " ".join(needed) or "–", " ".join(dlopen) or "–", binding,
+                            relocs_fast if needed else "–", len(loaded_fast) if needed else "–"))
+        # What a sandbox's createRuntime loads on top (it dlopen()s libcap-ng):
+        # counted by ld.so on a real one, then undone.
+        relocs_create, loaded_create = self.ld_statistics(argv["dynamic", "createRuntime"], live["create"])
+        self.undo(live, argv["dynamic", "poststop"])
+        self.sections.append(section(
+            "The builds: what ld.so does at start (untimed, `LD_DEBUG=statistics,files`)",
+            ["build", "DT_NEEDED", ".note.dlopen", "binding", "relocations, not-a-sandbox",
+             "objects loaded, not-a-sandbox"], rows, numbers=False)
+            + "\nA sandbox's createRuntime of the dynamic build: %s relocations, %d objects loaded (%s).\n"
+            % (relocs_create, len(loaded_create), ", ".join(os.path.basename(x) for x in loaded_create)))
+        true = ["/bin/true"]
+        variants = {}
+        for b in binaries:
+            variants[b] = lambda b=b: self.round(live, argv[b, "createRuntime"], argv[b, "poststop"])
+            variants[b + " fast"] = lambda b=b: (self.run(argv[b, "createRuntime"], stdin=live["app"]),)
+        variants["true2"] = lambda: (self.run(true, stdin=live["create"]), self.run(true, stdin=live["stop"]))
+        variants["true1"] = lambda: (self.run(true, stdin=live["app"]),)
+        t = alternate(variants, n)
+        T = {k: total(v) for k, v in t.items()}
+        names = {"static": "static-pie build", "dynamic": "dynamic build"}
+        name = lambda b: names.get(b, "`%s`" % b)  # noqa: E731
+        rows = [row("round: " + name(b), spread(T[b]), ratio(T[b], T["static"]), ratio(T[b], T["true2"]))
+                for b in binaries]
+        rows.append(row("round: two `/bin/true`", spread(T["true2"]), ratio(T["true2"], T["static"]), "1.00×"))
+        for i, st in enumerate(("createRuntime", "poststop")):
+            for b in binaries:
+                x = stage(t[b], i)
+                rows.append(row("%s alone: %s" % (st, name(b)), spread(x), ratio(x, stage(t["static"], i)),
+                                ratio(x, stage(t["true2"], i))))
+        for b in binaries:
+            k = b + " fast"
+            rows.append(row("not a sandbox: " + name(b), spread(T[k]), ratio(T[k], T["static fast"]),
+                            ratio(T[k], T["true1"])))
+        rows.append(row("one `/bin/true`", spread(T["true1"]), ratio(T["true1"], T["static fast"]), "1.00×"))
+        self.sections.append(section(
+            "The dynamic build against the static-pie build: a live `runc create`d sandbox, %d rounds" % n,
+            ["measurement (a round: createRuntime + poststop)", "median ms", "p10", "p90",
+             "× static-pie build, same measurement (paired)",
+             "× `/bin/true`: two per round, one per stage or fast path (paired)"], rows))
+        self.target("dynamic build ≤ 1.25× the static build (round)", ratio(T["dynamic"], T["static"]),
+                    med(T["dynamic"]) <= 1.25 * med(T["static"]))
+        self.target("(reference) dynamic ÷ static build, not a sandbox",
+                    ratio(T["dynamic fast"], T["static fast"]))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", required=True, help="private work directory (bench/run.sh makes it)")
     ap.add_argument("--top", required=True, help="source tree")
-    ap.add_argument("--hook", required=True, help="hook binary to measure")
+    ap.add_argument("--hook", required=True, help="hook binary to measure ('': only part builds, which builds one)")
+    ap.add_argument("--hook-static", help="part builds: the static-pie build (default: built from --top)")
+    ap.add_argument("--hook-dynamic", help="part builds: the default, dynamic build (default: built from --top)")
+    ap.add_argument("--compare", action="append", default=[], metavar="LABEL=PATH",
+                    help="part builds: one more build to alternate with the two (repeatable)")
     ap.add_argument("--log-socket", required=True, help="a listening syslog socket")
     ap.add_argument("--id-prefix", required=True, help="prefix of this run's container ids")
     ap.add_argument("--quick", action="store_true", help="fewer rounds")
@@ -742,6 +885,8 @@ def main():
     parts = args.parts.split(",")
     if not set(parts) <= set(PARTS):
         ap.error("--parts: expected some of " + ",".join(PARTS))
+    if not args.hook and parts != ["builds"]:
+        ap.error("--hook: only part builds runs without a hook binary")
     bench = Bench(args)
     started = time.monotonic()
     try:

@@ -3,12 +3,18 @@
 # method and a run's results): markdown tables on stdout, progress on
 # stderr.  As root:
 #
-#   bench/run.sh [--quick] [--parts start,hook,scaling,parallel] [--hook PATH]
+#   bench/run.sh [--quick] [--parts start,hook,scaling,parallel,pods,builds] [--hook PATH]
+#                [--hook-static PATH] [--hook-dynamic PATH] [--compare LABEL=PATH]...
 #
 #   --quick   fewer rounds: well under a minute on an idle 2-core VM
 #   --parts   the parts to run (default all; see bench/bench.py)
 #   --hook    the binary to measure (default ./oci-sandbox-hook, made when
 #             missing; measure a release build: contrib/setup.sh)
+#   --hook-static, --hook-dynamic
+#             part builds: the static-pie and the default (dynamic) build
+#             (default: both built from this tree in the work directory)
+#   --compare LABEL=PATH
+#             part builds: one more build alternated with those (repeatable)
 #
 # Everything happens in a private directory under /tmp, the bundles on a
 # tmpfs mounted there.  On any exit, Ctrl-C included, this run's containers
@@ -23,24 +29,31 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "bench/run.sh: run as root (it runs containers)" >&2
   exit 1
 fi
-for tool in runc nsenter findmnt python3 busybox cc; do
+for tool in runc nsenter findmnt python3 busybox cc readelf; do
   command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool is missing (contrib/setup.sh installs it)" >&2; exit 1; }
 done
 
 hook="$top/oci-sandbox-hook"
+parts=''
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --hook) hook="$2"; shift 2 ;;
     --hook=*) hook="${1#--hook=}"; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --parts) parts="$2"; args+=("$1" "$2"); shift 2 ;;
+    --parts=*) parts="${1#--parts=}"; args+=("$1"); shift ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$1"); shift ;;
   esac
 done
 if [ ! -x "$hook" ] && [ "$hook" = "$top/oci-sandbox-hook" ]; then
-  make -C "$top" -j"$(nproc)" oci-sandbox-hook >/dev/null
+  if [ "$parts" = builds ] && [ ! -f "$top/Makefile" ]; then
+    hook=''  # a tree never built: part builds builds its own
+  else
+    make -C "$top" -j"$(nproc)" oci-sandbox-hook >/dev/null
+  fi
 fi
-[ -x "$hook" ] || { echo "bench/run.sh: no hook binary at $hook" >&2; exit 1; }
+[ -z "$hook" ] || [ -x "$hook" ] || { echo "bench/run.sh: no hook binary at $hook" >&2; exit 1; }
 
 work="$(mktemp -d /tmp/oshb.XXXXXX)"
 prefix="oshb-${work##*.}-"
@@ -75,7 +88,7 @@ done
 [ -S "$work/log.sock" ] || { echo "bench/run.sh: the syslog listener did not start" >&2; exit 1; }
 
 # In the background, so that a signal reaches the trap at once.
-python3 "$top/bench/bench.py" --work "$work" --top "$top" --hook "$(readlink -f "$hook")" \
+python3 "$top/bench/bench.py" --work "$work" --top "$top" --hook "${hook:+$(readlink -f "$hook")}" \
   --log-socket "$work/log.sock" --id-prefix "$prefix" "${args[@]}" &
 bench_pid=$!
 status=0

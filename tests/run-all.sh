@@ -61,14 +61,28 @@ static_check docs tests/check-docs.sh
 static_check distcheck make -j"$(nproc)" distcheck
 
 # Integration suites: bats in TAP mode, one file per runtime or concern.
+# The node's own paths: no suite may create them (they use private ones).
+node_paths=(/run/oci-sandbox-hook /etc/oci-sandbox-hook)
+absent_node_paths () {
+  local p
+  for p in "${node_paths[@]}"; do [ -e "$p" ] || echo "$p"; done
+}
 for suite in tests/integration/*.bats; do
   name="$(basename "$suite" .bats)"
   echo "== integration: $name"
+  absent_before=$(absent_node_paths)
   HOOK="$top/oci-sandbox-hook" bats --tap "$suite" > "$logdir/$name.tap" 2>&1
   grep -E '^not ok' "$logdir/$name.tap" || true
   s_ok=$(grep -cE '^ok ' "$logdir/$name.tap")
   s_skip=$(grep -cE '^ok .*# [sS][kK][iI][pP]' "$logdir/$name.tap")
   s_fail=$(grep -cE '^not ok ' "$logdir/$name.tap")
+  for p in $absent_before; do
+    if [ -e "$p" ]; then
+      echo "$name: created the node's $p (tests must use private paths)"
+      ls -la "$p"
+      s_fail=$((s_fail + 1))
+    fi
+  done
   plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$logdir/$name.tap" | head -n 1)
   if [ -z "$plan" ] || [ $((s_ok + s_fail)) -ne "$plan" ]; then
     # bats died before finishing its plan: what did not run failed.

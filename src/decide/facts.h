@@ -15,7 +15,7 @@ typedef struct host_facts
 {
   int own_oom_score_adj;  /* the hook's own /proc/self/oom_score_adj */
   bool cap_sys_resource;  /* effective CAP_SYS_RESOURCE (libcap-ng) */
-  bool selinux_enabled;   /* is_selinux_enabled () == 1 */
+  bool selinux_enabled;   /* is_selinux_enabled () == 1, asked only when there is a mountLabel */
   bool in_user_namespace; /* /proc/self/uid_map is not "0 0 4294967295" */
   char hostname[256];
   /* The resolv.conf to copy when no DNS is configured: the policy's source,

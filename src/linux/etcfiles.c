@@ -2,17 +2,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <selinux/selinux.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "etcfiles.h"
 #include "safepath.h"
+#include "security_libs.h"
 
 int
 etcfile_install (int hook_dir_fd, const char *name, const char *content, size_t len,
-                 const char *label, int *file_fd, hook_error **err)
+                 const selinux_label *label, int *file_fd, hook_error **err)
 {
   if (content == NULL)
     return hook_fail (err, EINVAL, "%s: no content planned", name);
@@ -24,8 +24,8 @@ etcfile_install (int hook_dir_fd, const char *name, const char *content, size_t 
     return hook_fail (err, errno, "create %s", name);
   if (write_all (fd, content, len) < 0)
     return hook_fail (err, errno, "write %s", name);
-  if (label && fsetfilecon (fd, label) < 0)
-    return hook_fail (err, errno, "label %s with %s", name, label);
+  if (label && label->lib->fsetfilecon (fd, label->context) < 0)
+    return hook_fail (err, errno, "label %s with %s", name, label->context);
   *file_fd = steal_fd (&fd);
   return 0;
 }

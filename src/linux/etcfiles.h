@@ -15,7 +15,8 @@
    root, that nobody else writes) with CONTENT, mode 0644: O_EXCL, so a
    leftover is an error rather than something to write through.  *FILE_FD
    receives the file, to bind and identify it without a second lookup.  */
+struct selinux_label;
 int etcfile_install (int hook_dir_fd, const char *name, const char *content, size_t len,
-                     const char *label, int *file_fd, hook_error **err);
+                     const struct selinux_label *label, int *file_fd, hook_error **err);
 
 #endif

@@ -1,10 +1,7 @@
 #include <config.h>
 
-#include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
-#include <selinux/selinux.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +17,9 @@
 #include "host.h"
 #include "oom.h"
 #include "process.h"
+#include "privileges.h"
 #include "safepath.h"
+#include "security_libs.h"
 
 #define RESOLVED_STUB_ADDRESS  "127.0.0.53"
 #define RESOLVED_UPSTREAM_FILE "/run/systemd/resolve/resolv.conf"
@@ -73,13 +72,6 @@ host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_is_d
   if (read_small_at (proc_fd, "self/oom_score_adj", RESOLVE_BENEATH, buf, sizeof buf, err) < 0
       || oom_score_parse (buf, &facts->own_oom_score_adj, err) < 0)
     return hook_error_prefix (err, "the hook's own OOM score");
-
-  capng_clear (CAPNG_SELECT_BOTH);
-  if (capng_get_caps_process () < 0)
-    return hook_fail (err, errno, "read the hook's capabilities");
-  facts->cap_sys_resource = capng_have_capability (CAPNG_EFFECTIVE, CAP_SYS_RESOURCE) != 0;
-
-  facts->selinux_enabled = is_selinux_enabled () == 1;
 
   /* containerd's userns.RunningInUserNS: the initial namespace maps every
      uid onto itself.  */
@@ -270,9 +262,25 @@ target_facts_from_config (const container_spec *config, target_facts *facts, hoo
 }
 
 int
-selinux_mount_label_check (const char *label, hook_error **err)
+host_security_facts (const hook_capabilities *caps, const char *mount_label, selinux_lib *selinux,
+                     host_facts *facts, hook_error **err)
 {
-  if (security_check_context (label) < 0)
+  facts->cap_sys_resource = caps->sys_resource_effective;
+  /* Without a mount label nothing is labelled: libselinux is not even
+     loaded.  */
+  facts->selinux_enabled = false;
+  if (mount_label == NULL)
+    return 0;
+  if (selinux_lib_load (selinux, err) < 0)
+    return hook_error_prefix (err, "config linux.mountLabel");
+  facts->selinux_enabled = selinux->is_selinux_enabled () == 1;
+  return 0;
+}
+
+int
+selinux_mount_label_check (const selinux_lib *selinux, const char *label, hook_error **err)
+{
+  if (selinux->security_check_context (label) < 0)
     return hook_fail (err, errno,
                       "config linux.mountLabel \"%s\": not a valid context for the loaded "
                       "SELinux policy",

@@ -9,6 +9,8 @@
 
 #include "error.h"
 #include "facts.h"
+#include "privileges.h"
+#include "security_libs.h"
 
 /* The /proc/PID/ns name of KIND ("net", "mnt", ...).  */
 const char *namespace_file (namespace_kind kind);
@@ -36,10 +38,19 @@ int target_facts_from_process (const struct target_process *process,
 int target_facts_from_config (const struct container_spec *config, target_facts *facts,
                               hook_error **err);
 
-/* With SELinux enabled, ask the loaded policy whether LABEL (the pod's
-   linux.mountLabel, already through the plan's grammar) is a valid context
-   before it labels a tmpfs and files: the kernel would otherwise fail the
-   mount half-way, or label with something the policy never meant.  */
-int selinux_mount_label_check (const char *label, hook_error **err);
+/* The host facts of libcap-ng and libselinux, after host_facts_gather:
+   CAP_SYS_RESOURCE from CAPS (read once, capabilities_read), and whether
+   SELinux is enabled, asked only for a pod with a MOUNT_LABEL (config.json
+   linux.mountLabel; NULL when none), through libselinux loaded into
+   SELINUX (the caller's) then.  */
+int host_security_facts (const hook_capabilities *caps, const char *mount_label,
+                         selinux_lib *selinux, host_facts *facts, hook_error **err);
+
+/* With SELinux enabled, ask the loaded policy (through SELINUX, loaded by
+   host_security_facts) whether LABEL (the pod's linux.mountLabel, already
+   through the plan's grammar) is a valid context before it labels a tmpfs
+   and files: the kernel would otherwise fail the mount half-way, or label
+   with something the policy never meant.  */
+int selinux_mount_label_check (const selinux_lib *selinux, const char *label, hook_error **err);
 
 #endif

@@ -5,7 +5,6 @@
 #include <linux/magic.h>
 #include <limits.h>
 #include <linux/openat2.h>
-#include <selinux/selinux.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +16,7 @@
 
 #include "cleanup.h"
 #include "safepath.h"
+#include "security_libs.h"
 
 int
 mount_id_of (int fd, uint64_t *id)
@@ -257,8 +257,8 @@ create_temporary (int dirfd, const char *name, mode_t mode, char *tmp, size_t si
 }
 
 int
-replace_file_atomic (int dirfd, const char *name, mode_t mode, const char *label, bool durable,
-                     file_filler fill, void *arg, hook_error **err)
+replace_file_atomic (int dirfd, const char *name, mode_t mode, const selinux_label *label,
+                     bool durable, file_filler fill, void *arg, hook_error **err)
 {
   char tmp[NAME_MAX + 1];
 
@@ -277,11 +277,11 @@ replace_file_atomic (int dirfd, const char *name, mode_t mode, const char *label
       unlinkat (dirfd, tmp, 0);
       return hook_error_prefix (err, "write %s", name);
     }
-  if (label && fsetfilecon (fd, label) < 0)
+  if (label && label->lib->fsetfilecon (fd, label->context) < 0)
     {
       int saved = errno;
       unlinkat (dirfd, tmp, 0);
-      return hook_fail (err, saved, "label %s with %s", name, label);
+      return hook_fail (err, saved, "label %s with %s", name, label->context);
     }
   if ((durable && fsync (fd) < 0) || renameat (dirfd, tmp, dirfd, name) < 0)
     {

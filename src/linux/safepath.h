@@ -56,8 +56,10 @@ int pread_small (int fd, const char *name, char *buf, size_t size, hook_error **
    renamed over NAME.  On any failure the temporary is removed and NAME is
    untouched; only a kill between create and rename leaves a temporary.  */
 typedef int (*file_filler) (int fd, void *arg, hook_error **err);
-int replace_file_atomic (int dirfd, const char *name, mode_t mode, const char *label, bool durable,
-                         file_filler fill, void *arg, hook_error **err);
+struct selinux_label;
+int replace_file_atomic (int dirfd, const char *name, mode_t mode,
+                         const struct selinux_label *label, bool durable, file_filler fill,
+                         void *arg, hook_error **err);
 
 /* FD, opened O_NONBLOCK (a FIFO planted where a file belongs must never
    block the hook), must be a regular file of at most MAX bytes: read it

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "plan.h"
 #include "process.h"
+#include "security_libs.h"
 
 typedef struct act_context
 {
@@ -18,11 +19,11 @@ typedef struct act_context
   int bundle_fd;
   const char *rootfs; /* absolute */
   const target_process *process;
-  const target_facts *target;  /* its namespaces, as the plan saw them */
-  const cgroup_target *cgroup; /* where cpu_shares writes (opened when it applies) */
-  const char *file_label;      /* SELinux label for generated files, or NULL */
-  const char *fail_after;      /* fault injection (test builds) */
-  bool user_namespace;         /* the container has its own user namespace */
+  const target_facts *target;      /* its namespaces, as the plan saw them */
+  const cgroup_target *cgroup;     /* where cpu_shares writes (opened when it applies) */
+  const selinux_label *file_label; /* SELinux label for generated files, or NULL */
+  const char *fail_after;          /* fault injection (test builds) */
+  bool user_namespace;             /* the container has its own user namespace */
   hook_log *log;
 } act_context;
 

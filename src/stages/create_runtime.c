@@ -52,6 +52,8 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
   host_facts host = { 0 };
   target_facts target;
   pod_facts pod = { .lookup = POD_LOOKUP_NONE };
+  cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
+  hook_capabilities caps;
   char rootfs[PATH_MAX];
 
   if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
@@ -73,7 +75,7 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
   if (plan_build (&in, &plan, err) < 0)
     return -1;
   log_debug (log, "%s; %s", plan.match_reason, plan.membership);
-  if (drop_capabilities (err) < 0)
+  if (capabilities_read (&capng, &caps, err) < 0 || drop_capabilities (&capng, &caps, err) < 0)
     return -1;
   act_context ctx = {
     .container_id = state->id,
@@ -97,6 +99,9 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
   cleanup_host_facts host_facts host = { 0 };
   cleanup_cgroup_target cgroup_target cgroup = CGROUP_TARGET_INIT;
   cleanup_engine_facts engine_facts engine = { 0 };
+  cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
+  cleanup_selinux_lib selinux_lib selinux = SELINUX_LIB_INIT;
+  hook_capabilities caps;
   target_facts target;
   char rootfs[PATH_MAX];
 
@@ -106,6 +111,8 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
       || host_facts_gather (process.procfs_fd, policy->resolv_conf, policy->resolv_conf_is_default,
                             policy->hosts, &host, err)
              < 0
+      || capabilities_read (&capng, &caps, err) < 0
+      || host_security_facts (&caps, config->mount_label, &selinux, &host, err) < 0
       || target_facts_from_process (&process, config, &target, err) < 0)
     return -1;
   if (policy->cpu_shares != 0 && !config->has_cpu_shares)
@@ -122,11 +129,12 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
   if (plan_build (&in, &plan, err) < 0)
     return -1;
   if (host.selinux_enabled && config->mount_label
-      && selinux_mount_label_check (config->mount_label, err) < 0)
+      && selinux_mount_label_check (&selinux, config->mount_label, err) < 0)
     return -1;
   log_debug (log, "sandbox: %s", plan.match_reason);
-  if (drop_capabilities (err) < 0)
+  if (drop_capabilities (&capng, &caps, err) < 0)
     return -1;
+  const selinux_label file_label = { &selinux, config->mount_label };
   act_context ctx = {
     .container_id = state->id,
     .bundle_path = state->bundle,
@@ -135,7 +143,7 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
     .process = &process,
     .target = &target,
     .cgroup = cgroup.hierarchy_fd >= 0 ? &cgroup : NULL,
-    .file_label = host.selinux_enabled ? config->mount_label : NULL,
+    .file_label = host.selinux_enabled ? &file_label : NULL,
     .fail_after = o->fail_after,
     .user_namespace = config->ns_user.present,
     .log = log,

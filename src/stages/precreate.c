@@ -70,12 +70,17 @@ spec_plan_build (const container_spec *config, const sandbox_policy *policy, hoo
                  sandbox_plan *plan, hook_error **err)
 {
   cleanup_host_facts host_facts host = { 0 };
+  cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
+  cleanup_selinux_lib selinux_lib selinux = SELINUX_LIB_INIT;
+  hook_capabilities caps;
   target_facts target;
   sandbox_sizing pod_cgroup;
 
   if (host_facts_gather (-1, policy->resolv_conf, policy->resolv_conf_is_default, policy->hosts,
                          &host, err)
           < 0
+      || capabilities_read (&capng, &caps, err) < 0
+      || host_security_facts (&caps, config->mount_label, &selinux, &host, err) < 0
       || gather_spec_facts (config, policy, log, &target, &pod_cgroup, err) < 0)
     return -1;
   plan_input in = {

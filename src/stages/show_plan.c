@@ -28,6 +28,9 @@ run_plan (const options *o, hook_log *log, hook_error **err)
   cleanup_close int bundle_fd = -1;
   cleanup_host_facts host_facts host = { 0 };
   cleanup_cgroup_target cgroup_target cgroup = CGROUP_TARGET_INIT;
+  cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
+  cleanup_selinux_lib selinux_lib selinux = SELINUX_LIB_INIT;
+  hook_capabilities caps;
   target_facts target = { 0 };
   sandbox_sizing pod_cgroup = { 0 };
   pod_facts pod = { .lookup = POD_LOOKUP_NONE };
@@ -47,7 +50,9 @@ run_plan (const options *o, hook_log *log, hook_error **err)
       || spec_load (bundle_fd, &config, err) < 0
       || host_facts_gather (-1, policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts,
                             &host, err)
-             < 0)
+             < 0
+      || capabilities_read (&capng, &caps, err) < 0
+      || host_security_facts (&caps, config.mount_label, &selinux, &host, err) < 0)
     return -1;
   /* With a live pid the plan sees the real process; read-only.  */
   if (state.pid > 0 && target_process_open (state.pid, &process, err) == 0)

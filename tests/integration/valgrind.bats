@@ -6,7 +6,9 @@
 # under AddressSanitizer and LeakSanitizer instead (tests/run-all.sh builds
 # and runs the integration suites with an ASan+UBSan binary).  What runs
 # here: plan, precreate, poststop of a real sandbox (unmounting the pod
-# tmpfs a real createRuntime made), and createRuntime's fast path.
+# tmpfs a real createRuntime made), and createRuntime's fast path.  The
+# twin is linked as the default build is: plan and precreate dlopen()
+# libcap-ng, and libselinux for a pod with a mountLabel, and unload them.
 
 OSH_SUITE=valgrind
 load helpers
@@ -28,7 +30,8 @@ teardown () {
 # vg ARGS...: the hook under memcheck; fails the test on any error or leak.
 vg () {
   run valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
-    --errors-for-leak-kinds=all --track-fds=no --log-file="$VG_LOG.%p" "$VG_HOOK" "$@"
+    --errors-for-leak-kinds=all --track-fds=no --suppressions="$BATS_TEST_DIRNAME/valgrind.supp" \
+    --log-file="$VG_LOG.%p" "$VG_HOOK" "$@"
 }
 
 assert_valgrind_clean () {
@@ -48,6 +51,20 @@ assert_valgrind_clean () {
   assert_status 0
   assert_valgrind_clean
   assert_contains "$output" '"sandbox": true'
+}
+
+@test "valgrind: plan of a pod with a mountLabel loads and unloads libselinux cleanly" {
+  cfg '.linux.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2"'
+  vg --policy "$POLICY" plan --bundle "$BUNDLE"
+  assert_status 0
+  assert_valgrind_clean
+  # The answer of the dlopen()ed libselinux.
+  run jq -r '.actions[] | select(.action == "shm") | .reason' <<<"$output"
+  if [ -e /sys/fs/selinux/enforce ]; then
+    assert_not_contains "$output" "mountLabel ignored" "the shm reason"
+  else
+    assert_contains "$output" "mountLabel ignored: SELinux is disabled" "the shm reason"
+  fi
 }
 
 @test "valgrind: precreate of a sandbox spec is clean" {

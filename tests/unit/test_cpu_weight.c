@@ -137,6 +137,30 @@ TEST (modern_weight_agrees_with_the_formula_over_the_whole_range)
   CHECK_INT (mismatches, 0);
 }
 
+/* The conversion as libm computes it (log2, pow, ceil in double), as the
+   hook did before it stopped linking libm: the same weight for every
+   shares value, bit for bit.  */
+static uint64_t
+libm_weight (uint64_t shares)
+{
+  double l = log2 ((double)shares);
+  double exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
+  return (uint64_t)ceil (pow (10, exponent));
+}
+
+TEST (modern_weight_is_libm_s_for_every_shares_value)
+{
+  unsigned mismatches = 0;
+
+  for (uint64_t s = CPU_SHARES_MIN + 1; s < CPU_SHARES_MAX; s++)
+    {
+      uint64_t got = cpu_shares_to_weight (s), want = libm_weight (s);
+      if (got != want && mismatches++ < 10)
+        printf ("# shares %" PRIu64 ": weight %" PRIu64 ", libm gives %" PRIu64 "\n", s, got, want);
+    }
+  CHECK_INT (mismatches, 0);
+}
+
 TEST (powers_of_two_with_an_integer_exponent_give_exact_powers_of_ten)
 {
   /* L^2 + 125 L - 126 = 612 k has integer solutions L = 1, 10, 18 only:
@@ -158,6 +182,7 @@ main (void)
   RUN (weight_outside_the_shares_range_is_clamped);
   RUN (modern_weight_agrees_with_the_formula_in_long_double);
   RUN (modern_weight_agrees_with_the_formula_over_the_whole_range);
+  RUN (modern_weight_is_libm_s_for_every_shares_value);
   RUN (powers_of_two_with_an_integer_exponent_give_exact_powers_of_ten);
   return tap_done ();
 }
