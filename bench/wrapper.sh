@@ -16,14 +16,38 @@
 # file given through OCI_SANDBOX_HOOK_POLICY when the build honours it
 # (test builds), else the default path, which must then be absent.
 #
+# --pods: pod start through a real containerd 1.6 (tests/cri/), the wrapper
+# as the runc runtime's BinaryName against a "plain" handler that is runc
+# itself, in the same containerd: RunPodSandbox with runc, with the wrapper
+# (engine_files enforce, and off), and with the wrapper resizing the
+# engine's tmpfs to 256Mi; interleaved, medians of N pods each (default 20;
+# bench/pod_start.py).  Needs a test build (the policy reaches the wrapper
+# through containerd's environment).
+#
 #   bench/wrapper.sh [N]
+#   bench/wrapper.sh --pods [N]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 hook=${HOOK:-$top/oci-sandbox-hook}
 wrapper=$(dirname "$hook")/oci-sandbox-runtime
-n=${1:-200}
 [ "$(id -u)" = 0 ] || { echo "bench/wrapper.sh: run as root" >&2; exit 1; }
 [ -L "$wrapper" ] || { echo "bench/wrapper.sh: $wrapper not built (make)" >&2; exit 1; }
+
+if [ "${1:-}" = --pods ]; then
+  pods=${2:-20}
+  # shellcheck source=tests/cri/containerd.sh
+  source "$top/tests/cri/containerd.sh"
+  bt=$(mktemp -d /tmp/osh-bench-pods.XXXXXX)
+  echo '{"log_socket": "/nonexistent/sock"}' >"$bt/policy.json"
+  trap 'cri_stop >&2 || true; rm -rf --one-file-system "$bt"' EXIT
+  CRI_IMAGES_DIR=$bt/images CRI_BINARY_NAME=$wrapper CRI_HOOK_POLICY=$bt/policy.json \
+    CRI_RUNTIMES="plain=/usr/sbin/runc" cri_start
+  "$CRI_PYTHON" "$top/bench/pod_start.py" "$CRI_SOCK" "$bt/policy.json" \
+    "$CRI_STATE/io.containerd.grpc.v1.cri/sandboxes" "$CRI_ROOT/io.containerd.grpc.v1.cri/sandboxes" \
+    "$(cri_cgroup_parent)" "$pods"
+  exit 0
+fi
+n=${1:-200}
 
 t=$(mktemp -d /tmp/osh-bench-wrapper.XXXXXX)
 root=$t/root

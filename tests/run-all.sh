@@ -119,7 +119,7 @@ if (cd "$asan_src" && ./autogen.sh && ./configure --enable-fault-injection --ena
   grep -E '^(FAIL|ERROR):' "$logdir/asan-unit.log" || true
   passed=$((passed + ${a_pass:-0}))
   failed=$((failed + a_fail))
-  for suite in runc bad_input precreate crun threats installer; do
+  for suite in runc bad_input precreate crun threats installer engine_files; do
     [ -f "tests/integration/$suite.bats" ] || continue
     HOOK="$asan_src/oci-sandbox-hook" bats --tap "tests/integration/$suite.bats" > "$logdir/asan-$suite.tap" 2>&1
     grep -E '^not ok' "$logdir/asan-$suite.tap" || true

@@ -240,3 +240,38 @@ cgroup_mount_for (const char *mountinfo, const char *controller, char *mount_poi
   return cgroup_mount_next (&mountinfo, controller, &id, mount_point, mp_size, mount_root,
                             root_size);
 }
+
+int
+mountinfo_root_for_id (const char *mountinfo, uint64_t mount_id, char *root, size_t root_size,
+                       char *fstype, size_t fstype_size)
+{
+  for (const char *line = mountinfo; *line;)
+    {
+      const char *eol = strchrnul (line, '\n');
+      cleanup_free char *copy = strndup (line, (size_t)(eol - line));
+      line = *eol ? eol + 1 : eol;
+      if (copy == NULL)
+        return -1;
+      /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER */
+      char *save = NULL, *id = strtok_r (copy, " ", &save);
+      char *parent = strtok_r (NULL, " ", &save), *dev = strtok_r (NULL, " ", &save);
+      char *mroot = strtok_r (NULL, " ", &save), *tok;
+      int64_t n;
+      if (id == NULL || parent == NULL || dev == NULL || mroot == NULL
+          || decimal_parse (id, strlen (id), DECIMAL_CANONICAL, 0, INT64_MAX, &n) < 0
+          || (uint64_t)n != mount_id)
+        continue;
+      while ((tok = strtok_r (NULL, " ", &save)) && strcmp (tok, "-") != 0)
+        ;
+      char *type = tok ? strtok_r (NULL, " ", &save) : NULL;
+      if (type == NULL)
+        return -1;
+      unescape_octal (mroot);
+      if (strlen (mroot) + 1 > root_size || strlen (type) + 1 > fstype_size)
+        return -1;
+      strcpy (root, mroot);
+      strcpy (fstype, type);
+      return 0;
+    }
+  return -1;
+}

@@ -38,4 +38,11 @@ int cgroup_mount_for (const char *mountinfo, const char *controller, char *mount
 int cgroup_mount_next (const char **cursor, const char *controller, uint64_t *id, char *mount_point,
                        size_t mp_size, char *mount_root, size_t root_size);
 
+/* From the content of /proc/self/mountinfo: the root (the directory of
+   its filesystem the mount shows, "/" for a whole filesystem) and the
+   filesystem type of the mount whose id is MOUNT_ID (statx STX_MNT_ID).
+   -1 when there is no such mount or a field does not fit.  */
+int mountinfo_root_for_id (const char *mountinfo, uint64_t mount_id, char *root, size_t root_size,
+                           char *fstype, size_t fstype_size);
+
 #endif

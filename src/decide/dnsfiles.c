@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -410,5 +411,267 @@ hostname_render (const char *hostname, char **out, size_t *len, hook_error **err
   buf[n + 1] = '\0';
   *out = buf;
   *len = n + 1;
+  return 0;
+}
+
+/* ------------------------------------------------------ engine files */
+
+#define ENGINE_LINE_QUOTE_MAX 256
+
+/* "line N "TEXT": REASON", TEXT being LINE (LEN bytes; a line holding a
+   NUL shows what comes before it, and the reason says the rest).  */
+static int __attribute__ ((format (printf, 5, 6)))
+line_fail (hook_error **err, size_t line_no, const char *line, size_t len, const char *fmt, ...)
+{
+  char text[ENGINE_LINE_QUOTE_MAX + 1], reason[512];
+  size_t n = len < ENGINE_LINE_QUOTE_MAX ? len : ENGINE_LINE_QUOTE_MAX;
+  va_list ap;
+
+  memcpy (text, line, n);
+  text[n] = '\0';
+  va_start (ap, fmt);
+  vsnprintf (reason, sizeof reason, fmt, ap);
+  va_end (ap);
+  cleanup_free char *quoted = quote_for_message (text);
+  return hook_fail (err, 0, "line %zu %s: %s", line_no, quoted ? quoted : "(line)", reason);
+}
+
+/* A search or domain name of an engine's file: "." or an RFC 1123 name
+   (either case) with an optional trailing dot.  */
+static bool
+engine_domain_is_valid (const char *name, const char **reason)
+{
+  size_t len = strlen (name);
+
+  if (strcmp (name, ".") == 0)
+    return true;
+  if (len > 1 && name[len - 1] == '.')
+    {
+      char copy[DOMAIN_MAX_CHARS + 2];
+      if (len - 1 > DOMAIN_MAX_CHARS)
+        {
+          *reason = "longer than 253 characters";
+          return false;
+        }
+      memcpy (copy, name, len - 1);
+      copy[len - 1] = '\0';
+      return domain_is_valid (copy, is_alnum, reason);
+    }
+  return domain_is_valid (name, is_alnum, reason);
+}
+
+/* The keyword lines of a resolv.conf, in the order engines write them.  */
+typedef enum resolv_keyword
+{
+  KW_NONE,
+  KW_DOMAIN,
+  KW_SEARCH,
+  KW_NAMESERVER,
+  KW_OPTIONS,
+} resolv_keyword;
+
+static const char *const keyword_names[] = {
+  [KW_NONE] = "",           [KW_DOMAIN] = "domain",
+  [KW_SEARCH] = "search",   [KW_NAMESERVER] = "nameserver",
+  [KW_OPTIONS] = "options",
+};
+
+#define ENGINE_MAX_TOKENS (DNS_MAX_SEARCHES + 2)
+
+typedef struct resolv_walk
+{
+  resolv_keyword last;
+  size_t seen[KW_OPTIONS + 1];
+} resolv_walk;
+
+static bool
+is_blank_byte (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+/* The values of one keyword line (TOKENS[0] is the keyword).  */
+static int
+check_keyword_line (resolv_walk *w, resolv_keyword kw, char **tokens, size_t n, size_t line_no,
+                    const char *line, size_t len, hook_error **err)
+{
+  cleanup_hook_error hook_error *value_err = NULL;
+  const char *reason = NULL;
+
+  if (kw < w->last)
+    return line_fail (err, line_no, line, len,
+                      "a %s line after the %s line: engines write the search, nameserver and "
+                      "options lines in that order, so this line was inside a DNS value (an "
+                      "injected line)",
+                      keyword_names[kw], keyword_names[w->last]);
+  if (kw != KW_NAMESERVER && w->seen[kw] > 0)
+    return line_fail (err, line_no, line, len,
+                      "a second %s line: engines write one, and resolvers take the last (an "
+                      "injected line)",
+                      keyword_names[kw]);
+  if (n < 2)
+    return line_fail (err, line_no, line, len, "a %s line without a value", keyword_names[kw]);
+  switch (kw)
+    {
+    case KW_NAMESERVER:
+      if (w->seen[KW_NAMESERVER] == DNS_MAX_SERVERS)
+        return line_fail (err, line_no, line, len, "a nameserver line beyond the %d allowed",
+                          DNS_MAX_SERVERS);
+      if (n > 2)
+        return line_fail (err, line_no, line, len,
+                          "a nameserver line holds one address, this one %zu values", n - 1);
+      if (dns_server_validate (tokens[1], NULL, 0, &value_err) < 0)
+        return line_fail (err, line_no, line, len, "%s", value_err->message);
+      break;
+    case KW_DOMAIN:
+      if (n > 2)
+        return line_fail (err, line_no, line, len,
+                          "a domain line holds one name, this one %zu values", n - 1);
+      if (!engine_domain_is_valid (tokens[1], &reason))
+        return line_fail (err, line_no, line, len, "domain %s: not an RFC 1123 name (%s)",
+                          tokens[1], reason);
+      break;
+    case KW_SEARCH:
+      {
+        size_t chars = 0;
+        if (n - 1 > DNS_MAX_SEARCHES)
+          return line_fail (err, line_no, line, len, "more than %d search domains",
+                            DNS_MAX_SEARCHES);
+        for (size_t i = 1; i < n; i++)
+          {
+            if (!engine_domain_is_valid (tokens[i], &reason))
+              {
+                cleanup_free char *q = quote_for_message (tokens[i]);
+                return line_fail (err, line_no, line, len,
+                                  "search domain %zu %s: not an RFC 1123 name (%s)", i, q ? q : "?",
+                                  reason);
+              }
+            chars += strlen (tokens[i]) + (i > 1 ? 1 : 0);
+          }
+        if (chars > DNS_MAX_SEARCHES_CHARS)
+          return line_fail (err, line_no, line, len,
+                            "search domains of %zu characters joined by spaces (at most %d)", chars,
+                            DNS_MAX_SEARCHES_CHARS);
+        break;
+      }
+    case KW_OPTIONS:
+      if (n - 1 > DNS_MAX_OPTIONS)
+        return line_fail (err, line_no, line, len, "more than %d options", DNS_MAX_OPTIONS);
+      for (size_t i = 1; i < n; i++)
+        if (dns_option_validate (tokens[i], &value_err) < 0)
+          return line_fail (err, line_no, line, len, "option %zu %s", i, value_err->message);
+      break;
+    case KW_NONE:
+      break;
+    }
+  w->seen[kw]++;
+  w->last = kw;
+  return 0;
+}
+
+/* One line (LEN bytes, without its "\n").  */
+static int
+check_resolv_line (resolv_walk *w, const char *line, size_t len, size_t line_no, hook_error **err)
+{
+  char *tokens[ENGINE_MAX_TOKENS];
+  size_t n = 0, start = 0;
+
+  for (size_t i = 0; i < len; i++)
+    {
+      unsigned char c = (unsigned char)line[i];
+      if (c == '\0')
+        return line_fail (err, line_no, line, len, "a NUL byte");
+      if (c == '\r')
+        return line_fail (err, line_no, line, len,
+                          "a carriage return (engines end lines with \"\\n\" alone)");
+      if ((c < 0x20 && c != '\t') || c == 0x7f)
+        return line_fail (err, line_no, line, len, "control character \\x%02x", c);
+    }
+  while (start < len && is_blank_byte (line[start]))
+    start++;
+  if (start == len || line[start] == '#' || line[start] == ';')
+    return 0;
+  for (size_t i = start; i < len; i++)
+    if ((unsigned char)line[i] > 0x7e)
+      return line_fail (err, line_no, line, len,
+                        "a byte above 0x7e outside a comment (\\x%02x): every value is ASCII",
+                        (unsigned char)line[i]);
+
+  cleanup_free char *copy = strndup (line + start, len - start);
+  if (copy == NULL)
+    return hook_fail (err, ENOMEM, "resolv.conf line %zu", line_no);
+  for (char *p = copy; *p;)
+    {
+      while (is_blank_byte (*p))
+        *p++ = '\0';
+      if (*p == '\0')
+        break;
+      if (n == ENGINE_MAX_TOKENS)
+        return line_fail (err, line_no, line, len, "more than %d values", ENGINE_MAX_TOKENS - 1);
+      tokens[n++] = p;
+      while (*p && !is_blank_byte (*p))
+        p++;
+    }
+  for (int kw = KW_DOMAIN; kw <= KW_OPTIONS; kw++)
+    if (strcmp (tokens[0], keyword_names[kw]) == 0)
+      return check_keyword_line (w, (resolv_keyword)kw, tokens, n, line_no, line, len, err);
+  {
+    cleanup_free char *q = quote_for_message (tokens[0]);
+    return line_fail (err, line_no, line, len,
+                      "unknown keyword %s (accepted: domain, search, nameserver, options, "
+                      "comments and blank lines)",
+                      q ? q : "?");
+  }
+}
+
+int
+dns_engine_resolv_conf_check (const char *content, size_t len, hook_error **err)
+{
+  resolv_walk w = { .last = KW_NONE };
+  size_t pos = 0, line_no = 0;
+
+  if (len > ENGINE_FILE_MAX)
+    return hook_fail (err, 0, "%zu bytes, more than %u", len, ENGINE_FILE_MAX);
+  while (pos < len)
+    {
+      const char *line = content + pos;
+      const char *eol = memchr (line, '\n', len - pos);
+      size_t line_len = eol ? (size_t)(eol - line) : len - pos;
+
+      if (check_resolv_line (&w, line, line_len, ++line_no, err) < 0)
+        return -1;
+      pos += line_len + (eol ? 1 : 0);
+    }
+  return 0;
+}
+
+int
+dns_engine_hostname_check (const char *content, size_t len, hook_error **err)
+{
+  cleanup_hook_error hook_error *name_err = NULL;
+
+  if (len > ENGINE_FILE_MAX)
+    return hook_fail (err, 0, "%zu bytes, more than %u", len, ENGINE_FILE_MAX);
+  const char *eol = memchr (content, '\n', len);
+  size_t line_len = eol ? (size_t)(eol - content) : len;
+  if (len == 0)
+    return hook_fail (err, 0, "empty (expected a host name and a newline)");
+  if (memchr (content, '\0', line_len) != NULL)
+    return line_fail (err, 1, content, line_len, "a NUL byte");
+  if (eol == NULL)
+    return line_fail (err, 1, content, line_len,
+                      "no newline at the end (engines write the name and \"\\n\")");
+  if ((size_t)(eol - content) + 1 < len)
+    {
+      const char *second = eol + 1;
+      const char *end = memchr (second, '\n', len - line_len - 1);
+      return line_fail (err, 2, second, end ? (size_t)(end - second) : len - line_len - 1,
+                        "a second line: the file holds one host name (an injected line)");
+    }
+  cleanup_free char *name = strndup (content, line_len);
+  if (name == NULL)
+    return hook_fail (err, ENOMEM, "hostname");
+  if (hostname_validate (name, &name_err) < 0)
+    return line_fail (err, 1, content, line_len, "%s", name_err->message);
   return 0;
 }

@@ -57,6 +57,36 @@ void dns_config_clear (dns_config *config);
    been validated.  *OUT is malloc'ed and NUL-terminated.  */
 int dns_render_resolv_conf (const dns_config *config, char **out, size_t *len, hook_error **err);
 
+/* The engine's own files (policy key engine_files, docs/engines.md §1):
+   containerd and CRI-O write a pod's DNS values into resolv.conf
+   verbatim, so a value with a newline becomes a line of its own.  These
+   check such a file, as read (at most ENGINE_FILE_MAX bytes, which may
+   hold anything).  On a refusal the message says where: "line N "TEXT":
+   REASON".
+
+   resolv.conf: lines end in "\n" (a last line without one counts).  A
+   line is blank (spaces and tabs), a comment (its first other character
+   "#" or ";"), or a keyword and its values, separated by spaces or tabs:
+     domain NAME          at most once, before every other keyword line
+     search NAME...       at most once, after domain; 1 to 32 names of at
+                          most 2048 characters joined by spaces
+     nameserver ADDRESS   at most 3 lines, each one IPv4 or IPv6 address
+                          (inet_pton), after domain and search
+     options OPTION...    at most once, last; 1 to 32 NAME or NAME:VALUE
+   NAME is "." (the root: kubelet's search list without a resolv.conf) or
+   an RFC 1123 name of either case with an optional trailing dot (the
+   node's own search list reaches the file through kubelet unchecked); an
+   OPTION as dns_option_validate says.  No control character but the tab
+   anywhere, no NUL, no byte above 0x7e outside comments.  The order is
+   the one containerd and CRI-O write ("search", one "nameserver" line per
+   server, "options"): a keyword line out of it was inside a value.  */
+#define ENGINE_FILE_MAX (64u << 10)
+int dns_engine_resolv_conf_check (const char *content, size_t len, hook_error **err);
+
+/* hostname: one RFC 1123 host name (hostname_validate) and one "\n",
+   nothing else.  */
+int dns_engine_hostname_check (const char *content, size_t len, hook_error **err);
+
 /* RFC 1123 host name: labels [A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])? of at
    most 63 characters joined by '.', at most 253 in all.  */
 int hostname_validate (const char *hostname, hook_error **err);

@@ -13,6 +13,7 @@ gen_parameters (generator *gen, const planned_action *a)
   switch (a->kind)
     {
     case ACTION_SYSCTL_CHECK:
+    case ACTION_ENGINE_FILES:
       gen_string (gen, "findings");
       gen_array_open (gen);
       for (size_t i = 0; i < a->u.check.n_findings; i++)
@@ -50,6 +51,12 @@ gen_parameters (generator *gen, const planned_action *a)
           if (a->u.shm.label)
             gen_key_string (gen, "context", a->u.shm.label);
         }
+      break;
+    case ACTION_ENGINE_SHM:
+      gen_key_uint64 (gen, "size", a->u.engine_shm.size);
+      gen_key_string (gen, "annotation", a->u.engine_shm.key);
+      gen_key_string (gen, "source", a->u.engine_shm.source);
+      gen_key_string (gen, "engine_dir", a->u.engine_shm.engine_dir);
       break;
     case ACTION_UNPRIVILEGED_PORTS:
     case ACTION_UNPRIVILEGED_ICMP:

@@ -31,6 +31,34 @@ typedef struct host_facts
   size_t hosts_len;
 } host_facts;
 
+/* The engine's own /etc files that config.json binds into a sandbox
+   (engine_files): read at createRuntime and by `plan`, by fd below the
+   policy's engine_dirs, so that the plan can judge their bytes.  */
+typedef enum engine_file
+{
+  ENGINE_FILE_RESOLV_CONF,
+  ENGINE_FILE_HOSTNAME,
+  ENGINE_N_FILES
+} engine_file;
+
+typedef struct engine_file_facts
+{
+  bool looked_at; /* config.json binds it from below an engine directory */
+  char *content;  /* malloc'ed, NULL when it could not be read */
+  size_t len;
+  char error[512]; /* why it could not be read */
+} engine_file_facts;
+
+typedef struct engine_facts
+{
+  bool gathered; /* false: the files were not read (precreate, the wrapper) */
+  engine_file_facts files[ENGINE_N_FILES];
+  /* The node's /etc/resolv.conf, which engines copy when a pod gives no
+     DNS configuration (NULL when it is not root's or unreadable).  */
+  char *node_resolv_conf;
+  size_t node_resolv_conf_len;
+} engine_facts;
+
 /* How the container's namespaces relate to the hook's own (the host's),
    and, with a live process, which process and cgroup the hook would act
    on: the plan refuses a process that is not the one config.json

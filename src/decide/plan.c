@@ -12,16 +12,19 @@
 #include "dnsfiles.h"
 #include "plan.h"
 #include "cgroup_paths.h"
+#include "names.h"
 #include "quantity.h"
 #include "state.h"
 #include "sysctl_rules.h"
 
 static const char *const action_names[ACTION_COUNT] = {
   [ACTION_SYSCTL_CHECK] = "sysctl_check",
+  [ACTION_ENGINE_FILES] = "engine_files",
   [ACTION_HOSTNAME_FILE] = "hostname",
   [ACTION_HOSTS_FILE] = "hosts",
   [ACTION_RESOLV_CONF_FILE] = "resolv_conf",
   [ACTION_SHM] = "shm",
+  [ACTION_ENGINE_SHM] = "engine_shm",
   [ACTION_UNPRIVILEGED_PORTS] = "unprivileged_ports",
   [ACTION_UNPRIVILEGED_ICMP] = "unprivileged_icmp",
   [ACTION_OOM_SCORE_ADJ] = "oom_score_adj",
@@ -439,32 +442,46 @@ mount_label_validate (const char *label, hook_error **err)
   return 0;
 }
 
+/* The pod's /dev/shm size request: our annotation, else CRI-O's (*TEXT
+   NULL: none, *SIZE the policy's shm_size).  Validated even when it ends
+   up unused: a hostile value is an error, not something to skip over
+   quietly.  */
+static int
+shm_request (const plan_input *in, const char **key, const char **text, uint64_t *size,
+             hook_error **err)
+{
+  const sandbox_policy *p = in->policy;
+
+  *key = ANNOTATION_SHM_SIZE;
+  *text = lookup_annotation (in, *key);
+  *size = p->shm_size;
+  if (*text == NULL)
+    {
+      *key = ANNOTATION_CRIO_SHM;
+      *text = lookup_annotation (in, *key);
+    }
+  if (*text == NULL)
+    return 0;
+  if (quantity_parse_bytes (*text, size, err) < 0)
+    return hook_error_prefix (err, "annotation %s", *key);
+  if (*size == 0)
+    return hook_fail (err, 0, "annotation %s: \"%s\": must be greater than 0", *key, *text);
+  if (*size > p->shm_size_max)
+    return hook_fail (err, 0, "annotation %s: %llu bytes exceed the node maximum of %llu", *key,
+                      (unsigned long long)*size, (unsigned long long)p->shm_size_max);
+  return 0;
+}
+
 static int
 plan_shm (const plan_input *in, planned_action *a, hook_error **err)
 {
   const sandbox_policy *p = in->policy;
-  const char *key = ANNOTATION_SHM_SIZE;
-  const char *text = lookup_annotation (in, key);
+  const char *key, *text;
   const spec_mount *m = spec_find_mount (in->config, "/dev/shm");
-  uint64_t size = p->shm_size;
+  uint64_t size;
 
-  if (text == NULL)
-    {
-      key = ANNOTATION_CRIO_SHM;
-      text = lookup_annotation (in, key);
-    }
-  /* Validate the pod's request even when it ends up unused: a hostile
-     value is an error, not something to skip over quietly.  */
-  if (text)
-    {
-      if (quantity_parse_bytes (text, &size, err) < 0)
-        return hook_error_prefix (err, "annotation %s", key);
-      if (size == 0)
-        return hook_fail (err, 0, "annotation %s: \"%s\": must be greater than 0", key, text);
-      if (size > p->shm_size_max)
-        return hook_fail (err, 0, "annotation %s: %llu bytes exceed the node maximum of %llu", key,
-                          (unsigned long long)size, (unsigned long long)p->shm_size_max);
-    }
+  if (shm_request (in, &key, &text, &size, err) < 0)
+    return -1;
   if (p->shm_size == 0)
     {
       skip (a, "disabled by policy (shm_size: 0)");
@@ -490,6 +507,220 @@ plan_shm (const plan_input *in, planned_action *a, hook_error **err)
            in->config->mount_label && !in->host->selinux_enabled
                ? ", mountLabel ignored: SELinux is disabled"
                : "");
+  return 0;
+}
+
+/* A config.json path for a message: whole, as written, when it is a
+   canonical absolute path; whole in quotes when it is printable ASCII of
+   at most 1024 bytes (a "../" trick must show where it leads); else quoted
+   and cut (malloc'ed; NULL only without memory).  */
+static char *
+path_for_message (const char *path)
+{
+  char *out = NULL;
+  size_t len;
+
+  if (path == NULL)
+    return strdup ("(no source)");
+  if (canonical_absolute_path_validate (path, "path", NULL) == 0)
+    return strdup (path);
+  len = strnlen (path, 1025);
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)path[i] < 0x20 || (unsigned char)path[i] > 0x7e || path[i] == '"')
+      return quote_for_message (path);
+  if (len > 1024 || asprintf (&out, "\"%s\"", path) < 0)
+    return quote_for_message (path);
+  return out;
+}
+
+const char *
+plan_engine_dir (const sandbox_policy *policy, const char *source)
+{
+  if (source == NULL || canonical_absolute_path_validate (source, "source", NULL) < 0)
+    return NULL;
+  for (size_t i = 0; i < policy->n_engine_dirs; i++)
+    {
+      const char *dir = policy->engine_dirs[i];
+      size_t n = strlen (dir);
+      if (strncmp (source, dir, n) == 0 && source[n] == '/' && source[n + 1] != '\0')
+        return dir;
+    }
+  return NULL;
+}
+
+/* A pod that asks for a /dev/shm size under an engine that makes the pod's
+   tmpfs itself (containerd, CRI-O: 64 MiB, which Kubernetes cannot size
+   there): that very tmpfs is resized in place at createRuntime, within the
+   node's maximum.  Only a tmpfs the engine keeps below engine_dirs, never
+   the host's /dev/shm: a request that cannot be met so is refused, not
+   ignored.  */
+static int
+plan_engine_shm (const plan_input *in, planned_action *a, hook_error **err)
+{
+  const spec_mount *m = spec_find_mount (in->config, "/dev/shm");
+  const char *key, *text, *dir;
+  uint64_t size;
+
+  if (shm_request (in, &key, &text, &size, err) < 0)
+    return -1;
+  if (m == NULL || !m->bind)
+    {
+      skip (a, "config.json binds no /dev/shm of the engine's");
+      return 0;
+    }
+  if (text == NULL)
+    {
+      skip (a, "the pod asks for no /dev/shm size: the engine's tmpfs keeps its own");
+      return 0;
+    }
+  if (in->policy->shm_size == 0)
+    {
+      skip (a, "disabled by policy (shm_size: 0)");
+      return 0;
+    }
+  if (!own_ipc (in))
+    return hook_fail (err, 0,
+                      "annotation %s: the pod shares the host's IPC namespace, whose /dev/shm is "
+                      "never resized: refusing",
+                      key);
+  dir = plan_engine_dir (in->policy, m->source);
+  if (dir == NULL)
+    {
+      cleanup_free char *shown = path_for_message (m->source);
+      return hook_fail (err, 0,
+                        "annotation %s: config.json binds /dev/shm from %s, which is not below "
+                        "any of the policy's engine_dirs: refusing to resize it",
+                        key, shown ? shown : "?");
+    }
+  a->u.engine_shm.size = size;
+  a->u.engine_shm.key = key;
+  a->u.engine_shm.source = m->source;
+  a->u.engine_shm.engine_dir = dir;
+  because (a, "the engine's tmpfs resized in place to %llu bytes (%s), below %s",
+           (unsigned long long)size, key, dir);
+  return 0;
+}
+
+const char *
+engine_file_destination (engine_file f)
+{
+  return f == ENGINE_FILE_HOSTNAME ? "/etc/hostname" : "/etc/resolv.conf";
+}
+
+/* Append "FILE (SOURCE): WHAT" to the findings of A (warn mode).  */
+static int
+add_finding (planned_action *a, const char *text, hook_error **err)
+{
+  char **grown = realloc (a->u.check.findings, (a->u.check.n_findings + 1) * sizeof (char *));
+  if (grown == NULL)
+    return hook_fail (err, ENOMEM, "findings");
+  a->u.check.findings = grown;
+  if ((grown[a->u.check.n_findings] = strdup (text)) == NULL)
+    return hook_fail (err, ENOMEM, "findings");
+  a->u.check.n_findings++;
+  return 0;
+}
+
+/* One engine file against the grammar, or what the node itself holds
+   (engines copy the node's resolv.conf for a pod without DNS settings, and
+   write the node's name for a host-network pod): *VERDICT says which.  */
+static int
+judge_engine_file (const plan_input *in, engine_file f, const engine_file_facts *ef,
+                   const char **verdict, hook_error **err)
+{
+  const engine_facts *e = in->engine;
+
+  if (ef->content == NULL)
+    return hook_fail (err, 0, "%s", ef->error[0] ? ef->error : "not read");
+  if (f == ENGINE_FILE_RESOLV_CONF && e->node_resolv_conf && ef->len == e->node_resolv_conf_len
+      && memcmp (ef->content, e->node_resolv_conf, ef->len) == 0)
+    {
+      *verdict = "the node's /etc/resolv.conf";
+      return 0;
+    }
+  if (f == ENGINE_FILE_HOSTNAME && in->host && in->host->hostname[0]
+      && ef->len == strlen (in->host->hostname) + 1 && ef->content[ef->len - 1] == '\n'
+      && memcmp (ef->content, in->host->hostname, ef->len - 1) == 0)
+    {
+      *verdict = "the node's name";
+      return 0;
+    }
+  *verdict = "valid";
+  return f == ENGINE_FILE_HOSTNAME ? dns_engine_hostname_check (ef->content, ef->len, err)
+                                   : dns_engine_resolv_conf_check (ef->content, ef->len, err);
+}
+
+/* containerd and CRI-O write a pod's DNS values verbatim (docs/engines.md
+   §1): an option "ndots:5\nnameserver 6.6.6.6" gives the pod a nameserver
+   nobody configured.  The engine's resolv.conf and hostname that
+   config.json binds from below engine_dirs are checked against the
+   engines' own format; enforce refuses the pod naming the file and the
+   line, warn records findings.  */
+static int
+plan_engine_files (const plan_input *in, planned_action *a, hook_error **err)
+{
+  static const engine_file files[] = { ENGINE_FILE_RESOLV_CONF, ENGINE_FILE_HOSTNAME };
+  const sandbox_policy *p = in->policy;
+  const char *outside = NULL;
+  char verdicts[200] = "";
+  size_t n_bound = 0;
+
+  if (p->engine_files == SYSCTL_CHECK_OFF)
+    {
+      skip (a, "disabled by policy (engine_files: off)");
+      return 0;
+    }
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    {
+      const char *dest = engine_file_destination (files[i]);
+      const spec_mount *m = spec_find_mount (in->config, dest);
+      cleanup_hook_error hook_error *finding = NULL;
+      const char *verdict = NULL;
+
+      if (m == NULL || !m->bind)
+        continue;
+      if (plan_engine_dir (p, m->source) == NULL)
+        {
+          outside = dest;
+          continue;
+        }
+      n_bound++;
+      if (in->engine == NULL || !in->engine->gathered)
+        continue;
+      if (judge_engine_file (in, files[i], &in->engine->files[files[i]], &verdict, &finding) == 0)
+        {
+          size_t used = strlen (verdicts);
+          snprintf (verdicts + used, sizeof verdicts - used, "%s%s: %s", used ? "; " : "", dest,
+                    verdict);
+          continue;
+        }
+      cleanup_free char *text = NULL;
+      /* Below an engine directory: a canonical path, shown whole.  */
+      if (asprintf (&text, "the engine's %s (%s): %s", dest, m->source, finding->message) < 0)
+        return hook_fail (err, ENOMEM, "engine_files");
+      if (p->engine_files == SYSCTL_CHECK_ENFORCE)
+        return hook_fail (err, 0, "engine_files: %s: refusing the pod (engine_files: enforce)",
+                          text);
+      if (add_finding (a, text, err) < 0)
+        return -1;
+    }
+  if (n_bound == 0)
+    {
+      if (outside)
+        skip (a, "config.json binds %s from outside engine_dirs: not the engine's file", outside);
+      else
+        skip (a, "config.json binds no /etc/resolv.conf or /etc/hostname of the engine's");
+      return 0;
+    }
+  if (in->engine == NULL || !in->engine->gathered)
+    {
+      skip (a, "the engine's files are read at createRuntime");
+      return 0;
+    }
+  if (a->u.check.n_findings)
+    because (a, "%zu finding(s), policy says warn", a->u.check.n_findings);
+  else
+    because (a, "%s", verdicts);
   return 0;
 }
 
@@ -865,11 +1096,13 @@ plan_sandbox_actions (const plan_input *in, sandbox_plan *plan, hook_error **err
       || (in->config->mount_label && mount_label_validate (in->config->mount_label, err) < 0))
     return -1;
   plan_sysctl_check (in, &plan->actions[ACTION_SYSCTL_CHECK], err, &ret);
-  if (ret < 0 || plan_hostname (in, &plan->actions[ACTION_HOSTNAME_FILE], err) < 0)
+  if (ret < 0 || plan_engine_files (in, &plan->actions[ACTION_ENGINE_FILES], err) < 0
+      || plan_hostname (in, &plan->actions[ACTION_HOSTNAME_FILE], err) < 0)
     return -1;
   if (plan_hosts (in, &plan->actions[ACTION_HOSTS_FILE], err) < 0
       || plan_resolv_conf (in, &plan->actions[ACTION_RESOLV_CONF_FILE], err) < 0
-      || plan_shm (in, &plan->actions[ACTION_SHM], err) < 0)
+      || plan_shm (in, &plan->actions[ACTION_SHM], err) < 0
+      || plan_engine_shm (in, &plan->actions[ACTION_ENGINE_SHM], err) < 0)
     return -1;
   plan_unprivileged_ports (in, &plan->actions[ACTION_UNPRIVILEGED_PORTS]);
   plan_unprivileged_icmp (in, &plan->actions[ACTION_UNPRIVILEGED_ICMP]);
@@ -1121,7 +1354,7 @@ sandbox_plan_clear (sandbox_plan *plan)
   for (int k = 0; k < ACTION_COUNT; k++)
     {
       planned_action *a = &plan->actions[k];
-      if (k == ACTION_SYSCTL_CHECK)
+      if (k == ACTION_SYSCTL_CHECK || k == ACTION_ENGINE_FILES)
         {
           for (size_t i = 0; i < a->u.check.n_findings; i++)
             free (a->u.check.findings[i]);

@@ -36,10 +36,12 @@
 typedef enum action_kind
 {
   ACTION_SYSCTL_CHECK,
+  ACTION_ENGINE_FILES, /* the engine's resolv.conf and hostname, checked */
   ACTION_HOSTNAME_FILE,
   ACTION_HOSTS_FILE,
   ACTION_RESOLV_CONF_FILE,
   ACTION_SHM,
+  ACTION_ENGINE_SHM, /* the engine's pod tmpfs, resized to the pod's request */
   ACTION_UNPRIVILEGED_PORTS,
   ACTION_UNPRIVILEGED_ICMP,
   ACTION_OOM_SCORE_ADJ,
@@ -101,8 +103,16 @@ typedef struct planned_action
     struct
     {
       size_t n_findings;
-      char **findings; /* "key: reason", warn mode */
+      char **findings; /* "key: reason" (sysctl_check), "FILE (SOURCE): ..." (engine_files);
+                          warn mode */
     } check;
+    struct
+    {
+      uint64_t size;          /* the pod's request, in bytes */
+      const char *key;        /* the annotation it came from */
+      const char *source;     /* config.json's bind source of /dev/shm */
+      const char *engine_dir; /* the policy's engine_dirs entry it is below */
+    } engine_shm;
   } u;
 } planned_action;
 
@@ -132,6 +142,8 @@ typedef struct plan_input
   const char *container_id;
   /* A member's sandbox (NULL when not looked up).  */
   const pod_facts *pod;
+  /* The engine's /etc files (NULL or not gathered: not read).  */
+  const engine_facts *engine;
 } plan_input;
 
 /* Is this container one the policy covers?  REASON says why (or why not).
@@ -167,5 +179,13 @@ void sandbox_plan_clear (sandbox_plan *plan);
 #define cleanup_plan __attribute__ ((cleanup (sandbox_plan_clear)))
 
 const char *action_name (action_kind kind);
+
+/* The entry of the policy's engine_dirs that SOURCE (a bind source of
+   config.json) is strictly below, as written: SOURCE must be a canonical
+   absolute path.  NULL when there is none.  */
+const char *plan_engine_dir (const sandbox_policy *policy, const char *source);
+
+/* The engine file F's destination in the container ("/etc/resolv.conf").  */
+const char *engine_file_destination (engine_file f);
 
 #endif

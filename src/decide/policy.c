@@ -104,6 +104,30 @@ default_members (sandbox_policy *policy)
     }
 }
 
+static void
+free_engine_dirs (sandbox_policy *policy)
+{
+  for (size_t i = 0; i < policy->n_engine_dirs; i++)
+    free (policy->engine_dirs[i]);
+  free (policy->engine_dirs);
+  policy->engine_dirs = NULL;
+  policy->n_engine_dirs = 0;
+}
+
+static void
+default_engine_dirs (sandbox_policy *policy)
+{
+  static const char *const dirs[] = DEFAULT_ENGINE_DIRS;
+  size_t n = sizeof dirs / sizeof dirs[0];
+
+  policy->engine_dirs = calloc (n + 1, sizeof *policy->engine_dirs);
+  if (policy->engine_dirs == NULL)
+    return;
+  for (size_t i = 0; i < n; i++)
+    if ((policy->engine_dirs[policy->n_engine_dirs] = xstrdup (dirs[i])) != NULL)
+      policy->n_engine_dirs++;
+}
+
 void
 sandbox_policy_init_defaults (sandbox_policy *policy)
 {
@@ -142,6 +166,8 @@ sandbox_policy_init_defaults (sandbox_policy *policy)
   policy->hosts = xstrdup ("/etc/hosts");
   policy->hostname = true;
   policy->sysctl_check = SYSCTL_CHECK_ENFORCE;
+  default_engine_dirs (policy);
+  policy->engine_files = SYSCTL_CHECK_ENFORCE;
   policy->log_level = LOG_LEVEL_INFO;
   policy->log_socket = xstrdup ("/dev/log");
   policy->runtime = xstrdup (DEFAULT_RUNTIME);
@@ -152,6 +178,7 @@ sandbox_policy_clear (sandbox_policy *policy)
 {
   free_matches (policy);
   free_member_rules (policy);
+  free_engine_dirs (policy);
   free (policy->state_dir);
   free (policy->cgroup_root);
   dns_config_clear (&policy->dns);
@@ -499,8 +526,9 @@ parse_resolv_conf (const json_value *v, const char *key, sandbox_policy *policy,
   return 0;
 }
 
+/* "enforce", "warn" or "off": sysctl_check and engine_files.  */
 static int
-parse_sysctl_check (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+parse_check_mode (const json_value *v, const char *key, sysctl_check_mode *out, hook_error **err)
 {
   static const char *const modes[] = {
     [SYSCTL_CHECK_ENFORCE] = "enforce",
@@ -515,10 +543,65 @@ parse_sysctl_check (const json_value *v, const char *key, sandbox_policy *policy
   for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
     if (strcmp (s, modes[i]) == 0)
       {
-        policy->sysctl_check = (sysctl_check_mode)i;
+        *out = (sysctl_check_mode)i;
         return 0;
       }
   return key_fail (err, key, "\"%s\": expected \"enforce\", \"warn\" or \"off\"", s);
+}
+
+static int
+parse_sysctl_check (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  return parse_check_mode (v, key, &policy->sysctl_check, err);
+}
+
+static int
+parse_engine_files (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  return parse_check_mode (v, key, &policy->engine_files, err);
+}
+
+/* engine_dirs: a list of canonical absolute directories, replacing the
+   defaults whole ([]: no engine directory; no engine file is read and no
+   engine tmpfs resized).  "/" is refused: it would make every path the
+   engine's.  */
+static int
+parse_engine_dirs (const json_value *v, const char *key, sandbox_policy *policy, hook_error **err)
+{
+  char name[KEY_NAME_MAX];
+  char **dirs = NULL;
+  size_t n = 0;
+
+  if (json_expect (v, JSON_ARRAY, key_name (name, key), err) < 0)
+    return -1;
+  if (v->u.array.count > ENGINE_DIRS_MAX)
+    return key_fail (err, key, "more than %d entries", ENGINE_DIRS_MAX);
+  dirs = calloc (v->u.array.count + 1, sizeof *dirs);
+  if (dirs == NULL)
+    return hook_fail (err, ENOMEM, "policy");
+  for (size_t i = 0; i < v->u.array.count; i++)
+    {
+      const char *s;
+      int r = json_string (v->u.array.items[i], key_name (name, "engine_dirs[]"), &s, err);
+      if (r == 0)
+        r = canonical_absolute_path_validate (s, name, err);
+      if (r == 0 && strcmp (s, "/") == 0)
+        r = key_fail (err, "engine_dirs[]", "%s", "\"/\": every path would be the engine's");
+      if (r == 0 && (dirs[n] = strdup (s)) == NULL)
+        r = hook_fail (err, ENOMEM, "policy");
+      if (r < 0)
+        {
+          for (size_t j = 0; j < n; j++)
+            free (dirs[j]);
+          free (dirs);
+          return -1;
+        }
+      n++;
+    }
+  free_engine_dirs (policy);
+  policy->engine_dirs = dirs;
+  policy->n_engine_dirs = n;
+  return 0;
 }
 
 static int
@@ -573,6 +656,8 @@ static const policy_key policy_keys[] = {
   { "hosts", PARSER (parse_hosts) },
   { "hostname", FIELD (KEY_BOOL, hostname) },
   { "sysctl_check", PARSER (parse_sysctl_check) },
+  { "engine_dirs", PARSER (parse_engine_dirs) },
+  { "engine_files", PARSER (parse_engine_files) },
   { "log_level", PARSER (parse_log_level) },
   { "log_socket", FIELD (KEY_PATH, log_socket) },
   { "runtime", FIELD (KEY_PATH, runtime) },

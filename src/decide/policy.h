@@ -53,6 +53,16 @@ typedef struct member_rule
 #define MEMBER_RULES_MAX  16
 #define DEFAULT_STATE_DIR "/run/oci-sandbox-hook"
 
+/* engine_dirs: the directories below which engines keep their pods' shm
+   tmpfs and /etc files (docs/engines.md §1): containerd's CRI state and
+   root directories (1.6 to 2.x), CRI-O's storage run root.  */
+#define ENGINE_DIRS_MAX 16
+#define DEFAULT_ENGINE_DIRS                                                                        \
+  {                                                                                                \
+    "/run/containerd/io.containerd.grpc.v1.cri/sandboxes",                                         \
+        "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes", "/run/containers/storage"       \
+  }
+
 typedef struct sandbox_policy
 {
   /* sandbox_match */
@@ -82,6 +92,12 @@ typedef struct sandbox_policy
   char *hosts;   /* source file, NULL: do not manage /etc/hosts */
   bool hostname; /* manage /etc/hostname */
   sysctl_check_mode sysctl_check;
+  /* Where the engine's own /dev/shm tmpfs and /etc files may be (absolute,
+     canonical): a pod's shm-size resizes only a tmpfs below one of them,
+     and engine_files reads only files below one of them.  */
+  char **engine_dirs;
+  size_t n_engine_dirs;
+  sysctl_check_mode engine_files; /* the engine's resolv.conf and hostname: same three modes */
   log_level log_level;
   char *log_socket;
   char *runtime; /* the runtime wrapper's real runtime, absolute */

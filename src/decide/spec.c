@@ -118,6 +118,9 @@ parse_mounts (const json_value *list, container_spec *config, hook_error **err)
                           &out->destination, err)
                  < 0)
         return -1;
+      v = json_get (m, "source");
+      if (v && json_string (v, "config mounts[].source", &out->source, err) < 0)
+        return -1;
       out->type = "";
       v = json_get (m, "type");
       if (v && json_string (v, "config mounts[].type", &out->type, err) < 0)

@@ -27,8 +27,9 @@ typedef struct id_mapping
 typedef struct spec_mount
 {
   const char *destination;
-  const char *type; /* "" when absent */
-  bool bind;        /* type "bind" or a "bind"/"rbind" option */
+  const char *source; /* NULL when absent */
+  const char *type;   /* "" when absent */
+  bool bind;          /* type "bind" or a "bind"/"rbind" option */
 } spec_mount;
 
 /* The namespaces the hook checks a container's process against its

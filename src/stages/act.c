@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "container_mounts.h"
+#include "engine_shm.h"
 #include "etcfiles.h"
 #include "fault.h"
 #include "hook_dir.h"
@@ -113,7 +114,10 @@ log_skip (act_state *s, const planned_action *a)
 {
   size_t used = strlen (s->skipped);
   log_debug (s->ctx->log, "%s: skip: %s", action_name (a->kind), a->reason);
-  if (a->kind != ACTION_SYSCTL_CHECK)
+  /* Checks, and a resize the pod did not ask for, are not things the
+     container went without.  */
+  if (a->kind != ACTION_SYSCTL_CHECK && a->kind != ACTION_ENGINE_FILES
+      && a->kind != ACTION_ENGINE_SHM)
     snprintf (s->skipped + used, sizeof s->skipped - used, "%s%s", used ? " " : "",
               action_name (a->kind));
 }
@@ -219,6 +223,33 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
              a->u.shm.label ? " context=" : "", a->u.shm.label ? a->u.shm.label : "", a->reason);
   summary_add (s, "shm=%s", size_text);
   return step_end (s, "shm", err);
+}
+
+/* The engine's own pod tmpfs, resized to what the pod asked for.  Not
+   undone by the rollback or at poststop: the engine unmounts its tmpfs
+   when the pod stops or fails to start, and a rerun resizes it again.  */
+static int
+resize_engine_shm (act_state *s, const planned_action *a, hook_error **err)
+{
+  engine_shm_result r = { 0 };
+  char size_text[24];
+
+  if (a->skip)
+    {
+      log_skip (s, a);
+      return 0;
+    }
+  snprintf (size_text, sizeof size_text, "%" PRIu64, a->u.engine_shm.size);
+  if (step_begin (s, "engine_shm", size_text, err) < 0
+      || engine_shm_resize (a->u.engine_shm.engine_dir, a->u.engine_shm.source,
+                            a->u.engine_shm.size, &r, err)
+             < 0)
+    return hook_error_prefix (err, "engine_shm: %s (%s %s)", a->u.engine_shm.source,
+                              a->u.engine_shm.key, size_text);
+  log_debug (s->ctx->log, "engine_shm: %s: %" PRIu64 " -> %" PRIu64 " bytes (%s)",
+             a->u.engine_shm.source, r.before, r.after, a->reason);
+  summary_add (s, "engine_shm=%s", size_text);
+  return step_end (s, "engine_shm", err);
 }
 
 /* The container's mount namespace (placing the mounts) and its network
@@ -375,12 +406,21 @@ static int
 act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
 {
   const planned_action *check = &plan->actions[ACTION_SYSCTL_CHECK];
+  const planned_action *engine_files = &plan->actions[ACTION_ENGINE_FILES];
 
   if (check->skip)
     log_skip (s, check);
   else
     for (size_t i = 0; i < check->u.check.n_findings; i++)
       log_warn (s->ctx->log, "sysctl_check: config linux.sysctl: %s", check->u.check.findings[i]);
+  if (engine_files->skip)
+    log_skip (s, engine_files);
+  else if (engine_files->u.check.n_findings == 0)
+    log_debug (s->ctx->log, "engine_files: %s", engine_files->reason);
+  else
+    for (size_t i = 0; i < engine_files->u.check.n_findings; i++)
+      log_warn (s->ctx->log, "engine_files: %s (engine_files: warn, the pod starts)",
+                engine_files->u.check.findings[i]);
 
   if (hook_dir_create (s->ctx->bundle_fd, &s->record, &s->hook_dir_fd, err) < 0
       || step_begin (s, "dir", HOOK_DIR_NAME, err) < 0 || step_end (s, "dir", err) < 0)
@@ -388,7 +428,8 @@ act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
   if (install_file (s, &plan->actions[ACTION_HOSTNAME_FILE], POD_FILE_HOSTNAME, err) < 0
       || install_file (s, &plan->actions[ACTION_HOSTS_FILE], POD_FILE_HOSTS, err) < 0
       || install_file (s, &plan->actions[ACTION_RESOLV_CONF_FILE], POD_FILE_RESOLV_CONF, err) < 0
-      || prepare_shm (s, &plan->actions[ACTION_SHM], err) < 0)
+      || prepare_shm (s, &plan->actions[ACTION_SHM], err) < 0
+      || resize_engine_shm (s, &plan->actions[ACTION_ENGINE_SHM], err) < 0)
     return -1;
   if (enter_container (s, plan, err) < 0
       || apply_oom (s, &plan->actions[ACTION_OOM_SCORE_ADJ], err) < 0

@@ -98,12 +98,14 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
   cleanup_plan sandbox_plan plan = { 0 };
   cleanup_host_facts host_facts host = { 0 };
   cleanup_cgroup_target cgroup_target cgroup = CGROUP_TARGET_INIT;
+  cleanup_engine_facts engine_facts engine = { 0 };
   cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
   cleanup_selinux_lib selinux_lib selinux = SELINUX_LIB_INIT;
   hook_capabilities caps;
   target_facts target;
   char rootfs[PATH_MAX];
 
+  gather_engine_facts (policy, config, &engine);
   if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
       || target_process_open (state->pid, &process, err) < 0
       || host_facts_gather (process.procfs_fd, policy->resolv_conf, policy->resolv_conf_is_default,
@@ -122,6 +124,7 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
     .host = &host,
     .target = &target,
     .container_id = state->id,
+    .engine = &engine,
   };
   if (plan_build (&in, &plan, err) < 0)
     return -1;

@@ -10,10 +10,13 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "dnsfiles.h"
+#include "engine_files.h"
 #include "host.h"
 #include "inputs.h"
 #include "pod_cgroup.h"
 #include "registry.h"
+#include "safepath.h"
 #include "stage.h"
 
 int
@@ -108,4 +111,46 @@ gather_pod_facts (const sandbox_policy *policy, const char *name, const target_f
   pod->shares_ipc = same_identity (&target->ns[NAMESPACE_IPC], &pod->entry.ns_ipc);
   pod->shares_uts = same_identity (&target->ns[NAMESPACE_UTS], &pod->entry.ns_uts);
   pod->shares_net = same_identity (&target->ns[NAMESPACE_NET], &pod->entry.ns_net);
+}
+
+void
+gather_engine_facts (const sandbox_policy *policy, const container_spec *config,
+                     engine_facts *facts)
+{
+  memset (facts, 0, sizeof *facts);
+  if (policy->engine_files == SYSCTL_CHECK_OFF)
+    return;
+  facts->gathered = true;
+  for (int f = 0; f < ENGINE_N_FILES; f++)
+    {
+      engine_file_facts *ef = &facts->files[f];
+      const spec_mount *m = spec_find_mount (config, engine_file_destination ((engine_file)f));
+      const char *dir = m && m->bind ? plan_engine_dir (policy, m->source) : NULL;
+      cleanup_hook_error hook_error *e = NULL;
+
+      if (dir == NULL)
+        continue;
+      ef->looked_at = true;
+      if (engine_file_read (dir, m->source, ENGINE_FILE_MAX, &ef->content, &ef->len, &e) < 0)
+        snprintf (ef->error, sizeof ef->error, "cannot be read: %s", e->message);
+    }
+  /* What engines copy for a pod without DNS settings.  Not root's, or
+     unreadable: then there is nothing the engine's file may equal.  */
+  if (facts->files[ENGINE_FILE_RESOLV_CONF].content)
+    {
+      cleanup_hook_error hook_error *e = NULL;
+      if (read_trusted_file ("/etc/resolv.conf", "the node's /etc/resolv.conf", ENGINE_FILE_MAX,
+                             false, &facts->node_resolv_conf, &facts->node_resolv_conf_len, &e)
+          < 0)
+        facts->node_resolv_conf = NULL;
+    }
+}
+
+void
+engine_facts_clear (engine_facts *facts)
+{
+  for (int f = 0; f < ENGINE_N_FILES; f++)
+    free (facts->files[f].content);
+  free (facts->node_resolv_conf);
+  memset (facts, 0, sizeof *facts);
 }

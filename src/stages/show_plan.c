@@ -34,6 +34,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
   target_facts target = { 0 };
   sandbox_sizing pod_cgroup = { 0 };
   pod_facts pod = { .lookup = POD_LOOKUP_NONE };
+  cleanup_engine_facts engine_facts engine = { 0 };
   const char *bundle = o->bundle, *id = "-", *sandbox_name = NULL;
   char reason[320];
 
@@ -79,6 +80,14 @@ run_plan (const options *o, hook_log *log, hook_error **err)
       if (gather_spec_facts (&config, &policy, log, &target, &pod_cgroup, err) < 0)
         return -1;
     }
+  /* What createRuntime would judge of the engine's files (read only).  As
+     another user the engine's directories may be closed to it: the plan
+     then says they are read at createRuntime, rather than refuse a pod
+     for what root would read.  */
+  if (geteuid () == 0
+      && plan_classify (&policy, config.annotations, state.annotations, config.arg0, reason,
+                        sizeof reason))
+    gather_engine_facts (&policy, &config, &engine);
   plan_input in = {
     .config = &config,
     .state_annotations = state.annotations,
@@ -87,6 +96,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
     .target = &target,
     .pod_cgroup = &pod_cgroup,
     .pod = &pod,
+    .engine = &engine,
   };
   if (plan_build (&in, &plan, err) < 0)
     return -1;

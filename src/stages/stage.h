@@ -96,6 +96,14 @@ void gather_cgroup_facts (const target_process *process, const char *cgroup_root
 void gather_pod_facts (const sandbox_policy *policy, const char *name, const target_facts *target,
                        bool sweep, pod_facts *pod);
 
+/* The engine's resolv.conf and hostname that CONFIG binds from below the
+   policy's engine_dirs, and the node's /etc/resolv.conf, into FACTS (read
+   errors are facts too; nothing is read under engine_files: off).  */
+void gather_engine_facts (const sandbox_policy *policy, const container_spec *config,
+                          engine_facts *facts);
+void engine_facts_clear (engine_facts *facts);
+#define cleanup_engine_facts __attribute__ ((cleanup (engine_facts_clear)))
+
 /* Facts without a live process: the namespaces config.json names, and the
    pod cgroup parent's limits for sizing.  */
 int gather_spec_facts (const container_spec *config, const sandbox_policy *policy, hook_log *log,

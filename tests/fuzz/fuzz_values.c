@@ -1,5 +1,6 @@
 /* libFuzzer harness: every grammar for a single pod-controlled value.  The
-   first byte picks the parser, the rest is the value (NUL-terminated).  */
+   first byte picks the parser, the rest is the value (NUL-terminated), or
+   from 0xf0 an engine's resolv.conf or hostname file (engine_files).  */
 #include <config.h>
 
 #include <stdint.h>
@@ -29,6 +30,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (size < 1)
     return 0;
+  /* A first byte from 0xf0: an engine's whole file, bytes as they are
+     (NULs included): 0xf0-0xf7 resolv.conf, 0xf8-0xff hostname.  */
+  if (data[0] >= 0xf0)
+    {
+      if (data[0] < 0xf8)
+        (void)dns_engine_resolv_conf_check ((const char *)data + 1, size - 1, &err);
+      else
+        (void)dns_engine_hostname_check ((const char *)data + 1, size - 1, &err);
+      forget (&err);
+      return 0;
+    }
   char *value = strndup ((const char *)data + 1, size - 1);
   if (value == NULL)
     return 0;

@@ -29,6 +29,14 @@ snapshot () {
 # /etc/containerd/config.toml, through the installer; containerd then reads
 # what the installer wrote.
 install_into_config () {
+  # This containerd keeps its pods' tmpfs and files in its private state
+  # and root: the policy's engine_dirs say so (the pod below asks for a
+  # /dev/shm size, which resizes containerd's tmpfs there).
+  jq --arg st "$CRI_STATE/io.containerd.grpc.v1.cri/sandboxes" \
+    --arg r "$CRI_ROOT/io.containerd.grpc.v1.cri/sandboxes" '.engine_dirs = [$st, $r]' \
+    "$SUITE_T/policy.json" >"$SUITE_T/policy.json.new"
+  mv "$SUITE_T/policy.json.new" "$SUITE_T/policy.json"
+  chmod 0644 "$SUITE_T/policy.json"
   cp "$1" "$ROOT/etc/containerd/config.toml"
   snapshot "$ROOT" >"$SUITE_T/before"
   "$HOOK" install --root "$ROOT" --prefix "$PREFIX" --engines containerd \
@@ -115,6 +123,9 @@ teardown () {
   assert_eq "$(nsenter -t "$spid" -n cat "$PORTS_SYSCTL")" 0 "pod ip_unprivileged_port_start"
   assert_eq "$(nsenter -t "$spid" -n cat "$PING_SYSCTL" | tr '\t' ' ')" "0 2147483647" \
     "pod ping_group_range"
+  # The annotation's effect: containerd's 64 MiB tmpfs resized to 32 MiB.
+  assert_eq "$(stat -f -c '%b %S' "/proc/$spid/root/dev/shm" | awk '{ print $1 * $2 }')" \
+    $((32 << 20)) "the pod's /dev/shm"
   cri stop-pod "$POD"
   cri remove-pod "$POD"
 }

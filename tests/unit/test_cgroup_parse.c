@@ -485,6 +485,36 @@ TEST (oom_score_file_content_that_is_not_strict_decimal_is_refused)
     }
 }
 
+/* engine_shm: the mount a pod's tmpfs is, by id.  */
+TEST (mountinfo_root_for_id_gives_the_root_and_type_of_that_mount)
+{
+  static const char mountinfo[]
+      = "22 1 0:21 / /run rw,nosuid shared:5 - tmpfs tmpfs rw,size=1024k\n"
+        "35 22 0:44 / /run/containerd/io.containerd.grpc.v1.cri/sandboxes/p1/shm rw,nosuid,nodev "
+        "- tmpfs shm rw,size=65536k\n"
+        "36 22 0:21 /evil\\040dir /run/x/sandboxes/p2/shm rw - tmpfs tmpfs rw\n"
+        "37 22 8:1 /home/x /run/x/sandboxes/p3/shm rw shared:1 master:2 - ext4 /dev/sda1 rw\n"
+        "garbage\n"
+        "380 22 0:45 / /dev/shm rw - tmpfs\n";
+  char root[64], type[16];
+
+  CHECK_INT (mountinfo_root_for_id (mountinfo, 35, root, sizeof root, type, sizeof type), 0);
+  CHECK_STR (root, "/");
+  CHECK_STR (type, "tmpfs");
+  CHECK_INT (mountinfo_root_for_id (mountinfo, 36, root, sizeof root, type, sizeof type), 0);
+  CHECK_STR (root, "/evil dir");
+  CHECK_INT (mountinfo_root_for_id (mountinfo, 37, root, sizeof root, type, sizeof type), 0);
+  CHECK_STR (root, "/home/x");
+  CHECK_STR (type, "ext4");
+  CHECK_INT (mountinfo_root_for_id (mountinfo, 380, root, sizeof root, type, sizeof type), 0);
+  /* Not there; "3" is no prefix of "35"; a field too long.  */
+  CHECK_INT (mountinfo_root_for_id (mountinfo, 3, root, sizeof root, type, sizeof type), -1);
+  CHECK_INT (mountinfo_root_for_id (mountinfo, 99, root, sizeof root, type, sizeof type), -1);
+  CHECK_INT (mountinfo_root_for_id (mountinfo, 37, root, 4, type, sizeof type), -1);
+  CHECK_INT (
+      mountinfo_root_for_id ("35 22 0:44 / /x rw\n", 35, root, sizeof root, type, sizeof type), -1);
+}
+
 int
 main (void)
 {
@@ -500,6 +530,7 @@ main (void)
   RUN (mountinfo_edge_cases);
   RUN (mount_point_too_long_for_the_buffer_is_not_found);
   RUN (mount_next_gives_every_match_in_order_with_its_id);
+  RUN (mountinfo_root_for_id_gives_the_root_and_type_of_that_mount);
   RUN (sysctl_read_back_compares_vectors_and_ignores_the_newline);
   RUN (only_the_two_sandbox_sysctls_have_a_path);
   RUN (oom_score_file_content_is_parsed);

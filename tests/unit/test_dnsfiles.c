@@ -762,6 +762,174 @@ TEST (hostname_rendering_refuses_an_unvalidated_name)
   CHECK_ERROR_MENTIONS (err, "\"a\\nb\": not an RFC 1123 host name");
 }
 
+/* The engine's files (engine_files): what containerd and CRI-O write, and
+   every kind of line a value with a newline can add.  */
+
+typedef struct engine_case
+{
+  const char *what;
+  const char *content; /* NUL-terminated unless LEN is given */
+  size_t len;
+  const char *mention; /* refused: the error mentions it */
+} engine_case;
+
+static void
+check_engine_cases (int (*check) (const char *, size_t, hook_error **), const engine_case *cases,
+                    size_t n, bool accepted)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      size_t len = cases[i].len ? cases[i].len : strlen (cases[i].content);
+      int rc = check (cases[i].content, len, &err);
+      if (accepted && rc != 0)
+        {
+          printf ("# %s: refused: %s\n", cases[i].what, err ? err->message : "?");
+          tap_current_failed = true;
+        }
+      else if (!accepted
+               && (rc != -1 || err == NULL || strstr (err->message, cases[i].mention) == NULL))
+        {
+          printf ("# %s: rc %d, error \"%s\", expected one mentioning \"%s\"\n", cases[i].what, rc,
+                  err ? err->message : "(none)", cases[i].mention);
+          tap_current_failed = true;
+        }
+    }
+}
+
+TEST (engine_resolv_conf_as_engines_and_nodes_write_it_is_accepted)
+{
+  static const engine_case cases[] = {
+    { "containerd, kubelet ClusterFirst",
+      "search default.svc.cluster.local svc.cluster.local cluster.local\n"
+      "nameserver 10.96.0.10\noptions ndots:5\n",
+      0, NULL },
+    { "three servers, IPv6", "nameserver 10.0.0.1\nnameserver fd00::a\nnameserver 10.0.0.3\n", 0,
+      NULL },
+    { "options only", "options ndots:2 timeout:1 attempts:3 rotate edns0 trust-ad\n", 0, NULL },
+    { "search only", "search example.com\n", 0, NULL },
+    { "kubelet without a resolv.conf: the root", "search .\nnameserver 127.0.0.1\n", 0, NULL },
+    { "a node's search list: trailing dot, capitals",
+      "search Corp.Example.COM. svc.cluster.local\nnameserver 10.0.0.1\n", 0, NULL },
+    { "Debian's dhclient", "domain example.net\nsearch example.net\nnameserver 192.168.1.1\n", 0,
+      NULL },
+    { "comments and blank lines anywhere",
+      "# generated\n\n; also a comment \xc3\xa9\nsearch a.b\n   \n\tnameserver 10.0.0.1\n"
+      "# between\noptions ndots:5\n",
+      0, NULL },
+    { "blanks around and between values", "  search   a.b\tc.d  \nnameserver\t10.0.0.1 \n", 0,
+      NULL },
+    { "no newline at the end", "nameserver 10.0.0.1", 0, NULL },
+    { "empty", "", 0, NULL },
+    { "32 options",
+      "options a b c d e f g h i j k l m n o p q r s t u v w x y z o1 o2 o3 o4 o5 o6\n", 0, NULL },
+  };
+  check_engine_cases (dns_engine_resolv_conf_check, cases, N_ELEMENTS (cases), true);
+}
+
+TEST (engine_resolv_conf_refuses_every_injected_or_foreign_line)
+{
+  static const engine_case cases[] = {
+    { "containerd.bats: an option with a newline",
+      "search a.b\nnameserver 10.96.0.10\noptions ndots:5\nnameserver 6.6.6.6\n", 0,
+      "line 4 \"nameserver 6.6.6.6\": a nameserver line after the options line" },
+    { "the same without servers", "options ndots:5\nnameserver 6.6.6.6\n", 0,
+      "line 2 \"nameserver 6.6.6.6\": a nameserver line after the options line" },
+    { "a search after a nameserver", "nameserver 10.0.0.1\nsearch evil.example\n", 0,
+      "line 2 \"search evil.example\": a search line after the nameserver line" },
+    { "a search after the options", "options ndots:5\nsearch evil.example\n", 0,
+      "a search line after the options line" },
+    { "a domain after the search", "search a.b\ndomain evil.example\n", 0,
+      "a domain line after the search line" },
+    { "a second search", "search a.b\nsearch evil.example\n", 0,
+      "line 2 \"search evil.example\": a second search line" },
+    { "a second options", "options ndots:5\noptions ndots:1\n", 0, "a second options line" },
+    { "a second domain", "domain a.b\ndomain c.d\n", 0, "a second domain line" },
+    { "a fourth nameserver",
+      "nameserver 10.0.0.1\nnameserver 10.0.0.2\nnameserver 10.0.0.3\nnameserver 6.6.6.6\n", 0,
+      "line 4 \"nameserver 6.6.6.6\": a nameserver line beyond the 3 allowed" },
+    { "two addresses on one line", "nameserver 10.0.0.1 6.6.6.6\n", 0,
+      "a nameserver line holds one address, this one 2 values" },
+    { "not an address", "nameserver 10.0.0.1#53\n", 0, "not an IP address" },
+    { "an IPv6 zone", "nameserver fe80::1%eth0\n", 0, "not an IP address" },
+    { "a nameserver without an address", "nameserver\n", 0, "a nameserver line without a value" },
+    { "an unknown keyword", "search a.b\nsortlist 10.0.0.0/8\n", 0,
+      "line 2 \"sortlist 10.0.0.0/8\": unknown keyword \"sortlist\"" },
+    { "a keyword in capitals", "NAMESERVER 6.6.6.6\n", 0, "unknown keyword \"NAMESERVER\"" },
+    { "a bad search domain", "search a..b\n", 0, "search domain 1 \"a..b\": not an RFC 1123 name" },
+    { "a search domain with an underscore", "search _x.example\n", 0, "not an RFC 1123 name" },
+    { "a domain of two names", "domain a.b c.d\n", 0, "a domain line holds one name" },
+    { "33 search domains",
+      "search a b c d e f g h i j k l m n o p q r s t u v w x y z s1 s2 s3 s4 s5 s6 s7\n", 0,
+      "more than 32 search domains" },
+    { "33 options",
+      "options a b c d e f g h i j k l m n o p q r s t u v w x y z o1 o2 o3 o4 o5 o6 o7\n", 0,
+      "more than 32 options" },
+    { "a bad option", "options ndots:5 \"x\"\n", 0,
+      "option 2 \"\\\"x\\\"\": not a resolver option" },
+    { "an option with an empty value", "options ndots:\n", 0, "empty value" },
+    { "a carriage return", "nameserver 10.0.0.1\r\nnameserver 6.6.6.6\n", 0,
+      "line 1 \"nameserver 10.0.0.1\\r\": a carriage return" },
+    { "a form feed", "search a.b\f\n", 0, "control character \\x0c" },
+    { "DEL", "options x\x7f\n", 0, "control character \\x7f" },
+    { "a NUL", "nameserver 10.0.0.1\0nameserver 6.6.6.6\n", 39,
+      "line 1 \"nameserver 10.0.0.1\": a NUL byte" },
+    { "UTF-8 outside a comment", "search \xc3\xa9.example\n", 0,
+      "a byte above 0x7e outside a comment" },
+    { "too large", "", ENGINE_FILE_MAX + 1, "more than 65536" },
+  };
+  check_engine_cases (dns_engine_resolv_conf_check, cases, N_ELEMENTS (cases), false);
+}
+
+TEST (engine_resolv_conf_search_limits_are_kubernetes_limits)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  /* 8 names of 253 characters and one of 23: 8 * 254 + 23 = 2055 > 2048;
+     one of 16 gives 2048 exactly.  */
+  char buf[4096] = "search";
+  for (int i = 0; i < 8; i++)
+    {
+      cleanup_free char *name = longest_subdomain ((char)('a' + i));
+      strcat (buf, " ");
+      strcat (buf, name);
+    }
+  size_t base = strlen (buf);
+  strcat (buf, " abcdefghijklmno\n"); /* 15: 2047 characters */
+  CHECK_INT (dns_engine_resolv_conf_check (buf, strlen (buf), &err), 0);
+  buf[base] = '\0';
+  strcat (buf, " abcdefghijklmnop\n"); /* 16: 2048 */
+  CHECK_INT (dns_engine_resolv_conf_check (buf, strlen (buf), &err), 0);
+  buf[base] = '\0';
+  strcat (buf, " abcdefghijklmnopq\n"); /* 17: 2049 */
+  CHECK_INT (dns_engine_resolv_conf_check (buf, strlen (buf), &err), -1);
+  CHECK_ERROR_MENTIONS (err, "search domains of 2049 characters joined by spaces (at most 2048)");
+}
+
+TEST (engine_hostname_is_one_name_and_a_newline)
+{
+  static const engine_case good[] = {
+    { "a pod's name", "web-0\n", 0, NULL },
+    { "a node's FQDN", "Node-1.Example.com\n", 0, NULL },
+  };
+  static const engine_case bad[] = {
+    { "no newline", "web-0", 0, "line 1 \"web-0\": no newline at the end" },
+    { "a second line", "web-0\nnameserver 6.6.6.6\n", 0,
+      "line 2 \"nameserver 6.6.6.6\": a second line" },
+    { "an empty second line", "web-0\n\n", 0, "line 2 \"\": a second line" },
+    { "empty", "", 0, "empty" },
+    { "a newline alone", "\n", 0, "not an RFC 1123 host name (empty)" },
+    { "an underscore", "web_0\n", 0, "not an RFC 1123 host name" },
+    { "a blank", "web 0\n", 0, "not an RFC 1123 host name" },
+    { "a carriage return", "web-0\r\n", 0, "not an RFC 1123 host name" },
+    { "a NUL", "web\0-0\n", 7, "a NUL byte" },
+    { "a label of 64", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 0,
+      "label longer than 63 characters" },
+    { "too large", "", ENGINE_FILE_MAX + 1, "more than 65536" },
+  };
+  check_engine_cases (dns_engine_hostname_check, good, N_ELEMENTS (good), true);
+  check_engine_cases (dns_engine_hostname_check, bad, N_ELEMENTS (bad), false);
+}
+
 int
 main (void)
 {
@@ -816,5 +984,9 @@ main (void)
   RUN (hostname_longer_than_253_is_refused);
   RUN (hostname_renders_with_a_trailing_newline);
   RUN (hostname_rendering_refuses_an_unvalidated_name);
+  RUN (engine_resolv_conf_as_engines_and_nodes_write_it_is_accepted);
+  RUN (engine_resolv_conf_refuses_every_injected_or_foreign_line);
+  RUN (engine_resolv_conf_search_limits_are_kubernetes_limits);
+  RUN (engine_hostname_is_one_name_and_a_newline);
   return tap_done ();
 }

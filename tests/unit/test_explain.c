@@ -39,6 +39,7 @@ typedef struct fixture
   sandbox_policy policy;
   host_facts host;
   target_facts target;
+  engine_facts engine; /* literals, never freed */
   container_spec config;
   sandbox_plan plan;
   json_doc *doc; /* the parsed explanation */
@@ -108,6 +109,7 @@ fixture_plan (fixture *f, const char *config_json)
     .policy = &f->policy,
     .host = &f->host,
     .target = &f->target,
+    .engine = &f->engine,
   };
   if (plan_build (&in, &f->plan, &err) < 0)
     {
@@ -215,8 +217,9 @@ TEST (explain_names_the_container_the_stage_and_the_match)
 TEST (explain_lists_every_action_in_plan_order)
 {
   static const char *const names[] = {
-    "sysctl_check",       "hostname",          "hosts",         "resolv_conf", "shm",
-    "unprivileged_ports", "unprivileged_icmp", "oom_score_adj", "cpu_shares",  "pod_registry",
+    "sysctl_check",      "engine_files",  "hostname",   "hosts",
+    "resolv_conf",       "shm",           "engine_shm", "unprivileged_ports",
+    "unprivileged_icmp", "oom_score_adj", "cpu_shares", "pod_registry",
     "sandbox_sizing",
   };
   cleanup_fixture fixture f;
@@ -587,6 +590,59 @@ TEST (explain_write_failure_is_an_error)
   CHECK_ERROR_MENTIONS (err, "write the plan");
 }
 
+#define ENGINE_SANDBOX(annotations, mounts)                                                        \
+  "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},"                                      \
+  "\"process\":{\"args\":[\"/pause\"]},"                                                           \
+  "\"annotations\":{\"io.kubernetes.cri.container-type\":\"sandbox\"" annotations "},"             \
+  "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"       \
+  "{\"type\":\"uts\"},{\"type\":\"mount\"}]},\"mounts\":[" mounts "]}"
+#define ENGINE_SHM_DIR "/run/containerd/io.containerd.grpc.v1.cri/sandboxes"
+#define ENGINE_ROOT    "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes"
+
+TEST (explain_engine_shm_gives_size_annotation_source_and_engine_dir)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f, NULL);
+  const json_value *a;
+
+  fixture_plan (&f,
+                ENGINE_SANDBOX (",\"io.oci-sandbox-hook.shm-size\":\"256Mi\"",
+                                "{\"destination\":\"/dev/shm\",\"type\":\"bind\",\"source\":"
+                                "\"" ENGINE_SHM_DIR "/p1/shm\",\"options\":[\"rbind\",\"ro\"]}"));
+  a = explained_action (fixture_explain (&f, false), "engine_shm");
+  CHECK_STR (string_member (a, "decision"), "apply");
+  CHECK_STR (number_member (a, "size"), "268435456");
+  CHECK_STR (string_member (a, "annotation"), "io.oci-sandbox-hook.shm-size");
+  CHECK_STR (string_member (a, "source"), ENGINE_SHM_DIR "/p1/shm");
+  CHECK_STR (string_member (a, "engine_dir"), ENGINE_SHM_DIR);
+  CHECK_INT (member_count (a), 7);
+}
+
+TEST (explain_engine_files_under_warn_lists_the_findings)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f, "{\"engine_files\": \"warn\"}");
+  const json_value *a, *findings;
+
+  f.engine.gathered = true;
+  f.engine.files[ENGINE_FILE_RESOLV_CONF].looked_at = true;
+  f.engine.files[ENGINE_FILE_RESOLV_CONF].content = (char *)"options ndots:5\nnameserver 6.6.6.6\n";
+  f.engine.files[ENGINE_FILE_RESOLV_CONF].len = strlen (f.engine.files[0].content);
+  fixture_plan (&f, ENGINE_SANDBOX ("", "{\"destination\":\"/etc/resolv.conf\",\"type\":\"bind\","
+                                        "\"source\":\"" ENGINE_ROOT "/p1/resolv.conf\"}"));
+  a = explained_action (fixture_explain (&f, false), "engine_files");
+  CHECK_STR (string_member (a, "decision"), "apply");
+  CHECK_STR (string_member (a, "reason"), "1 finding(s), policy says warn");
+  findings = member (a, "findings", JSON_ARRAY);
+  CHECK (findings != NULL && findings->u.array.count == 1);
+  if (findings && findings->u.array.count == 1)
+    CHECK_STR (findings->u.array.items[0]->u.scalar.text,
+               "the engine's /etc/resolv.conf (" ENGINE_ROOT "/p1/resolv.conf): line 2 "
+               "\"nameserver 6.6.6.6\": a nameserver line after the options line: engines write "
+               "the search, nameserver and options lines in that order, so this line was inside a "
+               "DNS value (an injected line)");
+}
+
 int
 main (void)
 {
@@ -611,5 +667,7 @@ main (void)
   RUN (explain_reason_cut_inside_a_utf8_character_is_still_valid_json);
   RUN (explain_refused_value_is_an_error_and_writes_nothing);
   RUN (explain_write_failure_is_an_error);
+  RUN (explain_engine_shm_gives_size_annotation_source_and_engine_dir);
+  RUN (explain_engine_files_under_warn_lists_the_findings);
   return tap_done ();
 }

@@ -1507,8 +1507,9 @@ TEST (sandbox_plan_lists_every_action_in_order)
   cleanup_fixture fixture f;
   fixture_init (&f);
   static const char *const names[ACTION_COUNT] = {
-    "sysctl_check",       "hostname",          "hosts",         "resolv_conf", "shm",
-    "unprivileged_ports", "unprivileged_icmp", "oom_score_adj", "cpu_shares",  "pod_registry",
+    "sysctl_check",      "engine_files",  "hostname",   "hosts",
+    "resolv_conf",       "shm",           "engine_shm", "unprivileged_ports",
+    "unprivileged_icmp", "oom_score_adj", "cpu_shares", "pod_registry",
     "sandbox_sizing",
   };
 

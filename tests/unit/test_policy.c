@@ -84,6 +84,14 @@ check_defaults (const sandbox_policy *p)
   CHECK_STR (p->hosts, "/etc/hosts");
   CHECK (p->hostname);
   CHECK_INT (p->sysctl_check, SYSCTL_CHECK_ENFORCE);
+  CHECK_INT (p->n_engine_dirs, 3);
+  if (p->n_engine_dirs == 3)
+    {
+      CHECK_STR (p->engine_dirs[0], "/run/containerd/io.containerd.grpc.v1.cri/sandboxes");
+      CHECK_STR (p->engine_dirs[1], "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes");
+      CHECK_STR (p->engine_dirs[2], "/run/containers/storage");
+    }
+  CHECK_INT (p->engine_files, SYSCTL_CHECK_ENFORCE);
   CHECK_INT (p->log_level, LOG_LEVEL_INFO);
   CHECK_STR (p->log_socket, "/dev/log");
   CHECK_STR (p->runtime, "/usr/sbin/runc");
@@ -139,6 +147,13 @@ check_full_policy (const sandbox_policy *p)
   CHECK (p->hosts == NULL);
   CHECK (!p->hostname);
   CHECK_INT (p->sysctl_check, SYSCTL_CHECK_WARN);
+  CHECK_INT (p->n_engine_dirs, 2);
+  if (p->n_engine_dirs == 2)
+    {
+      CHECK_STR (p->engine_dirs[0], "/run/k3s/containerd/io.containerd.grpc.v1.cri/sandboxes");
+      CHECK_STR (p->engine_dirs[1], "/var/run/crio-pods");
+    }
+  CHECK_INT (p->engine_files, SYSCTL_CHECK_WARN);
   CHECK_INT (p->log_level, LOG_LEVEL_DEBUG);
   CHECK_STR (p->log_socket, "/run/oci-sandbox-hook/log.sock");
   CHECK_STR (p->runtime, "/usr/bin/crun");
@@ -229,6 +244,23 @@ TEST (policy_parsed_twice_takes_the_second_values)
 }
 
 /* Values with a meaning of their own */
+
+TEST (engine_dirs_replace_the_defaults_whole_and_may_be_empty)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  sandbox_policy policy;
+
+  sandbox_policy_init_defaults (&policy);
+  CHECK_INT (parse ("{\"engine_dirs\": [\"/run/k3s/containerd\"], \"engine_files\": \"off\"}",
+                    &policy, &err),
+             0);
+  CHECK_INT (policy.n_engine_dirs, 1);
+  CHECK_STR (policy.n_engine_dirs ? policy.engine_dirs[0] : NULL, "/run/k3s/containerd");
+  CHECK_INT (policy.engine_files, SYSCTL_CHECK_OFF);
+  CHECK_INT (parse ("{\"engine_dirs\": []}", &policy, &err), 0);
+  CHECK_INT (policy.n_engine_dirs, 0);
+  sandbox_policy_clear (&policy);
+}
 
 TEST (null_oom_score_adj_disables_it)
 {
@@ -525,6 +557,18 @@ TEST (wrong_types_and_bad_values_are_refused_naming_the_key)
     { "{\"sysctl_check\": \"maybe\"}", "\"sysctl_check\"",
       "\"maybe\": expected \"enforce\", \"warn\" or \"off\"" },
     { "{\"sysctl_check\": false}", "sysctl_check", "expected a string, got a boolean" },
+    { "{\"engine_files\": \"strict\"}", "\"engine_files\"",
+      "\"strict\": expected \"enforce\", \"warn\" or \"off\"" },
+    { "{\"engine_files\": true}", "engine_files", "expected a string, got a boolean" },
+    { "{\"engine_dirs\": \"/run/containerd\"}", "engine_dirs", "expected an array, got a string" },
+    { "{\"engine_dirs\": [\"run/containerd\"]}", "engine_dirs[]", "not an absolute path" },
+    { "{\"engine_dirs\": [\"/run/containerd/\"]}", "engine_dirs[]", "is not a canonical path" },
+    { "{\"engine_dirs\": [\"/run/../etc\"]}", "engine_dirs[]", "is not a canonical path" },
+    { "{\"engine_dirs\": [\"/\"]}", "\"engine_dirs[]\"", "every path would be the engine's" },
+    { "{\"engine_dirs\": [\"/run/a\", 7]}", "engine_dirs[]", "expected a string, got a number" },
+    { "{\"engine_dirs\": [\"/a\",\"/b\",\"/c\",\"/d\",\"/e\",\"/f\",\"/g\",\"/h\",\"/i\","
+      "\"/j\",\"/k\",\"/l\",\"/m\",\"/n\",\"/o\",\"/p\",\"/q\"]}",
+      "\"engine_dirs\"", "more than 16 entries" },
     { "{\"log_level\": \"loud\"}", "\"log_level\"",
       "\"loud\": expected error, warn, info or debug" },
     { "{\"log_level\": 3}", "log_level", "expected a string, got a number" },
@@ -642,6 +686,7 @@ TEST (refusal_in_the_middle_of_a_list_leaves_nothing_to_leak)
     { "{\"dns\": {\"servers\": [\"1.1.1.1\"], \"searches\": [\"a.b\"], \"x\": 1}}", "\"dns\"",
       "unknown key \"x\"" },
     { "{\"dns\": {\"servers\": [\"1.1.1.1\", \"::1\", \"bad\"]}}", "\"dns\"", "not an IP address" },
+    { "{\"engine_dirs\": [\"/a\", \"/b\", \"c\"]}", "engine_dirs[]", "not an absolute path" },
     { "{\"cgroup_root\": \"/a\", \"log_socket\": \"/s\", \"resolv_conf\": \"/r\", \"hosts\": "
       "\"/h\", \"dns\": {\"servers\": [\"1.1.1.1\"]}, \"bogus\": 1}",
       "\"bogus\"", "unknown key" },
@@ -861,6 +906,7 @@ main (void)
   RUN (empty_policy_keeps_every_default);
   RUN (full_policy_with_comments_sets_every_key);
   RUN (policy_parsed_twice_takes_the_second_values);
+  RUN (engine_dirs_replace_the_defaults_whole_and_may_be_empty);
   RUN (null_oom_score_adj_disables_it);
   RUN (oom_score_adj_bounds_are_accepted);
   RUN (restrict_oom_score_adj_takes_auto_true_or_false);

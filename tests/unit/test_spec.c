@@ -47,6 +47,7 @@ typedef struct mount_expect
 {
   const char *destination, *type;
   bool bind;
+  const char *source;
 } mount_expect;
 
 static char *
@@ -102,6 +103,7 @@ check_mounts (const container_spec *config, const mount_expect *expect, size_t n
     {
       CHECK_STR (config->mounts[i].destination, expect[i].destination);
       CHECK_STR (config->mounts[i].type, expect[i].type);
+      CHECK_STR (config->mounts[i].source, expect[i].source);
       if (config->mounts[i].bind != expect[i].bind)
         {
           printf ("# mount %s: bind is %d\n", expect[i].destination, config->mounts[i].bind);
@@ -119,13 +121,13 @@ TEST (runc_spec_fixture_gives_its_facts)
   cleanup_hook_error hook_error *err = NULL;
   container_spec config;
   static const mount_expect mounts[] = {
-    { "/proc", "proc", false },
-    { "/dev", "tmpfs", false },
-    { "/dev/pts", "devpts", false },
-    { "/dev/shm", "tmpfs", false },
-    { "/dev/mqueue", "mqueue", false },
-    { "/sys", "sysfs", false },
-    { "/sys/fs/cgroup", "cgroup", false },
+    { "/proc", "proc", false, "proc" },
+    { "/dev", "tmpfs", false, "tmpfs" },
+    { "/dev/pts", "devpts", false, "devpts" },
+    { "/dev/shm", "tmpfs", false, "shm" },
+    { "/dev/mqueue", "mqueue", false, "mqueue" },
+    { "/sys", "sysfs", false, "sysfs" },
+    { "/sys/fs/cgroup", "cgroup", false, "cgroup" },
   };
 
   if (text == NULL)
@@ -162,15 +164,17 @@ TEST (containerd_sandbox_fixture_gives_every_fact)
   cleanup_hook_error hook_error *err = NULL;
   container_spec config;
   static const mount_expect mounts[] = {
-    { "/proc", "proc", false },
-    { "/dev", "tmpfs", false },
-    { "/dev/pts", "devpts", false },
-    { "/dev/mqueue", "mqueue", false },
-    { "/sys", "sysfs", false },
-    { "/dev/shm", "tmpfs", false },
-    { "/etc/resolv.conf", "bind", true },
+    { "/proc", "proc", false, "proc" },
+    { "/dev", "tmpfs", false, "tmpfs" },
+    { "/dev/pts", "devpts", false, "devpts" },
+    { "/dev/mqueue", "mqueue", false, "mqueue" },
+    { "/sys", "sysfs", false, "sysfs" },
+    { "/dev/shm", "tmpfs", false, "shm" },
+    { "/etc/resolv.conf", "bind", true,
+      "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/4c1e2f9d0b7a/resolv.conf" },
     /* No type: a bind because of its "rbind" option.  */
-    { "/etc/hostname", "", true },
+    { "/etc/hostname", "", true,
+      "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/4c1e2f9d0b7a/hostname" },
   };
 
   if (text == NULL)
@@ -614,6 +618,9 @@ TEST (malformed_mounts_are_refused)
       "config mounts[].options: expected an array, got a string" },
     { "{\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":7}]}",
       "config mounts[].type: expected a string, got a number" },
+    { "{\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/dev/shm\",\"source\":"
+      "[\"/a\"]}]}",
+      "config mounts[].source: expected a string, got an array" },
     { "{\"root\":{\"path\":\"r\"},\"mounts\":[\"/dev/shm\"]}",
       "config mounts[]: expected an object, got a string" },
     { "{\"root\":{\"path\":\"r\"},\"mounts\":{\"destination\":\"/dev/shm\"}}",

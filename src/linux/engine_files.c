@@ -1,0 +1,76 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "engine_files.h"
+#include "safepath.h"
+
+int
+engine_dir_open_parent (const char *dir, const char *source, int *parent, const char **last,
+                        hook_error **err)
+{
+  size_t n = strlen (dir);
+  cleanup_close int dir_fd = -1;
+
+  /* The plan matched SOURCE below DIR as text; checked again, since a
+     wrong split would resolve something else below DIR.  */
+  if (strncmp (source, dir, n) != 0 || source[n] != '/' || source[n + 1] == '\0')
+    return hook_fail (err, EINVAL, "%s is not below %s", source, dir);
+  if (open_trusted_directory (dir, &dir_fd, err) < 0)
+    return hook_error_prefix (err, "policy key \"engine_dirs\": %s", dir);
+  const char *rest = source + n + 1;
+  const char *slash = strrchr (rest, '/');
+  if (slash == NULL)
+    {
+      *parent = steal_fd (&dir_fd);
+      *last = rest;
+      return 0;
+    }
+  cleanup_free char *path = strndup (rest, (size_t)(slash - rest));
+  if (path == NULL)
+    return hook_fail (err, ENOMEM, "%s", source);
+  int fd = openat2_fd (dir_fd, path, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
+  if (fd < 0)
+    return hook_fail (err, errno, "%s below %s%s", path, dir,
+                      errno == ELOOP   ? " (a symlink: refused)"
+                      : errno == EXDEV ? " (crosses a mount point: refused)"
+                                       : "");
+  *parent = fd;
+  *last = slash + 1;
+  return 0;
+}
+
+int
+engine_file_read (const char *dir, const char *source, size_t max, char **out, size_t *len,
+                  hook_error **err)
+{
+  cleanup_close int parent = -1;
+  const char *last = NULL;
+  struct stat st;
+
+  if (engine_dir_open_parent (dir, source, &parent, &last, err) < 0)
+    return -1;
+  cleanup_close int fd = openat2_fd (parent, last, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY, 0,
+                                     RESOLVE_STRICT_BENEATH);
+  if (fd < 0)
+    return hook_fail (err, errno, "open%s",
+                      errno == ELOOP   ? " (a symlink: refused)"
+                      : errno == EXDEV ? " (a mount point: refused)"
+                                       : "");
+  if (fstat (fd, &st) < 0)
+    return hook_fail (err, errno, "stat");
+  if (!S_ISREG (st.st_mode))
+    return hook_fail (err, 0, "not a regular file");
+  /* Engines write these files themselves: a second name is a file linked
+     in from elsewhere.  */
+  if (st.st_nlink != 1)
+    return hook_fail (err, 0, "%lu hard links (the engine's file has one)",
+                      (unsigned long)st.st_nlink);
+  return read_regular_fd (fd, last, max, out, len, err);
+}
