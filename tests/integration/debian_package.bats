@@ -429,7 +429,8 @@ expected_oom () {
   assert_eq "$(jq -c .linux.sysctl "$IBUNDLE/config.json")" \
     '{"net.ipv4.ip_unprivileged_port_start":"0","net.ipv4.ping_group_range":"0 2147483647"}' \
     "infra spec linux.sysctl"
-  [ -f "$IBUNDLE/oci-sandbox-hook/resolv.conf" ] || fail "no resolv.conf of the hook in the infra bundle"
+  # The hook's directory is a tmpfs mounted in the namespace podman runs in.
+  in_ns test -f "$IBUNDLE/oci-sandbox-hook/resolv.conf" || fail "no resolv.conf of the hook in the infra bundle"
   assert_eq "$(cat "/proc/$IPID/root/etc/resolv.conf")" "$(in_ns cat /etc/resolv.conf)" \
     "infra /etc/resolv.conf"
   # podman bind-mounts its own /dev/shm (a 64000k tmpfs): the hook leaves
