@@ -130,15 +130,20 @@ openat2_fd (int dirfd, const char *path, int flags, mode_t mode, uint64_t resolv
   return fd;
 }
 
-int
-read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err)
+/* Read FD to its end, or to EXPECTED bytes when EXPECTED is not 0 (a
+   regular file of that size: no read to find the end; one that changes
+   meanwhile is read as far as it was), into a buffer that starts at CAP
+   bytes and doubles; more than MAX_BYTES is an error.  */
+static int
+read_bounded (int fd, size_t max_bytes, size_t cap, size_t expected, char **buf, size_t *len,
+              hook_error **err)
 {
-  size_t cap = 16384, used = 0;
+  size_t used = 0;
   cleanup_free char *data = malloc (cap + 1);
 
   if (data == NULL)
     return hook_fail (err, ENOMEM, "reading input");
-  for (;;)
+  while (expected == 0 || used < expected)
     {
       if (used == cap)
         {
@@ -169,54 +174,23 @@ read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error *
 }
 
 int
+read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err)
+{
+  return read_bounded (fd, max_bytes, 16384, 0, buf, len, err);
+}
+
+int
 read_regular_sized (int fd, const struct stat *st, size_t max, char **buf, size_t *len,
                     hook_error **err)
 {
   if ((uint64_t)st->st_size > max)
     return hook_fail (err, 0, "input of %lld bytes exceeds the limit of %zu bytes",
                       (long long)st->st_size, max);
-  /* Its size is known: one read of exactly that, no read to find the end
-     (a file that changes meanwhile is read as far as it was).  An empty
-     file may still be a kernel file that knows no size: read it to the end.  */
+  /* An empty file may still be a kernel file that knows no size: read it
+     to the end.  */
   if (st->st_size == 0)
     return read_fd_bounded (fd, max, buf, len, err);
-  size_t want = (size_t)st->st_size, used = 0;
-  cleanup_free char *data = malloc (want + 1);
-  if (data == NULL)
-    return hook_fail (err, ENOMEM, "reading input");
-  while (used < want)
-    {
-      ssize_t r = read (fd, data + used, want - used);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        return hook_fail (err, errno, "read");
-      if (r == 0)
-        break;
-      used += (size_t)r;
-    }
-  data[used] = '\0';
-  *len = used;
-  *buf = steal_pointer (&data);
-  return 0;
-}
-
-int
-read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t size,
-               hook_error **err)
-{
-  cleanup_close int fd = openat2_fd (dirfd, path, O_RDONLY | O_NONBLOCK, 0, resolve);
-  ssize_t n;
-
-  if (fd < 0)
-    return hook_fail (err, errno, "open %s", path);
-  do
-    n = read (fd, buf, size - 1);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return hook_fail (err, errno, "read %s", path);
-  buf[n] = '\0';
-  return 0;
+  return read_bounded (fd, max, (size_t)st->st_size, (size_t)st->st_size, buf, len, err);
 }
 
 int
@@ -228,6 +202,26 @@ pread_small (int fd, const char *name, char *buf, size_t size, hook_error **err)
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return hook_fail (err, errno, "read %s", name);
+  buf[n] = '\0';
+  return 0;
+}
+
+int
+read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t size,
+               hook_error **err)
+{
+  cleanup_close int fd = openat2_fd (dirfd, path, O_RDONLY | O_NONBLOCK, 0, resolve);
+
+  ssize_t n;
+
+  if (fd < 0)
+    return hook_fail (err, errno, "open %s", path);
+  /* read, not pread: a FIFO or socket in a fake tree must fail as it did.  */
+  do
+    n = read (fd, buf, size - 1);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return hook_fail (err, errno, "read %s", path);
   buf[n] = '\0';
   return 0;
 }
