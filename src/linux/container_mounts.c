@@ -88,7 +88,6 @@ open_target (const container_placement *a, int dir_fd, const char *leaf, const c
   for (int round = 0; round < 16; round++)
     {
       struct statx stx;
-      char fdpath[48];
       cleanup_close int fd = open_or_create_leaf (dir_fd, leaf, m, err);
       if (fd < 0)
         return -1;
@@ -101,14 +100,10 @@ open_target (const container_placement *a, int dir_fd, const char *leaf, const c
       if (ours && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
           && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
         {
-          /* umount2 takes a path: the magic link of the fd, through the
-             hook's own procfs (the container's /proc, after pivot_root,
-             belongs to a pid namespace the hook is not in).  */
-          snprintf (fdpath, sizeof fdpath, "%d/fd/%d", (int)getpid (), fd);
-          if (fchdir (a->host_proc_fd) < 0)
-            return hook_fail (err, errno, "chdir to /proc");
-          if (umount2 (fdpath, MNT_DETACH) < 0)
-            return hook_fail (err, errno, "rootfs /%s: detach the earlier run's mount", m->target);
+          /* Through the hook's own procfs: the container's /proc, after
+             pivot_root, belongs to a pid namespace the hook is not in.  */
+          if (unmount_fd (a->host_proc_fd, fd, err) < 0)
+            return hook_error_prefix (err, "rootfs /%s: detach the earlier run's mount", m->target);
           continue;
         }
       /* O_PATH|O_NOFOLLOW on a symlink yields the link itself: refuse it,

@@ -95,44 +95,6 @@ run_record_close (run_record *record)
   record->fd = -1;
 }
 
-/* Detach whatever is mounted on HOOK_DIR/shm, however many times (a rerun
-   of an older version, or a racing second hook, may have stacked tmpfs).  */
-static int
-unmount_shm (int hook_dir_fd, int *unmounted, hook_error **err)
-{
-  uint64_t dir_id, shm_id;
-  cleanup_close int proc_fd = -1;
-
-  if (mount_id_of (hook_dir_fd, &dir_id) < 0)
-    return hook_fail (err, errno, "statx %s", HOOK_DIR_NAME);
-  for (int round = 0; round < 64; round++)
-    {
-      char fdpath[32];
-      cleanup_close int fd
-          = openat (hook_dir_fd, HOOK_SHM_DIR, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-      if (fd < 0 && errno == ENOENT)
-        return 0;
-      if (fd < 0)
-        return hook_fail (err, errno, "open %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
-      if (mount_id_of (fd, &shm_id) < 0)
-        return hook_fail (err, errno, "statx %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
-      if (shm_id == dir_id)
-        return 0;
-      /* The magic link names exactly the mount we opened: no path lookup
-         an attacker could redirect; it is taken from a /proc checked to
-         be procfs (umount2 has no fd form: the lookup starts from it).  */
-      if (proc_fd < 0 && open_procfs (&proc_fd, err) < 0)
-        return -1;
-      if (fchdir (proc_fd) < 0)
-        return hook_fail (err, errno, "chdir to /proc");
-      snprintf (fdpath, sizeof fdpath, "self/fd/%d", fd);
-      if (umount2 (fdpath, MNT_DETACH) < 0)
-        return hook_fail (err, errno, "unmount %s/%s", HOOK_DIR_NAME, HOOK_SHM_DIR);
-      (*unmounted)++;
-    }
-  return hook_fail (err, 0, "%s/%s: still mounted after 64 unmounts", HOOK_DIR_NAME, HOOK_SHM_DIR);
-}
-
 int
 hook_dir_note_registration (int hook_dir_fd, const pod_registration *registration, hook_error **err)
 {
@@ -189,50 +151,13 @@ unregister (int hook_dir_fd, int *unregistered, hook_error **err)
   return 0;
 }
 
-/* Detach whatever is mounted on BUNDLE_FD/oci-sandbox-hook (the hook's
-   tmpfs, and with it the pod's shm below it), however many times: a
-   racing second hook may have stacked one.  */
-static int
-unmount_hook_dir (int bundle_fd, int *unmounted, hook_error **err)
-{
-  uint64_t bundle_id, dir_id;
-  cleanup_close int proc_fd = -1;
-
-  if (mount_id_of (bundle_fd, &bundle_id) < 0)
-    return hook_fail (err, errno, "statx the bundle");
-  for (int round = 0; round < 64; round++)
-    {
-      char fdpath[32];
-      cleanup_close int fd
-          = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0,
-                        RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-      if (fd < 0 && errno == ENOENT)
-        return 0;
-      if (fd < 0)
-        return hook_fail (err, errno, "open %s", HOOK_DIR_NAME);
-      if (mount_id_of (fd, &dir_id) < 0)
-        return hook_fail (err, errno, "statx %s", HOOK_DIR_NAME);
-      if (dir_id == bundle_id)
-        return 0;
-      if (proc_fd < 0 && open_procfs (&proc_fd, err) < 0)
-        return -1;
-      if (fchdir (proc_fd) < 0)
-        return hook_fail (err, errno, "chdir to /proc");
-      snprintf (fdpath, sizeof fdpath, "self/fd/%d", fd);
-      if (umount2 (fdpath, MNT_DETACH) < 0)
-        return hook_fail (err, errno, "unmount %s", HOOK_DIR_NAME);
-      (*unmounted)++;
-    }
-  return hook_fail (err, 0, "%s: still mounted after 64 unmounts", HOOK_DIR_NAME);
-}
-
 /* The layout of hook versions that wrote their files straight into the
    bundle's directory, with only the shm tmpfs mounted: a pod started
    before an upgrade is cleaned up by the new binary.  */
 static int
 sweep_directory (int dir, int *unmounted, int *removed, hook_error **err)
 {
-  if (unmount_shm (dir, unmounted, err) < 0)
+  if (unmount_all_at (dir, HOOK_SHM_DIR, HOOK_DIR_NAME "/" HOOK_SHM_DIR, unmounted, err) < 0)
     return -1;
   for (size_t i = 0; i < HOOK_N_FILES; i++)
     {
@@ -269,7 +194,8 @@ hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
     }
   /* Members stop finding the pod first, then its tmpfs goes: with the
      hook's directory, the files and the pod's shm below it.  */
-  if (unregister (dir, &unregistered, err) < 0 || unmount_hook_dir (bundle_fd, &unmounted, err) < 0)
+  if (unregister (dir, &unregistered, err) < 0
+      || unmount_all_at (bundle_fd, HOOK_DIR_NAME, HOOK_DIR_NAME, &unmounted, err) < 0)
     return -1;
   close (dir);
   dir = -1;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -31,6 +32,51 @@ mount_id_of (int fd, uint64_t *id)
     }
   *id = stx.stx_mnt_id;
   return 0;
+}
+
+int
+unmount_fd (int procfs_fd, int fd, hook_error **err)
+{
+  char fdpath[32];
+
+  /* The magic link names exactly the mount the fd holds: no path lookup
+     an attacker could redirect.  umount2 has no fd form: the lookup
+     starts from the hook's checked procfs, whatever mount namespace the
+     hook stands in.  */
+  if (fchdir (procfs_fd) < 0)
+    return hook_fail (err, errno, "chdir to /proc");
+  snprintf (fdpath, sizeof fdpath, "self/fd/%d", fd);
+  if (umount2 (fdpath, MNT_DETACH) < 0)
+    return hook_fail (err, errno, "unmount");
+  return 0;
+}
+
+int
+unmount_all_at (int parent_fd, const char *name, const char *what, int *unmounted, hook_error **err)
+{
+  uint64_t parent_id, id;
+  cleanup_close int proc_fd = -1;
+
+  if (mount_id_of (parent_fd, &parent_id) < 0)
+    return hook_fail (err, errno, "statx the directory of %s", what);
+  for (int round = 0; round < 64; round++)
+    {
+      cleanup_close int fd
+          = openat2_fd (parent_fd, name, O_PATH | O_DIRECTORY, 0,
+                        RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+      if (fd < 0 && errno == ENOENT)
+        return 0;
+      if (fd < 0)
+        return hook_fail (err, errno, "open %s", what);
+      if (mount_id_of (fd, &id) < 0)
+        return hook_fail (err, errno, "statx %s", what);
+      if (id == parent_id)
+        return 0;
+      if ((proc_fd < 0 && open_procfs (&proc_fd, err) < 0) || unmount_fd (proc_fd, fd, err) < 0)
+        return hook_error_prefix (err, "%s", what);
+      (*unmounted)++;
+    }
+  return hook_fail (err, 0, "%s: still mounted after 64 unmounts", what);
 }
 
 /* openat2 for environments that lack the syscall (valgrind 3.19, which the

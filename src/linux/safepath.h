@@ -29,6 +29,17 @@ int openat2_fd (int dirfd, const char *path, int flags, mode_t mode, uint64_t re
 /* The id of the mount FD is on (statx STX_MNT_ID); -1 with errno set.  */
 int mount_id_of (int fd, uint64_t *id);
 
+/* Detach (MNT_DETACH) the mount FD holds, through PROCFS_FD (a checked
+   procfs, which becomes the working directory).  */
+int unmount_fd (int procfs_fd, int fd, hook_error **err);
+
+/* Detach whatever is mounted on NAME below PARENT_FD, however many times
+   (a racing second hook may have stacked mounts there), until NAME is on
+   PARENT_FD's mount again; *UNMOUNTED counts them.  Nothing there is
+   success.  WHAT names NAME in messages.  */
+int unmount_all_at (int parent_fd, const char *name, const char *what, int *unmounted,
+                    hook_error **err);
+
 /* Read all of FD into a NUL-terminated buffer; more than MAX_BYTES is an
    error, found while reading, before anything else is looked at (stdin).  */
 int read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err);
