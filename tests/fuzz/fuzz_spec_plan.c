@@ -1,13 +1,17 @@
 /* libFuzzer harness: config.json all the way through the plan and its JSON
    rendering, under fixed host facts (covers the annotation parsers, the
-   DNS/hostname renderers and every plan decision).  */
+   DNS/hostname renderers and every plan decision), and the fast path's
+   scan of its command, which must agree with the full parse wherever both
+   read the document.  */
 #include <config.h>
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "spec.h"
+#include "spec_command.h"
 #include "explain.h"
 #include "plan.h"
 
@@ -38,8 +42,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   host.resolv_conf_content = (char *)HOST_RESOLV_CONF;
   host.resolv_conf_len = strlen (HOST_RESOLV_CONF);
   sandbox_policy_init_defaults (&policy);
+  char arg0[4096];
+  bool scanned = spec_scan_command ((const char *)data, size, arg0, sizeof arg0);
   if (spec_parse ((const char *)data, size, &config, &err) == 0)
     {
+      if (scanned && strcmp (arg0, config.arg0 ? config.arg0 : "") != 0)
+        abort ();
       plan_input in = { .config = &config, .policy = &policy, .host = &host, .target = &target };
       if (plan_build (&in, &plan, &err) == 0)
         {
