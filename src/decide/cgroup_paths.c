@@ -233,15 +233,6 @@ cgroup_mount_next (const char **cursor, const char *controller, uint64_t *id, ch
 }
 
 int
-cgroup_mount_for (const char *mountinfo, const char *controller, char *mount_point, size_t mp_size,
-                  char *mount_root, size_t root_size)
-{
-  uint64_t id;
-  return cgroup_mount_next (&mountinfo, controller, &id, mount_point, mp_size, mount_root,
-                            root_size);
-}
-
-int
 mountinfo_root_for_id (const char *mountinfo, uint64_t mount_id, char *root, size_t root_size,
                        char *fstype, size_t fstype_size)
 {

@@ -26,15 +26,13 @@ bool cgroups_path_names (const char *cgroups_path, const char *seen);
    controller list holds CONTROLLER, or of the v2 "0::" line when CONTROLLER
    is NULL.  */
 int cgroup_path_for (const char *proc_cgroup, const char *controller, char *out, size_t size);
-/* From the content of /proc/self/mountinfo: the mount point and root of
-   the first v1 cgroup mount with CONTROLLER in its super options, or of
-   the cgroup2 mount when CONTROLLER is NULL.  */
-int cgroup_mount_for (const char *mountinfo, const char *controller, char *mount_point,
-                      size_t mp_size, char *mount_root, size_t root_size);
-/* The same, one match at a time from *CURSOR (the content at first),
-   which moves past it; *ID receives the mount's id (field 1), so that a
-   caller can tell the mount it opens by path is this one and not one
-   stacked on it.  -1 when no match is left.  */
+/* From the content of /proc/self/mountinfo, one match at a time from
+   *CURSOR (the content at first), which moves past it: the mount point
+   and root of a v1 cgroup mount with CONTROLLER in its super options, or
+   of a cgroup2 mount when CONTROLLER is NULL; *ID receives the mount's id
+   (field 1), so that a caller can tell the mount it opens by path is this
+   one and not one stacked on it.  A mount point or root no buffer holds
+   is passed over.  -1 when no match is left.  */
 int cgroup_mount_next (const char **cursor, const char *controller, uint64_t *id, char *mount_point,
                        size_t mp_size, char *mount_root, size_t root_size);
 
