@@ -272,26 +272,6 @@ hostfs_executable (int root_fd, const char *path, bool *yes, hook_error **err)
   return 0;
 }
 
-/* An O_EXCL temporary with a random name in DIR.  */
-static int
-create_temporary (int dir, const char *name, char *tmp, size_t size, hook_error **err)
-{
-  for (int attempt = 0; attempt < 16; attempt++)
-    {
-      uint32_t r;
-      if (getrandom (&r, sizeof r, 0) != sizeof r)
-        return hook_fail (err, errno, "getrandom");
-      if ((size_t)snprintf (tmp, size, ".%s.%08x.tmp", name, (unsigned)r) >= size)
-        return hook_fail (err, ENAMETOOLONG, "%s", name);
-      int fd = openat (dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-      if (fd >= 0)
-        return fd;
-      if (errno != EEXIST)
-        return hook_fail (err, errno, "create a temporary for %s", name);
-    }
-  return hook_fail (err, EEXIST, "create a temporary for %s", name);
-}
-
 int
 hostfs_write (int root_fd, const char *path, const char *data, size_t len, uint32_t mode,
               uint32_t uid, uint32_t gid, bool tmp_in_parent, hook_error **err)
@@ -338,7 +318,7 @@ hostfs_write (int root_fd, const char *path, const char *data, size_t len, uint3
     tmp_dir = dup (dir);
   if (tmp_dir < 0)
     return hook_fail (err, errno, "open the directory above %s", path);
-  fd = create_temporary (tmp_dir, name, tmp, sizeof tmp, err);
+  fd = create_temporary (tmp_dir, name, 0600, tmp, sizeof tmp, err);
   if (fd < 0)
     return hook_error_prefix (err, "write %s", path);
   if (write_all (fd, data, len) < 0 || fchown (fd, uid, gid) < 0 || fchmod (fd, mode) < 0

@@ -272,10 +272,7 @@ read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t 
   return 0;
 }
 
-/* An O_EXCL temporary with a random name next to NAME: concurrent writers
-   of one directory (two engines' precreate runs on one bundle) never share
-   one, so each rename installs one complete file.  */
-static int
+int
 create_temporary (int dirfd, const char *name, mode_t mode, char *tmp, size_t size,
                   hook_error **err)
 {

@@ -60,6 +60,13 @@ int read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, siz
    open file, without a second open.  */
 int pread_small (int fd, const char *name, char *buf, size_t size, hook_error **err);
 
+/* An O_EXCL|O_NOFOLLOW temporary ".NAME.RANDOM.tmp" in DIRFD, created with
+   MODE (less the umask), its name in TMP: concurrent writers of one
+   directory (two engines' precreate runs on one bundle, two installers)
+   never share one, so each rename installs one complete file.  */
+int create_temporary (int dirfd, const char *name, mode_t mode, char *tmp, size_t size,
+                      hook_error **err);
+
 /* Create or replace DIRFD/NAME: FILL writes the content to a temporary
    ".NAME.RANDOM.tmp" made with O_CREAT|O_EXCL|O_NOFOLLOW (a name of its
    own: concurrent writers never share one), which gets exactly MODE, is
