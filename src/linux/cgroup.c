@@ -150,7 +150,7 @@ count_others (const cgroup_target *t, const target_process *p, size_t *others, b
 {
   cleanup_free char *procs = NULL;
   int proc_fd = p->procfs_fd, pid = p->pid;
-  struct stat theirs, host;
+  uint64_t theirs, host;
   char path[PATH_MAX + 16];
   size_t len;
 
@@ -164,15 +164,14 @@ count_others (const cgroup_target *t, const target_process *p, size_t *others, b
     return -1;
   /* The container's own children are its pid namespace's, when it has one
      of its own (otherwise only its init is the container's).  */
-  if (fstatat (p->proc_fd, "ns/pid", &theirs, 0) < 0
-      || fstatat (proc_fd, "thread-self/ns/pid", &host, 0) < 0)
-    return hook_fail (err, errno, "stat pid namespaces");
-  bool own_pidns = theirs.st_dev != host.st_dev || theirs.st_ino != host.st_ino;
+  if (namespace_inode_at (p->proc_fd, "ns/pid", "pid", &theirs, err) < 0
+      || namespace_inode_at (p->own_ns_fd, "pid", "pid", &host, err) < 0)
+    return hook_error_prefix (err, "cgroup %s", t->rel);
+  bool own_pidns = theirs != host;
   for (char *line = procs; *line;)
     {
       char *eol = strchrnul (line, '\n');
       char saved = *eol;
-      struct stat st;
       *eol = '\0';
       int64_t listed_pid;
       if (*line
@@ -185,14 +184,19 @@ count_others (const cgroup_target *t, const target_process *p, size_t *others, b
         *listed = true;
       else if (*line)
         {
+          cleanup_hook_error hook_error *gone = NULL;
+          uint64_t other;
           char ns[64];
           snprintf (ns, sizeof ns, "%.20s/ns/pid", line);
-          if (fstatat (proc_fd, ns, &st, 0) < 0)
+          if (namespace_inode_at (proc_fd, ns, "pid", &other, &gone) < 0)
             {
-              if (errno != ENOENT && errno != ESRCH)
-                return hook_fail (err, errno, "stat /proc/%s", ns);
+              if (gone->errno_value != ENOENT && gone->errno_value != ESRCH)
+                {
+                  *err = steal_pointer (&gone);
+                  return hook_error_prefix (err, "/proc/%s", ns);
+                }
             }
-          else if (!own_pidns || st.st_dev != theirs.st_dev || st.st_ino != theirs.st_ino)
+          else if (!own_pidns || other != theirs)
             (*others)++;
         }
       *eol = saved;

@@ -159,24 +159,21 @@ config_namespace_of (const container_spec *config, namespace_kind kind)
     }
 }
 
-static bool
-same_file (const struct stat *a, const struct stat *b)
-{
-  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-/* The hook's own namespaces, through the checked procfs (the hook is
-   single-threaded: its thread's are the process's).  */
+/* The hook's own namespaces, below OWN_NS_FD (/proc/thread-self/ns, the
+   hook is single-threaded: its thread's are the process's), and nsfs's
+   device, from the one stat among them.  */
 static int
-own_namespaces (int proc_fd, struct stat own[NAMESPACE_COUNT], hook_error **err)
+own_namespaces (int own_ns_fd, uint64_t own[NAMESPACE_COUNT], dev_t *nsfs_dev, hook_error **err)
 {
+  struct stat st;
+  if (fstatat (own_ns_fd, namespace_files[NAMESPACE_USER], &st, 0) < 0)
+    return hook_fail (err, errno, "stat /proc/thread-self/ns/%s", namespace_files[NAMESPACE_USER]);
+  *nsfs_dev = st.st_dev;
+  own[NAMESPACE_USER] = (uint64_t)st.st_ino;
   for (int k = 0; k < NAMESPACE_COUNT; k++)
-    {
-      char path[32];
-      snprintf (path, sizeof path, "thread-self/ns/%s", namespace_files[k]);
-      if (fstatat (proc_fd, path, &own[k], 0) < 0)
-        return hook_fail (err, errno, "stat /proc/%s", path);
-    }
+    if (k != NAMESPACE_USER
+        && namespace_inode_at (own_ns_fd, namespace_files[k], namespace_files[k], &own[k], err) < 0)
+      return hook_error_prefix (err, "the hook's own namespaces");
   return 0;
 }
 
@@ -202,28 +199,31 @@ int
 target_facts_from_process (const target_process *p, const container_spec *config,
                            target_facts *facts, hook_error **err)
 {
-  struct stat own[NAMESPACE_COUNT];
+  uint64_t own[NAMESPACE_COUNT];
   cleanup_free char *cgroups = NULL;
   int proc_pid_fd = p->proc_fd, pid = p->pid;
+  dev_t nsfs_dev;
   size_t len;
 
   memset (facts, 0, sizeof *facts);
-  if (own_namespaces (p->procfs_fd, own, err) < 0)
+  if (own_namespaces (p->own_ns_fd, own, &nsfs_dev, err) < 0)
     return -1;
   for (int k = 0; k < NAMESPACE_COUNT; k++)
     {
-      struct stat theirs, named;
+      struct stat named;
+      uint64_t theirs;
       char path[32];
       bool given;
       snprintf (path, sizeof path, "ns/%s", namespace_files[k]);
-      if (fstatat (proc_pid_fd, path, &theirs, 0) < 0)
-        return hook_fail (err, errno, "stat the container's %s namespace", namespace_files[k]);
-      facts->is_own[k] = same_file (&theirs, &own[k]);
-      facts->ns[k] = (file_identity){ theirs.st_dev, theirs.st_ino };
-      facts->own_ns[k] = (file_identity){ own[k].st_dev, own[k].st_ino };
+      if (namespace_inode_at (proc_pid_fd, path, namespace_files[k], &theirs, err) < 0)
+        return hook_error_prefix (err, "the container's namespaces");
+      facts->is_own[k] = theirs == own[k];
+      facts->ns[k] = (file_identity){ (uint64_t)nsfs_dev, theirs };
+      facts->own_ns[k] = (file_identity){ (uint64_t)nsfs_dev, own[k] };
       if (config_namespace_stat (config, (namespace_kind)k, &named, &given, err) < 0)
         return -1;
-      facts->matches_path[k] = given && same_file (&theirs, &named);
+      facts->matches_path[k]
+          = given && named.st_dev == nsfs_dev && (uint64_t)named.st_ino == theirs;
     }
   cleanup_close int fd = openat2_fd (proc_pid_fd, "cgroup", O_RDONLY, 0, RESOLVE_STRICT_BENEATH);
   if (fd < 0
@@ -241,11 +241,17 @@ target_facts_from_process (const target_process *p, const container_spec *config
 int
 target_facts_from_config (const container_spec *config, target_facts *facts, hook_error **err)
 {
-  struct stat own[NAMESPACE_COUNT];
-  cleanup_close int proc_fd = -1;
+  uint64_t own[NAMESPACE_COUNT];
+  cleanup_close int proc_fd = -1, own_ns_fd = -1;
+  dev_t nsfs_dev;
 
   memset (facts, 0, sizeof *facts);
-  if (open_procfs (&proc_fd, err) < 0 || own_namespaces (proc_fd, own, err) < 0)
+  if (open_procfs (&proc_fd, err) < 0)
+    return -1;
+  own_ns_fd = openat (proc_fd, "thread-self/ns", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (own_ns_fd < 0)
+    return hook_fail (err, errno, "open /proc/thread-self/ns");
+  if (own_namespaces (own_ns_fd, own, &nsfs_dev, err) < 0)
     return -1;
   for (int k = 0; k < NAMESPACE_COUNT; k++)
     {
@@ -255,7 +261,8 @@ target_facts_from_config (const container_spec *config, target_facts *facts, hoo
         return -1;
       const spec_namespace *ns = config_namespace_of (config, (namespace_kind)k);
       /* Not listed: the container shares the runtime's (the host's).  */
-      facts->is_own[k] = !ns->present || (given && same_file (&named, &own[k]));
+      facts->is_own[k]
+          = !ns->present || (given && named.st_dev == nsfs_dev && (uint64_t)named.st_ino == own[k]);
     }
   facts->known = true;
   return 0;

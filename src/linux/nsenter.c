@@ -15,6 +15,7 @@
 
 #include "cleanup.h"
 #include "nsenter.h"
+#include "process.h"
 
 #define CHILD_MESSAGE_MAX 2048
 
@@ -65,10 +66,10 @@ way_back_release (way_back *w)
 }
 
 static int
-way_back_save (int proc_fd, way_back *w, hook_error **err)
+way_back_save (int own_ns_fd, way_back *w, hook_error **err)
 {
-  w->mnt = openat (proc_fd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
-  w->net = openat (proc_fd, "thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  w->mnt = openat (own_ns_fd, "mnt", O_RDONLY | O_CLOEXEC);
+  w->net = openat (own_ns_fd, "net", O_RDONLY | O_CLOEXEC);
   w->root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   w->cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (w->mnt < 0 || w->net < 0 || w->root < 0 || w->cwd < 0 || fstat (w->mnt, &w->mnt_id) < 0)
@@ -83,10 +84,10 @@ way_back_save (int proc_fd, way_back *w, hook_error **err)
    does not fail short of a kernel fault; then the process ends here, and
    poststop sweeps what it made.  */
 static void
-way_back_take (int proc_fd, const way_back *w)
+way_back_take (int own_ns_fd, const way_back *w)
 {
-  struct stat now;
   const char *what = "setns back";
+  uint64_t now;
 
   if (setns (w->net, CLONE_NEWNET) < 0 || setns (w->mnt, CLONE_NEWNS) < 0)
     goto fatal;
@@ -94,8 +95,8 @@ way_back_take (int proc_fd, const way_back *w)
   if (fchdir (w->root) < 0 || chroot (".") < 0 || fchdir (w->cwd) < 0)
     goto fatal;
   what = "check the mount namespace";
-  if (fstatat (proc_fd, "thread-self/ns/mnt", &now, 0) < 0 || now.st_dev != w->mnt_id.st_dev
-      || now.st_ino != w->mnt_id.st_ino)
+  if (namespace_inode_at (own_ns_fd, "mnt", "mnt", &now, NULL) < 0
+      || now != (uint64_t)w->mnt_id.st_ino)
     goto fatal;
   return;
 fatal:
@@ -111,13 +112,13 @@ fatal:
    started its program (createRuntime), and the steps take only the fds
    they are given.  */
 static int
-run_in_process (int pidfd, int proc_fd, const ns_step *steps, size_t n_steps, hook_error **err)
+run_in_process (int pidfd, int own_ns_fd, const ns_step *steps, size_t n_steps, hook_error **err)
 {
   __attribute__ ((cleanup (way_back_release))) way_back w
       = { .mnt = -1, .net = -1, .root = -1, .cwd = -1 };
   int ret = 0;
 
-  if (way_back_save (proc_fd, &w, err) < 0)
+  if (way_back_save (own_ns_fd, &w, err) < 0)
     return -1;
   for (size_t i = 0; i < n_steps && ret == 0; i++)
     {
@@ -128,19 +129,19 @@ run_in_process (int pidfd, int proc_fd, const ns_step *steps, size_t n_steps, ho
         }
       ret = steps[i].fn (steps[i].arg, err);
     }
-  way_back_take (proc_fd, &w);
+  way_back_take (own_ns_fd, &w);
   return ret;
 }
 
 int
-run_ns_steps (int pidfd, int proc_fd, const ns_step *steps, size_t n_steps, const int *keep_fds,
+run_ns_steps (int pidfd, int own_ns_fd, const ns_step *steps, size_t n_steps, const int *keep_fds,
               size_t n_keep_fds, hook_error **err)
 {
   bool user_namespace = false;
   for (size_t i = 0; i < n_steps; i++)
     user_namespace |= (steps[i].nstypes & CLONE_NEWUSER) != 0;
   if (!user_namespace)
-    return run_in_process (pidfd, proc_fd, steps, n_steps, err);
+    return run_in_process (pidfd, own_ns_fd, steps, n_steps, err);
 
   int pipefd[2];
   int keep[NS_MAX_KEEP_FDS + 2];

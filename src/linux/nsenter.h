@@ -29,12 +29,13 @@ typedef struct ns_step
 /* Run STEPS in order, each after its setns.  Namespaces only ever narrow
    down a step at a time (mount, then network and user), so order the
    steps so.  No step joins a user namespace: in the hook, which returns to
-   its own namespaces after the last (PROC_FD: the hook's checked procfs).
+   its own namespaces after the last (OWN_NS_FD: O_PATH on the hook's
+   /proc/thread-self/ns, target_process's own_ns_fd).
    Otherwise in ONE forked child (a fork costs more than the work of each
    step: the mount placement and the sysctls share it) that closes every
    fd but KEEP_FDS and the pidfd first.  The first failing step's error
    comes back in *ERR.  */
-int run_ns_steps (int pidfd, int proc_fd, const ns_step *steps, size_t n_steps, const int *keep_fds,
-                  size_t n_keep_fds, hook_error **err);
+int run_ns_steps (int pidfd, int own_ns_fd, const ns_step *steps, size_t n_steps,
+                  const int *keep_fds, size_t n_keep_fds, hook_error **err);
 
 #endif

@@ -38,7 +38,12 @@ target_process_open (pid_t pid, target_process *p, hook_error **err)
      same process, not a successor with a recycled pid.  */
   if (pidfd_send_signal (pidfd, 0, NULL, 0) < 0)
     return hook_fail (err, errno, "container process %d", (int)pid);
+  cleanup_close int own_ns
+      = openat (proc, "thread-self/ns", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (own_ns < 0)
+    return hook_fail (err, errno, "open /proc/thread-self/ns");
   p->pid = pid;
+  p->own_ns_fd = steal_fd (&own_ns);
   p->pidfd = steal_fd (&pidfd);
   p->proc_fd = steal_fd (&proc_pid);
   p->procfs_fd = steal_fd (&proc);
@@ -62,7 +67,9 @@ target_process_close (target_process *p)
     close (p->proc_fd);
   if (p->procfs_fd >= 0)
     close (p->procfs_fd);
-  p->pidfd = p->proc_fd = p->procfs_fd = -1;
+  if (p->own_ns_fd >= 0)
+    close (p->own_ns_fd);
+  p->pidfd = p->proc_fd = p->procfs_fd = p->own_ns_fd = -1;
 }
 
 int
@@ -83,5 +90,27 @@ process_start_time (int proc_pid_fd, uint64_t *out, hook_error **err)
   size_t len = strcspn (p, " \n");
   if (decimal_parse_unsigned (p, len, DECIMAL_CANONICAL, UINT64_MAX, out) < 0)
     return hook_fail (err, 0, "/proc/PID/stat: start time \"%.*s\" is not a number", (int)len, p);
+  return 0;
+}
+
+int
+namespace_inode_at (int dirfd, const char *path, const char *type, uint64_t *ino, hook_error **err)
+{
+  char link[64];
+  size_t type_len = strlen (type);
+  int64_t value;
+
+  ssize_t n = readlinkat (dirfd, path, link, sizeof link);
+  if (n < 0)
+    return hook_fail (err, errno, "read the %s namespace link", type);
+  /* "TYPE:[INODE]", as proc_ns_readlink writes it.  */
+  if ((size_t)n >= sizeof link || (size_t)n < type_len + 4 || memcmp (link, type, type_len) != 0
+      || link[type_len] != ':' || link[type_len + 1] != '[' || link[n - 1] != ']'
+      || decimal_parse (link + type_len + 2, (size_t)n - type_len - 3, DECIMAL_CANONICAL, 1,
+                        UINT32_MAX, &value)
+             < 0)
+    return hook_fail (err, 0, "the %s namespace link reads \"%.*s\", not %s:[INODE]", type, (int)n,
+                      link, type);
+  *ino = (uint64_t)value;
   return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "nsenter.h"
+#include "process.h"
 #include "safepath.h"
 #include "sysctl.h"
 
@@ -99,13 +100,13 @@ int
 sysctl_job_run (void *arg, hook_error **err)
 {
   sysctl_job *job = arg;
-  struct stat now;
+  uint64_t now;
 
   /* Belt and braces: the plan refused the host's namespace already, but a
      write that lands there changes every pod on the node.  */
-  if (fstatat (job->proc_fd, "thread-self/ns/net", &now, 0) < 0)
-    return hook_fail (err, errno, "stat own network namespace");
-  if ((uint64_t)now.st_dev == job->host_netns.dev && (uint64_t)now.st_ino == job->host_netns.ino)
+  if (namespace_inode_at (job->proc_fd, "thread-self/ns/net", "net", &now, err) < 0)
+    return -1;
+  if (now == job->host_netns.ino)
     return hook_fail (err, 0, "the container's network namespace is the host's: refusing");
   for (size_t i = 0; i < job->n; i++)
     if (write_one (job->proc_fd, &job->writes[i], err) < 0)

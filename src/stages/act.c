@@ -304,7 +304,7 @@ enter_container (act_state *s, const sandbox_plan *plan, hook_error **err)
       keep[n_keep++] = job.proc_fd;
     }
   if (n_steps
-      && run_ns_steps (s->ctx->process->pidfd, s->ctx->process->procfs_fd, steps, n_steps, keep,
+      && run_ns_steps (s->ctx->process->pidfd, s->ctx->process->own_ns_fd, steps, n_steps, keep,
                        n_keep, err)
              < 0)
     return -1;
@@ -656,7 +656,7 @@ act_member (const act_context *ctx, const pod_entry *sandbox, const sandbox_plan
         return -1;
       ns_step step = { CLONE_NEWNS, container_placement_run, &placement };
       size_t n_keep = container_placement_fds (&placement, keep);
-      if (run_ns_steps (ctx->process->pidfd, ctx->process->procfs_fd, &step, 1, keep, n_keep, err)
+      if (run_ns_steps (ctx->process->pidfd, ctx->process->own_ns_fd, &step, 1, keep, n_keep, err)
               < 0
           || fault_point (ctx->fail_after, "member_mounts", err) < 0)
         return -1;
