@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdbool.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "privileges.h"
 
@@ -15,16 +17,21 @@ static const unsigned int needed[] = {
 int
 capabilities_read (capng_lib *capng, hook_capabilities *caps, hook_error **err)
 {
+  struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+  /* libcap-ng changes them (drop_capabilities).  Reading is one capget:
+     capng_get_caps_process also reads /proc/PID/status twice, for the
+     bounding and ambient sets, which the hook never uses.  */
   if (capng_lib_load (capng, err) < 0)
     return -1;
-  capng->capng_clear (CAPNG_SELECT_BOTH);
-  if (capng->capng_get_caps_process () < 0)
+  if (syscall (SYS_capget, &header, data) < 0)
     return hook_fail (err, errno, "read the hook's capabilities");
   caps->sys_resource_effective
-      = capng->capng_have_capability (CAPNG_EFFECTIVE, CAP_SYS_RESOURCE) != 0;
+      = (data[CAP_TO_INDEX (CAP_SYS_RESOURCE)].effective & CAP_TO_MASK (CAP_SYS_RESOURCE)) != 0;
   caps->needed_permitted = 0;
   for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
-    if (capng->capng_have_capability (CAPNG_PERMITTED, needed[i]) != 0)
+    if (data[CAP_TO_INDEX (needed[i])].permitted & CAP_TO_MASK (needed[i]))
       caps->needed_permitted |= UINT64_C (1) << needed[i];
   return 0;
 }
