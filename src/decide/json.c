@@ -25,7 +25,16 @@ struct json_doc
 {
   arena_chunk *chunks;
   json_value *root;
+  size_t next_chunk; /* the size of the next ordinary chunk */
 };
+
+/* The first chunk is sized from the document (its tree takes about as
+   much as its text), the next ones double up to ARENA_CHUNK_MAX: a
+   state or a policy of a few hundred bytes touches one page of memory,
+   not eight (every fresh page is a fault of a process that lives a
+   millisecond).  */
+#define ARENA_CHUNK_MIN 512u
+#define ARENA_CHUNK_MAX 32768u
 
 /* One open object or array during parsing: its members grow in a heap
    vector and are copied into the arena, exactly sized, when it closes.  */
@@ -69,10 +78,12 @@ arena_alloc_aligned (json_doc *doc, size_t size, size_t align)
   /* A new chunk: its data starts max_align_t-aligned.  A chunk made for
      one large object goes behind the current one, so that the current
      chunk's free space is still used.  */
-  size_t chunk_size = size > 32768 ? size : 32768;
+  size_t chunk_size = size > doc->next_chunk ? size : doc->next_chunk;
   arena_chunk *n = malloc (sizeof (*n) + chunk_size);
   if (n == NULL)
     return NULL;
+  if (chunk_size != size && doc->next_chunk < ARENA_CHUNK_MAX)
+    doc->next_chunk *= 2;
   n->size = chunk_size;
   n->used = size;
   if (c && chunk_size == size)
@@ -500,6 +511,9 @@ json_parse (const char *buf, size_t len, const json_limits *limits, json_doc **o
       free (doc);
       return hook_fail (err, ENOMEM, "parsing JSON");
     }
+  doc->next_chunk = ARENA_CHUNK_MIN;
+  while (doc->next_chunk < len && doc->next_chunk < ARENA_CHUNK_MAX)
+    doc->next_chunk *= 2;
 
   parse_ctx ctx = { .doc = doc, .stack = stack, .max_depth = limits->max_depth, .err = err };
   h = yajl_alloc (&callbacks, NULL, &ctx);

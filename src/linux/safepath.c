@@ -219,10 +219,15 @@ read_bounded (int fd, size_t max_bytes, size_t cap, size_t expected, char **buf,
   return 0;
 }
 
+/* What a state, a /proc file or a cgroup list usually needs, in one page
+   with malloc's header: a larger first buffer costs the short-lived hook
+   page faults for memory it never reads into.  */
+#define READ_FIRST_CAP (4096u - 64u)
+
 int
 read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err)
 {
-  return read_bounded (fd, max_bytes, 16384, 0, buf, len, err);
+  return read_bounded (fd, max_bytes, READ_FIRST_CAP, 0, buf, len, err);
 }
 
 int
@@ -401,6 +406,7 @@ open_procfs (int *out, hook_error **err)
 
 #define TRUST_MAX_SYMLINKS 40
 #define TRUST_MAX_DEPTH    128
+#define TRUST_PENDING_MAX  (2 * PATH_MAX)
 
 typedef struct trust_walk
 {
@@ -471,19 +477,24 @@ static int
 trusted_walk (const char *path, bool want_directory, int *out, struct stat *out_st,
               hook_error **err)
 {
-  __attribute__ ((cleanup (trust_walk_release))) trust_walk w = { .depth = 0 };
-  char pending[2 * PATH_MAX], link[PATH_MAX];
+  /* Not zeroed: WHERE is a string, DIRS counted by DEPTH.  The walk keeps
+     to a few hundred bytes of stack (a symlink's text goes to the heap):
+     the hook walks several paths a run, each at another depth, and every
+     fresh stack page is a fault of a process that lives a millisecond.  */
+  __attribute__ ((cleanup (trust_walk_release))) trust_walk w;
+  cleanup_free char *expanded = NULL; /* after a symlink: its target, then the rest */
+  const char *rest = path;
   int links = 0;
 
+  w.depth = 0;
+  w.where[0] = '\0';
   if (path[0] != '/')
     return hook_fail (err, 0, "not an absolute path");
   if (strlen (path) >= PATH_MAX)
     return hook_fail (err, ENAMETOOLONG, "path");
-  strcpy (pending, path);
   if (trust_walk_root (&w, err) < 0)
     return -1;
 
-  char *rest = pending;
   for (;;)
     {
       while (*rest == '/')
@@ -495,7 +506,7 @@ trusted_walk (const char *path, bool want_directory, int *out, struct stat *out_
           *out = fcntl (w.dirs[w.depth - 1], F_DUPFD_CLOEXEC, 3);
           return *out < 0 ? hook_fail (err, errno, "dup") : 0;
         }
-      char *slash = strchr (rest, '/');
+      const char *slash = strchr (rest, '/');
       char name[NAME_MAX + 1];
       size_t n = slash ? (size_t)(slash - rest) : strlen (rest);
       if (n > NAME_MAX)
@@ -540,20 +551,27 @@ trusted_walk (const char *path, bool want_directory, int *out, struct stat *out_
                               w.where, strcmp (w.where, "/") ? "/" : "", name, (unsigned)st.st_uid);
           if (++links > TRUST_MAX_SYMLINKS)
             return hook_fail (err, ELOOP, "resolve");
-          ssize_t l = readlinkat (fd, "", link, sizeof link);
+          /* The link's target, then what was left of the path: at most
+             two paths' worth.  */
+          size_t rest_len = strlen (rest);
+          cleanup_free char *next = malloc (TRUST_PENDING_MAX);
+          if (next == NULL)
+            return hook_fail (err, ENOMEM, "resolve");
+          ssize_t l = readlinkat (fd, "", next, PATH_MAX);
           if (l < 0)
             return hook_fail (err, errno, "read symlink %s", name);
-          if ((size_t)l >= sizeof link || (size_t)l + strlen (rest) + 2 > sizeof pending)
+          if ((size_t)l >= PATH_MAX || (size_t)l + rest_len + 2 > TRUST_PENDING_MAX)
             return hook_fail (err, ENAMETOOLONG, "resolve");
-          link[l] = '\0';
-          /* The link's target, then what was left of the path.  */
-          char next[sizeof pending];
-          int used = snprintf (next, sizeof next, "%s%s%s", link, *rest ? "/" : "", rest);
-          if (used < 0 || (size_t)used >= sizeof next)
-            return hook_fail (err, ENAMETOOLONG, "resolve");
-          memcpy (pending, next, (size_t)used + 1);
-          rest = pending;
-          if (link[0] == '/' && trust_walk_root (&w, err) < 0)
+          next[l] = '\0';
+          if (*rest)
+            {
+              next[l] = '/';
+              memcpy (next + l + 1, rest, rest_len + 1);
+            }
+          free (expanded);
+          expanded = steal_pointer (&next);
+          rest = expanded;
+          if (expanded[0] == '/' && trust_walk_root (&w, err) < 0)
             return -1;
           continue;
         }

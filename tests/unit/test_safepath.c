@@ -175,6 +175,33 @@ TEST (symlink_loop_and_non_files_are_refused)
   EXPECT_REFUSED ("fifo", "not a regular file");
 }
 
+TEST (symlink_expansion_beyond_two_paths_is_refused)
+{
+  /* Each link's text fits (under PATH_MAX), what the second expands to
+     with the rest of the path does not: the walk stops, it does not
+     truncate.  Both resolve to "long" itself.  */
+  char one[4000], two[4090], path[300];
+  make_dir ("long", 0755, 0);
+  make_file ("long/f", 0644, 0);
+  memcpy (one, "L2", 2);
+  for (size_t i = 2; i + 2 < sizeof one; i += 2)
+    memcpy (one + i, "/.", 2);
+  one[sizeof one - 2] = '\0';
+  for (size_t i = 0; i + 2 < sizeof two; i += 2)
+    memcpy (two + i, "./", 2);
+  two[sizeof two - 2] = '\0';
+  make_link ("long/L1", one, 0);
+  make_link ("long/L2", two, 0);
+  memcpy (path, "long/L1", 7);
+  for (size_t i = 7; i + 2 < sizeof path; i += 2)
+    memcpy (path + i, "/.", 2);
+  memcpy (path + sizeof path - 4, "/f", 3);
+  EXPECT_REFUSED (path, "resolve: File name too long");
+  /* Either link alone resolves.  */
+  EXPECT_OK ("long/L2/f");
+  EXPECT_OK ("long/L1/f");
+}
+
 TEST (missing_file_is_enoent)
 {
   cleanup_hook_error hook_error *err = NULL;
@@ -331,6 +358,7 @@ main (void)
   RUN (configmap_symlink_chain_owned_by_root_is_trusted);
   RUN (symlink_into_an_untrusted_directory_is_refused);
   RUN (symlink_loop_and_non_files_are_refused);
+  RUN (symlink_expansion_beyond_two_paths_is_refused);
   RUN (missing_file_is_enoent);
   RUN (world_readable_requirement_refuses_a_private_source);
   char *cmd = NULL;
