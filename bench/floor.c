@@ -58,12 +58,13 @@
      host facts: read /proc/self/oom_score_adj and uid_map,
        uname                                                  no
      /etc/hosts, /etc/resolv.conf: trusted walks, read         open + read
-     capabilities: capget and /proc/self/status x2, twice
-       (host facts, privilege drop), capset                   no
-     stat the hook's own namespaces (5) and the container's
-       (5), read /proc/PID/cgroup                             no
+     capabilities: capget; at the drop capget, capset          no
+     open /proc/thread-self/ns; the hook's own namespaces:
+       stat one, readlink four; the container's: readlink
+       five; read /proc/PID/cgroup                            no
      cgroup: statfs /sys/fs/cgroup/cpu, open the hierarchy +
-       fstatfs, read cgroup.procs, stat two pid namespaces   no (the file is given)
+       fstatfs, read cgroup.procs, readlink two pid
+       namespaces                                             no (the file is given)
      look for an earlier run: open the hook directory         no
      mkdirat the hook directory, open it + fstat              mkdirat, open
      its tmpfs: fsopen, fsconfig x5, fsmount, move_mount      yes
@@ -83,10 +84,10 @@
      per mount (4): openat2 the leaf, statx (an earlier
        run's mount to detach?), move_mount                    open, move_mount
      setns (CLONE_NEWNET)                                     yes
-     stat thread-self/ns/net (not the host's)                 no
+     readlink thread-self/ns/net (not the host's)             no
      per sysctl (2): open O_RDWR, write, pread (read-back)    open, write
      setns back (net, mnt), fchdir + chroot (".") + fchdir,
-       stat thread-self/ns/mnt                                no cwd, no check
+       readlink ns/mnt                                        no cwd, no check
      oom_score_adj: open O_RDWR, write, pread                 open, write
      cpu.shares: open the cgroup dir, open O_RDWR, write,
        pread                                                  open, write
@@ -166,20 +167,28 @@ write_file (int dir, const char *path, const char *text, int flags)
 }
 
 /* The content of DIR/PATH (what the hook must read: its policy, the
-   spec, the host's files it copies), into a buffer of its own.  */
+   spec, the host's files it copies), into a buffer of its own, of the
+   file's size: a larger one would cost the floor page faults (or, past
+   malloc's mmap threshold, an mmap and munmap) the hook does not pay.  */
 static char *
 read_file (int dir, const char *path)
 {
-  char *buf = malloc (READ_MAX);
+  struct stat st;
   size_t used = 0;
   ssize_t n;
   int fd = must (openat (dir, path, O_RDONLY | O_CLOEXEC), path);
+  if (fstat (fd, &st) < 0 || st.st_size < 0 || st.st_size >= READ_MAX)
+    fail (path);
+  size_t size = (size_t)st.st_size + 1;
+  char *buf = malloc (size);
   if (buf == NULL)
     fail ("malloc");
-  while ((n = read (fd, buf + used, READ_MAX - 1 - used)) > 0)
-    used += (size_t)n;
-  if (n < 0)
-    fail (path);
+  while (used < size - 1 && (n = read (fd, buf + used, size - 1 - used)) != 0)
+    {
+      if (n < 0)
+        fail (path);
+      used += (size_t)n;
+    }
   buf[used] = '\0';
   close (fd);
   return buf;
