@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
 #include "cleanup.h"
+#include "json_gen.h"
 #include "names.h"
 #include "plan.h"
 #include "wrapper.h"
@@ -44,56 +44,45 @@ wrapper_classify (const sandbox_policy *policy, const json_value *root, wrapped_
   return 0;
 }
 
-static void
-gen_cstr (yajl_gen g, const char *s)
-{
-  yajl_gen_string (g, (const unsigned char *)s, strlen (s));
-}
-
 int
 wrapper_hook_entry (const char *hook_path, const char *policy_path, const char *stage,
                     json_doc **out, hook_error **err)
 {
   const json_limits limits = { .max_bytes = 1 << 16, .max_depth = 4 };
-  const unsigned char *buf;
+  cleanup_generator generator gen = { 0 };
+  const char *buf;
   size_t len;
-  int ret;
 
   if (canonical_absolute_path_validate (hook_path, "the hook's path", err) < 0
       || (policy_path
           && canonical_absolute_path_validate (policy_path, "the policy's path", err) < 0))
     return -1;
-  yajl_gen g = yajl_gen_alloc (NULL);
-  if (g == NULL)
-    return hook_fail (err, ENOMEM, "hook entry");
-  /* A path that is no UTF-8 cannot be written into config.json.  */
-  yajl_gen_config (g, yajl_gen_validate_utf8, 1);
-  yajl_gen_map_open (g);
-  gen_cstr (g, "path");
-  gen_cstr (g, hook_path);
-  gen_cstr (g, "args");
-  yajl_gen_array_open (g);
-  gen_cstr (g, "oci-sandbox-hook");
+  /* The generator keeps yajl's first refusal: a path that is no UTF-8
+     cannot be written into config.json, and must not be left out of it
+     either.  */
+  if (generator_open (&gen, false, err) < 0)
+    return hook_error_prefix (err, "hook entry");
+  gen_map_open (&gen);
+  gen_key_string (&gen, "path", hook_path);
+  gen_string (&gen, "args");
+  gen_array_open (&gen);
+  gen_string (&gen, "oci-sandbox-hook");
   if (policy_path)
     {
-      gen_cstr (g, "--policy");
-      gen_cstr (g, policy_path);
+      gen_string (&gen, "--policy");
+      gen_string (&gen, policy_path);
     }
-  gen_cstr (g, stage);
-  yajl_gen_array_close (g);
-  gen_cstr (g, "env");
-  yajl_gen_array_open (g);
-  gen_cstr (g, "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
-  yajl_gen_array_close (g);
-  gen_cstr (g, "timeout");
-  yajl_gen_integer (g, WRAPPER_HOOK_TIMEOUT);
-  if (yajl_gen_map_close (g) != yajl_gen_status_ok
-      || yajl_gen_get_buf (g, &buf, &len) != yajl_gen_status_ok)
-    ret = hook_fail (err, 0, "hook entry: the hook's or the policy's path is not UTF-8");
-  else
-    ret = json_parse ((const char *)buf, len, &limits, out, err);
-  yajl_gen_free (g);
-  return ret;
+  gen_string (&gen, stage);
+  gen_array_close (&gen);
+  gen_string (&gen, "env");
+  gen_array_open (&gen);
+  gen_string (&gen, "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+  gen_array_close (&gen);
+  gen_key_integer (&gen, "timeout", WRAPPER_HOOK_TIMEOUT);
+  gen_map_close (&gen);
+  if (generator_result (&gen, &buf, &len, NULL) < 0)
+    return hook_fail (err, 0, "hook entry: the hook's or the policy's path is not UTF-8");
+  return json_parse (buf, len, &limits, out, err);
 }
 
 json_patch

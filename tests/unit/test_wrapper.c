@@ -169,6 +169,17 @@ TEST (hook_entry_paths_must_be_absolute_and_utf8)
     }
 }
 
+TEST (hook_entry_with_a_policy_path_that_is_not_utf8_is_refused)
+{
+  /* yajl refuses such a string by writing nothing: the entry must not
+     come out with the policy path silently dropped from its args.  */
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *doc = NULL;
+  CHECK (wrapper_hook_entry ("/h", "/p/\xff", "createRuntime", &doc, &err) < 0);
+  CHECK (doc == NULL);
+  CHECK_ERROR_MENTIONS (err, "hook entry");
+}
+
 TEST (hook_patch_adds_once)
 {
   cleanup_hook_error hook_error *err = NULL;
@@ -228,6 +239,7 @@ main (void)
   RUN (hook_entry_with_the_default_policy);
   RUN (hook_entry_names_a_non_default_policy);
   RUN (hook_entry_paths_must_be_absolute_and_utf8);
+  RUN (hook_entry_with_a_policy_path_that_is_not_utf8_is_refused);
   RUN (hook_patch_adds_once);
   RUN (log_line_in_runc_json);
   RUN (log_line_in_runc_text);
