@@ -10,6 +10,7 @@
 #include "spec.h"
 #include "names.h"
 #include "state.h"
+#include "sysctl_rules.h"
 
 typedef struct namespace_slot
 {
@@ -360,18 +361,6 @@ spec_find_mount (const container_spec *config, const char *dest)
   return NULL;
 }
 
-static bool
-same_sysctl_key (const char *a, const char *b)
-{
-  for (; *a && *b; a++, b++)
-    {
-      char x = *a == '/' ? '.' : *a, y = *b == '/' ? '.' : *b;
-      if (x != y)
-        return false;
-    }
-  return *a == *b;
-}
-
 const char *
 spec_sysctl_get (const container_spec *config, const char *key)
 {
@@ -379,7 +368,7 @@ spec_sysctl_get (const container_spec *config, const char *key)
   if (s == NULL)
     return NULL;
   for (size_t i = 0; i < s->u.object.count; i++)
-    if (same_sysctl_key (s->u.object.members[i].key, key))
+    if (sysctl_name_equals (s->u.object.members[i].key, key))
       return s->u.object.members[i].value->u.scalar.text;
   return NULL;
 }

@@ -107,8 +107,8 @@ name_has_prefix (const char *name, const char *prefix)
   return true;
 }
 
-static bool
-name_equals (const char *name, const char *other)
+bool
+sysctl_name_equals (const char *name, const char *other)
 {
   return strlen (name) == strlen (other) && name_has_prefix (name, other);
 }
@@ -123,14 +123,14 @@ sysctl_namespace_of (const char *name)
   if (name == NULL || !name_is_valid (name, &reason))
     return SYSCTL_NS_NONE;
   for (i = 0; i < sizeof (ipc_names) / sizeof (ipc_names[0]); i++)
-    if (name_equals (name, ipc_names[i]))
+    if (sysctl_name_equals (name, ipc_names[i]))
       return SYSCTL_NS_IPC;
   /* The grammar guarantees a segment after a matched separator.  */
   if (name_has_prefix (name, "fs.mqueue."))
     return SYSCTL_NS_IPC;
   if (name_has_prefix (name, "net."))
     return SYSCTL_NS_NET;
-  if (name_equals (name, "kernel.domainname"))
+  if (sysctl_name_equals (name, "kernel.domainname"))
     return SYSCTL_NS_UTS;
   return SYSCTL_NS_NONE;
 }

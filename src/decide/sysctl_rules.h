@@ -27,6 +27,10 @@ int sysctl_name_validate (const char *name, hook_error **err);
    Everything else, kernel.hostname included, is SYSCTL_NS_NONE.  */
 sysctl_namespace sysctl_namespace_of (const char *name);
 
+/* Are NAME and OTHER the same sysctl ('/' and '.' separators are
+   equivalent)?  */
+bool sysctl_name_equals (const char *name, const char *other);
+
 /* A value: 1..4096 printable ASCII characters, spaces and tabs allowed
    inside, no '+' or '=' (assignment smuggling), no control characters.  */
 int sysctl_value_validate (const char *value, hook_error **err);
