@@ -357,9 +357,10 @@ parse_member_match (const json_value *v, const char *key, sandbox_policy *policy
           if (strcmp (m->key, "sandbox_id") == 0)
             {
               if (json_string (m->value, key_name (name, "member_match[].sandbox_id"), &id_key, err)
-                      < 0
-                  || annotation_key_validate (id_key, err) < 0)
-                return hook_error_prefix (err, "policy key \"member_match[].sandbox_id\"");
+                  < 0)
+                return -1;
+              if (annotation_key_validate (id_key, err) < 0)
+                return hook_error_prefix (err, "%s", name);
             }
           else if (strcmp (m->key, "annotations") == 0)
             {

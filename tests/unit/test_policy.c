@@ -694,6 +694,37 @@ TEST (more_than_64_sandbox_commands_are_refused)
   free (json);
 }
 
+/* The key is named once: a message reads policy key "K": REASON, never
+   with the key a second time in front.  */
+TEST (refusals_name_the_key_exactly_once)
+{
+  static const struct
+  {
+    const char *json, *message;
+  } cases[] = {
+    { "{\"member_match\": [{\"sandbox_id\": 7}]}",
+      "policy key \"member_match[].sandbox_id\": expected a string, got a number" },
+    { "{\"member_match\": [{\"sandbox_id\": \"a key\"}]}",
+      "policy key \"member_match[].sandbox_id\": \"a key\": not an annotation name "
+      "([prefix/]name)" },
+    { "{\"sandbox_match\": {\"annotations\": {\"a key\": \"x\"}}}",
+      "policy key \"sandbox_match.annotations\": \"a key\": not an annotation name "
+      "([prefix/]name)" },
+    { "{\"cpu_shares\": \"2\"}", "policy key \"cpu_shares\": expected a number, got a string" },
+  };
+
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      sandbox_policy policy;
+
+      sandbox_policy_init_defaults (&policy);
+      CHECK_INT (parse (cases[i].json, &policy, &err), -1);
+      CHECK_STR (err ? err->message : NULL, cases[i].message);
+      sandbox_policy_clear (&policy);
+    }
+}
+
 TEST (refusal_in_the_middle_of_a_list_leaves_nothing_to_leak)
 {
   /* Run under valgrind: every one of these fails after allocating.  */
@@ -948,6 +979,7 @@ main (void)
   RUN (malformed_policy_json_is_refused);
   RUN (policy_ending_in_an_unterminated_comment_is_refused);
   RUN (more_than_64_sandbox_commands_are_refused);
+  RUN (refusals_name_the_key_exactly_once);
   RUN (refusal_in_the_middle_of_a_list_leaves_nothing_to_leak);
   RUN (missing_file_at_the_default_path_means_all_defaults);
   RUN (missing_file_named_explicitly_is_an_error);
