@@ -121,6 +121,11 @@ TEST (a_damaged_or_planted_entry_is_refused_naming_the_field)
     { "\"files\":{\"hosts\"", "\"files\":{\"passwd\"", "entry files: unknown key \"passwd\"" },
     { "\"version\":1,", "\"version\":1,\"extra\":1,", "entry: unknown key \"extra\"" },
     { "\"pid\":7", "\"pid\":7,\"pid\":8", "duplicate key" },
+    { "\"net\":[1,4]", "\"net\":[1,\"4\"]", "entry namespaces.net" },
+    { "\"size\":1024", "\"size\":-1", "entry shm.size" },
+    { "\"hosts\":[7,8]", "\"hosts\":[7]", "entry files" },
+    { "\"start_time\":9", "\"start_time\":9.5", "entry start_time" },
+    { "\"namespaces\":{", "\"namespaces\":{\"pid\":[1,5],", "entry namespaces: unknown key" },
   };
   for (size_t i = 0; i < N_ELEMENTS (cases); i++)
     {
@@ -174,6 +179,83 @@ TEST (registry_names_are_ids_short_enough_for_a_file)
   CHECK_INT (pod_name_validate ("..", &err), -1);
 }
 
+TEST (a_registration_reads_back_as_written)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_free char *text = NULL;
+  pod_registration in = { .pid = 4242, .n_names = 2 }, out;
+  size_t len;
+
+  strcpy (in.state_dir, "/run/oci-sandbox-hook");
+  strcpy (in.bundle, "/run/containers/pod \"1\"/bundle");
+  strcpy (in.names[0], "3f2a9c1d0b7e");
+  strcpy (in.names[1], "pod-sandbox-1");
+  CHECK_INT (pod_registration_encode (&in, &text, &len, &err), 0);
+  CHECK_INT (pod_registration_decode (text, len, &out, &err), 0);
+  CHECK (memcmp (&in, &out, sizeof in) == 0);
+}
+
+static const char *const good_registration
+    = "{\"state_dir\":\"/run/s\",\"bundle\":\"/run/b\",\"pid\":7,\"names\":[\"abc\"]}";
+
+/* The pod note a sandbox's createRuntime leaves in its hook directory is
+   read back at poststop to unregister exactly those names: a damaged or
+   planted one is refused naming the field.  */
+TEST (a_damaged_or_planted_registration_is_refused_naming_the_field)
+{
+  static const bad_entry cases[] = {
+    { "\"state_dir\":\"/run/s\"", "\"state_dir\":\"run/s\"", "registration state_dir" },
+    { "\"state_dir\":\"/run/s\"", "\"state_dir\":\"/run/../s\"", "registration state_dir" },
+    { "\"state_dir\":\"/run/s\"", "\"state_dir\":7", "registration state_dir" },
+    { "\"state_dir\":\"/run/s\",", "", "registration state_dir: missing" },
+    { "\"bundle\":\"/run/b\"", "\"bundle\":\"b\"", "registration bundle" },
+    { "\"bundle\":\"/run/b\"", "\"bundle\":null", "registration bundle" },
+    { "\"pid\":7", "\"pid\":0", "registration pid" },
+    { "\"pid\":7", "\"pid\":2147483648", "registration pid" },
+    { "\"pid\":7", "\"pid\":\"7\"", "registration pid" },
+    { "\"names\":[\"abc\"]", "\"names\":\"abc\"", "registration names" },
+    { "\"names\":[\"abc\"]", "\"names\":[\"a\",\"b\",\"c\",\"d\",\"e\"]",
+      "registration names: more than 4" },
+    { "\"names\":[\"abc\"]", "\"names\":[7]", "registration names[]" },
+    { "\"names\":[\"abc\"]", "\"names\":[\"../etc\"]", "not allowed" },
+    { "\"names\":[\"abc\"]", "\"names\":[\".hidden\"]", "starts with a letter or digit" },
+    { "\"pid\":7", "\"pid\":7,\"extra\":1", "registration: unknown key \"extra\"" },
+    { "\"pid\":7", "\"pid\":7,\"pid\":8", "duplicate key" },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      char text[1024];
+      const char *at = strstr (good_registration, cases[i].from);
+      pod_registration r;
+      if (at == NULL)
+        abort ();
+      snprintf (text, sizeof text, "%.*s%s%s", (int)(at - good_registration), good_registration,
+                cases[i].to, at + strlen (cases[i].from));
+      if (pod_registration_decode (text, strlen (text), &r, &err) == 0 || err == NULL
+          || strstr (err->message, cases[i].mention) == NULL)
+        {
+          printf ("# %s: %s\n", text, err ? err->message : "accepted");
+          tap_current_failed = true;
+        }
+    }
+}
+
+TEST (a_registration_larger_than_16_kib_is_refused)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  size_t n = POD_ENTRY_MAX_BYTES + 1;
+  cleanup_free char *big = malloc (n + 1);
+  pod_registration r;
+
+  if (big == NULL)
+    abort ();
+  memset (big, ' ', n);
+  big[n] = '\0';
+  CHECK_INT (pod_registration_decode (big, n, &r, &err), -1);
+  CHECK_ERROR_MENTIONS (err, "exceeds the limit");
+}
+
 int
 main (void)
 {
@@ -184,5 +266,8 @@ main (void)
   RUN (a_damaged_or_planted_entry_is_refused_naming_the_field);
   RUN (an_entry_larger_than_16_kib_is_refused);
   RUN (registry_names_are_ids_short_enough_for_a_file);
+  RUN (a_registration_reads_back_as_written);
+  RUN (a_damaged_or_planted_registration_is_refused_naming_the_field);
+  RUN (a_registration_larger_than_16_kib_is_refused);
   return tap_done ();
 }
