@@ -65,13 +65,21 @@ gen_key_integer (generator *gen, const char *key, long long value)
   gen_track (gen, yajl_gen_integer (gen->g, value));
 }
 
+/* yajl_gen_integer takes a long long: the full unsigned range goes
+   through its digits.  */
 void
-gen_key_uint64 (generator *gen, const char *key, uint64_t value)
+gen_uint64 (generator *gen, uint64_t value)
 {
   char buf[24];
   int n = snprintf (buf, sizeof buf, "%" PRIu64, value);
-  gen_string (gen, key);
   gen_track (gen, yajl_gen_number (gen->g, buf, (size_t)n));
+}
+
+void
+gen_key_uint64 (generator *gen, const char *key, uint64_t value)
+{
+  gen_string (gen, key);
+  gen_uint64 (gen, value);
 }
 
 void

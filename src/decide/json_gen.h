@@ -29,6 +29,7 @@ int generator_result (generator *gen, const char **buf, size_t *len, hook_error 
 
 void gen_track (generator *gen, yajl_gen_status status);
 void gen_string (generator *gen, const char *s);
+void gen_uint64 (generator *gen, uint64_t value);
 void gen_key_string (generator *gen, const char *key, const char *value);
 void gen_key_integer (generator *gen, const char *key, long long value);
 void gen_key_uint64 (generator *gen, const char *key, uint64_t value);

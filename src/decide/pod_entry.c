@@ -1,8 +1,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,16 +58,10 @@ pod_name_validate (const char *name, hook_error **err)
 static void
 gen_identity (generator *gen, const char *key, const file_identity *id)
 {
-  const uint64_t parts[2] = { id->dev, id->ino };
-
   gen_string (gen, key);
   gen_array_open (gen);
-  for (int i = 0; i < 2; i++)
-    {
-      char text[24];
-      int n = snprintf (text, sizeof text, "%" PRIu64, parts[i]);
-      gen_track (gen, yajl_gen_number (gen->g, text, (size_t)n));
-    }
+  gen_uint64 (gen, id->dev);
+  gen_uint64 (gen, id->ino);
   gen_array_close (gen);
 }
 
