@@ -484,12 +484,6 @@ typedef struct resolv_walk
   size_t seen[KW_OPTIONS + 1];
 } resolv_walk;
 
-static bool
-is_blank_byte (char c)
-{
-  return c == ' ' || c == '\t';
-}
-
 /* The values of one keyword line (TOKENS[0] is the keyword).  */
 static int
 check_keyword_line (resolv_walk *w, resolv_keyword kw, char **tokens, size_t n, size_t line_no,
@@ -587,7 +581,7 @@ check_resolv_line (resolv_walk *w, const char *line, size_t len, size_t line_no,
       if ((c < 0x20 && c != '\t') || c == 0x7f)
         return line_fail (err, line_no, line, len, "control character \\x%02x", c);
     }
-  while (start < len && is_blank_byte (line[start]))
+  while (start < len && is_blank (line[start]))
     start++;
   if (start == len || line[start] == '#' || line[start] == ';')
     return 0;
@@ -602,14 +596,14 @@ check_resolv_line (resolv_walk *w, const char *line, size_t len, size_t line_no,
     return hook_fail (err, ENOMEM, "resolv.conf line %zu", line_no);
   for (char *p = copy; *p;)
     {
-      while (is_blank_byte (*p))
+      while (is_blank (*p))
         *p++ = '\0';
       if (*p == '\0')
         break;
       if (n == ENGINE_MAX_TOKENS)
         return line_fail (err, line_no, line, len, "more than %d values", ENGINE_MAX_TOKENS - 1);
       tokens[n++] = p;
-      while (*p && !is_blank_byte (*p))
+      while (*p && !is_blank (*p))
         p++;
     }
   for (int kw = KW_DOMAIN; kw <= KW_OPTIONS; kw++)
