@@ -48,10 +48,9 @@ expand_slice (const char *slice, size_t len, char *out, size_t size)
 int
 pod_cgroup_parent (const char *cgroups_path, char *out, size_t size)
 {
-  const char *colon = strchr (cgroups_path, ':');
-
   if (cgroups_path == NULL || size == 0)
     return -1;
+  const char *colon = strchr (cgroups_path, ':');
   if (colon)
     return expand_slice (cgroups_path, (size_t)(colon - cgroups_path), out, size);
   if (canonical_absolute_path_validate (cgroups_path, "cgroupsPath", NULL) < 0)
