@@ -135,6 +135,8 @@ decode_string (const json_value *v, const char *name, char *out, size_t size, ho
   return 0;
 }
 
+#define N_KEYS(keys) (sizeof (keys) / sizeof ((keys)[0]))
+
 /* An object whose keys must all be among KEYS (and are looked up by
    name by the caller).  */
 static int
@@ -171,7 +173,7 @@ pod_entry_decode (const char *buf, size_t len, pod_entry *e, hook_error **err)
   if (json_parse (buf, len, &limits, &doc, err) < 0)
     return -1;
   root = json_doc_root (doc);
-  if (expect_keys (root, "entry", top_keys, 8, err) < 0
+  if (expect_keys (root, "entry", top_keys, N_KEYS (top_keys), err) < 0
       || json_int64 (json_get (root, "version"), "entry version", 1, INT64_MAX, &version, err) < 0)
     return -1;
   if (version != POD_ENTRY_VERSION)
@@ -189,13 +191,13 @@ pod_entry_decode (const char *buf, size_t len, pod_entry *e, hook_error **err)
     return -1;
   e->pid = (int)pid;
   ns = json_get (root, "namespaces");
-  if (expect_keys (ns, "entry namespaces", ns_keys, 3, err) < 0
+  if (expect_keys (ns, "entry namespaces", ns_keys, N_KEYS (ns_keys), err) < 0
       || decode_identity (json_get (ns, "ipc"), "entry namespaces.ipc", &e->ns_ipc, err) < 0
       || decode_identity (json_get (ns, "uts"), "entry namespaces.uts", &e->ns_uts, err) < 0
       || decode_identity (json_get (ns, "net"), "entry namespaces.net", &e->ns_net, err) < 0)
     return -1;
   shm = json_get (root, "shm");
-  if (expect_keys (shm, "entry shm", shm_keys, 3, err) < 0
+  if (expect_keys (shm, "entry shm", shm_keys, N_KEYS (shm_keys), err) < 0
       || json_string (json_get (shm, "kind"), "entry shm.kind", &kind, err) < 0)
     return -1;
   if (strcmp (kind, "none") == 0)
@@ -266,7 +268,7 @@ pod_registration_decode (const char *buf, size_t len, pod_registration *r, hook_
   if (json_parse (buf, len, &limits, &doc, err) < 0)
     return -1;
   root = json_doc_root (doc);
-  if (expect_keys (root, "registration", keys, 4, err) < 0
+  if (expect_keys (root, "registration", keys, N_KEYS (keys), err) < 0
       || decode_string (json_get (root, "state_dir"), "registration state_dir", r->state_dir,
                         sizeof r->state_dir, err)
              < 0
