@@ -130,7 +130,6 @@ gather_engine_facts (const sandbox_policy *policy, const container_spec *config,
 
       if (dir == NULL)
         continue;
-      ef->looked_at = true;
       if (engine_file_read (dir, m->source, ENGINE_FILE_MAX, &ef->content, &ef->len, &e) < 0)
         snprintf (ef->error, sizeof ef->error, "cannot be read: %s", e->message);
     }
