@@ -158,6 +158,24 @@ install_file (act_state *s, const planned_action *a, pod_file f, hook_error **er
   return step_end (s, action_name (a->kind), err);
 }
 
+/* A host IPC pod's /dev/shm, for a sandbox and its members alike: the
+   host's, bound as it is (a clone in M); nothing is ever mounted over it
+   (docs/security.md, threat 11).  */
+static int
+clone_host_shm (container_mount *m, hook_error **err)
+{
+  struct stat host_shm;
+  cleanup_close int fd
+      = open_tree (AT_FDCWD, "/dev/shm", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+
+  if (fd < 0 || fstat (fd, &host_shm) < 0)
+    return hook_fail (err, errno, "shm: clone the host's /dev/shm");
+  m->tree_fd = steal_fd (&fd);
+  m->tree_dev = host_shm.st_dev;
+  m->tree_ino = host_shm.st_ino;
+  return 0;
+}
+
 static int
 prepare_shm (act_state *s, const planned_action *a, hook_error **err)
 {
@@ -174,15 +192,8 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
   set_earlier (s, m, HOOK_SHM_DIR);
   if (a->u.shm.host_ipc)
     {
-      /* The host's /dev/shm, bound as it is: nothing is ever mounted over
-         it (docs/security.md, threat 11).  */
-      m->tree_fd = open_tree (AT_FDCWD, "/dev/shm",
-                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-      struct stat host_shm;
-      if (m->tree_fd < 0 || fstat (m->tree_fd, &host_shm) < 0)
-        return hook_fail (err, errno, "shm: clone the host's /dev/shm");
-      m->tree_dev = host_shm.st_dev;
-      m->tree_ino = host_shm.st_ino;
+      if (clone_host_shm (m, err) < 0)
+        return -1;
       s->n_mounts++;
       s->entry.shm = POD_SHM_HOST;
       log_debug (s->ctx->log, "shm: host /dev/shm (%s)", a->reason);
@@ -572,16 +583,7 @@ member_mount (int hook_dir, const pod_entry *sandbox, const planned_action *a, c
   *m = (container_mount){ .tree_fd = -1, .directory = is_shm (a) };
   m->target = is_shm (a) ? "dev/shm" : a->u.file.destination + 1;
   if (is_shm (a) && a->u.shm.host_ipc)
-    {
-      struct stat host_shm;
-      m->tree_fd = open_tree (AT_FDCWD, "/dev/shm",
-                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-      if (m->tree_fd < 0 || fstat (m->tree_fd, &host_shm) < 0)
-        return hook_fail (err, errno, "shm: clone the host's /dev/shm");
-      m->tree_dev = host_shm.st_dev;
-      m->tree_ino = host_shm.st_ino;
-      return 0;
-    }
+    return clone_host_shm (m, err);
   /* open_registered proves the object is the one the registry names.  */
   const file_identity *id = is_shm (a) ? &sandbox->shm_root : &sandbox->files[file_of (a)];
   m->tree_dev = (dev_t)id->dev;
