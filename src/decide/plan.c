@@ -1022,12 +1022,16 @@ static const struct
   { ACTION_RESOLV_CONF_FILE, POD_FILE_RESOLV_CONF },
 };
 
-static bool
-is_file_action (action_kind kind)
+bool
+plan_file_action (action_kind kind, pod_file *file)
 {
   for (size_t i = 0; i < sizeof member_files / sizeof member_files[0]; i++)
     if (member_files[i].kind == kind)
-      return true;
+      {
+        if (file)
+          *file = member_files[i].file;
+        return true;
+      }
   return false;
 }
 
@@ -1232,13 +1236,13 @@ plan_member_actions (const plan_input *in, sandbox_plan *plan, const char *name,
   if (pod_name_validate (name, err) < 0)
     return hook_error_prefix (err, "pod member: its sandbox id");
   snprintf (plan->sandbox_name, sizeof plan->sandbox_name, "%s", name);
-  plan->actions[ACTION_HOSTNAME_FILE].u.file.destination = "/etc/hostname";
-  plan->actions[ACTION_HOSTS_FILE].u.file.destination = "/etc/hosts";
-  plan->actions[ACTION_RESOLV_CONF_FILE].u.file.destination = "/etc/resolv.conf";
+  for (size_t i = 0; i < sizeof member_files / sizeof member_files[0]; i++)
+    plan->actions[member_files[i].kind].u.file.destination
+        = pod_file_destination (member_files[i].file);
   for (int k = 0; k < ACTION_COUNT; k++)
     {
       planned_action *a = &plan->actions[k];
-      if (a->kind == ACTION_SHM || is_file_action (a->kind))
+      if (a->kind == ACTION_SHM || plan_file_action (a->kind, NULL))
         needs |= !member_skips (in, a);
       else
         skip (a, "a pod member: the pod's policies are its sandbox's");
