@@ -54,6 +54,8 @@ run_plan (const options *o, hook_log *log, hook_error **err)
       || capabilities_read (&capng, &caps, err) < 0
       || host_security_facts (&caps, config.mount_label, &selinux, &host, err) < 0)
     return -1;
+  bool is_sandbox = plan_classify (&policy, config.annotations, state.annotations, config.arg0,
+                                   reason, sizeof reason);
   /* With a live pid the plan sees the real process; read-only.  */
   if (state.pid > 0 && target_process_open (state.pid, &process, err) == 0)
     {
@@ -63,8 +65,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
         gather_cgroup_facts (&process, policy.cgroup_root, &cgroup, &target);
       /* A member's sandbox, as its createRuntime would find it (a stale
          entry is reported, not removed: plan changes nothing).  */
-      if (!plan_classify (&policy, config.annotations, state.annotations, config.arg0, reason,
-                          sizeof reason)
+      if (!is_sandbox
           && plan_classify_member (&policy, config.annotations, state.annotations, &sandbox_name,
                                    reason, sizeof reason)
           && plan_member_needs_sandbox (&policy, &config))
@@ -84,9 +85,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
      another user the engine's directories may be closed to it: the plan
      then says they are read at createRuntime, rather than refuse a pod
      for what root would read.  */
-  if (geteuid () == 0
-      && plan_classify (&policy, config.annotations, state.annotations, config.arg0, reason,
-                        sizeof reason))
+  if (geteuid () == 0 && is_sandbox)
     gather_engine_facts (&policy, &config, &engine);
   plan_input in = {
     .config = &config,
