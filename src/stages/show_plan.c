@@ -61,8 +61,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
     {
       if (target_facts_from_process (&process, &config, &target, err) < 0)
         return -1;
-      if (policy.cpu_shares != 0 && !config.has_cpu_shares)
-        gather_cgroup_facts (&process, policy.cgroup_root, &cgroup, &target);
+      gather_cgroup_facts (&process, &policy, &config, &cgroup, &target);
       /* A member's sandbox, as its createRuntime would find it (a stale
          entry is reported, not removed: plan changes nothing).  */
       if (!is_sandbox
