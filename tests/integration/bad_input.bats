@@ -99,6 +99,28 @@ good_state () {
   assert_nothing_left
 }
 
+@test "bad input: a config.json root.path climbing out of the bundle is refused" {
+  jq '.root.path = "rootfs/../../etc"' "$BUNDLE/config.json" >"$T/config.json"
+  mv "$T/config.json" "$BUNDLE/config.json"
+  good_state >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: config root.path: \"$BUNDLE/rootfs/../../etc\" is not a canonical path"
+  assert_nothing_left
+}
+
+@test "bad input: a config.json root.path longer than PATH_MAX is refused" {
+  local long
+  long=$(head -c 5000 /dev/zero | tr '\0' a)
+  jq --arg r "$long" '.root.path = $r' "$BUNDLE/config.json" >"$T/config.json"
+  mv "$T/config.json" "$BUNDLE/config.json"
+  good_state >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: config root.path: File name too long"
+  assert_nothing_left
+}
+
 # ------------------------------------------------------- bad command line
 
 # run_cli ARGS...: the binary with ARGS and an empty stdin, bounded.
