@@ -46,8 +46,11 @@ run_plan (const options *o, hook_log *log, hook_error **err)
       bundle = state.bundle;
       id = state.id;
     }
-  if (stage_load_policy (o, &policy, log, err) < 0 || open_directory (bundle, &bundle_fd, err) < 0
-      || spec_load (bundle_fd, &config, err) < 0
+  if (stage_load_policy (o, &policy, log, err) < 0)
+    return -1;
+  if (open_directory (bundle, &bundle_fd, err) < 0)
+    return hook_error_prefix (err, "%s", o->bundle ? "--bundle" : "state bundle");
+  if (spec_load (bundle_fd, &config, err) < 0
       || host_facts_gather (-1, policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts,
                             &host, err)
              < 0
