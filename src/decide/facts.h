@@ -43,8 +43,7 @@ typedef enum engine_file
 
 typedef struct engine_file_facts
 {
-  bool looked_at; /* config.json binds it from below an engine directory */
-  char *content;  /* malloc'ed, NULL when it could not be read */
+  char *content; /* malloc'ed, NULL when it could not be read */
   size_t len;
   char error[512]; /* why it could not be read */
 } engine_file_facts;

@@ -227,20 +227,35 @@ no_network_reason (const plan_input *in)
                                         : "the container has no network namespace of its own";
 }
 
-static void
-plan_sysctl_check (const plan_input *in, planned_action *a, hook_error **err, int *ret)
+/* Append TEXT to the findings of A (warn mode): "key: reason"
+   (sysctl_check), "FILE (SOURCE): WHAT" (engine_files).  */
+static int
+add_finding (planned_action *a, const char *text, hook_error **err)
+{
+  char **grown = realloc (a->u.check.findings, (a->u.check.n_findings + 1) * sizeof (char *));
+  if (grown == NULL)
+    return hook_fail (err, ENOMEM, "findings");
+  a->u.check.findings = grown;
+  if ((grown[a->u.check.n_findings] = strdup (text)) == NULL)
+    return hook_fail (err, ENOMEM, "findings");
+  a->u.check.n_findings++;
+  return 0;
+}
+
+static int
+plan_sysctl_check (const plan_input *in, planned_action *a, hook_error **err)
 {
   const json_value *s = in->config->sysctl;
 
   if (in->policy->sysctl_check == SYSCTL_CHECK_OFF)
     {
       skip (a, "disabled by policy (sysctl_check: off)");
-      return;
+      return 0;
     }
   if (s == NULL || s->u.object.count == 0)
     {
       skip (a, "config.json sets no sysctls");
-      return;
+      return 0;
     }
   for (size_t i = 0; i < s->u.object.count; i++)
     {
@@ -251,25 +266,15 @@ plan_sysctl_check (const plan_input *in, planned_action *a, hook_error **err, in
           == 0)
         continue;
       if (in->policy->sysctl_check == SYSCTL_CHECK_ENFORCE)
-        {
-          *ret = hook_fail (err, 0, "config linux.sysctl: %s", finding->message);
-          return;
-        }
-      char **grown = realloc (a->u.check.findings, (a->u.check.n_findings + 1) * sizeof (char *));
-      if (grown == NULL || (grown[a->u.check.n_findings] = strdup (finding->message)) == NULL)
-        {
-          if (grown)
-            a->u.check.findings = grown;
-          *ret = hook_fail (err, ENOMEM, "sysctl check");
-          return;
-        }
-      a->u.check.findings = grown;
-      a->u.check.n_findings++;
+        return hook_fail (err, 0, "config linux.sysctl: %s", finding->message);
+      if (add_finding (a, finding->message, err) < 0)
+        return hook_error_prefix (err, "sysctl check");
     }
   because (a,
            a->u.check.n_findings ? "%zu finding(s), policy says warn"
                                  : "%zu sysctl(s) in config.json are namespaced and valid",
            a->u.check.n_findings ? a->u.check.n_findings : s->u.object.count);
+  return 0;
 }
 
 static void
@@ -605,20 +610,6 @@ const char *
 engine_file_destination (engine_file f)
 {
   return f == ENGINE_FILE_HOSTNAME ? "/etc/hostname" : "/etc/resolv.conf";
-}
-
-/* Append "FILE (SOURCE): WHAT" to the findings of A (warn mode).  */
-static int
-add_finding (planned_action *a, const char *text, hook_error **err)
-{
-  char **grown = realloc (a->u.check.findings, (a->u.check.n_findings + 1) * sizeof (char *));
-  if (grown == NULL)
-    return hook_fail (err, ENOMEM, "findings");
-  a->u.check.findings = grown;
-  if ((grown[a->u.check.n_findings] = strdup (text)) == NULL)
-    return hook_fail (err, ENOMEM, "findings");
-  a->u.check.n_findings++;
-  return 0;
 }
 
 /* One engine file against the grammar, or what the node itself holds
@@ -1031,12 +1022,16 @@ static const struct
   { ACTION_RESOLV_CONF_FILE, POD_FILE_RESOLV_CONF },
 };
 
-static bool
-is_file_action (action_kind kind)
+bool
+plan_file_action (action_kind kind, pod_file *file)
 {
   for (size_t i = 0; i < sizeof member_files / sizeof member_files[0]; i++)
     if (member_files[i].kind == kind)
-      return true;
+      {
+        if (file)
+          *file = member_files[i].file;
+        return true;
+      }
   return false;
 }
 
@@ -1086,8 +1081,6 @@ plan_pod_registry (const plan_input *in, planned_action *a)
 static int
 plan_sandbox_actions (const plan_input *in, sandbox_plan *plan, hook_error **err)
 {
-  int ret = 0;
-
   /* Pod input is validated whether or not the action that uses it ends up
      applied: the mount label also labels the generated files.  */
   if ((in->target->live && check_target_process (in, err) < 0)
@@ -1095,8 +1088,8 @@ plan_sandbox_actions (const plan_input *in, sandbox_plan *plan, hook_error **err
       || check_own_annotations (in->state_annotations, err) < 0
       || (in->config->mount_label && mount_label_validate (in->config->mount_label, err) < 0))
     return -1;
-  plan_sysctl_check (in, &plan->actions[ACTION_SYSCTL_CHECK], err, &ret);
-  if (ret < 0 || plan_engine_files (in, &plan->actions[ACTION_ENGINE_FILES], err) < 0
+  if (plan_sysctl_check (in, &plan->actions[ACTION_SYSCTL_CHECK], err) < 0
+      || plan_engine_files (in, &plan->actions[ACTION_ENGINE_FILES], err) < 0
       || plan_hostname (in, &plan->actions[ACTION_HOSTNAME_FILE], err) < 0)
     return -1;
   if (plan_hosts (in, &plan->actions[ACTION_HOSTS_FILE], err) < 0
@@ -1243,13 +1236,13 @@ plan_member_actions (const plan_input *in, sandbox_plan *plan, const char *name,
   if (pod_name_validate (name, err) < 0)
     return hook_error_prefix (err, "pod member: its sandbox id");
   snprintf (plan->sandbox_name, sizeof plan->sandbox_name, "%s", name);
-  plan->actions[ACTION_HOSTNAME_FILE].u.file.destination = "/etc/hostname";
-  plan->actions[ACTION_HOSTS_FILE].u.file.destination = "/etc/hosts";
-  plan->actions[ACTION_RESOLV_CONF_FILE].u.file.destination = "/etc/resolv.conf";
+  for (size_t i = 0; i < sizeof member_files / sizeof member_files[0]; i++)
+    plan->actions[member_files[i].kind].u.file.destination
+        = pod_file_destination (member_files[i].file);
   for (int k = 0; k < ACTION_COUNT; k++)
     {
       planned_action *a = &plan->actions[k];
-      if (a->kind == ACTION_SHM || is_file_action (a->kind))
+      if (a->kind == ACTION_SHM || plan_file_action (a->kind, NULL))
         needs |= !member_skips (in, a);
       else
         skip (a, "a pod member: the pod's policies are its sandbox's");

@@ -180,6 +180,10 @@ void sandbox_plan_clear (sandbox_plan *plan);
 
 const char *action_name (action_kind kind);
 
+/* Is KIND one of the generated /etc files' actions (a sandbox makes the
+   file, a member binds its sandbox's)?  *FILE, when not NULL, is which.  */
+bool plan_file_action (action_kind kind, pod_file *file);
+
 /* The entry of the policy's engine_dirs that SOURCE (a bind source of
    config.json) is strictly below, as written: SOURCE must be a canonical
    absolute path.  NULL when there is none.  */

@@ -158,6 +158,24 @@ install_file (act_state *s, const planned_action *a, pod_file f, hook_error **er
   return step_end (s, action_name (a->kind), err);
 }
 
+/* A host IPC pod's /dev/shm, for a sandbox and its members alike: the
+   host's, bound as it is (a clone in M); nothing is ever mounted over it
+   (docs/security.md, threat 11).  */
+static int
+clone_host_shm (container_mount *m, hook_error **err)
+{
+  struct stat host_shm;
+  cleanup_close int fd
+      = open_tree (AT_FDCWD, "/dev/shm", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+
+  if (fd < 0 || fstat (fd, &host_shm) < 0)
+    return hook_fail (err, errno, "shm: clone the host's /dev/shm");
+  m->tree_fd = steal_fd (&fd);
+  m->tree_dev = host_shm.st_dev;
+  m->tree_ino = host_shm.st_ino;
+  return 0;
+}
+
 static int
 prepare_shm (act_state *s, const planned_action *a, hook_error **err)
 {
@@ -174,15 +192,8 @@ prepare_shm (act_state *s, const planned_action *a, hook_error **err)
   set_earlier (s, m, HOOK_SHM_DIR);
   if (a->u.shm.host_ipc)
     {
-      /* The host's /dev/shm, bound as it is: nothing is ever mounted over
-         it (docs/security.md, threat 11).  */
-      m->tree_fd = open_tree (AT_FDCWD, "/dev/shm",
-                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-      struct stat host_shm;
-      if (m->tree_fd < 0 || fstat (m->tree_fd, &host_shm) < 0)
-        return hook_fail (err, errno, "shm: clone the host's /dev/shm");
-      m->tree_dev = host_shm.st_dev;
-      m->tree_ino = host_shm.st_ino;
+      if (clone_host_shm (m, err) < 0)
+        return -1;
       s->n_mounts++;
       s->entry.shm = POD_SHM_HOST;
       log_debug (s->ctx->log, "shm: host /dev/shm (%s)", a->reason);
@@ -546,44 +557,23 @@ is_shm (const planned_action *a)
   return a->kind == ACTION_SHM;
 }
 
-static bool
-is_file (const planned_action *a)
-{
-  return a->kind == ACTION_HOSTNAME_FILE || a->kind == ACTION_HOSTS_FILE
-         || a->kind == ACTION_RESOLV_CONF_FILE;
-}
-
-static pod_file
-file_of (const planned_action *a)
-{
-  return a->kind == ACTION_HOSTNAME_FILE ? POD_FILE_HOSTNAME
-         : a->kind == ACTION_HOSTS_FILE  ? POD_FILE_HOSTS
-                                         : POD_FILE_RESOLV_CONF;
-}
-
-/* The detached mount a member gets for A: the host's /dev/shm, or the
-   sandbox's tmpfs or file, proven to be the registered one.  */
+/* The detached mount a member gets for A (its /dev/shm or one of the /etc
+   files): the host's /dev/shm, or the sandbox's tmpfs or file, proven to
+   be the registered one.  */
 static int
 member_mount (int hook_dir, const pod_entry *sandbox, const planned_action *a, container_mount *m,
               hook_error **err)
 {
   cleanup_close int fd = -1;
+  pod_file f = POD_FILE_HOSTNAME;
 
   *m = (container_mount){ .tree_fd = -1, .directory = is_shm (a) };
   m->target = is_shm (a) ? "dev/shm" : a->u.file.destination + 1;
   if (is_shm (a) && a->u.shm.host_ipc)
-    {
-      struct stat host_shm;
-      m->tree_fd = open_tree (AT_FDCWD, "/dev/shm",
-                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-      if (m->tree_fd < 0 || fstat (m->tree_fd, &host_shm) < 0)
-        return hook_fail (err, errno, "shm: clone the host's /dev/shm");
-      m->tree_dev = host_shm.st_dev;
-      m->tree_ino = host_shm.st_ino;
-      return 0;
-    }
+    return clone_host_shm (m, err);
+  (void)plan_file_action (a->kind, &f);
   /* open_registered proves the object is the one the registry names.  */
-  const file_identity *id = is_shm (a) ? &sandbox->shm_root : &sandbox->files[file_of (a)];
+  const file_identity *id = is_shm (a) ? &sandbox->shm_root : &sandbox->files[f];
   m->tree_dev = (dev_t)id->dev;
   m->tree_ino = (ino_t)id->ino;
   if (is_shm (a))
@@ -595,7 +585,6 @@ member_mount (int hook_dir, const pod_entry *sandbox, const planned_action *a, c
       return m->tree_fd < 0 ? hook_fail (err, errno, "shm: clone sandbox %s's tmpfs", sandbox->id)
                             : 0;
     }
-  pod_file f = file_of (a);
   if (open_registered (hook_dir, pod_file_name (f), &sandbox->files[f], false, sandbox, &fd, err)
           < 0
       || clone_file_bind (fd, a->u.file.read_only, &m->tree_fd, err) < 0)
@@ -618,7 +607,8 @@ act_member (const act_context *ctx, const pod_entry *sandbox, const sandbox_plan
     {
       const planned_action *a = &plan->actions[k];
       if (!a->skip
-          && ((is_shm (a) && a->u.shm.from_sandbox) || (is_file (a) && a->u.file.from_sandbox)))
+          && ((is_shm (a) && a->u.shm.from_sandbox)
+              || (plan_file_action (a->kind, NULL) && a->u.file.from_sandbox)))
         from_sandbox = true;
     }
   if (from_sandbox
@@ -629,7 +619,7 @@ act_member (const act_context *ctx, const pod_entry *sandbox, const sandbox_plan
   for (int k = 0; k < ACTION_COUNT; k++)
     {
       const planned_action *a = &plan->actions[k];
-      if (!is_shm (a) && !is_file (a))
+      if (!is_shm (a) && !plan_file_action (a->kind, NULL))
         continue;
       if (a->skip)
         {

@@ -115,8 +115,7 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
       || host_security_facts (&caps, config->mount_label, &selinux, &host, err) < 0
       || target_facts_from_process (&process, config, &target, err) < 0)
     return -1;
-  if (policy->cpu_shares != 0 && !config->has_cpu_shares)
-    gather_cgroup_facts (&process, policy->cgroup_root, &cgroup, &target);
+  gather_cgroup_facts (&process, policy, config, &cgroup, &target);
   plan_input in = {
     .config = config,
     .state_annotations = state->annotations,

@@ -29,17 +29,20 @@ stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook
 }
 
 /* The cgroup cpu_shares would change, and whether anything else lives in
-   it: facts for the plan, looked up only when shares may apply.  A failure
-   is a fact too: the plan refuses with it only where it matters, after it
-   has checked that the process is the container's.  */
+   it: facts for the plan, looked up only when shares may apply (plan_cpu
+   skips them first when the policy sets none or config.json has its own).
+   A failure is a fact too: the plan refuses with it only where it matters,
+   after it has checked that the process is the container's.  */
 void
-gather_cgroup_facts (const target_process *process, const char *cgroup_root, cgroup_target *cgroup,
-                     target_facts *target)
+gather_cgroup_facts (const target_process *process, const sandbox_policy *policy,
+                     const container_spec *config, cgroup_target *cgroup, target_facts *target)
 {
   cleanup_hook_error hook_error *e = NULL;
 
-  if (cgroup_target_find (target->cgroup_v1_cpu, target->cgroup_v2, cgroup_root, process, cgroup,
-                          &target->cgroup_others, &e)
+  if (policy->cpu_shares == 0 || config->has_cpu_shares)
+    return;
+  if (cgroup_target_find (target->cgroup_v1_cpu, target->cgroup_v2, policy->cgroup_root, process,
+                          cgroup, &target->cgroup_others, &e)
       < 0)
     {
       snprintf (target->cgroup_error, sizeof target->cgroup_error, "%s",
@@ -130,7 +133,6 @@ gather_engine_facts (const sandbox_policy *policy, const container_spec *config,
 
       if (dir == NULL)
         continue;
-      ef->looked_at = true;
       if (engine_file_read (dir, m->source, ENGINE_FILE_MAX, &ef->content, &ef->len, &e) < 0)
         snprintf (ef->error, sizeof ef->error, "cannot be read: %s", e->message);
     }

@@ -25,18 +25,19 @@ state_read (oci_state *state, hook_error **err)
 }
 
 int
-sandbox_policy_load (const char *path, bool explicit_path, sandbox_policy *policy, hook_error **err)
+policy_file_read (const char *path, bool explicit_path, char **name, char **buf, size_t *len,
+                  hook_error **err)
 {
-  cleanup_free char *buf = NULL;
-  cleanup_free char *name = NULL;
-  size_t len = 0;
-
-  if (asprintf (&name, "policy %s", path) < 0)
-    return hook_fail (err, ENOMEM, "policy %s", path);
+  *buf = NULL;
+  if (asprintf (name, "policy %s", path) < 0)
+    {
+      *name = NULL;
+      return hook_fail (err, ENOMEM, "policy %s", path);
+    }
   /* Root's own configuration decides what every pod gets: a file that
      anyone but root could have written is refused, not obeyed (symlinks
      are followed, as a ConfigMap mount needs, when root owns them).  */
-  if (read_trusted_file (path, name, POLICY_MAX_BYTES, false, &buf, &len, err) < 0)
+  if (read_trusted_file (path, *name, POLICY_MAX_BYTES, false, buf, len, err) < 0)
     {
       if ((*err)->errno_value == ENOENT && !explicit_path)
         {
@@ -46,7 +47,19 @@ sandbox_policy_load (const char *path, bool explicit_path, sandbox_policy *polic
         }
       return -1;
     }
-  if (sandbox_policy_parse (buf, len, policy, err) < 0)
+  return 0;
+}
+
+int
+sandbox_policy_load (const char *path, bool explicit_path, sandbox_policy *policy, hook_error **err)
+{
+  cleanup_free char *buf = NULL;
+  cleanup_free char *name = NULL;
+  size_t len = 0;
+
+  if (policy_file_read (path, explicit_path, &name, &buf, &len, err) < 0)
+    return -1;
+  if (buf && sandbox_policy_parse (buf, len, policy, err) < 0)
     return hook_error_prefix (err, "%s", name);
   return 0;
 }

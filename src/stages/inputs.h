@@ -15,6 +15,13 @@
 /* The OCI state on stdin, bounded and parsed.  */
 int state_read (oci_state *state, hook_error **err);
 
+/* The bytes of the policy file PATH (read_trusted_file: root's, or
+   refused; at most POLICY_MAX_BYTES) in *BUF, and the name its errors
+   give it in *NAME (both malloc'ed).  A missing file at the default path
+   is no error: *BUF is NULL then.  A missing file named explicitly is.  */
+int policy_file_read (const char *path, bool explicit_path, char **name, char **buf, size_t *len,
+                      hook_error **err);
+
 /* Load the policy file PATH (open_trusted_file: root's, or refused) over
    the defaults in POLICY.  A missing file at the default path means "all defaults"; a
    missing file named explicitly is an error.  */

@@ -110,7 +110,7 @@ read_spec (const char *bundle, int *bundle_fd, char **input, size_t *len, hook_e
       return 0;
     }
   if (open_directory (bundle, bundle_fd, err) < 0)
-    return -1;
+    return hook_error_prefix (err, "--bundle");
   return spec_read (*bundle_fd, input, len, err);
 }
 

@@ -97,14 +97,10 @@ load_runtime_only (const wrapper *w, char **runtime, hook_error **err)
   cleanup_free char *name = NULL;
   size_t len = 0;
 
-  if (asprintf (&name, "policy %s", w->policy_path) < 0)
-    return hook_fail (err, ENOMEM, "policy");
-  if (read_trusted_file (w->policy_path, name, POLICY_MAX_BYTES, false, &buf, &len, err) < 0)
+  if (policy_file_read (w->policy_path, w->policy_explicit, &name, &buf, &len, err) < 0)
+    return -1;
+  if (buf == NULL)
     {
-      if ((*err)->errno_value != ENOENT || w->policy_explicit)
-        return -1;
-      hook_error_free (*err);
-      *err = NULL;
       *runtime = strdup (DEFAULT_RUNTIME);
       return *runtime ? 0 : hook_fail (err, ENOMEM, "policy");
     }

@@ -46,25 +46,28 @@ run_plan (const options *o, hook_log *log, hook_error **err)
       bundle = state.bundle;
       id = state.id;
     }
-  if (stage_load_policy (o, &policy, log, err) < 0 || open_directory (bundle, &bundle_fd, err) < 0
-      || spec_load (bundle_fd, &config, err) < 0
+  if (stage_load_policy (o, &policy, log, err) < 0)
+    return -1;
+  if (open_directory (bundle, &bundle_fd, err) < 0)
+    return hook_error_prefix (err, "%s", o->bundle ? "--bundle" : "state bundle");
+  if (spec_load (bundle_fd, &config, err) < 0
       || host_facts_gather (-1, policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts,
                             &host, err)
              < 0
       || capabilities_read (&capng, &caps, err) < 0
       || host_security_facts (&caps, config.mount_label, &selinux, &host, err) < 0)
     return -1;
+  bool is_sandbox = plan_classify (&policy, config.annotations, state.annotations, config.arg0,
+                                   reason, sizeof reason);
   /* With a live pid the plan sees the real process; read-only.  */
   if (state.pid > 0 && target_process_open (state.pid, &process, err) == 0)
     {
       if (target_facts_from_process (&process, &config, &target, err) < 0)
         return -1;
-      if (policy.cpu_shares != 0 && !config.has_cpu_shares)
-        gather_cgroup_facts (&process, policy.cgroup_root, &cgroup, &target);
+      gather_cgroup_facts (&process, &policy, &config, &cgroup, &target);
       /* A member's sandbox, as its createRuntime would find it (a stale
          entry is reported, not removed: plan changes nothing).  */
-      if (!plan_classify (&policy, config.annotations, state.annotations, config.arg0, reason,
-                          sizeof reason)
+      if (!is_sandbox
           && plan_classify_member (&policy, config.annotations, state.annotations, &sandbox_name,
                                    reason, sizeof reason)
           && plan_member_needs_sandbox (&policy, &config))
@@ -84,9 +87,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
      another user the engine's directories may be closed to it: the plan
      then says they are read at createRuntime, rather than refuse a pod
      for what root would read.  */
-  if (geteuid () == 0
-      && plan_classify (&policy, config.annotations, state.annotations, config.arg0, reason,
-                        sizeof reason))
+  if (geteuid () == 0 && is_sandbox)
     gather_engine_facts (&policy, &config, &engine);
   plan_input in = {
     .config = &config,

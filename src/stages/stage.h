@@ -85,9 +85,11 @@ int bundle_config_rewrite (int bundle_fd, const json_value *root, const json_pat
 int stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook_error **err);
 
 /* The cgroup cpu_shares would change, and whether anything else lives in
-   it, into TARGET (a failure is recorded there as a fact).  */
-void gather_cgroup_facts (const target_process *process, const char *cgroup_root,
-                          cgroup_target *cgroup, target_facts *target);
+   it, into TARGET (a failure is recorded there as a fact); nothing when
+   POLICY sets no shares or CONFIG sets its own.  */
+void gather_cgroup_facts (const target_process *process, const sandbox_policy *policy,
+                          const container_spec *config, cgroup_target *cgroup,
+                          target_facts *target);
 
 /* A member's sandbox NAME in the policy's registry, and whether the
    member's init (its namespaces in TARGET) is in the sandbox's, into POD

@@ -99,6 +99,70 @@ good_state () {
   assert_nothing_left
 }
 
+@test "bad input: a config.json root.path climbing out of the bundle is refused" {
+  jq '.root.path = "rootfs/../../etc"' "$BUNDLE/config.json" >"$T/config.json"
+  mv "$T/config.json" "$BUNDLE/config.json"
+  good_state >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: config root.path: \"$BUNDLE/rootfs/../../etc\" is not a canonical path"
+  assert_nothing_left
+}
+
+@test "bad input: a config.json root.path longer than PATH_MAX is refused" {
+  local long
+  long=$(head -c 5000 /dev/zero | tr '\0' a)
+  jq --arg r "$long" '.root.path = $r' "$BUNDLE/config.json" >"$T/config.json"
+  mv "$T/config.json" "$BUNDLE/config.json"
+  good_state >"$T/state"
+  feed_state "$T/state"
+  assert_status 1
+  assert_contains "$stderr" "error: config root.path: File name too long"
+  assert_nothing_left
+}
+
+# ------------------------------------------------------- bad command line
+
+# run_cli ARGS...: the binary with ARGS and an empty stdin, bounded.
+run_cli () {
+  run --separate-stderr timeout 10 "$HOOK" "$@" </dev/null
+}
+
+@test "bad input: an unknown --log-level is refused, naming the option" {
+  run_cli --policy "$POLICY" --log-level loud createRuntime
+  assert_status 2
+  assert_contains "$stderr" 'error: --log-level "loud": expected error, warn, info or debug'
+  assert_nothing_left
+}
+
+@test "bad input: an unknown stage is refused, naming it" {
+  run_cli --policy "$POLICY" createruntime
+  assert_status 2
+  assert_contains "$stderr" 'error: unknown stage "createruntime" (try --help)'
+  assert_nothing_left
+}
+
+@test "bad input: an argument after the stage is refused, naming it" {
+  run_cli --policy "$POLICY" createRuntime "$BUNDLE"
+  assert_status 2
+  assert_contains "$stderr" "error: unexpected argument \"$BUNDLE\""
+  assert_nothing_left
+}
+
+@test "bad input: --bundle with a stage that reads the state is refused" {
+  run_cli --policy "$POLICY" --bundle "$BUNDLE" createRuntime
+  assert_status 2
+  assert_contains "$stderr" "error: --bundle is only for the plan and precreate stages"
+  assert_nothing_left
+}
+
+@test "bad input: --json with another stage than pods is refused" {
+  run_cli --policy "$POLICY" --json plan
+  assert_status 2
+  assert_contains "$stderr" "error: --json is only for pods"
+  assert_nothing_left
+}
+
 # ------------------------------------------------------- bad policy
 
 @test "bad input: an unknown policy key is refused" {

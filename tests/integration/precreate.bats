@@ -88,6 +88,23 @@ $OWN_OOM" "port start, ping range and OOM score inside"
 rootfs" "bundle contents (no temporary file)"
 }
 
+@test "precreate and plan --bundle: a missing directory or a symlink is refused, naming --bundle" {
+  mkdir "$T/real"
+  ln -s real "$T/link"
+  for stage in precreate plan; do
+    run --separate-stderr "$HOOK" --policy "$POLICY" "$stage" --bundle "$T/missing" </dev/null
+    assert_status 1
+    assert_eq "$output" "" "stdout"
+    assert_contains "$stderr" "error: --bundle: open directory $T/missing: No such file or directory"
+    run --separate-stderr "$HOOK" --policy "$POLICY" "$stage" --bundle "$T/link" </dev/null
+    assert_status 1
+    assert_eq "$output" "" "stdout"
+    assert_contains "$stderr" "error: --bundle: open directory $T/link: Not a directory"
+  done
+  run ls -A "$T/real"
+  assert_eq "$output" "" "the symlink's target (nothing written through it)"
+}
+
 # --------------------------------------------------------- stdin, stdout
 
 @test "precreate: a 1 MiB config comes back semantically identical but for the additions" {

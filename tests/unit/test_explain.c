@@ -625,7 +625,6 @@ TEST (explain_engine_files_under_warn_lists_the_findings)
   const json_value *a, *findings;
 
   f.engine.gathered = true;
-  f.engine.files[ENGINE_FILE_RESOLV_CONF].looked_at = true;
   f.engine.files[ENGINE_FILE_RESOLV_CONF].content = (char *)"options ndots:5\nnameserver 6.6.6.6\n";
   f.engine.files[ENGINE_FILE_RESOLV_CONF].len = strlen (f.engine.files[0].content);
   fixture_plan (&f, ENGINE_SANDBOX ("", "{\"destination\":\"/etc/resolv.conf\",\"type\":\"bind\","

@@ -1628,6 +1628,21 @@ TEST (plan_clear_twice_is_harmless)
   CHECK (plan_is_cleared (&f.plan));
 }
 
+/* act binds a member's files by the pod file each action names.  */
+TEST (file_actions_name_their_pod_file_and_no_other_action_does)
+{
+  pod_file f = POD_N_FILES;
+
+  CHECK (plan_file_action (ACTION_HOSTNAME_FILE, &f) && f == POD_FILE_HOSTNAME);
+  CHECK (plan_file_action (ACTION_HOSTS_FILE, &f) && f == POD_FILE_HOSTS);
+  CHECK (plan_file_action (ACTION_RESOLV_CONF_FILE, &f) && f == POD_FILE_RESOLV_CONF);
+  CHECK (plan_file_action (ACTION_HOSTS_FILE, NULL));
+  f = POD_N_FILES;
+  for (int k = 0; k < ACTION_COUNT; k++)
+    if (k != ACTION_HOSTNAME_FILE && k != ACTION_HOSTS_FILE && k != ACTION_RESOLV_CONF_FILE)
+      CHECK (!plan_file_action ((action_kind)k, &f) && f == POD_N_FILES);
+}
+
 /* The live process is the one config.json describes (docs/security.md,
    threat 21): anything else is refused before a single action.  */
 
@@ -2219,5 +2234,6 @@ main (void)
   RUN (plan_error_after_allocations_leaves_the_plan_cleared);
   RUN (plan_error_before_any_action_leaves_the_plan_cleared);
   RUN (plan_clear_twice_is_harmless);
+  RUN (file_actions_name_their_pod_file_and_no_other_action_does);
   return tap_done ();
 }

@@ -109,7 +109,6 @@ static void
 set_engine_file (fixture *f, engine_file which, const char *content)
 {
   f->engine.gathered = true;
-  f->engine.files[which].looked_at = true;
   f->engine.files[which].content = (char *)content;
   f->engine.files[which].len = content ? strlen (content) : 0;
   if (content == NULL)
