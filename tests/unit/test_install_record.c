@@ -69,6 +69,33 @@ TEST (a_record_is_read_back_as_written)
   CHECK (len == len2 && memcmp (out, out2, len) == 0);
 }
 
+/* A value yajl refuses (not UTF-8: a host path's bytes) fails the whole
+   record, wherever it is: yajl writes nothing for it, and the rest would
+   still parse with every later key shifted.  */
+TEST (a_record_with_a_value_that_is_not_utf8_is_not_rendered)
+{
+  const char *const bad = "/etc/\xff";
+  for (int field = 0; field < 3; field++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      cleanup_install_record install_record rec = { .prefix = NULL };
+      cleanup_free char *out = NULL;
+      size_t len = 0;
+
+      CHECK_INT (parse (RECORD, &rec, &err), 0);
+      char **slot = field == 0   ? &rec.runtime
+                    : field == 1 ? &rec.entries[0].path
+                                 : &rec.entries[3].restart;
+      free (*slot);
+      *slot = strdup (bad);
+      CHECK_INT (install_record_render (&rec, &out, &len, &err), -1);
+      CHECK_ERROR_MENTIONS (err, "install record");
+      CHECK (out == NULL);
+      if (tap_current_failed)
+        printf ("# field %d\n", field);
+    }
+}
+
 static void
 check_refused (const char *text, const char *mention)
 {
@@ -215,6 +242,7 @@ int
 main (void)
 {
   RUN (a_record_is_read_back_as_written);
+  RUN (a_record_with_a_value_that_is_not_utf8_is_not_rendered);
   RUN (a_damaged_or_hostile_record_is_refused);
   RUN (uninstall_restores_and_removes_what_is_unchanged);
   RUN (uninstall_keeps_what_changed_since_and_what_it_still_names);
