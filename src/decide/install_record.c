@@ -116,6 +116,32 @@ copy_u32 (const json_value *obj, const char *key, const char *where, uint64_t ma
   return 0;
 }
 
+/* A unit uninstall passes to `systemctl restart`: a service's name, never
+   an option.  */
+static int
+unit_name_validate (const char *unit, const char *where, hook_error **err)
+{
+  static const char suffix[] = ".service";
+  size_t len = strlen (unit);
+
+  if (len <= sizeof suffix - 1 || len > 255 || unit[0] == '-'
+      || strspn (unit, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:-_.\\@")
+             != len
+      || strcmp (unit + len - (sizeof suffix - 1), suffix) != 0)
+    return hook_fail (err, 0, "%s: restart \"%s\": not a systemd service's name", where, unit);
+  return 0;
+}
+
+/* The array at KEY of the record (required).  */
+static int
+get_array (const json_value *root, const char *key, const json_value **out, hook_error **err)
+{
+  *out = json_get (root, key);
+  if (*out == NULL)
+    return hook_fail (err, 0, "%s is missing", key);
+  return json_expect (*out, JSON_ARRAY, key, err);
+}
+
 static int
 parse_entry (const json_value *v, size_t index, record_entry *e, hook_error **err)
 {
@@ -151,7 +177,8 @@ parse_entry (const json_value *v, size_t index, record_entry *e, hook_error **er
   else
     return hook_fail (err, 0, "%s: action \"%s\": expected created%s", where, action,
                       e->type == RECORD_FILE ? " or modified" : "");
-  if (copy_string (v, "restart", where, false, &e->restart, err) < 0)
+  if (copy_string (v, "restart", where, false, &e->restart, err) < 0
+      || (e->restart && unit_name_validate (e->restart, where, err) < 0))
     return -1;
   if (e->type == RECORD_FILE && copy_digest (v, "sha256", where, e->sha256, err) < 0)
     return -1;
@@ -198,13 +225,15 @@ install_record_parse (const char *buf, size_t len, install_record *rec, hook_err
       || install_prefix_validate (rec->prefix, err) < 0
       || copy_string (root, "runtime", "record", false, &rec->runtime, err) < 0)
     goto fail;
-  v = json_get (root, "engines");
-  if (v == NULL || json_expect (v, JSON_ARRAY, "engines", err) < 0)
+  /* What the wrapper chained to, which a later install writes into the
+     policy: the policy's own grammar.  */
+  if (rec->runtime && canonical_absolute_path_validate (rec->runtime, "runtime", err) < 0)
     {
-      if (*err == NULL)
-        hook_fail (err, 0, "engines is missing");
+      hook_error_prefix (err, "record");
       goto fail;
     }
+  if (get_array (root, "engines", &v, err) < 0)
+    goto fail;
   for (size_t i = 0; i < v->u.array.count; i++)
     {
       const char *name;
@@ -214,13 +243,8 @@ install_record_parse (const char *buf, size_t len, install_record *rec, hook_err
         goto fail;
       rec->engines |= mask;
     }
-  v = json_get (root, "entries");
-  if (v == NULL || json_expect (v, JSON_ARRAY, "entries", err) < 0)
-    {
-      if (*err == NULL)
-        hook_fail (err, 0, "entries is missing");
-      goto fail;
-    }
+  if (get_array (root, "entries", &v, err) < 0)
+    goto fail;
   for (size_t i = 0; i < v->u.array.count; i++)
     {
       record_entry e = { 0 };
