@@ -404,11 +404,6 @@ push_target (engine_result *out, const char *path, char *data, size_t len, bool 
     .what = what,
     .restart_unit = "containerd.service",
   };
-  if (t.path == NULL)
-    {
-      install_target_clear (&t);
-      return hook_fail (err, ENOMEM, "containerd");
-    }
   return targets_push (&out->targets, &out->n_targets, &t, err);
 }
 

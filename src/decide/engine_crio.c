@@ -380,12 +380,6 @@ crio_plan (const host_view *view, const char *wrapper, engine_result *out, hook_
       .what = steal_pointer (&what),
       .restart_unit = "crio.service",
     };
-    if (t.path == NULL)
-      {
-        install_target_clear (&t);
-        hook_fail (err, ENOMEM, "CRI-O");
-        goto out;
-      }
     if (targets_push (&out->targets, &out->n_targets, &t, err) < 0)
       goto out;
   }

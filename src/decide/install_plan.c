@@ -76,7 +76,15 @@ install_target_clear (install_target *t)
 int
 targets_push (install_target **targets, size_t *n, install_target *t, hook_error **err)
 {
-  install_target *p = reallocarray (*targets, *n + 1, sizeof *p);
+  install_target *p = NULL;
+
+  /* The caller's strdup or asprintf of a field failed.  */
+  if (t->path == NULL || t->what == NULL || (t->kind == TARGET_SYMLINK && t->data == NULL))
+    {
+      install_target_clear (t);
+      return hook_fail (err, ENOMEM, "install");
+    }
+  p = reallocarray (*targets, *n + 1, sizeof *p);
   if (p == NULL)
     {
       install_target_clear (t);
@@ -421,11 +429,6 @@ push_file (install_plan *plan, const char *dir, const char *name, char *data, si
     .mode = mode,
     .what = what,
   };
-  if (t.path == NULL || t.what == NULL)
-    {
-      install_target_clear (&t);
-      return hook_fail (err, ENOMEM, "install");
-    }
   return targets_push (&plan->targets, &plan->n_targets, &t, err);
 }
 
@@ -639,11 +642,6 @@ plan_policy (const install_request *req, const host_view *view, install_plan *pl
     .force_owner = true,
     .what = steal_pointer (&what),
   };
-  if (t.path == NULL)
-    {
-      install_target_clear (&t);
-      return hook_fail (err, ENOMEM, "policy");
-    }
   return targets_push (&plan->targets, &plan->n_targets, &t, err);
 }
 
@@ -732,13 +730,6 @@ build_plan (const install_request *req, const host_view *view, install_plan *pla
       .len = strlen (INSTALL_BINARY_NAME),
       .what = strdup ("the runtime wrapper (the same binary)"),
     };
-    if (bin.path == NULL || bin.what == NULL || link.path == NULL || link.data == NULL
-        || link.what == NULL)
-      {
-        install_target_clear (&bin);
-        install_target_clear (&link);
-        return hook_fail (err, ENOMEM, "install");
-      }
     if (targets_push (&plan->targets, &plan->n_targets, &bin, err) < 0)
       {
         install_target_clear (&link);

@@ -169,7 +169,9 @@ int containerd_plan (const host_view *view, const char *wrapper, engine_result *
    runtime's table with runtime_path the wrapper.  */
 int crio_plan (const host_view *view, const char *wrapper, engine_result *out, hook_error **err);
 
-/* Add a target to the array (which owns it afterwards, even on error).  */
+/* Add a target to the array (which owns it afterwards, even on error).  A
+   target without its path, what, or a symlink's target (a strdup or
+   asprintf that failed) is ENOMEM.  */
 int targets_push (install_target **targets, size_t *n, install_target *t, hook_error **err);
 
 #endif

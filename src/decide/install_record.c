@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
 #include "cleanup.h"
 #include "install_plan.h"
 #include "install_record.h"
 #include "json.h"
+#include "json_gen.h"
 #include "names.h"
 
 #define N(a) (sizeof (a) / sizeof ((a)[0]))
@@ -116,6 +116,32 @@ copy_u32 (const json_value *obj, const char *key, const char *where, uint64_t ma
   return 0;
 }
 
+/* A unit uninstall passes to `systemctl restart`: a service's name, never
+   an option.  */
+static int
+unit_name_validate (const char *unit, const char *where, hook_error **err)
+{
+  static const char suffix[] = ".service";
+  size_t len = strlen (unit);
+
+  if (len <= sizeof suffix - 1 || len > 255 || unit[0] == '-'
+      || strspn (unit, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:-_.\\@")
+             != len
+      || strcmp (unit + len - (sizeof suffix - 1), suffix) != 0)
+    return hook_fail (err, 0, "%s: restart \"%s\": not a systemd service's name", where, unit);
+  return 0;
+}
+
+/* The array at KEY of the record (required).  */
+static int
+get_array (const json_value *root, const char *key, const json_value **out, hook_error **err)
+{
+  *out = json_get (root, key);
+  if (*out == NULL)
+    return hook_fail (err, 0, "%s is missing", key);
+  return json_expect (*out, JSON_ARRAY, key, err);
+}
+
 static int
 parse_entry (const json_value *v, size_t index, record_entry *e, hook_error **err)
 {
@@ -151,7 +177,8 @@ parse_entry (const json_value *v, size_t index, record_entry *e, hook_error **er
   else
     return hook_fail (err, 0, "%s: action \"%s\": expected created%s", where, action,
                       e->type == RECORD_FILE ? " or modified" : "");
-  if (copy_string (v, "restart", where, false, &e->restart, err) < 0)
+  if (copy_string (v, "restart", where, false, &e->restart, err) < 0
+      || (e->restart && unit_name_validate (e->restart, where, err) < 0))
     return -1;
   if (e->type == RECORD_FILE && copy_digest (v, "sha256", where, e->sha256, err) < 0)
     return -1;
@@ -198,13 +225,15 @@ install_record_parse (const char *buf, size_t len, install_record *rec, hook_err
       || install_prefix_validate (rec->prefix, err) < 0
       || copy_string (root, "runtime", "record", false, &rec->runtime, err) < 0)
     goto fail;
-  v = json_get (root, "engines");
-  if (v == NULL || json_expect (v, JSON_ARRAY, "engines", err) < 0)
+  /* What the wrapper chained to, which a later install writes into the
+     policy: the policy's own grammar.  */
+  if (rec->runtime && canonical_absolute_path_validate (rec->runtime, "runtime", err) < 0)
     {
-      if (*err == NULL)
-        hook_fail (err, 0, "engines is missing");
+      hook_error_prefix (err, "record");
       goto fail;
     }
+  if (get_array (root, "engines", &v, err) < 0)
+    goto fail;
   for (size_t i = 0; i < v->u.array.count; i++)
     {
       const char *name;
@@ -214,13 +243,8 @@ install_record_parse (const char *buf, size_t len, install_record *rec, hook_err
         goto fail;
       rec->engines |= mask;
     }
-  v = json_get (root, "entries");
-  if (v == NULL || json_expect (v, JSON_ARRAY, "entries", err) < 0)
-    {
-      if (*err == NULL)
-        hook_fail (err, 0, "entries is missing");
-      goto fail;
-    }
+  if (get_array (root, "entries", &v, err) < 0)
+    goto fail;
   for (size_t i = 0; i < v->u.array.count; i++)
     {
       record_entry e = { 0 };
@@ -246,96 +270,66 @@ fail:
 
 /* ---------------------------------------------------------------- rendering */
 
-static void
-gen_str (yajl_gen g, const char *s)
-{
-  yajl_gen_string (g, (const unsigned char *)s, strlen (s));
-}
-
-static void
-gen_kv (yajl_gen g, const char *key, const char *value)
-{
-  gen_str (g, key);
-  gen_str (g, value);
-}
-
-static void
-gen_ku (yajl_gen g, const char *key, uint32_t value)
-{
-  gen_str (g, key);
-  yajl_gen_integer (g, value);
-}
-
 int
 install_record_render (const install_record *rec, char **out, size_t *len, hook_error **err)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
-  const unsigned char *buf;
+  cleanup_generator generator gen = { .g = NULL };
+  const char *buf;
   size_t n;
-  int ret = 0;
 
-  if (g == NULL)
-    return hook_fail (err, ENOMEM, "install record");
-  yajl_gen_config (g, yajl_gen_beautify, 1);
-  yajl_gen_config (g, yajl_gen_validate_utf8, 1);
-  yajl_gen_map_open (g);
-  gen_str (g, "format");
-  yajl_gen_integer (g, INSTALL_RECORD_FORMAT);
-  gen_kv (g, "prefix", rec->prefix);
+  if (generator_open (&gen, true, err) < 0)
+    return hook_error_prefix (err, "install record");
+  gen_map_open (&gen);
+  gen_key_integer (&gen, "format", INSTALL_RECORD_FORMAT);
+  gen_key_string (&gen, "prefix", rec->prefix);
   if (rec->runtime)
-    gen_kv (g, "runtime", rec->runtime);
-  gen_str (g, "engines");
-  yajl_gen_array_open (g);
+    gen_key_string (&gen, "runtime", rec->runtime);
+  gen_string (&gen, "engines");
+  gen_array_open (&gen);
   for (unsigned bit = 1; bit <= ENGINE_ALL; bit <<= 1)
     if (rec->engines & bit)
-      gen_str (g, install_engine_name ((install_engine)bit));
-  yajl_gen_array_close (g);
-  gen_str (g, "entries");
-  yajl_gen_array_open (g);
+      gen_string (&gen, install_engine_name ((install_engine)bit));
+  gen_array_close (&gen);
+  gen_string (&gen, "entries");
+  gen_array_open (&gen);
   for (size_t i = 0; i < rec->n_entries; i++)
     {
       const record_entry *e = &rec->entries[i];
-      yajl_gen_map_open (g);
-      gen_kv (g, "path", e->path);
-      gen_kv (g, "type", TYPE_NAMES[e->type]);
-      gen_kv (g, "action", e->created ? "created" : "modified");
+      gen_map_open (&gen);
+      gen_key_string (&gen, "path", e->path);
+      gen_key_string (&gen, "type", TYPE_NAMES[e->type]);
+      gen_key_string (&gen, "action", e->created ? "created" : "modified");
       if (e->type == RECORD_FILE)
-        gen_kv (g, "sha256", e->sha256);
+        gen_key_string (&gen, "sha256", e->sha256);
       if (e->type == RECORD_SYMLINK)
-        gen_kv (g, "target", e->target);
+        gen_key_string (&gen, "target", e->target);
       if (!e->created)
         {
-          gen_kv (g, "original", e->original);
-          gen_kv (g, "original_sha256", e->original_sha256);
-          gen_ku (g, "mode", e->mode);
-          gen_ku (g, "uid", e->uid);
-          gen_ku (g, "gid", e->gid);
+          gen_key_string (&gen, "original", e->original);
+          gen_key_string (&gen, "original_sha256", e->original_sha256);
+          gen_key_integer (&gen, "mode", e->mode);
+          gen_key_integer (&gen, "uid", e->uid);
+          gen_key_integer (&gen, "gid", e->gid);
         }
       if (e->restart)
-        gen_kv (g, "restart", e->restart);
-      yajl_gen_map_close (g);
+        gen_key_string (&gen, "restart", e->restart);
+      gen_map_close (&gen);
     }
-  yajl_gen_array_close (g);
-  if (yajl_gen_map_close (g) != yajl_gen_status_ok
-      || yajl_gen_get_buf (g, &buf, &n) != yajl_gen_status_ok)
-    ret = hook_fail (err, 0, "install record: a value is not valid UTF-8");
-  else
-    {
-      *out = malloc (n + 2);
-      if (*out == NULL)
-        ret = hook_fail (err, ENOMEM, "install record");
-      else
-        {
-          memcpy (*out, buf, n);
-          /* yajl ends a beautified document without a newline.  */
-          if (n == 0 || buf[n - 1] != '\n')
-            (*out)[n++] = '\n';
-          (*out)[n] = '\0';
-          *len = n;
-        }
-    }
-  yajl_gen_free (g);
-  return ret;
+  gen_array_close (&gen);
+  gen_map_close (&gen);
+  /* A value yajl refused (not UTF-8) fails here, whichever it was.  */
+  if (generator_result (&gen, &buf, &n, err) < 0)
+    return hook_error_prefix (err, "install record");
+  *out = malloc (n + 2);
+  if (*out == NULL)
+    return hook_fail (err, ENOMEM, "install record");
+  memcpy (*out, buf, n);
+  /* yajl ends a beautified document without a newline.  */
+  if (n == 0 || buf[n - 1] != '\n')
+    (*out)[n++] = '\n';
+  (*out)[n] = '\0';
+  *len = n;
+  return 0;
 }
 
 /* ---------------------------------------------------------------- uninstall */

@@ -142,11 +142,15 @@ record_path (void)
   return INSTALL_STATE_DIR "/" INSTALL_RECORD_NAME;
 }
 
+/* Where the original NAME of a changed file is kept.  */
 static int
-original_path (const record_entry *e, char **out, hook_error **err)
+original_path (const char *name, char **out, hook_error **err)
 {
-  if (asprintf (out, "%s/%s/%s", INSTALL_STATE_DIR, INSTALL_ORIGINALS, e->original) < 0)
-    return hook_fail (err, ENOMEM, "install");
+  if (asprintf (out, "%s/%s/%s", INSTALL_STATE_DIR, INSTALL_ORIGINALS, name) < 0)
+    {
+      *out = NULL; /* undefined after a failure: the callers free it */
+      return hook_fail (err, ENOMEM, "install");
+    }
   return 0;
 }
 
@@ -180,7 +184,7 @@ read_original (int root_fd, const record_entry *e, char **data, size_t *len, hoo
   char digest[SHA256_HEX_SIZE];
   found_type type;
 
-  if (original_path (e, &path, err) < 0
+  if (original_path (e->original, &path, err) < 0
       || hostfs_read (root_fd, path, false, HOSTFS_MAX_BYTES, &type, data, len, err) < 0)
     return -1;
   if (type != FOUND_FILE)
@@ -809,8 +813,8 @@ do_install (const install_options *o, hook_error **err)
         continue;
       {
         char *path = NULL;
-        if (asprintf (&path, "%s/%s/%s", INSTALL_STATE_DIR, INSTALL_ORIGINALS, original) < 0)
-          path = NULL;
+        if (original_path (original, &path, err) < 0)
+          goto fail;
         kept = string_list_keep (&owned, path);
       }
       if (kept == NULL)
@@ -975,7 +979,7 @@ do_uninstall (const install_options *o, hook_error **err)
           break;
         case UNDO_KEEP:
           kept++;
-          if (!e->created && original_path (e, &kept_at, err) < 0)
+          if (!e->created && original_path (e->original, &kept_at, err) < 0)
             goto out;
           printf ("  keep %s: %s%s%s%s\n", e->path, st->why, kept_at ? " (its original: " : "",
                   kept_at ? kept_at : "", kept_at ? ")" : "");
@@ -1031,7 +1035,7 @@ do_uninstall (const install_options *o, hook_error **err)
         if (!rec.entries[i].created)
           {
             cleanup_free char *path = NULL;
-            if (original_path (&rec.entries[i], &path, err) < 0
+            if (original_path (rec.entries[i].original, &path, err) < 0
                 || hostfs_unlink (root_fd, path, err) < 0)
               goto out;
           }
@@ -1067,7 +1071,7 @@ do_uninstall (const install_options *o, hook_error **err)
         else if (!rec.entries[i].created)
           {
             cleanup_free char *path = NULL;
-            if (original_path (&rec.entries[i], &path, err) < 0
+            if (original_path (rec.entries[i].original, &path, err) < 0
                 || hostfs_unlink (root_fd, path, err) < 0)
               {
                 free (keep);

@@ -691,6 +691,99 @@ TEST (engines_that_disagree_on_the_runtime_are_refused)
                  "containerd's default runtime runs /usr/sbin/runc and crio's runs /usr/bin/crun");
 }
 
+/* Every field of the engines' files the installer reads, with a value of
+   the wrong kind: the error names the file and the field.  */
+TEST (each_engine_field_with_a_bad_value_is_named)
+{
+#define CRI       "[plugins.\"io.containerd.grpc.v1.cri\".containerd"
+#define RUNC      CRI ".runtimes.runc]\n"
+#define CRIO      "[crio.runtime]\ndefault_runtime = \"runc\"\n"
+#define CRIO_RUNC "[crio.runtime.runtimes.runc]\n"
+  static const struct
+  {
+    const char *path, *text, *mention;
+  } cases[] = {
+    { CONTAINERD_CONFIG, "version = 2\nimports = \"a.toml\"\n",
+      CONTAINERD_CONFIG ": imports is a string, not an array of strings" },
+    { CONTAINERD_CONFIG, "version = 2\nimports = [1]\n",
+      CONTAINERD_CONFIG ": imports is an array, not an array of strings" },
+    { CONTAINERD_CONFIG, "version = 2\ndisabled_plugins = \"cri\"\n",
+      CONTAINERD_CONFIG ": disabled_plugins is a string, not an array of strings" },
+    { CONTAINERD_CONFIG, "version = 2\n[plugins]\n\"io.containerd.grpc.v1.cri\" = 1\n",
+      "plugins.\"io.containerd.grpc.v1.cri\" is an integer, not a table" },
+    { CONTAINERD_CONFIG, "version = 2\n" CRI "]\ndefault_runtime_name = 1\n",
+      CONTAINERD_CONFIG ": default_runtime_name is an integer, not a string" },
+    { CONTAINERD_CONFIG, "version = 2\n" RUNC "runtime_type = 1\n",
+      CONTAINERD_CONFIG ": runtime_type is an integer, not a string" },
+    { CONTAINERD_CONFIG,
+      "version = 2\n" RUNC "runtime_type = \"io.containerd.runc.v2\"\npod_annotations = \"x\"\n",
+      "runtimes.runc.pod_annotations: is a string (line 4), not an array of strings" },
+    { CONTAINERD_CONFIG,
+      "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes]\nrunc = 1\n",
+      "containerd.runtimes.runc: is an integer (line 3), not a table" },
+    { CRIO_CONFIG,
+      CRIO "hooks_dir = \"/etc/containers/oci/hooks.d\"\n" CRIO_RUNC
+           "runtime_path = \"/usr/bin/runc\"\n",
+      CRIO_CONFIG ": crio.runtime.hooks_dir is a string, not an array of strings" },
+    { CRIO_CONFIG, CRIO CRIO_RUNC "runtime_path = 1\n",
+      CRIO_CONFIG ": runtime_path of \"runc\" is an integer, not a string" },
+    { "/etc/containers/containers.conf", "[engine]\nhooks_dir = \"/etc/containers/oci/hooks.d\"\n",
+      "/etc/containers/containers.conf: engine.hooks_dir is a string, not an array of strings" },
+  };
+  for (size_t i = 0; i < N (cases); i++)
+    {
+      cleanup_mem_host mem_host h = { .n = 0 };
+      install_request req = request ();
+      node_with_runc (&h);
+      put_exec (&h, "/usr/bin/runc");
+      put_exec (&h, "/usr/bin/podman");
+      if (strcmp (cases[i].path, CONTAINERD_CONFIG) == 0)
+        req.engines = ENGINE_CONTAINERD;
+      else if (strcmp (cases[i].path, CRIO_CONFIG) == 0)
+        req.engines = ENGINE_CRIO;
+      else
+        req.engines = ENGINE_PODMAN;
+      put (&h, cases[i].path, cases[i].text);
+      check_refused (&h, &req, cases[i].mention);
+      if (tap_current_failed)
+        printf ("# case %zu\n", i);
+    }
+#undef CRI
+#undef RUNC
+#undef CRIO
+#undef CRIO_RUNC
+}
+
+TEST (a_policy_or_a_configuration_the_installer_cannot_take_is_named)
+{
+  cleanup_mem_host mem_host h = { .n = 0 };
+  install_request req = request ();
+  const char *given = "{\"runtime\": 1}";
+
+  node_with_runc (&h);
+  put_fixture (&h, CONTAINERD_CONFIG, "containerd-1.6-default.toml");
+  /* The runtime key of the policy given is no string.  */
+  req.policy = given;
+  req.policy_len = strlen (given);
+  check_refused (&h, &req, "the policy to install: \"runtime\" is a number");
+  /* The host's policy is a directory.  */
+  req.policy = NULL;
+  req.policy_len = 0;
+  put (&h, POLICY "/x", "{}");
+  check_refused (&h, &req, POLICY ": not a regular file");
+  /* containerd runs the wrapper already, and no record says what it
+     replaced.  */
+  mem_host_clear (&h);
+  node_with_runc (&h);
+  put (&h, CONTAINERD_CONFIG,
+       "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n"
+       "runtime_type = \"io.containerd.runc.v2\"\n"
+       "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n"
+       "BinaryName = \"" INSTALL_DEFAULT_PREFIX "/" INSTALL_WRAPPER_NAME "\"\n");
+  check_refused (&h, &req,
+                 "containerd's configuration names the wrapper already, and no install record");
+}
+
 /* ------------------------------------------------------------------ podman */
 
 TEST (podman_gets_the_hooks_d_files_naming_the_installed_hook)
@@ -824,6 +917,8 @@ main (void)
   RUN (crio_drop_ins_read_after_the_installers_are_respected);
   RUN (crio_and_podman_sharing_a_hooks_dir_keep_precreate_files_away);
   RUN (engines_that_disagree_on_the_runtime_are_refused);
+  RUN (each_engine_field_with_a_bad_value_is_named);
+  RUN (a_policy_or_a_configuration_the_installer_cannot_take_is_named);
   RUN (podman_gets_the_hooks_d_files_naming_the_installed_hook);
   RUN (engines_requested_or_found);
   RUN (prefixes_engines_files_can_name);

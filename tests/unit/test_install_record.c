@@ -69,6 +69,33 @@ TEST (a_record_is_read_back_as_written)
   CHECK (len == len2 && memcmp (out, out2, len) == 0);
 }
 
+/* A value yajl refuses (not UTF-8: a host path's bytes) fails the whole
+   record, wherever it is: yajl writes nothing for it, and the rest would
+   still parse with every later key shifted.  */
+TEST (a_record_with_a_value_that_is_not_utf8_is_not_rendered)
+{
+  const char *const bad = "/etc/\xff";
+  for (int field = 0; field < 3; field++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      cleanup_install_record install_record rec = { .prefix = NULL };
+      cleanup_free char *out = NULL;
+      size_t len = 0;
+
+      CHECK_INT (parse (RECORD, &rec, &err), 0);
+      char **slot = field == 0   ? &rec.runtime
+                    : field == 1 ? &rec.entries[0].path
+                                 : &rec.entries[3].restart;
+      free (*slot);
+      *slot = strdup (bad);
+      CHECK_INT (install_record_render (&rec, &out, &len, &err), -1);
+      CHECK_ERROR_MENTIONS (err, "install record");
+      CHECK (out == NULL);
+      if (tap_current_failed)
+        printf ("# field %d\n", field);
+    }
+}
+
 static void
 check_refused (const char *text, const char *mention)
 {
@@ -117,6 +144,65 @@ TEST (a_damaged_or_hostile_record_is_refused)
                       "{\"path\": \"/x\", \"type\": \"directory\", \"action\": \"created\"}]}",
                  "recorded twice");
   check_refused ("[]", "record");
+}
+
+/* Every field of the record with a bad value: the error names it.  */
+TEST (each_field_of_the_record_with_a_bad_value_is_named)
+{
+  check_refused ("{\"format\": \"1\", \"prefix\": \"/p\", \"engines\": [], \"entries\": []}",
+                 "format: expected a number");
+  check_refused ("{\"format\": 1, \"engines\": [], \"entries\": []}", "prefix is missing");
+  check_refused ("{\"format\": 1, \"prefix\": \"/p\", \"runtime\": 7, \"engines\": [], "
+                 "\"entries\": []}",
+                 "record: runtime: expected a string");
+  check_refused ("{\"format\": 1, \"prefix\": \"/p\", \"runtime\": \"crun\", \"engines\": [], "
+                 "\"entries\": []}",
+                 "record: runtime: not an absolute path");
+  check_refused ("{\"format\": 1, \"prefix\": \"/p\", \"runtime\": \"/usr/bin/../crun\", "
+                 "\"engines\": [], \"entries\": []}",
+                 "runtime: \"/usr/bin/../crun\" is not a canonical path");
+  check_refused ("{\"format\": 1, \"prefix\": \"/p\", \"entries\": []}", "engines is missing");
+  check_refused ("{\"format\": 1, \"prefix\": \"/p\", \"engines\": \"crio\", \"entries\": []}",
+                 "engines: expected an array");
+  check_refused ("{\"format\": 1, \"prefix\": \"/p\", \"engines\": [1], \"entries\": []}",
+                 "engines[]: expected a string");
+  check_refused ("{\"format\": 1, \"prefix\": \"/p\", \"engines\": []}", "entries is missing");
+  check_refused ("{\"format\": 1, \"prefix\": \"/p\", \"engines\": [], \"entries\": {}}",
+                 "entries: expected an array");
+  check_refused (HEAD "\"/x\"]}", "entries[0]: expected an object");
+  check_refused (HEAD "{\"type\": \"file\", \"action\": \"created\"}]}",
+                 "entries[0]: path is missing");
+  check_refused (HEAD "{\"path\": \"/x\", \"action\": \"created\"}]}",
+                 "entries[0]: type or action is missing");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": 1, \"action\": \"created\"}]}",
+                 "entries[0]: type: expected a string");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"file\", \"action\": \"created\"}]}",
+                 "entries[0]: sha256 is missing");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"symlink\", \"action\": \"created\"}]}",
+                 "entries[0]: target is missing");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"file\", \"action\": \"modified\", "
+                      "\"sha256\": \"" SHA_A "\", \"original\": \"1-x\", "
+                      "\"original_sha256\": \"" SHA_B
+                      "\", \"mode\": 420, \"uid\": -1, \"gid\": 0}]}",
+                 "entries[0]: uid: -1 is negative");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"file\", \"action\": \"modified\", "
+                      "\"sha256\": \"" SHA_A "\", \"original\": \"1-x\", "
+                      "\"original_sha256\": \"" SHA_B "\", \"mode\": 420, \"uid\": 0}]}",
+                 "gid is missing");
+  /* The unit goes to `systemctl restart` as an argument: never an
+     option, never another kind of unit.  */
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"file\", \"action\": \"created\", "
+                      "\"sha256\": \"" SHA_A "\", \"restart\": \"--force.service\"}]}",
+                 "entries[0]: restart \"--force.service\": not a systemd service's name");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"file\", \"action\": \"created\", "
+                      "\"sha256\": \"" SHA_A "\", \"restart\": \"reboot.target\"}]}",
+                 "restart \"reboot.target\"");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"file\", \"action\": \"created\", "
+                      "\"sha256\": \"" SHA_A "\", \"restart\": \"a b.service\"}]}",
+                 "restart \"a b.service\"");
+  check_refused (HEAD "{\"path\": \"/x\", \"type\": \"file\", \"action\": \"created\", "
+                      "\"sha256\": \"" SHA_A "\", \"restart\": true}]}",
+                 "entries[0]: restart: expected a string");
 }
 
 static found_state
@@ -215,7 +301,9 @@ int
 main (void)
 {
   RUN (a_record_is_read_back_as_written);
+  RUN (a_record_with_a_value_that_is_not_utf8_is_not_rendered);
   RUN (a_damaged_or_hostile_record_is_refused);
+  RUN (each_field_of_the_record_with_a_bad_value_is_named);
   RUN (uninstall_restores_and_removes_what_is_unchanged);
   RUN (uninstall_keeps_what_changed_since_and_what_it_still_names);
   RUN (uninstall_of_an_install_cut_short_or_undone_by_hand);
