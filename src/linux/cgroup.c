@@ -124,19 +124,20 @@ usual_hierarchy_open (const char *v1_cpu, const char *v2_path, cgroup_target *t,
   return 0;
 }
 
-/* The mount table's word: a v1 mount whose super options list cpu, or
-   else a cgroup2 mount, with the root it was mounted from; the first one
-   whose mount point, opened, is that very mount (not one hidden under a
-   later mount).  */
+/* The mount table's word (read through PROCFS_FD, the checked /proc): a
+   v1 mount whose super options list cpu, or else a cgroup2 mount, with
+   the root it was mounted from; the first one whose mount point, opened,
+   is that very mount (not one hidden under a later mount).  */
 static int
-mounted_hierarchy_open (const char *v1_cpu, const char *v2_path, cgroup_target *t, hook_error **err)
+mounted_hierarchy_open (const char *v1_cpu, const char *v2_path, int procfs_fd, cgroup_target *t,
+                        hook_error **err)
 {
   cleanup_free char *mountinfo = NULL;
   char mount_point[PATH_MAX], mount_root[PATH_MAX];
   struct statfs sfs;
   size_t len;
 
-  cleanup_close int self = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  cleanup_close int self = openat2_fd (procfs_fd, "self/mountinfo", O_RDONLY, 0, RESOLVE_BENEATH);
   if (self < 0)
     return hook_fail (err, errno, "open /proc/self/mountinfo");
   if (read_regular_fd (self, "/proc/self/mountinfo", MOUNTINFO_MAX, &mountinfo, &len, err) < 0)
@@ -266,7 +267,7 @@ cgroup_target_find (const char *v1_cpu, const char *v2_path, const char *root_ov
   /* Mounted from a subtree (a v1 host's containers that nest an engine)
      or somewhere else: the mount table says where.  */
   cgroup_target_close (t);
-  if (mounted_hierarchy_open (v1_cpu, v2_path, t, err) < 0
+  if (mounted_hierarchy_open (v1_cpu, v2_path, p->procfs_fd, t, err) < 0
       || count_others (t, p, others, &listed, err) < 0)
     return -1;
   if (!listed)
