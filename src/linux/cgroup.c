@@ -50,27 +50,18 @@ relative_cgroup_path (const char *path, const char *mount_root, char *out, size_
   return 0;
 }
 
-/* Open the hierarchy mounted at MOUNT_POINT (its root in the hierarchy:
-   MOUNT_ROOT) and name the container's cgroup PATH below it.  */
+/* Name the container's cgroup PATH below the hierarchy mounted at
+   MOUNT_POINT (its root in the hierarchy: MOUNT_ROOT), before the
+   hierarchy's fd is set.  */
 static int
-hierarchy_open (const char *mount_point, const char *mount_root, bool v2, bool check_fs,
-                const char *path, cgroup_target *t, hook_error **err)
+cgroup_name (const char *mount_point, const char *mount_root, bool v2, const char *path,
+             cgroup_target *t, hook_error **err)
 {
-  struct statfs sfs;
-
   if (path == NULL || path[0] == '\0')
     return hook_fail (err, 0, "/proc/PID/cgroup has no %s entry",
                       v2 ? "cgroup v2 (0::)" : "cpu controller");
   if (relative_cgroup_path (path, mount_root, t->rel, sizeof t->rel, err) < 0)
     return -1;
-  t->hierarchy_fd
-      = openat2_fd (AT_FDCWD, mount_point, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
-  if (t->hierarchy_fd < 0)
-    return hook_fail (err, errno, "open %s", mount_point);
-  if (check_fs
-      && (fstatfs (t->hierarchy_fd, &sfs) < 0
-          || sfs.f_type != (v2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC)))
-    return hook_fail (err, 0, "%s is not a cgroup%s file system", mount_point, v2 ? "2" : "");
   t->v2 = v2;
   if ((size_t)snprintf (t->file, sizeof t->file, "%s/%s/%s", mount_point, t->rel,
                         v2 ? "cpu.weight" : "cpu.shares")
@@ -79,45 +70,74 @@ hierarchy_open (const char *mount_point, const char *mount_root, bool v2, bool c
   return 0;
 }
 
-/* The layouts nearly every host has, found with two statfs instead of the
-   mount table (which a node grows by several mounts a pod): the v1 cpu
-   controller at /sys/fs/cgroup/cpu (v1 and hybrid hosts; often a symlink
-   to cpu,cpuacct) or cgroup2 at /sys/fs/cgroup, each taken to be mounted
-   from the root of the hook's cgroup namespace.  That is a guess until
-   the container's process is found listed in the cgroup it names.
-   *FITS is false when the host has neither.  */
+static int
+open_mount_point (const char *mount_point)
+{
+  return openat2_fd (AT_FDCWD, mount_point, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+}
+
+/* MOUNT_POINT opened when it is a file system of type MAGIC, else -1.  */
+static int
+open_if_fs (const char *mount_point, long magic)
+{
+  struct statfs sfs;
+
+  cleanup_close int fd = open_mount_point (mount_point);
+  if (fd < 0 || fstatfs (fd, &sfs) < 0 || sfs.f_type != magic)
+    return -1;
+  return steal_fd (&fd);
+}
+
+/* The layouts nearly every host has, found by the file system of two
+   directories instead of the mount table (which a node grows by several
+   mounts a pod): the v1 cpu controller at /sys/fs/cgroup/cpu (v1 and
+   hybrid hosts; often a symlink to cpu,cpuacct) or cgroup2 at
+   /sys/fs/cgroup, each taken to be mounted from the root of the hook's
+   cgroup namespace.  That is a guess until the container's process is
+   found listed in the cgroup it names.  *FITS is false when the host has
+   neither.  */
 static int
 usual_hierarchy_open (const char *v1_cpu, const char *v2_path, cgroup_target *t, bool *fits,
                       hook_error **err)
 {
-  struct statfs sfs;
+  static const char v1_mount[] = "/sys/fs/cgroup/cpu", v2_mount[] = "/sys/fs/cgroup";
+  bool v2 = false;
 
-  *fits = false;
-  if (statfs ("/sys/fs/cgroup/cpu", &sfs) == 0 && sfs.f_type == CGROUP_SUPER_MAGIC)
-    *fits = v1_cpu[0] != '\0';
-  else if (statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
-    *fits = v2_path[0] != '\0';
-  else
-    return 0;
+  int fd = open_if_fs (v1_mount, CGROUP_SUPER_MAGIC);
+  if (fd < 0 && (fd = open_if_fs (v2_mount, CGROUP2_SUPER_MAGIC)) >= 0)
+    v2 = true;
+  const char *path = v2 ? v2_path : v1_cpu;
+  *fits = fd >= 0 && path[0] != '\0';
   if (!*fits)
-    return 0;
-  bool v2 = sfs.f_type == CGROUP2_SUPER_MAGIC;
-  return hierarchy_open (v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/cpu", "/", v2, true,
-                         v2 ? v2_path : v1_cpu, t, err);
+    {
+      if (fd >= 0)
+        close (fd);
+      return 0;
+    }
+  if (cgroup_name (v2 ? v2_mount : v1_mount, "/", v2, path, t, err) < 0)
+    {
+      close (fd);
+      return -1;
+    }
+  /* The fd whose file system was checked is the one used.  */
+  t->hierarchy_fd = fd;
+  return 0;
 }
 
-/* The mount table's word: a v1 mount whose super options list cpu, or
-   else a cgroup2 mount, with the root it was mounted from; the first one
-   whose mount point, opened, is that very mount (not one hidden under a
-   later mount).  */
+/* The mount table's word (read through PROCFS_FD, the checked /proc): a
+   v1 mount whose super options list cpu, or else a cgroup2 mount, with
+   the root it was mounted from; the first one whose mount point, opened,
+   is that very mount (not one hidden under a later mount).  */
 static int
-mounted_hierarchy_open (const char *v1_cpu, const char *v2_path, cgroup_target *t, hook_error **err)
+mounted_hierarchy_open (const char *v1_cpu, const char *v2_path, int procfs_fd, cgroup_target *t,
+                        hook_error **err)
 {
   cleanup_free char *mountinfo = NULL;
   char mount_point[PATH_MAX], mount_root[PATH_MAX];
+  struct statfs sfs;
   size_t len;
 
-  cleanup_close int self = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  cleanup_close int self = openat2_fd (procfs_fd, "self/mountinfo", O_RDONLY, 0, RESOLVE_BENEATH);
   if (self < 0)
     return hook_fail (err, errno, "open /proc/self/mountinfo");
   if (read_regular_fd (self, "/proc/self/mountinfo", MOUNTINFO_MAX, &mountinfo, &len, err) < 0)
@@ -131,11 +151,18 @@ mounted_hierarchy_open (const char *v1_cpu, const char *v2_path, cgroup_target *
                                 mount_root, sizeof mount_root)
              == 0)
         {
-          cleanup_close int fd
-              = openat2_fd (AT_FDCWD, mount_point, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
-          if (fd >= 0 && mount_id_of (fd, &seen) == 0 && seen == id)
-            return hierarchy_open (mount_point, mount_root, v2, true, v2 ? v2_path : v1_cpu, t,
-                                   err);
+          cleanup_close int fd = open_mount_point (mount_point);
+          if (fd < 0 || mount_id_of (fd, &seen) < 0 || seen != id)
+            continue;
+          /* That very mount, as the fd that proved it.  */
+          if (cgroup_name (mount_point, mount_root, v2, v2 ? v2_path : v1_cpu, t, err) < 0)
+            return -1;
+          if (fstatfs (fd, &sfs) < 0
+              || sfs.f_type != (v2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC))
+            return hook_fail (err, 0, "%s is not a cgroup%s file system", mount_point,
+                              v2 ? "2" : "");
+          t->hierarchy_fd = steal_fd (&fd);
+          return 0;
         }
     }
   return hook_fail (err, 0, "no cgroup v1 cpu controller and no cgroup2 mount");
@@ -213,8 +240,7 @@ cgroup_target_find (const char *v1_cpu, const char *v2_path, const char *root_ov
 
   if (root_override)
     {
-      cleanup_close int root
-          = openat2_fd (AT_FDCWD, root_override, O_PATH | O_DIRECTORY, 0, RESOLVE_NO_MAGICLINKS);
+      cleanup_close int root = open_mount_point (root_override);
       char mount_point[PATH_MAX];
       if (root < 0)
         return hook_fail (err, errno, "open cgroup_root %s", root_override);
@@ -225,8 +251,11 @@ cgroup_target_find (const char *v1_cpu, const char *v2_path, const char *root_ov
         return hook_fail (err, ENAMETOOLONG, "cgroup_root");
       /* A tree the policy names is taken as it is: a faithful fake tree
          cannot list the container's process ahead of time.  */
-      if (hierarchy_open (mount_point, "/", v2, false, v2 ? v2_path : v1_cpu, t, err) < 0)
+      if (cgroup_name (mount_point, "/", v2, v2 ? v2_path : v1_cpu, t, err) < 0)
         return -1;
+      t->hierarchy_fd = v2 ? steal_fd (&root) : open_mount_point (mount_point);
+      if (t->hierarchy_fd < 0)
+        return hook_fail (err, errno, "open %s", mount_point);
       return count_others (t, p, others, &listed, err);
     }
 
@@ -238,7 +267,7 @@ cgroup_target_find (const char *v1_cpu, const char *v2_path, const char *root_ov
   /* Mounted from a subtree (a v1 host's containers that nest an engine)
      or somewhere else: the mount table says where.  */
   cgroup_target_close (t);
-  if (mounted_hierarchy_open (v1_cpu, v2_path, t, err) < 0
+  if (mounted_hierarchy_open (v1_cpu, v2_path, p->procfs_fd, t, err) < 0
       || count_others (t, p, others, &listed, err) < 0)
     return -1;
   if (!listed)
@@ -260,23 +289,20 @@ static int
 write_cgroup_file (int hierarchy_fd, const char *rel, const char *file, const char *value,
                    hook_error **err)
 {
-  char back[64];
+  char path[PATH_MAX + 16], back[64];
 
-  cleanup_close int dir
-      = openat2_fd (hierarchy_fd, rel, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
-  if (dir < 0)
-    return hook_fail (err, errno, "open cgroup %s", rel);
-  cleanup_close int fd = openat2_fd (dir, file, O_RDWR, 0, RESOLVE_STRICT_BENEATH);
+  /* One lookup of REL/FILE beneath the hierarchy, as for cgroup.procs.  */
+  snprintf (path, sizeof path, "%s/%s", rel, file);
+  cleanup_close int fd = openat2_fd (hierarchy_fd, path, O_RDWR, 0, RESOLVE_STRICT_BENEATH);
   if (fd < 0)
-    return hook_fail (err, errno, "open %s/%s", rel, file);
+    return hook_fail (err, errno, "open cgroup %s", path);
   if (write_all (fd, value, strlen (value)) < 0)
-    return hook_fail (err, errno, "write %s/%s", rel, file);
+    return hook_fail (err, errno, "write %s", path);
   if (pread_small (fd, file, back, sizeof back, err) < 0)
     return hook_error_prefix (err, "read back cgroup %s", rel);
   back[strcspn (back, "\n")] = '\0';
   if (strcmp (back, value) != 0)
-    return hook_fail (err, 0, "%s/%s: wrote %s but the kernel reports \"%s\"", rel, file, value,
-                      back);
+    return hook_fail (err, 0, "%s: wrote %s but the kernel reports \"%s\"", path, value, back);
   return 0;
 }
 

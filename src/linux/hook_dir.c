@@ -18,6 +18,16 @@
 const char *const hook_files[HOOK_N_FILES]
     = { HOOK_FILE_HOSTNAME, HOOK_FILE_HOSTS, HOOK_FILE_RESOLV_CONF };
 
+/* The hook's directory as the hook makes it: a directory of its own
+   user, mode 0700.  */
+static bool
+is_private_directory (int fd)
+{
+  struct stat st;
+  return fstat (fd, &st) == 0 && S_ISDIR (st.st_mode) && st.st_uid == geteuid ()
+         && (st.st_mode & 07777) == 0700;
+}
+
 int
 hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_error **err)
 {
@@ -27,7 +37,6 @@ hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_error
     .size = HOOK_DIR_TMPFS_SIZE,
     .nr_inodes = HOOK_DIR_TMPFS_INODES,
   };
-  struct stat st;
 
   /* 0700 and root's: the pod's shm and files are reached through the
      bundle path by nobody but root (the binds into the container need no
@@ -38,8 +47,7 @@ hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_error
       = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
   if (dir < 0)
     return hook_fail (err, errno, "open %s", HOOK_DIR_NAME);
-  if (fstat (dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ()
-      || (st.st_mode & 07777) != 0700)
+  if (!is_private_directory (dir))
     return hook_fail (err, 0, "%s: not the private directory the hook just created", HOOK_DIR_NAME);
   /* The tmpfs root is the hook directory from here on: its fd is the
      detached mount's, now attached.  */
@@ -59,15 +67,13 @@ hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_error
 int
 hook_dir_open (int bundle_fd, int *hook_dir_fd, hook_error **err)
 {
-  struct stat st;
   /* The hook's tmpfs is mounted there: crossing into it is the point.  */
   cleanup_close int dir
       = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0,
                     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
   if (dir < 0)
     return hook_fail (err, errno, "open the bundle's %s directory", HOOK_DIR_NAME);
-  if (fstat (dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ()
-      || (st.st_mode & 07777) != 0700)
+  if (!is_private_directory (dir))
     return hook_fail (err, 0,
                       "%s: not the private directory the hook makes: refusing to clean or use it",
                       HOOK_DIR_NAME);

@@ -133,12 +133,6 @@ static const char *const namespace_files[NAMESPACE_COUNT] = {
   [NAMESPACE_MNT] = "mnt", [NAMESPACE_USER] = "user",
 };
 
-const char *
-namespace_file (namespace_kind kind)
-{
-  return kind < NAMESPACE_COUNT ? namespace_files[kind] : "?";
-}
-
 static const spec_namespace *
 config_namespace_of (const container_spec *config, namespace_kind kind)
 {

@@ -12,9 +12,6 @@
 #include "privileges.h"
 #include "security_libs.h"
 
-/* The /proc/PID/ns name of KIND ("net", "mnt", ...).  */
-const char *namespace_file (namespace_kind kind);
-
 /* PROCFS_FD: a checked /proc to borrow, or -1.  RESOLV_CONF and HOSTS (the
    policy's sources) may be NULL (not managed).  A source must be trusted (open_trusted_file) and
    world-readable: a generated file never publishes what the host keeps

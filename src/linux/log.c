@@ -39,9 +39,7 @@ hook_log_set_socket (hook_log *log, const char *path, hook_error **err)
   if (path[0] != '/' || strlen (path) >= sizeof log->socket_path)
     return hook_fail (err, EINVAL, "log socket \"%s\": not an absolute path of at most %zu bytes",
                       path, sizeof log->socket_path - 1);
-  if (log->fd >= 0)
-    close (log->fd);
-  log->fd = -1;
+  hook_log_close (log);
   log->connect_failed = false;
   strcpy (log->socket_path, path);
   return 0;

@@ -9,9 +9,9 @@
 #include "error.h"
 #include "security_libs.h"
 
-/* The hook's capabilities, read once (libcap-ng reads /proc/self/status
-   for them): what the plan asks (CAP_SYS_RESOURCE in the effective set,
-   for restrict_oom_score_adj "auto") and what the drop keeps.  */
+/* The hook's capabilities, read once (one capget): what the plan asks
+   (CAP_SYS_RESOURCE in the effective set, for restrict_oom_score_adj
+   "auto") and what the drop keeps.  */
 typedef struct hook_capabilities
 {
   bool sys_resource_effective;

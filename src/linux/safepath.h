@@ -44,15 +44,15 @@ int unmount_all_at (int parent_fd, const char *name, const char *what, int *unmo
    error, found while reading, before anything else is looked at (stdin).  */
 int read_fd_bounded (int fd, size_t max_bytes, char **buf, size_t *len, hook_error **err);
 
-/* Open DIRFD/PATH (RESOLVE: its openat2 resolve mode; O_NONBLOCK) and read
-   at most SIZE - 1 bytes of it into BUF, NUL-terminated: the small files
-   of /proc and the cgroupfs, where a file's size says nothing.  */
 /* Read the regular file FD whose fstat is ST: at most MAX bytes (more is
    an error), allocated to its size.  */
 struct stat;
 int read_regular_sized (int fd, const struct stat *st, size_t max, char **buf, size_t *len,
                         hook_error **err);
 
+/* Open DIRFD/PATH (RESOLVE: its openat2 resolve mode; O_NONBLOCK) and read
+   at most SIZE - 1 bytes of it into BUF, NUL-terminated: the small files
+   of /proc and the cgroupfs, where a file's size says nothing.  */
 int read_small_at (int dirfd, const char *path, uint64_t resolve, char *buf, size_t size,
                    hook_error **err);
 /* What FD (a kernel file the hook wrote, opened O_RDWR) reads from its

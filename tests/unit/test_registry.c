@@ -1,0 +1,204 @@
+/* src/linux/registry.h: the pod registry on a private state directory.
+   A sandbox files its entry under the names its annotations give, so a
+   pod's annotation can name another pod: a name a live sandbox of another
+   bundle holds is never taken over, a stale one is (docs/security.md,
+   threat 23).  The state_dir policy key and the names get their bad
+   values.  The "sandboxes" are children of the test; the state directory
+   must be reached through root's directories, so the cases need root.  */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "process.h"
+#include "registry.h"
+#include "tap.h"
+
+static char top[64], state_dir[128];
+
+/* A live child standing in for a sandbox's init, and its entry.  */
+typedef struct sandbox
+{
+  pid_t pid;
+  pod_entry entry;
+} sandbox;
+
+static void
+sandbox_start (sandbox *s, const char *id, const char *bundle)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  char proc[32];
+
+  memset (s, 0, sizeof *s);
+  s->pid = fork ();
+  if (s->pid < 0)
+    abort ();
+  if (s->pid == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  snprintf (proc, sizeof proc, "/proc/%d", (int)s->pid);
+  cleanup_close int fd = open (proc, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || process_start_time (fd, &s->entry.start_time, &err) < 0)
+    abort ();
+  snprintf (s->entry.id, sizeof s->entry.id, "%s", id);
+  snprintf (s->entry.bundle, sizeof s->entry.bundle, "%s", bundle);
+  s->entry.pid = s->pid;
+  s->entry.shm = POD_SHM_NONE;
+}
+
+static void
+sandbox_stop (sandbox *s)
+{
+  if (s->pid > 0)
+    {
+      kill (s->pid, SIGKILL);
+      waitpid (s->pid, NULL, 0);
+    }
+  s->pid = -1;
+}
+
+TEST (a_name_a_live_sandbox_of_another_bundle_holds_is_never_taken)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+  sandbox a, b;
+  pod_entry found;
+  pod_lookup result;
+
+  sandbox_start (&a, "sandbox-a", "/run/bundles/a");
+  sandbox_start (&b, "sandbox-b", "/run/bundles/b");
+  CHECK_INT (pod_registry_open (state_dir, true, &reg, &err), 0);
+  CHECK_INT (pod_registry_add (&reg, "pod-1", &a.entry, &err), 0);
+
+  /* B's annotations name A's pod.  */
+  CHECK_INT (pod_registry_add (&reg, "pod-1", &b.entry, &err), -1);
+  CHECK_ERROR_MENTIONS (err, "register pod-1: a running sandbox");
+  CHECK_ERROR_MENTIONS (err, "/run/bundles/a) holds that name: refusing");
+  hook_error_free (err);
+  err = NULL;
+  CHECK_INT (pod_registry_lookup (&reg, "pod-1", false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_FOUND);
+  CHECK_STR (found.bundle, "/run/bundles/a");
+
+  /* A's own rerun replaces its entry.  */
+  CHECK_INT (pod_registry_add (&reg, "pod-1", &a.entry, &err), 0);
+
+  /* A gone: the name is stale, and B may take it.  */
+  sandbox_stop (&a);
+  CHECK_INT (pod_registry_lookup (&reg, "pod-1", false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_STALE);
+  CHECK_INT (pod_registry_add (&reg, "pod-1", &b.entry, &err), 0);
+  CHECK_INT (pod_registry_lookup (&reg, "pod-1", false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_FOUND);
+  CHECK_STR (found.bundle, "/run/bundles/b");
+
+  /* Only the holder's own removal removes it.  */
+  CHECK_INT (pod_registry_remove (&reg, "pod-1", "/run/bundles/a", a.entry.pid, &err), 0);
+  CHECK_INT (pod_registry_lookup (&reg, "pod-1", false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_FOUND);
+  CHECK_INT (pod_registry_remove (&reg, "pod-1", "/run/bundles/b", b.pid, &err), 0);
+  CHECK_INT (pod_registry_lookup (&reg, "pod-1", false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_NOT_REGISTERED);
+  sandbox_stop (&b);
+}
+
+TEST (a_name_outside_the_grammar_is_refused)
+{
+  static const char *const names[] = { "../x", ".hidden", "-a", "a/b", "", "a b" };
+  cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+  cleanup_hook_error hook_error *open_err = NULL;
+  sandbox a;
+
+  sandbox_start (&a, "sandbox-a", "/run/bundles/a");
+  CHECK_INT (pod_registry_open (state_dir, true, &reg, &open_err), 0);
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      pod_entry found;
+      pod_lookup result;
+      CHECK_INT (pod_registry_add (&reg, names[i], &a.entry, &err), -1);
+      CHECK_ERROR_MENTIONS (err, "register");
+      hook_error_free (err);
+      err = NULL;
+      CHECK_INT (pod_registry_lookup (&reg, names[i], false, &found, &result, &err), -1);
+      CHECK (err != NULL);
+    }
+  sandbox_stop (&a);
+}
+
+TEST (a_bad_state_dir_is_refused_naming_the_policy_key)
+{
+  static const struct
+  {
+    const char *dir, *needle;
+  } cases[] = {
+    { "/", "state_dir /: not a directory of its own" },
+    { "relative/dir", "state_dir: not an absolute path" },
+    { "/tmp/../run/x", "state_dir: \"/tmp/../run/x\" is not a canonical path" },
+    { "/tmp/x/", "is not a canonical path" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+      CHECK_INT (pod_registry_open (cases[i].dir, true, &reg, &err), -1);
+      CHECK_ERROR_MENTIONS (err, cases[i].needle);
+      CHECK (reg.dir_fd == -1);
+    }
+
+  /* Missing, without creating: ENOENT (nothing was ever registered).  */
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+  char missing[160];
+  snprintf (missing, sizeof missing, "%s/missing", top);
+  CHECK_INT (pod_registry_open (missing, false, &reg, &err), -1);
+  CHECK (err != NULL && err->errno_value == ENOENT);
+  CHECK_ERROR_MENTIONS (err, "state_dir");
+
+  /* Below a directory others may write: refused, never created.  */
+  hook_error_free (err);
+  err = NULL;
+  char open_parent[160], below[200];
+  snprintf (open_parent, sizeof open_parent, "%s/open", top);
+  snprintf (below, sizeof below, "%s/state", open_parent);
+  if (mkdir (open_parent, 0777) < 0 || chmod (open_parent, 0777) < 0)
+    abort ();
+  CHECK_INT (pod_registry_open (below, true, &reg, &err), -1);
+  CHECK_ERROR_MENTIONS (err, "state_dir");
+  CHECK_ERROR_MENTIONS (err, "writable by group or others");
+  struct stat st;
+  CHECK (stat (below, &st) < 0 && errno == ENOENT);
+}
+
+int
+main (void)
+{
+  if (geteuid () != 0)
+    {
+      printf ("# the registry's directory must be root's: not run\n");
+      return tap_done ();
+    }
+  snprintf (top, sizeof top, "/tmp/test_registry.XXXXXX");
+  if (mkdtemp (top) == NULL)
+    abort ();
+  snprintf (state_dir, sizeof state_dir, "%s/state", top);
+  RUN (a_name_a_live_sandbox_of_another_bundle_holds_is_never_taken);
+  RUN (a_name_outside_the_grammar_is_refused);
+  RUN (a_bad_state_dir_is_refused_naming_the_policy_key);
+  char *cmd = NULL;
+  if (asprintf (&cmd, "rm -rf -- '%s'", top) < 0 || system (cmd) != 0)
+    abort ();
+  free (cmd);
+  return tap_done ();
+}
