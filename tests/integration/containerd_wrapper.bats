@@ -84,13 +84,6 @@ run_app () {
   cri start "$CTR"
 }
 
-expected_hooks () {
-  jq -cn --arg h "$(readlink -f "$HOOK")" --arg p "$POLICY" '
-    def entry(s): {path: $h, args: ["oci-sandbox-hook", "--policy", $p, s],
-                   env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], timeout: 40};
-    {createRuntime: [entry("createRuntime")], poststop: [entry("poststop")]}'
-}
-
 # normalized FILE ID...: the spec with each ID, the pod's pids and netns
 # names replaced by placeholders, for comparing two pods' specs.
 normalized () {

@@ -276,6 +276,15 @@ runc_refuses () {
   assert_not_contains "$output" "$CID" "runc list"
 }
 
+# The hook entries oci-sandbox-runtime adds to a spec (HOOK, POLICY), as
+# `jq -c .hooks` prints them.
+expected_hooks () {
+  jq -cn --arg h "$(readlink -f "$HOOK")" --arg p "$POLICY" '
+    def entry(s): {path: $h, args: ["oci-sandbox-hook", "--policy", $p, s],
+                   env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], timeout: 40};
+    {createRuntime: [entry("createRuntime")], poststop: [entry("poststop")]}'
+}
+
 # ------------------------------------------------------------------- runtimes
 
 # runc_create [ID]: `runc create` with stdio on files (a created container
