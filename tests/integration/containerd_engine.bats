@@ -81,10 +81,6 @@ set_policy () {
     '{log_socket: $s, log_level: "debug", engine_dirs: [$st, $r]} + $p' >"$POLICY"
 }
 
-bytes_of () {
-  stat -f -c '%b %S' "$1" | awk '{ print $1 * $2 }'
-}
-
 # run_pod NAME [JQ-FILTER]: POD and POD_JSON.
 run_pod () {
   POD_JSON="$T/$1.pod.json"

@@ -87,6 +87,22 @@ mount_count () {
   findmnt -rn -o TARGET | grep -cxF "$1" || true
 }
 
+# bytes_of PATH: the size of the filesystem at PATH, in bytes.
+bytes_of () {
+  stat -f -c '%b %S' "$1" | awk '{ print $1 * $2 }'
+}
+
+# remove_cgroup_parent: remove the private cgroup parent CGP (deepest
+# first) in every hierarchy; print a problem if some of it cannot be removed.
+remove_cgroup_parent () {
+  local d
+  for d in /sys/fs/cgroup/*/"$CGP"; do
+    [ -d "$d" ] || continue
+    find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    [ ! -d "$d" ] || printf '%s' "cgroup $d left; "
+  done
+}
+
 # -------------------------------------------------------------- setup/teardown
 
 osh_setup () {

@@ -124,8 +124,7 @@ teardown () {
   assert_eq "$(nsenter -t "$spid" -n cat "$PING_SYSCTL" | tr '\t' ' ')" "0 2147483647" \
     "pod ping_group_range"
   # The annotation's effect: containerd's 64 MiB tmpfs resized to 32 MiB.
-  assert_eq "$(stat -f -c '%b %S' "/proc/$spid/root/dev/shm" | awk '{ print $1 * $2 }')" \
-    $((32 << 20)) "the pod's /dev/shm"
+  assert_eq "$(bytes_of "/proc/$spid/root/dev/shm")" $((32 << 20)) "the pod's /dev/shm"
   cri stop-pod "$POD"
   cri remove-pod "$POD"
 }
