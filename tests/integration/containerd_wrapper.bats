@@ -12,21 +12,17 @@
 
 OSH_SUITE=containerd-wrapper
 load helpers
-# shellcheck source=tests/cri/containerd.sh
-source "$BATS_TEST_DIRNAME/../cri/containerd.sh"
+load cri_suite
 
 WRAPPER=$(dirname "$HOOK")/oci-sandbox-runtime
 
 setup_file () {
   [ "$(id -u)" = 0 ] || skip "integration tests need root"
   [ -L "$WRAPPER" ] || fail "$WRAPPER: not built"
-  SUITE_T=$(mktemp -d /tmp/osh-it-ctrd-wrapper.XXXXXX)
-  export SUITE_T
-  export CRI_IMAGES_DIR=$SUITE_T/images
-  export SOCK=$SUITE_T/log.sock LOG=$SUITE_T/log.txt POLICY=$SUITE_T/policy.json
+  cri_suite_dir ctrd-wrapper
+  cri_suite_log
+  export POLICY=$SUITE_T/policy.json
   jq -n --arg s "$SOCK" '{log_socket: $s, log_level: "debug"}' >"$POLICY"
-  "$PYTHON" -c "$RECEIVER_PY" "$SOCK" "$LOG" </dev/null >/dev/null 2>&1 3>&- &
-  echo $! >"$SUITE_T/receiver.pid"
   # A logging front for the wrapper: the shim's command lines, then the
   # wrapper itself with the same argv.
   cat >"$SUITE_T/logged" <<EOF
@@ -40,48 +36,15 @@ EOF
 }
 
 teardown_file () {
-  local out=""
-  [ -z "${CRI_DIR:-}" ] || out=$(cri_stop) || true
-  if [ -n "${SUITE_T:-}" ]; then
-    kill "$(cat "$SUITE_T/receiver.pid" 2>/dev/null)" 2>/dev/null || true
-    rm -rf --one-file-system "$SUITE_T"
-  fi
-  [ -z "$out" ] || fail "$out"
+  cri_suite_end
 }
 
 setup () {
-  T=$(mktemp -d "$SUITE_T/t.XXXXXX")
+  cri_test_dir
 }
 
 teardown () {
-  local problems="" left
-  if [ -d "${CRI_DIR:-/nonexistent}" ] && [ -n "${CRI_PID:-}" ]; then
-    cri_remove_all_pods >/dev/null
-    left=$(cri list-pods | jq -r '.[].id')
-    [ -z "$left" ] || problems+="pods that cannot be removed: $left; "
-    left=$(cri_private_leftovers)
-    [ -z "$left" ] || problems+="$left; "
-    left=$(cri_host_problems)
-    [ -z "$left" ] || problems+="$left; "
-    [ -z "$problems" ] || cri_scrub
-  fi
-  rm -rf "$T"
-  [ -z "$problems" ] || fail "teardown: $problems"
-}
-
-# run_pod NAME [JQ-FILTER] [HANDLER]: POD and POD_JSON.
-run_pod () {
-  POD_JSON="$T/$1.pod.json"
-  cri_pod_config "$1" "${2:-.}" >"$POD_JSON"
-  POD=$(cri run-pod ${3:+--runtime-handler "$3"} "$POD_JSON")
-  [ -n "$POD" ] || fail "RunPodSandbox printed no id"
-}
-
-# run_app NAME: CTR, an app container of POD, started.
-run_app () {
-  cri_ctr_config "$1" >"$T/$1.ctr.json"
-  CTR=$(cri create-container "$POD" "$T/$1.ctr.json" "$POD_JSON")
-  cri start "$CTR"
+  cri_test_teardown
 }
 
 # normalized FILE ID...: the spec with each ID, the pod's pids and netns

@@ -164,22 +164,26 @@ new_id () {
   echo "$id"
 }
 
+# start_log_receiver [DIR]: the receiver on SOCK writing LOG, its pid and
+# stderr kept in DIR (default T; a suite's setup_file passes its own).
 start_log_receiver () {
-  "$PYTHON" -c "$RECEIVER_PY" "$SOCK" "$LOG" </dev/null >/dev/null 2>"$T/receiver.err" 3>&- &
-  echo $! >"$T/receiver.pid"
-  local _
+  local dir=${1:-$T} _
+  "$PYTHON" -c "$RECEIVER_PY" "$SOCK" "$LOG" </dev/null >/dev/null 2>"$dir/receiver.err" 3>&- &
+  echo $! >"$dir/receiver.pid"
   for _ in $(seq 50); do
     [ -S "$SOCK" ] && return 0
     sleep 0.1
   done
-  fail "log receiver did not start: $(cat "$T/receiver.err")"
+  fail "log receiver did not start: $(cat "$dir/receiver.err")"
 }
 
+# stop_log_receiver [DIR]
 stop_log_receiver () {
-  [ -f "$T/receiver.pid" ] || return 0
-  kill "$(cat "$T/receiver.pid")" 2>/dev/null || true
-  wait "$(cat "$T/receiver.pid")" 2>/dev/null || true
-  rm -f "$T/receiver.pid"
+  local dir=${1:-$T}
+  [ -f "$dir/receiver.pid" ] || return 0
+  kill "$(cat "$dir/receiver.pid")" 2>/dev/null || true
+  wait "$(cat "$dir/receiver.pid")" 2>/dev/null || true
+  rm -f "$dir/receiver.pid"
 }
 
 # log_wait TEXT: wait (2 s at most) until a received log line contains TEXT.
