@@ -61,6 +61,19 @@ normalized () {
   sed -E -e 's|/proc/[0-9]+/ns/|/proc/PID/ns/|g' -e 's|cni-[0-9a-f-]{36}|cni-NETNS|g' <<<"$text"
 }
 
+# capture_pod PREFIX POD CTR: the sandbox's and the app's specs, and what
+# the app sees (its /etc files, /dev/shm, ids, mounts), into T/PREFIX-*.
+capture_pod () {
+  local f
+  cp "$(cri_bundle "$2")/config.json" "$T/$1-sandbox.json"
+  cp "$(cri_bundle "$3")/config.json" "$T/$1-app.json"
+  for f in hostname hosts resolv.conf; do
+    cri exec-sync "$3" -- cat "/etc/$f" >"$T/$1-$f"
+  done
+  cri exec-sync "$3" -- sh -c 'df -k /dev/shm | tail -n 1; id; awk "{ print \$5 }" /proc/self/mountinfo' \
+    >"$T/$1-view"
+}
+
 # ------------------------------------------------------------------ tests
 
 @test "containerd + wrapper: RunPodSandbox succeeds and the hook ran for the sandbox" {
@@ -130,26 +143,14 @@ normalized () {
   run_pod "$name" "$filter"
   run_app app
   wpod=$POD wctr=$CTR
-  cp "$(cri_bundle "$wpod")/config.json" "$T/w-sandbox.json"
-  cp "$(cri_bundle "$wctr")/config.json" "$T/w-app.json"
-  for f in hostname hosts resolv.conf; do
-    cri exec-sync "$wctr" -- cat "/etc/$f" >"$T/w-$f"
-  done
-  cri exec-sync "$wctr" -- sh -c 'df -k /dev/shm | tail -n 1; id; awk "{ print \$5 }" /proc/self/mountinfo' \
-    >"$T/w-view"
+  capture_pod w "$wpod" "$wctr"
   cri stop-pod "$wpod"
   cri remove-pod "$wpod"
 
   run_pod "$name" "$filter" plain
   run_app app
   ppod=$POD pctr=$CTR
-  cp "$(cri_bundle "$ppod")/config.json" "$T/p-sandbox.json"
-  cp "$(cri_bundle "$pctr")/config.json" "$T/p-app.json"
-  for f in hostname hosts resolv.conf; do
-    cri exec-sync "$pctr" -- cat "/etc/$f" >"$T/p-$f"
-  done
-  cri exec-sync "$pctr" -- sh -c 'df -k /dev/shm | tail -n 1; id; awk "{ print \$5 }" /proc/self/mountinfo' \
-    >"$T/p-view"
+  capture_pod p "$ppod" "$pctr"
 
   # The sandbox: the wrapper's entries and the two sysctls, nothing else.
   jq 'del(.hooks) | del(.linux.sysctl)' "$T/w-sandbox.json" >"$T/w-sandbox.cmp"
