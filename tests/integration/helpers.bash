@@ -13,6 +13,7 @@ bats_require_minimum_version 1.5.0
 HOOK=$(readlink -f "${HOOK:-$BATS_TEST_DIRNAME/../../oci-sandbox-hook}")
 HOOK_PATH_ENV="PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 SANDBOX_KEY="io.kubernetes.cri.container-type"
+CRI_SANDBOX_ID="io.kubernetes.cri.sandbox-id"
 BUSYBOX=/bin/busybox
 APPLETS="sh cat echo sleep df grep ls mount touch stat head tail tr wc printf hostname true
 false test awk sed od"
@@ -245,6 +246,35 @@ not_a_sandbox () {
 
 drop_namespace () {
   cfg --arg t "$1" '.linux.namespaces |= map(select(.type != $t))'
+}
+
+# member_config SANDBOX_ID PID: BUNDLE's config.json becomes that of a pod
+# member joining PID's ipc, uts and network namespaces, as containerd
+# makes them.
+member_config () {
+  local sid=$1 pid=$2
+  cfg --arg t "$SANDBOX_KEY" --arg k "$CRI_SANDBOX_ID" --arg sid "$sid" --arg pid "$pid" '
+    .annotations = {($t): "container", ($k): $sid}
+    | .linux.namespaces |= map(if .type == "ipc" or .type == "uts" or .type == "network"
+                               then . + {path: "/proc/\($pid)/ns/\(if .type == "network"
+                                                                 then "net" else .type end)"}
+                               else . end)
+    | del(.hostname)'
+}
+
+# with_userns: the container gets a user namespace, root mapped to host
+# uid/gid 100000 (65536 ids), and a read-only bind of the host's /sys for
+# the sysfs, cgroup and mqueue mounts it may not make; the bundle becomes
+# readable by the mapped root.
+with_userns () {
+  cfg '.linux.namespaces += [{"type": "user"}]
+       | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+       | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+       | .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup"
+                            and .destination != "/dev/mqueue"))
+       | .mounts += [{"destination": "/sys", "type": "none", "source": "/sys",
+                      "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]'
+  chmod 755 "$T" "$BUNDLE" "$BUNDLE/rootfs"
 }
 
 # hook_env VAR=VALUE: add to the createRuntime hook's environment.
