@@ -88,6 +88,17 @@ mount_count () {
   findmnt -rn -o TARGET | grep -cxF "$1" || true
 }
 
+# snapshot DIR: every path under DIR: type, mode, owner, and a file's
+# sha256 or a link's target (a directory's size depends on the
+# filesystem's history), for byte-for-byte comparisons.
+snapshot () {
+  (
+    cd "$1" || exit 1
+    find . -printf '%p %y %m %U:%G %l\n' | LC_ALL=C sort
+    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+  )
+}
+
 # bytes_of PATH: the size of the filesystem at PATH, in bytes.
 bytes_of () {
   stat -f -c '%b %S' "$1" | awk '{ print $1 * $2 }'

@@ -16,14 +16,6 @@ OSH_SUITE=installer-containerd
 load helpers
 load cri_suite
 
-snapshot () {
-  (
-    cd "$1" || exit 1
-    find . -printf '%p %y %m %U:%G %l\n' | LC_ALL=C sort
-    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
-  )
-}
-
 # CRI_CONFIG_EDIT: the harness's config.toml, as the node's
 # /etc/containerd/config.toml, through the installer; containerd then reads
 # what the installer wrote.
