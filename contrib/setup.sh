@@ -21,6 +21,12 @@ PACKAGES=(
   dpkg-dev debhelper lintian
 )
 
+# A mistyped flag must not silently give a release build.
+if [ "$#" -gt 1 ] || { [ "$#" -eq 1 ] && [ "$1" != --test-build ]; }; then
+  echo "setup.sh: unknown argument(s): $* (usage: contrib/setup.sh [--test-build])" >&2
+  exit 2
+fi
+
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup.sh: run as root (it installs packages and the hook runs containers)" >&2
   exit 1

@@ -309,3 +309,17 @@ fault_case () {
 @test "fault injection: failure after step cpu_shares leaves nothing" {
   fault_case cpu_shares
 }
+
+# ---------------------------------------------------------- the build script
+
+@test "bad input: contrib/setup.sh refuses an argument it does not know, before doing anything" {
+  local setup=$BATS_TEST_DIRNAME/../../contrib/setup.sh
+  # A mistyped --test-build would otherwise give a release build silently.
+  run --separate-stderr "$setup" --test-bulid
+  assert_status 2
+  assert_eq "$stderr" "setup.sh: unknown argument(s): --test-bulid (usage: contrib/setup.sh [--test-build])"
+  assert_eq "$output" "" "setup.sh's stdout"
+  run --separate-stderr "$setup" --test-build --again
+  assert_status 2
+  assert_contains "$stderr" "unknown argument(s): --test-build --again"
+}

@@ -16,27 +16,20 @@
 
 OSH_SUITE=containerd
 load helpers
-# shellcheck source=tests/cri/containerd.sh
-source "$BATS_TEST_DIRNAME/../cri/containerd.sh"
+load cri_suite
 
 setup_file () {
-  [ "$(id -u)" = 0 ] || skip "integration tests need root"
-  SUITE_T=$(mktemp -d /tmp/osh-it-containerd.XXXXXX)
-  export SUITE_T
-  export CRI_IMAGES_DIR=$SUITE_T/images
+  cri_suite_dir containerd
   write_refusers "$SUITE_T"
   CRI_RUNTIMES="refuse=$SUITE_T/refuse-log mute=$SUITE_T/refuse-mute" cri_start
 }
 
 teardown_file () {
-  local out=""
-  [ -z "${CRI_DIR:-}" ] || out=$(cri_stop) || true
-  [ -z "${SUITE_T:-}" ] || rm -rf --one-file-system "$SUITE_T"
-  [ -z "$out" ] || fail "$out"
+  cri_suite_end
 }
 
 setup () {
-  T=$(mktemp -d "$SUITE_T/t.XXXXXX")
+  cri_test_dir
   OWN_CRI=""
 }
 
@@ -46,18 +39,7 @@ teardown () {
     left=$(cri_stop) || problems+="own containerd: $left; "
     eval "$OWN_CRI"
   fi
-  if [ -d "${CRI_DIR:-/nonexistent}" ] && [ -n "${CRI_PID:-}" ]; then
-    cri_remove_all_pods >/dev/null
-    left=$(cri list-pods | jq -r '.[].id')
-    [ -z "$left" ] || problems+="pods that cannot be removed: $left; "
-    left=$(cri_private_leftovers)
-    [ -z "$left" ] || problems+="$left; "
-    left=$(cri_host_problems)
-    [ -z "$left" ] || problems+="$left; "
-    [ -z "$problems" ] || cri_scrub
-  fi
-  rm -rf "$T"
-  [ -z "$problems" ] || fail "teardown: $problems"
+  cri_test_teardown "$problems"
 }
 
 # ------------------------------------------------------------------ helpers
@@ -95,21 +77,6 @@ done
 exec /usr/sbin/runc "$@"
 EOF
   chmod 755 "$1/refuse-log" "$1/refuse-mute"
-}
-
-# run_pod NAME [JQ-FILTER] [RUNTIME-HANDLER]: POD (id) and POD_JSON.
-run_pod () {
-  POD_JSON="$T/$1.pod.json"
-  cri_pod_config "$1" "${2:-.}" >"$POD_JSON"
-  POD=$(cri run-pod ${3:+--runtime-handler "$3"} "$POD_JSON")
-  [ -n "$POD" ] || fail "RunPodSandbox printed no id"
-}
-
-# run_app NAME: CTR (id), an app container of POD, started.
-run_app () {
-  cri_ctr_config "$1" >"$T/$1.ctr.json"
-  CTR=$(cri create-container "$POD" "$T/$1.ctr.json" "$POD_JSON")
-  cri start "$CTR"
 }
 
 # gone PID: true once PID has exited and been reaped (5 s at most).

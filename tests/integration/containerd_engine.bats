@@ -15,8 +15,7 @@
 
 OSH_SUITE=containerd-engine
 load helpers
-# shellcheck source=tests/cri/containerd.sh
-source "$BATS_TEST_DIRNAME/../cri/containerd.sh"
+load cri_suite
 
 WRAPPER=$(dirname "$HOOK")/oci-sandbox-runtime
 MIB=1048576
@@ -28,49 +27,30 @@ KUBELET_DNS='{servers: ["10.96.0.10"], searches: ["ns.svc.cluster.local", "svc.c
 setup_file () {
   [ "$(id -u)" = 0 ] || skip "integration tests need root"
   [ -L "$WRAPPER" ] || fail "$WRAPPER: not built"
-  SUITE_T=$(mktemp -d /tmp/osh-it-ctrd-engine.XXXXXX)
-  export SUITE_T
-  export CRI_IMAGES_DIR=$SUITE_T/images
-  export SOCK=$SUITE_T/log.sock LOG=$SUITE_T/log.txt POLICY=$SUITE_T/policy.json
+  cri_suite_dir ctrd-engine
+  cri_suite_log
+  export POLICY=$SUITE_T/policy.json
   echo '{}' >"$POLICY"
-  "$PYTHON" -c "$RECEIVER_PY" "$SOCK" "$LOG" </dev/null >/dev/null 2>&1 3>&- &
-  echo $! >"$SUITE_T/receiver.pid"
   CRI_BINARY_NAME=$WRAPPER CRI_HOOK_POLICY=$POLICY cri_start
   HOST_SHM_BYTES=$(bytes_of /dev/shm)
   export HOST_SHM_BYTES
 }
 
 teardown_file () {
-  local out=""
-  [ -z "${CRI_DIR:-}" ] || out=$(cri_stop) || true
-  if [ -n "${SUITE_T:-}" ]; then
-    kill "$(cat "$SUITE_T/receiver.pid" 2>/dev/null)" 2>/dev/null || true
-    rm -rf --one-file-system "$SUITE_T"
-  fi
-  [ -z "$out" ] || fail "$out"
+  cri_suite_end
 }
 
 setup () {
-  T=$(mktemp -d "$SUITE_T/t.XXXXXX")
+  cri_test_dir
   set_policy '{}'
 }
 
 teardown () {
-  local problems="" left
-  if [ -d "${CRI_DIR:-/nonexistent}" ] && [ -n "${CRI_PID:-}" ]; then
-    cri_remove_all_pods >/dev/null
-    left=$(cri list-pods | jq -r '.[].id')
-    [ -z "$left" ] || problems+="pods that cannot be removed: $left; "
-    left=$(cri_private_leftovers)
-    [ -z "$left" ] || problems+="$left; "
-    left=$(cri_host_problems)
-    [ -z "$left" ] || problems+="$left; "
-    [ -z "$problems" ] || cri_scrub
-  fi
+  local problems=""
+  # No pod's tmpfs is the host's: removing the pods cannot mend this.
   [ "$(bytes_of /dev/shm)" = "$HOST_SHM_BYTES" ] \
-    || problems+="the host's /dev/shm changed size: $(bytes_of /dev/shm), was $HOST_SHM_BYTES; "
-  rm -rf "$T"
-  [ -z "$problems" ] || fail "teardown: $problems"
+    || problems="the host's /dev/shm changed size: $(bytes_of /dev/shm), was $HOST_SHM_BYTES; "
+  cri_test_teardown "$problems"
 }
 
 # set_policy JSON: the policy the wrapper and the hook read, debug logging
@@ -79,25 +59,6 @@ set_policy () {
   jq -n --arg s "$SOCK" --arg st "$CRI_STATE/io.containerd.grpc.v1.cri/sandboxes" \
     --arg r "$CRI_ROOT/io.containerd.grpc.v1.cri/sandboxes" --argjson p "$1" \
     '{log_socket: $s, log_level: "debug", engine_dirs: [$st, $r]} + $p' >"$POLICY"
-}
-
-bytes_of () {
-  stat -f -c '%b %S' "$1" | awk '{ print $1 * $2 }'
-}
-
-# run_pod NAME [JQ-FILTER]: POD and POD_JSON.
-run_pod () {
-  POD_JSON="$T/$1.pod.json"
-  cri_pod_config "$1" "${2:-.}" >"$POD_JSON"
-  POD=$(cri run-pod "$POD_JSON")
-  [ -n "$POD" ] || fail "RunPodSandbox printed no id"
-}
-
-# run_app NAME: CTR, an app container of POD, started.
-run_app () {
-  cri_ctr_config "$1" >"$T/$1.ctr.json"
-  CTR=$(cri create-container "$POD" "$T/$1.ctr.json" "$POD_JSON")
-  cri start "$CTR"
 }
 
 # pod_refused NAME FILTER TEXT...: RunPodSandbox fails with gRPC UNKNOWN

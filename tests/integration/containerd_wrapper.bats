@@ -12,21 +12,17 @@
 
 OSH_SUITE=containerd-wrapper
 load helpers
-# shellcheck source=tests/cri/containerd.sh
-source "$BATS_TEST_DIRNAME/../cri/containerd.sh"
+load cri_suite
 
 WRAPPER=$(dirname "$HOOK")/oci-sandbox-runtime
 
 setup_file () {
   [ "$(id -u)" = 0 ] || skip "integration tests need root"
   [ -L "$WRAPPER" ] || fail "$WRAPPER: not built"
-  SUITE_T=$(mktemp -d /tmp/osh-it-ctrd-wrapper.XXXXXX)
-  export SUITE_T
-  export CRI_IMAGES_DIR=$SUITE_T/images
-  export SOCK=$SUITE_T/log.sock LOG=$SUITE_T/log.txt POLICY=$SUITE_T/policy.json
+  cri_suite_dir ctrd-wrapper
+  cri_suite_log
+  export POLICY=$SUITE_T/policy.json
   jq -n --arg s "$SOCK" '{log_socket: $s, log_level: "debug"}' >"$POLICY"
-  "$PYTHON" -c "$RECEIVER_PY" "$SOCK" "$LOG" </dev/null >/dev/null 2>&1 3>&- &
-  echo $! >"$SUITE_T/receiver.pid"
   # A logging front for the wrapper: the shim's command lines, then the
   # wrapper itself with the same argv.
   cat >"$SUITE_T/logged" <<EOF
@@ -40,55 +36,15 @@ EOF
 }
 
 teardown_file () {
-  local out=""
-  [ -z "${CRI_DIR:-}" ] || out=$(cri_stop) || true
-  if [ -n "${SUITE_T:-}" ]; then
-    kill "$(cat "$SUITE_T/receiver.pid" 2>/dev/null)" 2>/dev/null || true
-    rm -rf --one-file-system "$SUITE_T"
-  fi
-  [ -z "$out" ] || fail "$out"
+  cri_suite_end
 }
 
 setup () {
-  T=$(mktemp -d "$SUITE_T/t.XXXXXX")
+  cri_test_dir
 }
 
 teardown () {
-  local problems="" left
-  if [ -d "${CRI_DIR:-/nonexistent}" ] && [ -n "${CRI_PID:-}" ]; then
-    cri_remove_all_pods >/dev/null
-    left=$(cri list-pods | jq -r '.[].id')
-    [ -z "$left" ] || problems+="pods that cannot be removed: $left; "
-    left=$(cri_private_leftovers)
-    [ -z "$left" ] || problems+="$left; "
-    left=$(cri_host_problems)
-    [ -z "$left" ] || problems+="$left; "
-    [ -z "$problems" ] || cri_scrub
-  fi
-  rm -rf "$T"
-  [ -z "$problems" ] || fail "teardown: $problems"
-}
-
-# run_pod NAME [JQ-FILTER] [HANDLER]: POD and POD_JSON.
-run_pod () {
-  POD_JSON="$T/$1.pod.json"
-  cri_pod_config "$1" "${2:-.}" >"$POD_JSON"
-  POD=$(cri run-pod ${3:+--runtime-handler "$3"} "$POD_JSON")
-  [ -n "$POD" ] || fail "RunPodSandbox printed no id"
-}
-
-# run_app NAME: CTR, an app container of POD, started.
-run_app () {
-  cri_ctr_config "$1" >"$T/$1.ctr.json"
-  CTR=$(cri create-container "$POD" "$T/$1.ctr.json" "$POD_JSON")
-  cri start "$CTR"
-}
-
-expected_hooks () {
-  jq -cn --arg h "$(readlink -f "$HOOK")" --arg p "$POLICY" '
-    def entry(s): {path: $h, args: ["oci-sandbox-hook", "--policy", $p, s],
-                   env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], timeout: 40};
-    {createRuntime: [entry("createRuntime")], poststop: [entry("poststop")]}'
+  cri_test_teardown
 }
 
 # normalized FILE ID...: the spec with each ID, the pod's pids and netns
@@ -103,6 +59,19 @@ normalized () {
     i=$((i + 1))
   done
   sed -E -e 's|/proc/[0-9]+/ns/|/proc/PID/ns/|g' -e 's|cni-[0-9a-f-]{36}|cni-NETNS|g' <<<"$text"
+}
+
+# capture_pod PREFIX POD CTR: the sandbox's and the app's specs, and what
+# the app sees (its /etc files, /dev/shm, ids, mounts), into T/PREFIX-*.
+capture_pod () {
+  local f
+  cp "$(cri_bundle "$2")/config.json" "$T/$1-sandbox.json"
+  cp "$(cri_bundle "$3")/config.json" "$T/$1-app.json"
+  for f in hostname hosts resolv.conf; do
+    cri exec-sync "$3" -- cat "/etc/$f" >"$T/$1-$f"
+  done
+  cri exec-sync "$3" -- sh -c 'df -k /dev/shm | tail -n 1; id; awk "{ print \$5 }" /proc/self/mountinfo' \
+    >"$T/$1-view"
 }
 
 # ------------------------------------------------------------------ tests
@@ -174,26 +143,14 @@ normalized () {
   run_pod "$name" "$filter"
   run_app app
   wpod=$POD wctr=$CTR
-  cp "$(cri_bundle "$wpod")/config.json" "$T/w-sandbox.json"
-  cp "$(cri_bundle "$wctr")/config.json" "$T/w-app.json"
-  for f in hostname hosts resolv.conf; do
-    cri exec-sync "$wctr" -- cat "/etc/$f" >"$T/w-$f"
-  done
-  cri exec-sync "$wctr" -- sh -c 'df -k /dev/shm | tail -n 1; id; awk "{ print \$5 }" /proc/self/mountinfo' \
-    >"$T/w-view"
+  capture_pod w "$wpod" "$wctr"
   cri stop-pod "$wpod"
   cri remove-pod "$wpod"
 
   run_pod "$name" "$filter" plain
   run_app app
   ppod=$POD pctr=$CTR
-  cp "$(cri_bundle "$ppod")/config.json" "$T/p-sandbox.json"
-  cp "$(cri_bundle "$pctr")/config.json" "$T/p-app.json"
-  for f in hostname hosts resolv.conf; do
-    cri exec-sync "$pctr" -- cat "/etc/$f" >"$T/p-$f"
-  done
-  cri exec-sync "$pctr" -- sh -c 'df -k /dev/shm | tail -n 1; id; awk "{ print \$5 }" /proc/self/mountinfo' \
-    >"$T/p-view"
+  capture_pod p "$ppod" "$pctr"
 
   # The sandbox: the wrapper's entries and the two sysctls, nothing else.
   jq 'del(.hooks) | del(.linux.sysctl)' "$T/w-sandbox.json" >"$T/w-sandbox.cmp"

@@ -239,15 +239,6 @@ host_state () {
   findmnt -rn -o TARGET,FSTYPE,OPTIONS | grep -F "$DEB_T" || true
 }
 
-remove_cgroup_parent () {
-  local d
-  for d in /sys/fs/cgroup/*/"$CGP"; do
-    [ -d "$d" ] || continue
-    find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
-    [ ! -d "$d" ] || printf '%s' "cgroup $d left; "
-  done
-}
-
 # A pod with its infra container: INFRA (id), IPID (host pid), IBUNDLE.
 start_pod () {
   pm pod create --network none --cgroup-parent "/$CGP" --name "$1" >/dev/null \

@@ -13,7 +13,6 @@
 OSH_SUITE=dynamic
 load helpers
 
-CRI_SANDBOX_ID=io.kubernetes.cri.sandbox-id
 LABEL="system_u:object_r:container_file_t:s0:c1,c2"
 
 setup () {
@@ -171,13 +170,7 @@ libselinux.so.1 recommended" "the notes' sonames and priorities"
   done
   # A member joining its namespaces, as containerd makes them.
   make_bundle "$T/member"
-  cfg --arg k "$SANDBOX_KEY" --arg s "$CRI_SANDBOX_ID" --arg sid "$sbx" --arg pid "$spid" '
-    .annotations = {($k): "container", ($s): $sid}
-    | .linux.namespaces |= map(if .type == "ipc" or .type == "uts" or .type == "network"
-                               then . + {path: "/proc/\($pid)/ns/\(if .type == "network"
-                                                                 then "net" else .type end)"}
-                               else . end)
-    | del(.hostname)'
+  member_config "$sbx" "$spid"
   set_cmd 'cat /dev/shm/from-sandbox'
   member=$(new_id)-member
   echo "$member" >>"$T/ids"

@@ -61,11 +61,6 @@ engine_policy () {
   write_policy "$(jq -n --arg e "$ENGINE" --argjson p "$1" '{engine_dirs: [$e]} + $p')"
 }
 
-# bytes_of PATH: the size of the filesystem at PATH, in bytes.
-bytes_of () {
-  stat -f -c '%b %S' "$1" | awk '{ print $1 * $2 }'
-}
-
 # What the engine made: the hook must never change it.  Only regular
 # files are read (a hostile case plants a FIFO there).
 engine_sums () {

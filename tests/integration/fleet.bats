@@ -104,14 +104,6 @@ teardown () {
   [ -z "${T:-}" ] || rm -rf "$T"
 }
 
-snapshot () {
-  (
-    cd "$1" || exit 1
-    find . -printf '%p %y %m %U:%G %l\n' | LC_ALL=C sort
-    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
-  )
-}
-
 # What the manifests say, as JSON, checked on the way.
 manifest_facts () {
   /usr/bin/python3 - "$K8S" "$TOP" <<'EOF'

@@ -13,6 +13,7 @@ bats_require_minimum_version 1.5.0
 HOOK=$(readlink -f "${HOOK:-$BATS_TEST_DIRNAME/../../oci-sandbox-hook}")
 HOOK_PATH_ENV="PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 SANDBOX_KEY="io.kubernetes.cri.container-type"
+CRI_SANDBOX_ID="io.kubernetes.cri.sandbox-id"
 BUSYBOX=/bin/busybox
 APPLETS="sh cat echo sleep df grep ls mount touch stat head tail tr wc printf hostname true
 false test awk sed od"
@@ -87,6 +88,33 @@ mount_count () {
   findmnt -rn -o TARGET | grep -cxF "$1" || true
 }
 
+# snapshot DIR: every path under DIR: type, mode, owner, and a file's
+# sha256 or a link's target (a directory's size depends on the
+# filesystem's history), for byte-for-byte comparisons.
+snapshot () {
+  (
+    cd "$1" || exit 1
+    find . -printf '%p %y %m %U:%G %l\n' | LC_ALL=C sort
+    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+  )
+}
+
+# bytes_of PATH: the size of the filesystem at PATH, in bytes.
+bytes_of () {
+  stat -f -c '%b %S' "$1" | awk '{ print $1 * $2 }'
+}
+
+# remove_cgroup_parent: remove the private cgroup parent CGP (deepest
+# first) in every hierarchy; print a problem if some of it cannot be removed.
+remove_cgroup_parent () {
+  local d
+  for d in /sys/fs/cgroup/*/"$CGP"; do
+    [ -d "$d" ] || continue
+    find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    [ ! -d "$d" ] || printf '%s' "cgroup $d left; "
+  done
+}
+
 # -------------------------------------------------------------- setup/teardown
 
 osh_setup () {
@@ -148,22 +176,26 @@ new_id () {
   echo "$id"
 }
 
+# start_log_receiver [DIR]: the receiver on SOCK writing LOG, its pid and
+# stderr kept in DIR (default T; a suite's setup_file passes its own).
 start_log_receiver () {
-  "$PYTHON" -c "$RECEIVER_PY" "$SOCK" "$LOG" </dev/null >/dev/null 2>"$T/receiver.err" 3>&- &
-  echo $! >"$T/receiver.pid"
-  local _
+  local dir=${1:-$T} _
+  "$PYTHON" -c "$RECEIVER_PY" "$SOCK" "$LOG" </dev/null >/dev/null 2>"$dir/receiver.err" 3>&- &
+  echo $! >"$dir/receiver.pid"
   for _ in $(seq 50); do
     [ -S "$SOCK" ] && return 0
     sleep 0.1
   done
-  fail "log receiver did not start: $(cat "$T/receiver.err")"
+  fail "log receiver did not start: $(cat "$dir/receiver.err")"
 }
 
+# stop_log_receiver [DIR]
 stop_log_receiver () {
-  [ -f "$T/receiver.pid" ] || return 0
-  kill "$(cat "$T/receiver.pid")" 2>/dev/null || true
-  wait "$(cat "$T/receiver.pid")" 2>/dev/null || true
-  rm -f "$T/receiver.pid"
+  local dir=${1:-$T}
+  [ -f "$dir/receiver.pid" ] || return 0
+  kill "$(cat "$dir/receiver.pid")" 2>/dev/null || true
+  wait "$(cat "$dir/receiver.pid")" 2>/dev/null || true
+  rm -f "$dir/receiver.pid"
 }
 
 # log_wait TEXT: wait (2 s at most) until a received log line contains TEXT.
@@ -227,6 +259,35 @@ drop_namespace () {
   cfg --arg t "$1" '.linux.namespaces |= map(select(.type != $t))'
 }
 
+# member_config SANDBOX_ID PID: BUNDLE's config.json becomes that of a pod
+# member joining PID's ipc, uts and network namespaces, as containerd
+# makes them.
+member_config () {
+  local sid=$1 pid=$2
+  cfg --arg t "$SANDBOX_KEY" --arg k "$CRI_SANDBOX_ID" --arg sid "$sid" --arg pid "$pid" '
+    .annotations = {($t): "container", ($k): $sid}
+    | .linux.namespaces |= map(if .type == "ipc" or .type == "uts" or .type == "network"
+                               then . + {path: "/proc/\($pid)/ns/\(if .type == "network"
+                                                                 then "net" else .type end)"}
+                               else . end)
+    | del(.hostname)'
+}
+
+# with_userns: the container gets a user namespace, root mapped to host
+# uid/gid 100000 (65536 ids), and a read-only bind of the host's /sys for
+# the sysfs, cgroup and mqueue mounts it may not make; the bundle becomes
+# readable by the mapped root.
+with_userns () {
+  cfg '.linux.namespaces += [{"type": "user"}]
+       | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+       | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+       | .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup"
+                            and .destination != "/dev/mqueue"))
+       | .mounts += [{"destination": "/sys", "type": "none", "source": "/sys",
+                      "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]'
+  chmod 755 "$T" "$BUNDLE" "$BUNDLE/rootfs"
+}
+
 # hook_env VAR=VALUE: add to the createRuntime hook's environment.
 hook_env () {
   cfg --arg e "$1" '.hooks.createRuntime[0].env += [$e]'
@@ -274,6 +335,15 @@ runc_refuses () {
   assert_nothing_left
   run runc list -q
   assert_not_contains "$output" "$CID" "runc list"
+}
+
+# The hook entries oci-sandbox-runtime adds to a spec (HOOK, POLICY), as
+# `jq -c .hooks` prints them.
+expected_hooks () {
+  jq -cn --arg h "$(readlink -f "$HOOK")" --arg p "$POLICY" '
+    def entry(s): {path: $h, args: ["oci-sandbox-hook", "--policy", $p, s],
+                   env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], timeout: 40};
+    {createRuntime: [entry("createRuntime")], poststop: [entry("poststop")]}'
 }
 
 # ------------------------------------------------------------------- runtimes

@@ -56,16 +56,6 @@ host_paths () {
   done
 }
 
-# Every path under DIR: type, mode, owner, and a file's sha256 or a link's
-# target (a directory's size depends on the filesystem's history).
-snapshot () {
-  (
-    cd "$1" || exit 1
-    find . -printf '%p %y %m %U:%G %l\n' | LC_ALL=C sort
-    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
-  )
-}
-
 # exe PATH...: executables the installer's detection and PATH lookups see.
 exe () {
   local p

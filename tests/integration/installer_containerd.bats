@@ -14,16 +14,7 @@
 
 OSH_SUITE=installer-containerd
 load helpers
-# shellcheck source=tests/cri/containerd.sh
-source "$BATS_TEST_DIRNAME/../cri/containerd.sh"
-
-snapshot () {
-  (
-    cd "$1" || exit 1
-    find . -printf '%p %y %m %U:%G %l\n' | LC_ALL=C sort
-    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
-  )
-}
+load cri_suite
 
 # CRI_CONFIG_EDIT: the harness's config.toml, as the node's
 # /etc/containerd/config.toml, through the installer; containerd then reads
@@ -46,12 +37,10 @@ install_into_config () {
 }
 
 setup_file () {
-  [ "$(id -u)" = 0 ] || skip "integration tests need root"
-  SUITE_T=$(mktemp -d /tmp/osh-it-installer-ctrd.XXXXXX)
+  cri_suite_dir installer-ctrd
   ROOT=$SUITE_T/root PREFIX=$SUITE_T/prefix
-  export SUITE_T ROOT PREFIX
-  export CRI_IMAGES_DIR=$SUITE_T/images
-  export SOCK=$SUITE_T/log.sock LOG=$SUITE_T/log.txt
+  export ROOT PREFIX
+  cri_suite_log
   mkdir -p "$ROOT/etc/containerd" "$ROOT/usr/sbin" "$ROOT/usr/bin"
   # What detection and the PATH lookup of "runc" find on the fake node.
   printf '#!/bin/sh\nexit 0\n' >"$ROOT/usr/sbin/runc"
@@ -59,8 +48,6 @@ setup_file () {
   chmod 755 "$ROOT/usr/sbin/runc" "$ROOT/usr/bin/containerd"
   jq -n --arg s "$SOCK" '{log_socket: $s, log_level: "debug"}' >"$SUITE_T/policy.json"
   chmod 0644 "$SUITE_T/policy.json"
-  "$PYTHON" -c "$RECEIVER_PY" "$SOCK" "$LOG" </dev/null >/dev/null 2>&1 3>&- &
-  echo $! >"$SUITE_T/receiver.pid"
   # The installed policy, where a node's wrapper would read it (a test
   # build reads OCI_SANDBOX_HOOK_POLICY from containerd's environment).
   CRI_POD_ANNOTATIONS='"io.katacontainers.*"' CRI_CONFIG_EDIT=install_into_config \
@@ -68,33 +55,16 @@ setup_file () {
 }
 
 teardown_file () {
-  local out=""
-  [ -z "${CRI_DIR:-}" ] || out=$(cri_stop) || true
-  if [ -n "${SUITE_T:-}" ]; then
-    kill "$(cat "$SUITE_T/receiver.pid" 2>/dev/null)" 2>/dev/null || true
-    rm -f "$PREFIX"
-    rm -rf --one-file-system "$SUITE_T"
-  fi
-  [ -z "$out" ] || fail "$out"
+  [ -z "${PREFIX:-}" ] || rm -f "$PREFIX"
+  cri_suite_end
 }
 
 setup () {
-  T=$(mktemp -d "$SUITE_T/t.XXXXXX")
+  cri_test_dir
 }
 
 teardown () {
-  local problems="" left
-  if [ -d "${CRI_DIR:-/nonexistent}" ] && [ -n "${CRI_PID:-}" ]; then
-    cri_remove_all_pods >/dev/null
-    left=$(cri list-pods | jq -r '.[].id')
-    [ -z "$left" ] || problems+="pods that cannot be removed: $left; "
-    left=$(cri_private_leftovers)
-    [ -z "$left" ] || problems+="$left; "
-    left=$(cri_host_problems)
-    [ -z "$left" ] || problems+="$left; "
-  fi
-  rm -rf "$T"
-  [ -z "$problems" ] || fail "teardown: $problems"
+  cri_test_teardown
 }
 
 @test "containerd runs the configuration the installer wrote" {
@@ -108,9 +78,7 @@ teardown () {
 
 @test "a pod run through the installed configuration gets the hook" {
   local cfg spid hook
-  cri_pod_config hooked '.annotations["io.oci-sandbox-hook.shm-size"] = "32Mi"' >"$T/pod.json"
-  POD=$(cri run-pod "$T/pod.json")
-  [ -n "$POD" ] || fail "RunPodSandbox printed no id"
+  run_pod hooked '.annotations["io.oci-sandbox-hook.shm-size"] = "32Mi"'
   cfg="$(cri_bundle "$POD")/config.json"
   # The wrapper the installer put in place added the installed hook.
   hook=$(readlink -f "$ROOT$PREFIX/oci-sandbox-hook")
@@ -124,8 +92,7 @@ teardown () {
   assert_eq "$(nsenter -t "$spid" -n cat "$PING_SYSCTL" | tr '\t' ' ')" "0 2147483647" \
     "pod ping_group_range"
   # The annotation's effect: containerd's 64 MiB tmpfs resized to 32 MiB.
-  assert_eq "$(stat -f -c '%b %S' "/proc/$spid/root/dev/shm" | awk '{ print $1 * $2 }')" \
-    $((32 << 20)) "the pod's /dev/shm"
+  assert_eq "$(bytes_of "/proc/$spid/root/dev/shm")" $((32 << 20)) "the pod's /dev/shm"
   cri stop-pod "$POD"
   cri remove-pod "$POD"
 }

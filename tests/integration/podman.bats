@@ -155,17 +155,6 @@ check_host_paths () {
   done
 }
 
-# Removes the private cgroup parent (deepest first) in every hierarchy;
-# prints a problem if some of it cannot be removed.
-remove_cgroup_parent () {
-  local d
-  for d in /sys/fs/cgroup/*/"$CGP"; do
-    [ -d "$d" ] || continue
-    find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
-    [ ! -d "$d" ] || printf '%s' "cgroup $d left; "
-  done
-}
-
 # ------------------------------------------------------------------ tools
 
 # prun ARGS...: `podman run` of a standalone container from the test rootfs

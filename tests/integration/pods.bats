@@ -11,8 +11,6 @@
 OSH_SUITE=pods
 load helpers
 
-CRI_TYPE=io.kubernetes.cri.container-type
-CRI_SANDBOX_ID=io.kubernetes.cri.sandbox-id
 
 setup () {
   osh_setup
@@ -57,18 +55,6 @@ make_member_config () {
   mkdir -p "$dir"
   cp "$BUNDLE/config.json" "$dir/config.json"
   BUNDLE=$dir member_config "$2" "$3"
-}
-
-# member_config SANDBOX_ID PID: BUNDLE's config.json becomes a member's.
-member_config () {
-  local sid=$1 pid=$2
-  cfg --arg t "$CRI_TYPE" --arg k "$CRI_SANDBOX_ID" --arg sid "$sid" --arg pid "$pid" '
-    .annotations = {($t): "container", ($k): $sid}
-    | .linux.namespaces |= map(if .type == "ipc" or .type == "uts" or .type == "network"
-                               then . + {path: "/proc/\($pid)/ns/\(if .type == "network"
-                                                                 then "net" else .type end)"}
-                               else . end)
-    | del(.hostname)'
 }
 
 # run_member NAME SCRIPT: `runc run` of member NAME in the foreground.

@@ -576,14 +576,7 @@ time.sleep(60)
   # The kernel reads ping_group_range gids in the writer's user namespace:
   # the hook writes from inside the container's, so "0 65535" means the
   # container's gids 0-65535 (host 100000-165535).
-  cfg '.linux.namespaces += [{"type": "user"}]
-       | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-       | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-       | .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup"
-                            and .destination != "/dev/mqueue"))
-       | .mounts += [{"destination": "/sys", "type": "none", "source": "/sys",
-                      "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]'
-  chmod 755 "$T" "$BUNDLE" "$BUNDLE/rootfs"
+  with_userns
   run_in_container 'tr "\t" " " </proc/sys/net/ipv4/ping_group_range; cat /proc/sys/net/ipv4/ip_unprivileged_port_start'
   assert_status 0
   assert_eq "${lines[0]}" "0 65535" "container ping_group_range under a user namespace"

@@ -1003,14 +1003,7 @@ sandbox_for_hand_feeding () {
   # userns: the container gets a user namespace, which the hook cannot
   # leave once joined: its namespace steps run in a forked child.
   if [ "${1:-}" = userns ]; then
-    cfg '.linux.namespaces += [{"type": "user"}]
-         | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-         | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-         | .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup"
-                              and .destination != "/dev/mqueue"))
-         | .mounts += [{"destination": "/sys", "type": "none", "source": "/sys",
-                        "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]'
-    chmod 755 "$T" "$BUNDLE" "$BUNDLE/rootfs"
+    with_userns
   fi
   # The rootfs is read-only once created: the mount targets an image ships.
   touch "$BUNDLE/rootfs/etc/hostname" "$BUNDLE/rootfs/etc/hosts" "$BUNDLE/rootfs/etc/resolv.conf"

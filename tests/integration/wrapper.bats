@@ -64,13 +64,6 @@ hooks_json () {
   jq -c '.hooks' "$BUNDLE/config.json"
 }
 
-expected_hooks () {
-  jq -cn --arg h "$(readlink -f "$HOOK")" --arg p "$POLICY" '
-    def entry(s): {path: $h, args: ["oci-sandbox-hook", "--policy", $p, s],
-                   env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], timeout: 40};
-    {createRuntime: [entry("createRuntime")], poststop: [entry("poststop")]}'
-}
-
 # refused TEXT...: after `run`, a refusal: non-zero, the message on stderr
 # and as the last JSON line of the --log file (level error, RFC 3339 UTC
 # time), config.json as SAVED, no container in the private root, nothing
