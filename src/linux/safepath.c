@@ -80,12 +80,15 @@ unmount_all_at (int parent_fd, const char *name, const char *what, int *unmounte
 }
 
 /* openat2 for environments that lack the syscall (valgrind 3.19, which the
-   leak checks run under, answers ENOSYS).  Every resolve mode the hook
-   uses with untrusted paths forbids symlinks, which makes a walk of
-   O_PATH|O_NOFOLLOW opens, one component at a time, equivalent and
-   race-free: a component swapped for a symlink is opened as the link itself
-   and refused.  ".." is refused outright (the hook never needs it).  Modes
-   without RESOLVE_NO_SYMLINKS are only used on trusted absolute paths.  */
+   leak checks run under, answers ENOSYS; so may a seccomp profile).  With
+   RESOLVE_NO_SYMLINKS a walk of O_PATH|O_NOFOLLOW opens, one component at
+   a time, is equivalent and race-free: a component swapped for a symlink
+   is opened as the link itself and refused.  ".." is refused outright (the
+   hook never needs it).  Symlinks followed inside a root (RESOLVE_IN_ROOT:
+   the installer's host paths) cannot be emulated, an absolute link would
+   leave the root: that stays ENOSYS.  What is left, RESOLVE_BENEATH
+   without RESOLVE_NO_SYMLINKS, is only used on the hook's own relative
+   paths below its checked procfs ("self/..."), and is a plain openat.  */
 static int
 openat2_emulated (int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)
 {
@@ -95,17 +98,20 @@ openat2_emulated (int dirfd, const char *path, int flags, mode_t mode, uint64_t 
   uint64_t start_mnt = 0, mnt;
   struct stat st;
 
+  if ((resolve & (RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS)) == RESOLVE_IN_ROOT)
+    {
+      errno = ENOSYS;
+      return -1;
+    }
+  if (path[0] == '/' && (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)))
+    {
+      errno = EXDEV;
+      return -1;
+    }
   if (!(resolve & RESOLVE_NO_SYMLINKS))
     return openat (dirfd, path, flags | O_CLOEXEC, mode);
   if (path[0] == '/')
-    {
-      if (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT))
-        {
-          errno = EXDEV;
-          return -1;
-        }
-      start = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    }
+    start = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   else
     start = openat (dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (start < 0)

@@ -6,11 +6,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/openat2.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -202,6 +209,89 @@ TEST (symlink_expansion_beyond_two_paths_is_refused)
   EXPECT_OK ("long/L1/f");
 }
 
+#if defined(__x86_64__)
+#define TEST_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define TEST_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#ifdef TEST_AUDIT_ARCH
+/* openat2 answering ENOSYS, as under valgrind or a seccomp profile.  */
+static int
+deny_openat2 (void)
+{
+  struct sock_filter code[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, TEST_AUDIT_ARCH, 1, 0),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { .len = sizeof code / sizeof code[0], .filter = code };
+  return prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0
+                 || prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0
+             ? -1
+             : 0;
+}
+
+/* One case of the emulation, in the filtered child: EXPECT_ERRNO 0 wants
+   an fd.  */
+static int
+emulated (int dir, const char *path, uint64_t resolve, int expect_errno)
+{
+  errno = 0;
+  int fd = openat2_fd (dir, path, O_RDONLY, 0, resolve);
+  int got = fd < 0 ? errno : 0;
+  if (fd >= 0)
+    close (fd);
+  if (got == expect_errno)
+    return 0;
+  printf ("# emulated openat2 of %s (resolve 0x%llx): errno %d, expected %d\n", path,
+          (unsigned long long)resolve, got, expect_errno);
+  fflush (stdout); /* the child ends with _exit */
+  return 1;
+}
+
+TEST (openat2_emulation_keeps_every_resolve_mode_or_refuses)
+{
+  make_dir ("emu", 0755, 0);
+  make_dir ("emu/d", 0755, 0);
+  make_file ("emu/d/f", 0644, 0);
+  make_link ("emu/rel", "d", 0);
+  make_link ("emu/abs", "/etc", 0);
+  cleanup_free char *emu = at ("emu");
+  pid_t pid = fork ();
+  if (pid < 0)
+    abort ();
+  if (pid == 0)
+    {
+      int dir = open (emu, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      struct open_how how = { .flags = O_RDONLY };
+      int bad = 0;
+      if (dir < 0 || deny_openat2 () < 0)
+        _exit (2);
+      /* The filter holds: the kernel's openat2 is gone.  */
+      if (syscall (SYS_openat2, dir, "d/f", &how, sizeof how) >= 0 || errno != ENOSYS)
+        _exit (3);
+      bad += emulated (dir, "d/f", RESOLVE_STRICT_BENEATH, 0);
+      bad += emulated (dir, "d/f", RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS, 0);
+      bad += emulated (dir, "rel/f", RESOLVE_STRICT_BENEATH, ELOOP);
+      bad += emulated (dir, "d/../d/f", RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, EXDEV);
+      bad += emulated (dir, "/etc/hostname", RESOLVE_BENEATH, EXDEV);
+      /* An absolute link inside a root cannot be followed without the
+         kernel: refused, never resolved against the process's own /.  */
+      bad += emulated (dir, "abs/hostname", RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, ENOSYS);
+      bad += emulated (dir, "d/f", RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, ENOSYS);
+      _exit (bad ? 1 : 0);
+    }
+  int status;
+  CHECK (waitpid (pid, &status, 0) == pid);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+}
+#endif
+
 TEST (missing_file_is_enoent)
 {
   cleanup_hook_error hook_error *err = NULL;
@@ -359,6 +449,9 @@ main (void)
   RUN (symlink_into_an_untrusted_directory_is_refused);
   RUN (symlink_loop_and_non_files_are_refused);
   RUN (symlink_expansion_beyond_two_paths_is_refused);
+#ifdef TEST_AUDIT_ARCH
+  RUN (openat2_emulation_keeps_every_resolve_mode_or_refuses);
+#endif
   RUN (missing_file_is_enoent);
   RUN (world_readable_requirement_refuses_a_private_source);
   char *cmd = NULL;
