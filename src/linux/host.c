@@ -240,12 +240,8 @@ target_facts_from_config (const container_spec *config, target_facts *facts, hoo
   dev_t nsfs_dev;
 
   memset (facts, 0, sizeof *facts);
-  if (open_procfs (&proc_fd, err) < 0)
-    return -1;
-  own_ns_fd = openat (proc_fd, "thread-self/ns", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (own_ns_fd < 0)
-    return hook_fail (err, errno, "open /proc/thread-self/ns");
-  if (own_namespaces (own_ns_fd, own, &nsfs_dev, err) < 0)
+  if (open_procfs (&proc_fd, err) < 0 || open_own_namespaces (proc_fd, &own_ns_fd, err) < 0
+      || own_namespaces (own_ns_fd, own, &nsfs_dev, err) < 0)
     return -1;
   for (int k = 0; k < NAMESPACE_COUNT; k++)
     {

@@ -17,6 +17,15 @@
 #include "safepath.h"
 
 int
+open_own_namespaces (int procfs_fd, int *out, hook_error **err)
+{
+  *out = openat (procfs_fd, "thread-self/ns", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (*out < 0)
+    return hook_fail (err, errno, "open /proc/thread-self/ns");
+  return 0;
+}
+
+int
 target_process_open (pid_t pid, target_process *p, hook_error **err)
 {
   char path[32];
@@ -38,10 +47,9 @@ target_process_open (pid_t pid, target_process *p, hook_error **err)
      same process, not a successor with a recycled pid.  */
   if (pidfd_send_signal (pidfd, 0, NULL, 0) < 0)
     return hook_fail (err, errno, "container process %d", (int)pid);
-  cleanup_close int own_ns
-      = openat (proc, "thread-self/ns", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (own_ns < 0)
-    return hook_fail (err, errno, "open /proc/thread-self/ns");
+  cleanup_close int own_ns = -1;
+  if (open_own_namespaces (proc, &own_ns, err) < 0)
+    return -1;
   p->pid = pid;
   p->own_ns_fd = steal_fd (&own_ns);
   p->pidfd = steal_fd (&pidfd);

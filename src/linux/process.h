@@ -28,6 +28,10 @@ typedef struct target_process
     0, -1, -1, -1, -1                                                                              \
   }
 
+/* O_PATH on PROCFS_FD's thread-self/ns: the hook's own namespaces, read
+   through it at each use.  */
+int open_own_namespaces (int procfs_fd, int *out, hook_error **err);
+
 int target_process_open (pid_t pid, target_process *p, hook_error **err);
 /* Still the same, live process?  */
 int target_process_check_alive (const target_process *p, hook_error **err);
