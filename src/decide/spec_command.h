@@ -3,7 +3,12 @@
    concludes "not a sandbox" from it.  A command the policy names, or a
    document this scan cannot read, goes through the full parse (spec.h),
    which refuses what a runtime would read differently (duplicate keys,
-   bad UTF-8).  */
+   bad UTF-8).  The scan stops at the first "process" member's first
+   "args": a document repeating either key after that point (which no
+   engine writes: they encode from structures; a runtime would take the
+   last) is judged by the first.  That can only make the hook leave a
+   container alone, as a runtime without the hook would; refusing it would
+   cost every plain container a read of its whole config.json.  */
 #ifndef OCI_SANDBOX_HOOK_SPEC_COMMAND_H
 #define OCI_SANDBOX_HOOK_SPEC_COMMAND_H
 

@@ -990,6 +990,11 @@ TEST (scan_command_finds_the_first_arg_and_stops)
       true, "sh" },
     /* The scan stops at the command: what follows is not read.  */
     { "{\"process\":{\"args\":[\"/pause\"]},\"mounts\":[ this is not json", true, "/pause" },
+    /* Not even a later "process" or "args", which the full parse refuses
+       (spec_command.h: the first decides, the hook then does nothing).  */
+    { "{\"process\":{\"args\":[\"sh\"]},\"process\":{\"args\":[\"/pause\"]}}", true, "sh" },
+    { "{\"process\":{\"args\":[\"sh\"],\"args\":[\"/pause\"]}}", true, "sh" },
+    { "{\"process\":{\"cwd\":\"/\"},\"process\":{\"args\":[\"/pause\"]}}", true, "" },
     /* "args" or "process" elsewhere is not the command.  */
     { "{\"annotations\":{\"process\":\"x\"},\"linux\":{\"args\":[\"/catatonit\"]},"
       "\"process\":{\"args\":[\"/bin/true\"]}}",
