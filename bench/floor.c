@@ -62,9 +62,8 @@
      open /proc/thread-self/ns; the hook's own namespaces:
        stat one, readlink four; the container's: readlink
        five; read /proc/PID/cgroup                            no
-     cgroup: statfs /sys/fs/cgroup/cpu, open the hierarchy +
-       fstatfs, read cgroup.procs, readlink two pid
-       namespaces                                             no (the file is given)
+     cgroup: open /sys/fs/cgroup/cpu + fstatfs, read
+       cgroup.procs, readlink two pid namespaces              no (the file is given)
      look for an earlier run: open the hook directory         no
      mkdirat the hook directory, open it + fstat              mkdirat, open
      its tmpfs: fsopen, fsconfig x5, fsmount, move_mount      yes
@@ -89,7 +88,7 @@
      setns back (net, mnt), fchdir + chroot (".") + fchdir,
        readlink ns/mnt                                        no cwd, no check
      oom_score_adj: open O_RDWR, write, pread                 open, write
-     cpu.shares: open the cgroup dir, open O_RDWR, write,
+     cpu.shares: open O_RDWR below the hierarchy, write,
        pread                                                  open, write
      pidfd_send_signal x3                                     no
      read /proc/PID/stat                                      yes
