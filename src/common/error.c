@@ -95,6 +95,16 @@ hook_error_free (hook_error *err)
   free (err);
 }
 
+bool
+hook_error_absorb (hook_error **err, int errno_value)
+{
+  if (*err == NULL || (*err)->errno_value != errno_value)
+    return false;
+  hook_error_free (*err);
+  *err = NULL;
+  return true;
+}
+
 char *
 quote_for_message (const char *s)
 {

@@ -5,6 +5,8 @@
 #ifndef OCI_SANDBOX_HOOK_ERROR_H
 #define OCI_SANDBOX_HOOK_ERROR_H
 
+#include <stdbool.h>
+
 typedef struct hook_error
 {
   int errno_value;
@@ -21,6 +23,10 @@ int hook_error_prefix (hook_error **err, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 
 void hook_error_free (hook_error *err);
+
+/* A failure that is an answer ("there is none"): when *ERR carries
+   ERRNO_VALUE, free it, leave *ERR NULL and return true.  */
+bool hook_error_absorb (hook_error **err, int errno_value);
 
 /* Quote S for an error message: at most 64 characters, control characters
    and non-ASCII bytes escaped as \n, \r, \t or \xHH, in double quotes.

@@ -140,10 +140,8 @@ unregister (int hook_dir_fd, int *unregistered, hook_error **err)
   if (pod_registry_open (r.state_dir, false, &reg, err) < 0)
     {
       /* No registry: nothing was registered.  */
-      if ((*err)->errno_value != ENOENT)
+      if (!hook_error_absorb (err, ENOENT))
         return -1;
-      hook_error_free (*err);
-      *err = NULL;
     }
   else
     for (size_t i = 0; i < r.n_names; i++)
@@ -191,13 +189,7 @@ hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
   if (done && done_size)
     done[0] = '\0';
   if (hook_dir_open (bundle_fd, &dir, err) < 0)
-    {
-      if ((*err)->errno_value != ENOENT)
-        return -1;
-      hook_error_free (*err);
-      *err = NULL;
-      return 0;
-    }
+    return hook_error_absorb (err, ENOENT) ? 0 : -1;
   /* Members stop finding the pod first, then its tmpfs goes: with the
      hook's directory, the files and the pod's shm below it.  */
   if (unregister (dir, &unregistered, err) < 0

@@ -85,14 +85,10 @@ hostfs_lstat (int root_fd, const char *path, hostfs_stat *st, hook_error **err)
   memset (st, 0, sizeof *st);
   if (open_parent (root_fd, path, &dir, &name, err) < 0)
     {
-      if ((*err)->errno_value == ENOENT || (*err)->errno_value == ENOTDIR)
-        {
-          hook_error_free (*err);
-          *err = NULL;
-          st->type = FOUND_ABSENT;
-          return 0;
-        }
-      return -1;
+      if (!hook_error_absorb (err, ENOENT) && !hook_error_absorb (err, ENOTDIR))
+        return -1;
+      st->type = FOUND_ABSENT;
+      return 0;
     }
   if (fstatat (dir, name, &s, AT_SYMLINK_NOFOLLOW) < 0)
     {

@@ -124,13 +124,7 @@ pod_entry_alive (const pod_entry *entry, bool *alive, hook_error **err)
   if (process_start_time (pid_fd, &start_time, err) < 0)
     {
       /* It exited between the opens: the directory went away.  */
-      if ((*err)->errno_value == ESRCH || (*err)->errno_value == ENOENT)
-        {
-          hook_error_free (*err);
-          *err = NULL;
-          return 0;
-        }
-      return -1;
+      return hook_error_absorb (err, ESRCH) || hook_error_absorb (err, ENOENT) ? 0 : -1;
     }
   /* The same process, alive after its start time was read: a recycled pid
      starts later.  */

@@ -514,13 +514,9 @@ open_sandbox_hook_dir (int bundle_fd, const pod_entry *sandbox, int *out, hook_e
 {
   if (hook_dir_open (bundle_fd, out, err) < 0)
     {
-      if ((*err)->errno_value == ENOENT)
-        {
-          hook_error_free (*err);
-          *err = NULL;
-          return hook_fail (err, ENOENT, "sandbox %s: its bundle has no %s directory (stopping?)",
-                            sandbox->id, HOOK_DIR_NAME);
-        }
+      if (hook_error_absorb (err, ENOENT))
+        return hook_fail (err, ENOENT, "sandbox %s: its bundle has no %s directory (stopping?)",
+                          sandbox->id, HOOK_DIR_NAME);
       return hook_error_prefix (err, "sandbox %s: %s", sandbox->id, sandbox->bundle);
     }
   return 0;

@@ -230,10 +230,8 @@ run_poststop (const options *o, const oci_state *state, hook_log *log, hook_erro
   /* A bundle already deleted leaves nothing of ours behind.  */
   if (open_directory_locked (state->bundle, true, &bundle_fd, err) < 0)
     {
-      if ((*err)->errno_value != ENOENT)
+      if (!hook_error_absorb (err, ENOENT))
         return -1;
-      hook_error_free (*err);
-      *err = NULL;
     }
   else if (act_poststop (bundle_fd, log, err) < 0)
     return -1;

@@ -38,15 +38,7 @@ policy_file_read (const char *path, bool explicit_path, char **name, char **buf,
      anyone but root could have written is refused, not obeyed (symlinks
      are followed, as a ConfigMap mount needs, when root owns them).  */
   if (read_trusted_file (path, *name, POLICY_MAX_BYTES, false, buf, len, err) < 0)
-    {
-      if ((*err)->errno_value == ENOENT && !explicit_path)
-        {
-          hook_error_free (*err);
-          *err = NULL;
-          return 0;
-        }
-      return -1;
-    }
+    return !explicit_path && hook_error_absorb (err, ENOENT) ? 0 : -1;
   return 0;
 }
 

@@ -211,10 +211,8 @@ run_pods (const options *o, hook_log *log, hook_error **err)
   if (pod_registry_open (policy.state_dir, false, &reg, err) < 0)
     {
       /* Nothing ever registered on this node: an empty list.  */
-      if ((*err)->errno_value != ENOENT)
+      if (!hook_error_absorb (err, ENOENT))
         return -1;
-      hook_error_free (*err);
-      *err = NULL;
       snprintf (reg.path, sizeof reg.path, "%s", policy.state_dir);
     }
   else if (pod_registry_list (&reg, &names, &n, err) < 0)
