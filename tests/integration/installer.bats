@@ -514,6 +514,36 @@ EOF
   assert_contains "$stderr" "uninstall: --policy is an install option"
 }
 
+@test "hostile command line and record: a missing or odd --binary, a stray argument, --wait with --dry-run, a record that is not a file" {
+  containerd_1_6_root
+  snapshot "$R" >"$T/before"
+  install_hook --binary "$T/no-such-binary"
+  assert_status 1
+  assert_contains "$stderr" "--binary $T/no-such-binary: No such file or directory"
+  install_hook --binary "$T"
+  assert_status 1
+  assert_contains "$stderr" "--binary: not a regular file"
+  install_hook stray
+  assert_status 1
+  assert_contains "$stderr" "unexpected argument \"stray\""
+  install_hook --wait --dry-run
+  assert_status 1
+  assert_contains "$stderr" "install: --wait and --dry-run exclude each other"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+  # A record planted as a directory is refused, by install and uninstall.
+  mkdir -p "$R/var/lib/oci-sandbox-hook/install/record.json"
+  snapshot "$R" >"$T/before"
+  install_hook
+  assert_status 1
+  assert_contains "$stderr" "/var/lib/oci-sandbox-hook/install/record.json: not a regular file"
+  uninstall_hook
+  assert_status 1
+  assert_contains "$stderr" "/var/lib/oci-sandbox-hook/install/record.json: not a regular file"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
 # ------------------------------------------------------------------ --restart
 
 # A fake host init: pid 1 of its own pid namespace, its root the fake root
