@@ -231,8 +231,6 @@ int
 policy_set_runtime (const char *buf, size_t len, const char *runtime, char **out, size_t *out_len,
                     hook_error **err)
 {
-  const json_limits limits
-      = { .max_bytes = POLICY_MAX_BYTES, .max_depth = 8, .allow_comments = true };
   cleanup_json json_doc *doc = NULL;
   cleanup_json json_doc *again = NULL;
   cleanup_free char *text = NULL, *result = NULL;
@@ -240,7 +238,7 @@ policy_set_runtime (const char *buf, size_t len, const char *runtime, char **out
   const json_value *root, *old;
   FILE *f;
 
-  if (json_parse (buf, len, &limits, &doc, err) < 0)
+  if (json_parse (buf, len, &policy_json_limits, &doc, err) < 0)
     return hook_error_prefix (err, "policy");
   root = json_doc_root (doc);
   if (root->kind != JSON_OBJECT)
@@ -284,7 +282,7 @@ policy_set_runtime (const char *buf, size_t len, const char *runtime, char **out
   memcpy (result + at + text_len, buf + at, len - at);
   result[len + text_len] = '\0';
   /* Read back: one member more, the runtime as given.  */
-  if (json_parse (result, len + text_len, &limits, &again, err) < 0)
+  if (json_parse (result, len + text_len, &policy_json_limits, &again, err) < 0)
     return hook_error_prefix (err, "internal error: the policy with a runtime");
   root = json_doc_root (again);
   old = json_get (root, POLICY_RUNTIME_KEY);
@@ -535,13 +533,11 @@ reconcile_runtime (const install_request *req, engine_result *results[], size_t 
 static int
 policy_runtime (const char *buf, size_t len, char **out, hook_error **err)
 {
-  const json_limits limits
-      = { .max_bytes = POLICY_MAX_BYTES, .max_depth = 8, .allow_comments = true };
   cleanup_json json_doc *doc = NULL;
   const json_value *v;
 
   *out = NULL;
-  if (json_parse (buf, len, &limits, &doc, err) < 0)
+  if (json_parse (buf, len, &policy_json_limits, &doc, err) < 0)
     return hook_error_prefix (err, "the policy to install");
   v = json_get (json_doc_root (doc), POLICY_RUNTIME_KEY);
   if (v == NULL)

@@ -683,7 +683,7 @@ parse_key (const policy_key *k, const json_value *v, sandbox_policy *policy, hoo
   return hook_fail (err, EINVAL, "policy key \"%s\"", k->key);
 }
 
-static const json_limits policy_limits
+const json_limits policy_json_limits
     = { .max_bytes = POLICY_MAX_BYTES, .max_depth = 8, .allow_comments = true };
 
 int
@@ -693,7 +693,7 @@ sandbox_policy_parse_runtime (const char *buf, size_t len, char **runtime, hook_
   const json_value *root, *v;
 
   *runtime = NULL;
-  if (json_parse (buf, len, &policy_limits, &doc, err) < 0)
+  if (json_parse (buf, len, &policy_json_limits, &doc, err) < 0)
     return -1;
   root = json_doc_root (doc);
   if (json_expect (root, JSON_OBJECT, "policy", err) < 0)
@@ -713,7 +713,7 @@ sandbox_policy_parse (const char *buf, size_t len, sandbox_policy *policy, hook_
   cleanup_json json_doc *doc = NULL;
   const json_value *root;
 
-  if (json_parse (buf, len, &policy_limits, &doc, err) < 0)
+  if (json_parse (buf, len, &policy_json_limits, &doc, err) < 0)
     return -1;
   root = json_doc_root (doc);
   if (json_expect (root, JSON_OBJECT, "policy", err) < 0)

@@ -12,6 +12,7 @@
 
 #include "dnsfiles.h"
 #include "error.h"
+#include "json.h"
 #include "log_level.h"
 
 #define POLICY_MAX_BYTES      (1u << 20)
@@ -113,6 +114,10 @@ void sandbox_policy_clear (sandbox_policy *policy);
    that a mistake elsewhere in the policy never keeps the engine from
    killing and deleting its containers.  */
 int sandbox_policy_parse_runtime (const char *buf, size_t len, char **runtime, hook_error **err);
+
+/* How a policy file is read as JSON (size, depth, comments): by the hook
+   and by the installer, which edits one.  */
+extern const json_limits policy_json_limits;
 #define cleanup_policy __attribute__ ((cleanup (sandbox_policy_clear)))
 
 #endif
