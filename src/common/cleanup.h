@@ -34,6 +34,17 @@ cleanup_fclose_fn (FILE **f)
     fclose (*f);
 }
 
+/* Free N malloc'ed strings and the array holding them (NULL: nothing).  */
+static inline void
+free_strings (char **v, size_t n)
+{
+  if (v == NULL)
+    return;
+  for (size_t i = 0; i < n; i++)
+    free (v[i]);
+  free (v);
+}
+
 #define cleanup_free   __attribute__ ((cleanup (cleanup_free_fn)))
 #define cleanup_close  __attribute__ ((cleanup (cleanup_close_fn)))
 #define cleanup_pidfd  __attribute__ ((cleanup (cleanup_close_fn)))

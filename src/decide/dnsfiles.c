@@ -204,18 +204,6 @@ dns_config_validate (dns_config *config, hook_error **err)
   return 0;
 }
 
-void
-dns_free_list (char **items, size_t n_items)
-{
-  size_t i;
-
-  if (items == NULL)
-    return;
-  for (i = 0; i < n_items; i++)
-    free (items[i]);
-  free (items);
-}
-
 static bool
 is_blank (char c)
 {
@@ -262,14 +250,14 @@ dns_split_list (const char *value, size_t max_items, char ***items, size_t *n_it
         {
           cleanup_free char *quoted = quote_for_message (value);
 
-          dns_free_list (list, count);
+          free_strings (list, count);
           return hook_fail (err, 0, "%s: item %zu is empty", quoted ? quoted : "(value)",
                             count + 1);
         }
       list[count] = strndup (b, (size_t)(e - b));
       if (list[count] == NULL)
         {
-          dns_free_list (list, count);
+          free_strings (list, count);
           return hook_fail (err, ENOMEM, "copy a list item");
         }
       count++;
@@ -287,9 +275,9 @@ dns_config_clear (dns_config *config)
 {
   if (config == NULL)
     return;
-  dns_free_list (config->servers, config->n_servers);
-  dns_free_list (config->searches, config->n_searches);
-  dns_free_list (config->options, config->n_options);
+  free_strings (config->servers, config->n_servers);
+  free_strings (config->searches, config->n_searches);
+  free_strings (config->options, config->n_options);
   memset (config, 0, sizeof (*config));
 }
 

@@ -46,10 +46,9 @@ int dns_config_validate (dns_config *config, hook_error **err);
 
 /* Split a comma-separated annotation value into a newly allocated list;
    blanks around items are dropped, an empty item is an error.  At most
-   MAX_ITEMS items.  */
+   MAX_ITEMS items (free them with cleanup.h's free_strings).  */
 int dns_split_list (const char *value, size_t max_items, char ***items, size_t *n_items,
                     hook_error **err);
-void dns_free_list (char **items, size_t n_items);
 void dns_config_clear (dns_config *config);
 
 /* containerd's resolv.conf: "search a b\n" (if any searches), one

@@ -107,9 +107,7 @@ default_members (sandbox_policy *policy)
 static void
 free_engine_dirs (sandbox_policy *policy)
 {
-  for (size_t i = 0; i < policy->n_engine_dirs; i++)
-    free (policy->engine_dirs[i]);
-  free (policy->engine_dirs);
+  free_strings (policy->engine_dirs, policy->n_engine_dirs);
   policy->engine_dirs = NULL;
   policy->n_engine_dirs = 0;
 }

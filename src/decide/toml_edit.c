@@ -120,9 +120,7 @@ strvec_push (strvec *v, char *s)
 static void
 strvec_clear (strvec *v)
 {
-  for (size_t i = 0; i < v->n; i++)
-    free (v->items[i]);
-  free (v->items);
+  free_strings (v->items, v->n);
   v->items = NULL;
   v->n = v->cap = 0;
 }

@@ -233,14 +233,6 @@ compare_names (const void *a, const void *b)
   return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
-void
-pod_names_free (char **names, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    free (names[i]);
-  free (names);
-}
-
 int
 pod_registry_list (pod_registry *reg, char ***names, size_t *n, hook_error **err)
 {
@@ -283,7 +275,7 @@ pod_registry_list (pod_registry *reg, char ***names, size_t *n, hook_error **err
   closedir (d);
   if (saved)
     {
-      pod_names_free (list, *n);
+      free_strings (list, *n);
       *n = 0;
       return hook_fail (err, saved, "read %s", reg->path);
     }

@@ -62,9 +62,9 @@ int pod_registry_lookup (pod_registry *reg, const char *name, bool sweep, pod_en
 int pod_registry_remove (pod_registry *reg, const char *name, const char *bundle, int pid,
                          hook_error **err);
 
-/* The names of every entry (malloc'ed, sorted).  */
+/* The names of every entry (malloc'ed, sorted; free them with cleanup.h's
+   free_strings).  */
 int pod_registry_list (pod_registry *reg, char ***names, size_t *n, hook_error **err);
-void pod_names_free (char **names, size_t n);
 
 /* Does the process ENTRY records still live, and is it the same process
    (its start time)?  */

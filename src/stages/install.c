@@ -426,14 +426,6 @@ missing_directories (int root_fd, const char *path, char ***dirs, size_t *n, hoo
   return 0;
 }
 
-static void
-free_strings (char **v, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    free (v[i]);
-  free (v);
-}
-
 static bool
 is_state_path (const char *path)
 {

@@ -220,11 +220,11 @@ run_pods (const options *o, hook_log *log, hook_error **err)
   cleanup_free pod_row *rows = calloc (n ? n : 1, sizeof *rows);
   if (rows == NULL)
     {
-      pod_names_free (names, n);
+      free_strings (names, n);
       return hook_fail (err, ENOMEM, "pods");
     }
   ret = read_rows (&reg, names, n, rows, &n_rows, err);
-  pod_names_free (names, n);
+  free_strings (names, n);
   if (ret < 0)
     return -1;
   return o->json ? print_json (&reg, rows, n_rows, err) : print_table (rows, n_rows, err);

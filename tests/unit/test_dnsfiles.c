@@ -512,7 +512,7 @@ TEST (dns_list_is_split_on_commas_and_trimmed)
       CHECK_STR (items[0], "1.1.1.1");
       CHECK_STR (items[1], "8.8.8.8");
     }
-  dns_free_list (items, n);
+  free_strings (items, n);
 
   CHECK_INT (dns_split_list ("\t a \t,b\t", 3, &items, &n, &err), 0);
   CHECK_INT (n, 2);
@@ -521,7 +521,7 @@ TEST (dns_list_is_split_on_commas_and_trimmed)
       CHECK_STR (items[0], "a");
       CHECK_STR (items[1], "b");
     }
-  dns_free_list (items, n);
+  free_strings (items, n);
 }
 
 TEST (dns_list_with_one_item_has_one_item)
@@ -534,7 +534,7 @@ TEST (dns_list_with_one_item_has_one_item)
   CHECK_INT (n, 1);
   if (n == 1 && items != NULL)
     CHECK_STR (items[0], "ndots:5");
-  dns_free_list (items, n);
+  free_strings (items, n);
 }
 
 TEST (dns_list_keeps_inner_blanks_and_other_whitespace_for_the_validators)
@@ -550,7 +550,7 @@ TEST (dns_list_keeps_inner_blanks_and_other_whitespace_for_the_validators)
       CHECK_STR (items[0], "ndots: 5");
       CHECK_STR (items[1], "1.1.1.1\n");
     }
-  dns_free_list (items, n);
+  free_strings (items, n);
 }
 
 TEST (dns_list_with_empty_item_is_refused)
@@ -574,7 +574,7 @@ TEST (dns_list_with_empty_item_is_refused)
         {
           report ("split", cases[i].value, err ? err->message : "(no error)");
           if (items != sentinel)
-            dns_free_list (items, n);
+            free_strings (items, n);
         }
     }
 }
@@ -601,7 +601,7 @@ TEST (dns_list_with_exactly_max_items_is_accepted)
   CHECK_INT (n, 3);
   if (n == 3 && items != NULL)
     CHECK_STR (items[2], "9.9.9.9");
-  dns_free_list (items, n);
+  free_strings (items, n);
 }
 
 /* resolv.conf rendering */
