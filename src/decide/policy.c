@@ -433,13 +433,13 @@ parse_dns (const json_value *v, const char *key, sandbox_policy *policy, hook_er
     {
       const json_member *m = &v->u.object.members[i];
       int r;
-      if (strcmp (m->key, "servers") == 0 && dns.servers == NULL)
+      if (strcmp (m->key, "servers") == 0)
         r = parse_string_list (m->value, "dns.servers", DNS_MAX_SERVERS, &dns.servers,
                                &dns.n_servers, err);
-      else if (strcmp (m->key, "searches") == 0 && dns.searches == NULL)
+      else if (strcmp (m->key, "searches") == 0)
         r = parse_string_list (m->value, "dns.searches", DNS_MAX_SEARCHES, &dns.searches,
                                &dns.n_searches, err);
-      else if (strcmp (m->key, "options") == 0 && dns.options == NULL)
+      else if (strcmp (m->key, "options") == 0)
         r = parse_string_list (m->value, "dns.options", DNS_MAX_OPTIONS, &dns.options,
                                &dns.n_options, err);
       else
