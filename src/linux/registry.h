@@ -21,13 +21,14 @@
 
 typedef struct pod_registry
 {
-  int dir_fd; /* O_PATH on the state directory */
+  int dir_fd;    /* O_PATH on the state directory */
+  int procfs_fd; /* the checked /proc the liveness checks read, opened at the first */
   char path[PATH_MAX];
 } pod_registry;
 
 #define POD_REGISTRY_INIT                                                                          \
   {                                                                                                \
-    .dir_fd = -1                                                                                   \
+    .dir_fd = -1, .procfs_fd = -1                                                                  \
   }
 
 /* Open STATE_DIR (absolute).  With CREATE, a missing directory is made
@@ -65,9 +66,5 @@ int pod_registry_remove (pod_registry *reg, const char *name, const char *bundle
 /* The names of every entry (malloc'ed, sorted; free them with cleanup.h's
    free_strings).  */
 int pod_registry_list (pod_registry *reg, char ***names, size_t *n, hook_error **err);
-
-/* Does the process ENTRY records still live, and is it the same process
-   (its start time)?  */
-int pod_entry_alive (const pod_entry *entry, bool *alive, hook_error **err);
 
 #endif
