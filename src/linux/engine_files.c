@@ -72,5 +72,7 @@ engine_file_read (const char *dir, const char *source, size_t max, char **out, s
   if (st.st_nlink != 1)
     return hook_fail (err, 0, "%lu hard links (the engine's file has one)",
                       (unsigned long)st.st_nlink);
-  return read_regular_fd (fd, last, max, out, len, err);
+  if (read_regular_sized (fd, &st, max, out, len, err) < 0)
+    return hook_error_prefix (err, "%s", last);
+  return 0;
 }

@@ -148,7 +148,9 @@ hostfs_read (int root_fd, const char *path, bool follow, size_t max, found_type 
   if ((uint64_t)st.st_size > max)
     return hook_fail (err, EFBIG, "%s: %lld bytes exceed the limit of %zu", path,
                       (long long)st.st_size, max);
-  return read_regular_fd (fd, path, max, data, len, err);
+  if (read_regular_sized (fd, &st, max, data, len, err) < 0)
+    return hook_error_prefix (err, "%s", path);
+  return 0;
 }
 
 int

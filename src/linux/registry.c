@@ -97,7 +97,7 @@ read_entry (pod_registry *reg, const char *name, pod_entry *entry, bool *missing
                       "uid %u, %lu links): refused",
                       reg->path, name, (unsigned)st.st_mode, (unsigned)st.st_uid,
                       (unsigned long)st.st_nlink);
-  if (read_regular_fd (fd, name, POD_ENTRY_MAX_BYTES, &buf, &len, err) < 0
+  if (read_regular_sized (fd, &st, POD_ENTRY_MAX_BYTES, &buf, &len, err) < 0
       || pod_entry_decode (buf, len, entry, err) < 0)
     return hook_error_prefix (err, "registry entry %s/%s", reg->path, name);
   return 0;

@@ -349,7 +349,7 @@ read_regular_fd (int fd, const char *name, size_t max, char **out, size_t *len, 
     return hook_fail (err, errno, "stat %s", name);
   if (!S_ISREG (st.st_mode))
     return hook_fail (err, 0, "%s: not a regular file", name);
-  if (read_fd_bounded (fd, max, out, len, err) < 0)
+  if (read_regular_sized (fd, &st, max, out, len, err) < 0)
     return hook_error_prefix (err, "%s", name);
   return 0;
 }

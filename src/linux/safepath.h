@@ -81,8 +81,9 @@ int replace_file_atomic (int dirfd, const char *name, mode_t mode,
 
 /* FD, opened O_NONBLOCK (a FIFO planted where a file belongs must never
    block the hook), must be a regular file of at most MAX bytes: read it
-   whole into a malloc'ed NUL-terminated buffer.  NAME names it in errors
-   ("NAME: not a regular file").  The one reader of every file the hook
+   whole into a malloc'ed NUL-terminated buffer, by its size as fstat gives
+   it (read_regular_sized).  NAME names it in errors ("NAME: not a regular
+   file").  The one reader of every file the hook
    takes input from: config.json, the policy, the /etc sources.  */
 int read_regular_fd (int fd, const char *name, size_t max, char **out, size_t *len,
                      hook_error **err);

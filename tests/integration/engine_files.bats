@@ -340,7 +340,7 @@ refused () {
 
   { echo 'nameserver 10.96.0.10'; head -c 65536 /dev/zero | tr '\0' '#'; echo; } >"$f"
   ENGINE_SUMS=$(engine_sums)
-  refused "($f): cannot be read: resolv.conf: input exceeds the limit of 65536 bytes"
+  refused "($f): cannot be read: resolv.conf: input of 65559 bytes exceeds the limit of 65536 bytes"
 
   printf 'nameserver 10.96.0.10\n' >"$f"
   ln -s pod1 "$ENGINE/podlink"

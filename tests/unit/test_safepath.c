@@ -1,7 +1,8 @@
-/* src/linux/safepath.h: read_fd_bounded, the reader of stdin, and
-   open_trusted_file, the StrictModes check on the policy and the files it
-   names (docs/security.md, threat 19; its cases are about who owns what,
-   so they need root).  */
+/* src/linux/safepath.h: read_fd_bounded, the reader of stdin;
+   read_regular_fd, the reader of every file; and open_trusted_file, the
+   StrictModes check on the policy and the files it names
+   (docs/security.md, threat 19; its cases are about who owns what, so
+   they need root).  */
 #include <config.h>
 
 #include <errno.h>
@@ -424,6 +425,82 @@ TEST (read_fd_error_carries_errno)
   CHECK (buf == NULL);
 }
 
+/* read_regular_fd */
+
+TEST (read_regular_fd_reads_a_file_by_its_size)
+{
+  static const size_t sizes[] = { 1, 4031, 4032, 4033, 70000 };
+  char path[] = "/tmp/test_read_regular.XXXXXX";
+  cleanup_close int fd = mkostemp (path, O_CLOEXEC);
+  cleanup_free char *data = malloc (70000);
+
+  if (fd < 0 || data == NULL)
+    abort ();
+  unlink (path);
+  for (size_t i = 0; i < 70000; i++)
+    data[i] = (char)('a' + i % 26);
+  for (size_t i = 0; i < N_ELEMENTS (sizes); i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      cleanup_free char *buf = NULL;
+      size_t len = 99;
+
+      if (ftruncate (fd, 0) < 0 || pwrite (fd, data, sizes[i], 0) != (ssize_t)sizes[i]
+          || lseek (fd, 0, SEEK_SET) != 0)
+        abort ();
+      CHECK_INT (read_regular_fd (fd, "the file", 70000, &buf, &len, &err), 0);
+      CHECK_INT (len, sizes[i]);
+      CHECK (buf != NULL && buf[len] == '\0' && memcmp (buf, data, len) == 0);
+    }
+  /* One byte over the limit: refused by its size, before it is read.  */
+  cleanup_hook_error hook_error *err = NULL;
+  char *buf = NULL;
+  size_t len = 0;
+  if (lseek (fd, 0, SEEK_SET) != 0)
+    abort ();
+  CHECK_INT (read_regular_fd (fd, "the file", 69999, &buf, &len, &err), -1);
+  CHECK_ERROR_MENTIONS (err, "the file: input of 70000 bytes exceeds the limit of 69999 bytes");
+  CHECK (buf == NULL);
+}
+
+TEST (read_regular_fd_reads_a_kernel_file_of_size_zero_to_its_end)
+{
+  /* procfs and cgroupfs files report size 0 and still have content.  */
+  cleanup_close int fd = open ("/proc/self/status", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_free char *buf = NULL;
+  size_t len = 0;
+
+  if (fd < 0)
+    abort ();
+  CHECK_INT (read_regular_fd (fd, "/proc/self/status", 1 << 20, &buf, &len, &err), 0);
+  CHECK (len > 100 && strncmp (buf, "Name:", 5) == 0 && strstr (buf, "\nPid:") != NULL);
+  CHECK (buf != NULL && buf[len] == '\0' && strlen (buf) == len);
+}
+
+TEST (read_regular_fd_refuses_what_is_not_a_regular_file)
+{
+  char dir[] = "/tmp/test_read_regular.XXXXXX";
+  cleanup_free char *fifo = NULL;
+
+  if (mkdtemp (dir) == NULL || asprintf (&fifo, "%s/fifo", dir) < 0 || mkfifo (fifo, 0600) < 0)
+    abort ();
+  cleanup_close int fd = open (fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  cleanup_close int dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || dir_fd < 0 || unlink (fifo) < 0 || rmdir (dir) < 0)
+    abort ();
+  for (int i = 0; i < 2; i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      char *buf = NULL;
+      size_t len = 0;
+
+      CHECK_INT (read_regular_fd (i == 0 ? fd : dir_fd, "the input", 100, &buf, &len, &err), -1);
+      CHECK_ERROR_MENTIONS (err, "the input: not a regular file");
+      CHECK (buf == NULL);
+    }
+}
+
 int
 main (void)
 {
@@ -432,6 +509,9 @@ main (void)
   RUN (read_fd_reads_a_pipe_up_to_the_limit);
   RUN (read_fd_refuses_a_pipe_of_more_than_max_bytes);
   RUN (read_fd_error_carries_errno);
+  RUN (read_regular_fd_reads_a_file_by_its_size);
+  RUN (read_regular_fd_reads_a_kernel_file_of_size_zero_to_its_end);
+  RUN (read_regular_fd_refuses_what_is_not_a_regular_file);
   if (geteuid () != 0)
     {
       printf ("# the ownership cases of open_trusted_file need root: not run\n");
