@@ -715,10 +715,17 @@ plan_engine_files (const plan_input *in, planned_action *a, hook_error **err)
   return 0;
 }
 
+/* config.json mounts DEST: the engine made that file itself.  */
+static bool
+engine_mounts (const plan_input *in, const char *dest)
+{
+  return spec_find_mount (in->config, dest) != NULL;
+}
+
 static bool
 engine_owns (const plan_input *in, planned_action *a, const char *dest)
 {
-  if (spec_find_mount (in->config, dest) == NULL)
+  if (!engine_mounts (in, dest))
     return false;
   skip (a, "config.json mounts %s: the engine owns it", dest);
   return true;
@@ -778,55 +785,113 @@ copy_source (planned_action *a, const char *path, const char *content, size_t le
   return 0;
 }
 
+/* Where a sandbox's /etc/hosts comes from.  */
+typedef enum hosts_origin
+{
+  HOSTS_DISABLED,
+  HOSTS_FROM_ENGINE,
+  HOSTS_FROM_HOST, /* a copy of the policy's source */
+} hosts_origin;
+
+static hosts_origin
+hosts_origin_of (const plan_input *in)
+{
+  if (in->policy->hosts == NULL)
+    return HOSTS_DISABLED;
+  if (engine_mounts (in, "/etc/hosts"))
+    return HOSTS_FROM_ENGINE;
+  return HOSTS_FROM_HOST;
+}
+
 static int
 plan_hosts (const plan_input *in, planned_action *a, hook_error **err)
 {
   a->u.file.destination = "/etc/hosts";
-  if (in->policy->hosts == NULL)
+  switch (hosts_origin_of (in))
     {
+    case HOSTS_DISABLED:
       skip (a, "disabled by policy (hosts: false)");
       return 0;
+    case HOSTS_FROM_ENGINE:
+      engine_owns (in, a, "/etc/hosts");
+      return 0;
+    case HOSTS_FROM_HOST:
+      break;
     }
-  if (engine_owns (in, a, "/etc/hosts"))
-    return 0;
   return copy_source (a, in->policy->hosts, in->host->hosts_content, in->host->hosts_len, err);
 }
 
-static int
-dns_from_annotations (const plan_input *in, dns_config *dns, bool *present, hook_error **err)
+static const struct
 {
-  static const struct
-  {
-    const char *key;
-    size_t max;
-    size_t offset_items, offset_n;
-  } fields[] = {
-    { ANNOTATION_DNS_SERVERS, DNS_MAX_SERVERS, offsetof (dns_config, servers),
-      offsetof (dns_config, n_servers) },
-    { ANNOTATION_DNS_SEARCHES, DNS_MAX_SEARCHES, offsetof (dns_config, searches),
-      offsetof (dns_config, n_searches) },
-    { ANNOTATION_DNS_OPTIONS, DNS_MAX_OPTIONS, offsetof (dns_config, options),
-      offsetof (dns_config, n_options) },
-  };
-  *present = false;
-  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+  const char *key;
+  size_t max;
+  size_t offset_items, offset_n;
+} dns_annotations[] = {
+  { ANNOTATION_DNS_SERVERS, DNS_MAX_SERVERS, offsetof (dns_config, servers),
+    offsetof (dns_config, n_servers) },
+  { ANNOTATION_DNS_SEARCHES, DNS_MAX_SEARCHES, offsetof (dns_config, searches),
+    offsetof (dns_config, n_searches) },
+  { ANNOTATION_DNS_OPTIONS, DNS_MAX_OPTIONS, offsetof (dns_config, options),
+    offsetof (dns_config, n_options) },
+};
+#define N_DNS_ANNOTATIONS (sizeof dns_annotations / sizeof dns_annotations[0])
+
+/* Where a sandbox's /etc/resolv.conf comes from, first match wins.  */
+typedef enum resolv_conf_origin
+{
+  RESOLV_CONF_DISABLED,
+  RESOLV_CONF_FROM_ENGINE,
+  RESOLV_CONF_FROM_POD,      /* the pod's DNS annotations */
+  RESOLV_CONF_FROM_NODE_DNS, /* the policy's dns */
+  RESOLV_CONF_FROM_HOST,     /* a copy of the policy's source */
+} resolv_conf_origin;
+
+static resolv_conf_origin
+resolv_conf_origin_of (const plan_input *in)
+{
+  const dns_config *node = &in->policy->dns;
+
+  if (in->policy->resolv_conf == NULL)
+    return RESOLV_CONF_DISABLED;
+  if (engine_mounts (in, "/etc/resolv.conf"))
+    return RESOLV_CONF_FROM_ENGINE;
+  for (size_t i = 0; i < N_DNS_ANNOTATIONS; i++)
+    if (lookup_annotation (in, dns_annotations[i].key))
+      return RESOLV_CONF_FROM_POD;
+  if (node->n_servers + node->n_searches + node->n_options > 0)
+    return RESOLV_CONF_FROM_NODE_DNS;
+  return RESOLV_CONF_FROM_HOST;
+}
+
+void
+plan_host_sources (const plan_input *in, const char **hosts, const char **resolv_conf)
+{
+  *hosts = hosts_origin_of (in) == HOSTS_FROM_HOST ? in->policy->hosts : NULL;
+  *resolv_conf
+      = resolv_conf_origin_of (in) == RESOLV_CONF_FROM_HOST ? in->policy->resolv_conf : NULL;
+}
+
+/* The pod's DNS annotations, each validated alone.  */
+static int
+dns_from_annotations (const plan_input *in, dns_config *dns, hook_error **err)
+{
+  for (size_t i = 0; i < N_DNS_ANNOTATIONS; i++)
     {
-      const char *v = lookup_annotation (in, fields[i].key);
-      char ***items = (char ***)((char *)dns + fields[i].offset_items);
-      size_t *n = (size_t *)((char *)dns + fields[i].offset_n);
+      const char *v = lookup_annotation (in, dns_annotations[i].key);
+      char ***items = (char ***)((char *)dns + dns_annotations[i].offset_items);
+      size_t *n = (size_t *)((char *)dns + dns_annotations[i].offset_n);
       dns_config one = { 0 };
       if (v == NULL)
         continue;
-      *present = true;
-      if (dns_split_list (v, fields[i].max, items, n, err) < 0)
-        return hook_error_prefix (err, "annotation %s", fields[i].key);
+      if (dns_split_list (v, dns_annotations[i].max, items, n, err) < 0)
+        return hook_error_prefix (err, "annotation %s", dns_annotations[i].key);
       /* Validate each annotation alone (every Kubernetes limit is per
          field) so that the error names the one at fault.  ONE borrows the
          list: servers are canonicalised in place in DNS's array.  */
-      *(char ***)((char *)&one + fields[i].offset_items) = *items;
-      *(size_t *)((char *)&one + fields[i].offset_n) = *n;
+      *(char ***)((char *)&one + dns_annotations[i].offset_items) = *items;
+      *(size_t *)((char *)&one + dns_annotations[i].offset_n) = *n;
       if (dns_config_validate (&one, err) < 0)
-        return hook_error_prefix (err, "annotation %s", fields[i].key);
+        return hook_error_prefix (err, "annotation %s", dns_annotations[i].key);
     }
   return 0;
 }
@@ -835,33 +900,36 @@ static int
 plan_resolv_conf (const plan_input *in, planned_action *a, hook_error **err)
 {
   dns_config pod_dns = { 0 };
-  const dns_config *node = &in->policy->dns;
-  bool from_pod = false;
   int ret = 0;
 
   a->u.file.destination = "/etc/resolv.conf";
-  if (dns_from_annotations (in, &pod_dns, &from_pod, err) < 0)
+  /* Validated whoever makes the file: a hostile annotation is refused.  */
+  if (dns_from_annotations (in, &pod_dns, err) < 0)
     {
       dns_config_clear (&pod_dns);
       return -1;
     }
-  if (in->policy->resolv_conf == NULL)
-    skip (a, "disabled by policy (resolv_conf: false)");
-  else if (engine_owns (in, a, "/etc/resolv.conf"))
-    ;
-  else if (from_pod)
+  switch (resolv_conf_origin_of (in))
     {
+    case RESOLV_CONF_DISABLED:
+      skip (a, "disabled by policy (resolv_conf: false)");
+      break;
+    case RESOLV_CONF_FROM_ENGINE:
+      engine_owns (in, a, "/etc/resolv.conf");
+      break;
+    case RESOLV_CONF_FROM_POD:
       ret = dns_render_resolv_conf (&pod_dns, &a->u.file.content, &a->u.file.len, err);
       because (a, "from the pod's DNS annotations");
-    }
-  else if (node->n_servers + node->n_searches + node->n_options > 0)
-    {
-      ret = dns_render_resolv_conf (node, &a->u.file.content, &a->u.file.len, err);
+      break;
+    case RESOLV_CONF_FROM_NODE_DNS:
+      ret = dns_render_resolv_conf (&in->policy->dns, &a->u.file.content, &a->u.file.len, err);
       because (a, "from the policy's node DNS");
+      break;
+    case RESOLV_CONF_FROM_HOST:
+      ret = copy_source (a, in->host->resolv_conf_source, in->host->resolv_conf_content,
+                         in->host->resolv_conf_len, err);
+      break;
     }
-  else
-    ret = copy_source (a, in->host->resolv_conf_source, in->host->resolv_conf_content,
-                       in->host->resolv_conf_len, err);
   dns_config_clear (&pod_dns);
   return ret;
 }

@@ -172,6 +172,15 @@ bool plan_classify_member (const sandbox_policy *policy, const json_value *confi
    every one of them (the engine owns them: podman, containerd).  */
 bool plan_member_needs_sandbox (const sandbox_policy *policy, const container_spec *spec);
 
+/* The host files a sandbox's plan copies: the policy's hosts and
+   resolv_conf sources, each NULL when the pod gets that file another way
+   (the policy turns it off, config.json mounts the engine's, the pod's
+   DNS annotations or the policy's dns make it).  The facts gathered for
+   the plan hold only these: a source the pod does not get is not read,
+   so it cannot fail the pod.  IN needs config, state_annotations and
+   policy.  */
+void plan_host_sources (const plan_input *in, const char **hosts, const char **resolv_conf);
+
 /* Build the whole plan.  Hostile or invalid pod input (annotations,
    hostname, sysctls under "enforce") is an error naming the field.  */
 int plan_build (const plan_input *input, sandbox_plan *plan, hook_error **err);

@@ -13,9 +13,9 @@
 #include "security_libs.h"
 
 /* PROCFS_FD: a checked /proc to borrow, or -1.  RESOLV_CONF and HOSTS (the
-   policy's sources) may be NULL (not managed).  A source must be trusted (open_trusted_file) and
-   world-readable: a generated file never publishes what the host keeps
-   private.  */
+   policy's sources) may be NULL (not read: no pod gets a copy).  A source
+   must be trusted (open_trusted_file) and world-readable: a generated file
+   never publishes what the host keeps private.  */
 int host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_is_default,
                        const char *hosts, host_facts *facts, hook_error **err);
 void host_facts_clear (host_facts *facts);

@@ -105,17 +105,6 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
   target_facts target;
   char rootfs[PATH_MAX];
 
-  gather_engine_facts (policy, config, &engine);
-  if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
-      || target_process_open (state->pid, &process, err) < 0
-      || host_facts_gather (process.procfs_fd, policy->resolv_conf, policy->resolv_conf_is_default,
-                            policy->hosts, &host, err)
-             < 0
-      || capabilities_read (&capng, &caps, err) < 0
-      || host_security_facts (&caps, config->mount_label, &selinux, &host, err) < 0
-      || target_facts_from_process (&process, config, &target, err) < 0)
-    return -1;
-  gather_cgroup_facts (&process, policy, config, &cgroup, &target);
   plan_input in = {
     .config = config,
     .state_annotations = state->annotations,
@@ -125,6 +114,16 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
     .container_id = state->id,
     .engine = &engine,
   };
+
+  gather_engine_facts (policy, config, &engine);
+  if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
+      || target_process_open (state->pid, &process, err) < 0
+      || gather_host_facts (process.procfs_fd, &in, &host, err) < 0
+      || capabilities_read (&capng, &caps, err) < 0
+      || host_security_facts (&caps, config->mount_label, &selinux, &host, err) < 0
+      || target_facts_from_process (&process, config, &target, err) < 0)
+    return -1;
+  gather_cgroup_facts (&process, policy, config, &cgroup, &target);
   if (plan_build (&in, &plan, err) < 0)
     return -1;
   if (host.selinux_enabled && config->mount_label

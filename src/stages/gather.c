@@ -28,6 +28,16 @@ stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook
   return hook_log_set_socket (log, policy->log_socket, err);
 }
 
+int
+gather_host_facts (int procfs_fd, const plan_input *in, host_facts *host, hook_error **err)
+{
+  const char *hosts, *resolv_conf;
+
+  plan_host_sources (in, &hosts, &resolv_conf);
+  return host_facts_gather (procfs_fd, resolv_conf, in->policy->resolv_conf_is_default, hosts, host,
+                            err);
+}
+
 /* The cgroup cpu_shares would change, and whether anything else lives in
    it: facts for the plan, looked up only when shares may apply (plan_cpu
    skips them first when the policy sets none or config.json has its own).

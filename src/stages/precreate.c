@@ -76,13 +76,6 @@ spec_plan_build (const container_spec *config, const sandbox_policy *policy, hoo
   target_facts target;
   sandbox_sizing pod_cgroup;
 
-  if (host_facts_gather (-1, policy->resolv_conf, policy->resolv_conf_is_default, policy->hosts,
-                         &host, err)
-          < 0
-      || capabilities_read (&capng, &caps, err) < 0
-      || host_security_facts (&caps, config->mount_label, &selinux, &host, err) < 0
-      || gather_spec_facts (config, policy, log, &target, &pod_cgroup, err) < 0)
-    return -1;
   plan_input in = {
     .config = config,
     .policy = policy,
@@ -90,6 +83,11 @@ spec_plan_build (const container_spec *config, const sandbox_policy *policy, hoo
     .target = &target,
     .pod_cgroup = &pod_cgroup,
   };
+
+  if (gather_host_facts (-1, &in, &host, err) < 0 || capabilities_read (&capng, &caps, err) < 0
+      || host_security_facts (&caps, config->mount_label, &selinux, &host, err) < 0
+      || gather_spec_facts (config, policy, log, &target, &pod_cgroup, err) < 0)
+    return -1;
   if (plan_build (&in, plan, err) < 0)
     return -1;
   for (size_t i = 0; i < plan->actions[ACTION_SYSCTL_CHECK].u.check.n_findings; i++)

@@ -50,10 +50,17 @@ run_plan (const options *o, hook_log *log, hook_error **err)
     return -1;
   if (open_directory (bundle, &bundle_fd, err) < 0)
     return hook_error_prefix (err, "%s", o->bundle ? "--bundle" : "state bundle");
-  if (spec_load (bundle_fd, &config, err) < 0
-      || host_facts_gather (-1, policy.resolv_conf, policy.resolv_conf_is_default, policy.hosts,
-                            &host, err)
-             < 0
+  plan_input in = {
+    .config = &config,
+    .state_annotations = state.annotations,
+    .policy = &policy,
+    .host = &host,
+    .target = &target,
+    .pod_cgroup = &pod_cgroup,
+    .pod = &pod,
+    .engine = &engine,
+  };
+  if (spec_load (bundle_fd, &config, err) < 0 || gather_host_facts (-1, &in, &host, err) < 0
       || capabilities_read (&capng, &caps, err) < 0
       || host_security_facts (&caps, config.mount_label, &selinux, &host, err) < 0)
     return -1;
@@ -89,16 +96,6 @@ run_plan (const options *o, hook_log *log, hook_error **err)
      for what root would read.  */
   if (geteuid () == 0 && is_sandbox)
     gather_engine_facts (&policy, &config, &engine);
-  plan_input in = {
-    .config = &config,
-    .state_annotations = state.annotations,
-    .policy = &policy,
-    .host = &host,
-    .target = &target,
-    .pod_cgroup = &pod_cgroup,
-    .pod = &pod,
-    .engine = &engine,
-  };
   if (plan_build (&in, &plan, err) < 0)
     return -1;
   return explain_plan (&plan, id, "plan", true, stdout, err);

@@ -84,6 +84,11 @@ int bundle_config_rewrite (int bundle_fd, const json_value *root, const json_pat
 /* Load the policy of O into POLICY and apply its log settings.  */
 int stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook_error **err);
 
+/* The host facts for the plan of IN (its config, state annotations and
+   policy): the hosts and resolv.conf sources only when the plan copies
+   them (plan_host_sources).  PROCFS_FD: a checked /proc, or -1.  */
+int gather_host_facts (int procfs_fd, const plan_input *in, host_facts *host, hook_error **err);
+
 /* The cgroup cpu_shares would change, and whether anything else lives in
    it, into TARGET (a failure is recorded there as a fact); nothing when
    POLICY sets no shares or CONFIG sets its own.  */

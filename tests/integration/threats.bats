@@ -892,6 +892,33 @@ etc-read" "the pod's /dev/shm and /etc files as $user"
   assert_nothing_left
 }
 
+@test "threats 19, 20: sources a pod does not get are not read, and still refused for a pod that would" {
+  printf 'nameserver 192.0.2.53\n' >"$T/resolv-nobody"
+  chown nobody "$T/resolv-nobody"
+  chmod 644 "$T/resolv-nobody"
+  printf '127.0.0.1\tlocalhost\n192.0.2.7\tsecret.internal\n' >"$T/hosts-private"
+  chmod 600 "$T/hosts-private"
+  printf '192.0.2.8\tengine-made\n' >"$T/engine-hosts"
+  write_policy "$(jq -n --arg r "$T/resolv-nobody" --arg h "$T/hosts-private" \
+    '{resolv_conf: $r, hosts: $h}')"
+  # DNS from the pod's annotation, /etc/hosts from the engine: neither
+  # source is the pod's, so neither can fail it.
+  annotate io.oci-sandbox-hook.dns-servers 192.0.2.1
+  cfg --arg s "$T/engine-hosts" \
+    '.mounts += [{destination: "/etc/hosts", type: "bind", source: $s, options: ["rbind", "ro"]}]'
+  run_in_container 'cat /etc/resolv.conf /etc/hosts'
+  assert_status 0
+  assert_eq "$output" "$(printf 'nameserver 192.0.2.1\n192.0.2.8\tengine-made')" \
+    "the pod's resolv.conf and the engine's hosts"
+  assert_nothing_left
+  # The same policy, a pod that would get the copies: refused by each.
+  cfg 'del(.annotations["io.oci-sandbox-hook.dns-servers"])'
+  runc_refuses "policy key \"resolv_conf\": $T/resolv-nobody" "not trusted"
+  write_policy "$(jq -n --arg h "$T/hosts-private" '{hosts: $h}')"
+  cfg '.mounts |= map(select(.destination != "/etc/hosts"))'
+  runc_refuses "policy key \"hosts\": $T/hosts-private" "not world-readable"
+}
+
 # ------------------------------------------- 21. the wrong process or cgroup
 
 # plain_container ID [CGROUPS_PATH]: a running container without the hook

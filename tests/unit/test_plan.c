@@ -1285,6 +1285,92 @@ TEST (resolv_conf_mounted_by_config_is_left_to_the_engine)
   CHECK (ACTION (f, ACTION_RESOLV_CONF_FILE)->u.file.content == NULL);
 }
 
+/* The host sources the plan copies, and only those, are what
+   plan_host_sources names: a plan whose facts hold no other source
+   succeeds, and one that lacks a source it names fails.  */
+TEST (host_sources_read_are_exactly_those_the_plan_copies)
+{
+#define MOUNT_OF(d) "{\"destination\":\"" d "\",\"type\":\"bind\",\"source\":\"/run/x\"}"
+  static const struct
+  {
+    const char *policy;
+    config_spec spec;
+    bool hosts, resolv_conf; /* expected: read */
+  } cases[] = {
+    { "{}", { .annotations = NULL }, true, true },
+    { "{\"hosts\": false}", { .annotations = NULL }, false, true },
+    { "{\"resolv_conf\": false}", { .annotations = NULL }, true, false },
+    { "{\"hosts\": false, \"resolv_conf\": false}", { .annotations = NULL }, false, false },
+    { "{\"dns\": {\"servers\": [\"192.0.2.1\"]}}", { .annotations = NULL }, true, false },
+    { "{\"dns\": {\"options\": [\"ndots:2\"]}}", { .annotations = NULL }, true, false },
+    { "{}", { .annotations = CRI_SANDBOX "," POD_DNS_ANNOTATIONS }, true, false },
+    { "{}",
+      { .annotations = CRI_SANDBOX "," ANN ("io.oci-sandbox-hook.dns-options", "ndots:1") },
+      true,
+      false },
+    /* The state's annotations count as the config's do.  */
+    { "{}", { .state = ANN ("io.oci-sandbox-hook.dns-searches", "a") }, true, false },
+    { "{}", { .top = "\"mounts\":[" MOUNT_OF ("/etc/hosts") "]" }, false, true },
+    { "{}", { .top = "\"mounts\":[" MOUNT_OF ("/etc/resolv.conf") "]" }, true, false },
+    /* containerd's sandbox: its resolv.conf and shm, the hook's hosts.  */
+    { "{}",
+      { .top = "\"mounts\":[" MOUNT_OF ("/dev/shm") "," MOUNT_OF ("/etc/resolv.conf") "]" },
+      true,
+      false },
+    { "{}",
+      { .top = "\"mounts\":[" MOUNT_OF ("/etc/hosts") "," MOUNT_OF ("/etc/resolv.conf") "]" },
+      false,
+      false },
+  };
+#undef MOUNT_OF
+
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      cleanup_fixture fixture f;
+      const char *hosts = NULL, *resolv_conf = NULL;
+
+      fixture_init (&f);
+      fixture_policy (&f, cases[i].policy);
+      /* Parse config.json and the state as the plan sees them.  */
+      if (fixture_plan (&f, &cases[i].spec) != 0)
+        {
+          printf ("# case %zu: the plan with every source failed\n", i);
+          tap_current_failed = true;
+          continue;
+        }
+      plan_input in = {
+        .config = &f.config,
+        .state_annotations = f.state_doc ? json_doc_root (f.state_doc) : NULL,
+        .policy = &f.policy,
+      };
+      plan_host_sources (&in, &hosts, &resolv_conf);
+      CHECK (hosts == (cases[i].hosts ? f.policy.hosts : NULL));
+      CHECK (resolv_conf == (cases[i].resolv_conf ? f.policy.resolv_conf : NULL));
+
+      /* Facts without the sources it does not name: the plan is whole.  */
+      if (hosts == NULL)
+        f.host.hosts_content = NULL;
+      if (resolv_conf == NULL)
+        f.host.resolv_conf_content = NULL;
+      CHECK_INT (fixture_plan (&f, &cases[i].spec), 0);
+
+      /* A source it names is one the plan cannot do without.  */
+      if (hosts)
+        {
+          f.host.hosts_content = NULL;
+          int rc = fixture_plan (&f, &cases[i].spec);
+          CHECK_REFUSED (rc, f, cases[i].policy, "/etc/hosts: the source /etc/hosts was not read");
+          f.host.hosts_content = (char *)HOST_HOSTS;
+        }
+      if (resolv_conf)
+        {
+          f.host.resolv_conf_content = NULL;
+          int rc = fixture_plan (&f, &cases[i].spec);
+          CHECK_REFUSED (rc, f, cases[i].policy, "/etc/resolv.conf: the source");
+        }
+    }
+}
+
 typedef struct annotation_case
 {
   const char *key;
@@ -2186,6 +2272,7 @@ main (void)
   RUN (resolv_conf_without_dns_config_is_a_copy_of_the_hosts_file);
   RUN (resolv_conf_false_in_policy_is_skipped);
   RUN (resolv_conf_mounted_by_config_is_left_to_the_engine);
+  RUN (host_sources_read_are_exactly_those_the_plan_copies);
   RUN (resolv_conf_hostile_dns_annotation_is_refused);
 
   RUN (own_annotation_with_an_unknown_key_is_refused);
