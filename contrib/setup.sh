@@ -14,7 +14,7 @@ PACKAGES=(
   build-essential autoconf automake libtool pkg-config
   libyajl-dev libselinux1-dev libcap-ng-dev
   runc crun podman busybox-static bats jq python3 util-linux iproute2 valgrind
-  clang libclang-rt-14-dev clang-format catatonit
+  clang libclang-rt-14-dev clang-format lld catatonit
   time linux-perf strace
   containerd containernetworking-plugins python3-grpcio python3-protobuf protobuf-compiler
   python3-yaml
