@@ -289,14 +289,17 @@ class Bench:
         with open(self.hook, "rb") as f:
             build = "test build (fault injection)" if b"OCI_SANDBOX_HOOK_FAIL_AFTER" in f.read() else "release build"
         linked = "=>" in subprocess.run(["ldd", self.hook], capture_output=True, env=ENV).stdout.decode()
+        # configure links with lld only to put the hot functions first.
+        comment = subprocess.run([tool("readelf"), "-p", ".comment", self.hook], capture_output=True)
+        layout = "hot functions first (lld)" if b"LLD" in comment.stdout else "default layout"
         git = subprocess.run(["git", "-C", self.args.top, "describe", "--always", "--dirty"], capture_output=True)
         rows = [
             row("CPU", "%s, %d cores, %.0f GiB" % (cpu, os.cpu_count(), mem)),
             row("kernel", platform.release()),
             row("cgroups", cgroups),
             row("runc", output([self.runc, "--version"]).splitlines()[0]),
-            row("hook", "%s, %s, %s" % (output([self.hook, "--version"]).strip(), build,
-                                         "dynamically linked" if linked else "static-pie")),
+            row("hook", "%s, %s, %s, %s" % (output([self.hook, "--version"]).strip(), build,
+                                             "dynamically linked" if linked else "static-pie", layout)),
             row("floor", "`cc -O2 -static-pie`, " + output([tool("cc"), "--version"]).splitlines()[0]),
             row("source", git.stdout.decode().strip() or "?"),
             row("load average (1 min) at start, at end", "%.2f, %.2f" % (self.load, os.getloadavg()[0])),
