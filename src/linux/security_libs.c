@@ -94,10 +94,7 @@ capng_lib_load (capng_lib *lib, hook_error **err)
     return 0;
   if (open_library (CAPNG_SONAME, "the hook's capabilities", &lib->handle, err) < 0)
     return -1;
-  if (RESOLVE (lib, CAPNG_SONAME, capng_clear) < 0
-      || RESOLVE (lib, CAPNG_SONAME, capng_get_caps_process) < 0
-      || RESOLVE (lib, CAPNG_SONAME, capng_have_capability) < 0
-      || RESOLVE (lib, CAPNG_SONAME, capng_update) < 0
+  if (RESOLVE (lib, CAPNG_SONAME, capng_clear) < 0 || RESOLVE (lib, CAPNG_SONAME, capng_update) < 0
       || RESOLVE (lib, CAPNG_SONAME, capng_apply) < 0)
     {
       capng_lib_unload (lib);
@@ -130,8 +127,6 @@ int
 capng_lib_load (capng_lib *lib, hook_error **err)
 {
   lib->capng_clear = capng_clear;
-  lib->capng_get_caps_process = capng_get_caps_process;
-  lib->capng_have_capability = capng_have_capability;
   lib->capng_update = capng_update;
   lib->capng_apply = capng_apply;
   lib->loaded = true;

@@ -44,8 +44,6 @@ typedef struct capng_lib
   bool loaded;
   void *handle;
   __typeof__ (capng_clear) *capng_clear;
-  __typeof__ (capng_get_caps_process) *capng_get_caps_process;
-  __typeof__ (capng_have_capability) *capng_have_capability;
   __typeof__ (capng_update) *capng_update;
   __typeof__ (capng_apply) *capng_apply;
 } capng_lib;
