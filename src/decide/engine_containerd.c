@@ -20,16 +20,9 @@
 
 #define RUNC_V2 "io.containerd.runc.v2"
 
-typedef struct config_file
-{
-  char *path;
-  char *data; /* NULL: the drop-in to be written (not on the host yet) */
-  size_t len;
-} config_file;
-
 typedef struct config_set
 {
-  config_file files[CONTAINERD_MAX_FILES];
+  engine_config_file files[CONTAINERD_MAX_FILES];
   size_t n;
   /* The drop-in, placed where containerd will load it.  */
   bool has_drop_in;
@@ -39,12 +32,7 @@ typedef struct config_set
 static void
 config_set_clear (config_set *set)
 {
-  for (size_t i = 0; i < set->n; i++)
-    {
-      free (set->files[i].path);
-      free (set->files[i].data);
-    }
-  set->n = 0;
+  engine_config_files_clear (set->files, &set->n);
 }
 #define cleanup_config_set __attribute__ ((cleanup (config_set_clear)))
 
@@ -95,18 +83,6 @@ has_file (const config_set *set, const char *path)
   return false;
 }
 
-/* The value at PATH of FILE (TOML_ABSENT for the drop-in to be written).  */
-static int
-get (const config_file *file, const char *const *path, size_t n, toml_value *out, hook_error **err)
-{
-  memset (out, 0, sizeof *out);
-  if (file->data == NULL)
-    return 0;
-  if (toml_get (file->data, file->len, path, n, out, err) < 0)
-    return hook_error_prefix (err, "%s", file->path);
-  return 0;
-}
-
 /* One entry of `imports`, resolved as containerd resolves it: an entry
    with a '*' is a glob (filepath.Glob), anything else a path relative to
    the importing file's directory.  A relative glob is relative to the
@@ -115,7 +91,7 @@ get (const config_file *file, const char *const *path, size_t n, toml_value *out
    when not NULL, is the file to be written: a glob that would match it
    lists it (*MATCHED).  */
 static int
-resolve_import (const host_view *view, const config_file *parent, const char *entry,
+resolve_import (const host_view *view, const engine_config_file *parent, const char *entry,
                 const char *drop_in, bool *matched, queue *q, hook_error **err)
 {
   cleanup_free char *dir = NULL;
@@ -221,7 +197,7 @@ load_configs (const host_view *view, const char *drop_in, bool append_drop_in, c
     {
       pending p = q.items[q.head++];
       cleanup_free char *path = p.path;
-      config_file *file;
+      engine_config_file *file;
       host_entry_type type = HOST_ABSENT;
       cleanup_toml_value toml_value imports = { 0 };
       cleanup_free char *data = NULL;
@@ -263,7 +239,7 @@ load_configs (const host_view *view, const char *drop_in, bool append_drop_in, c
       file->len = len;
 
       static const char *const IMPORTS[] = { "imports" };
-      if (get (file, IMPORTS, 1, &imports, err) < 0)
+      if (engine_config_get (file, IMPORTS, 1, &imports, err) < 0)
         return -1;
       if (imports.kind != TOML_ABSENT && !(imports.kind == TOML_ARRAY && imports.all_strings))
         return hook_fail (err, 0, "%s: imports is %s, not an array of strings", file->path,
@@ -286,10 +262,10 @@ is_set (const toml_value *v)
 
 /* A string the configuration must hold at PATH of FILE (absent is fine).  */
 static int
-get_string (const config_file *file, const char *const *path, size_t n, const char *what,
+get_string (const engine_config_file *file, const char *const *path, size_t n, const char *what,
             toml_value *out, hook_error **err)
 {
-  if (get (file, path, n, out, err) < 0)
+  if (engine_config_get (file, path, n, out, err) < 0)
     return -1;
   if (out->kind != TOML_ABSENT && out->kind != TOML_STRING)
     return hook_fail (err, 0, "%s: %s is %s, not a string", file->path, what,
@@ -309,7 +285,7 @@ last_set (const config_set *set, size_t limit, const char *const *path, size_t n
     {
       toml_value v = { 0 };
       if ((want_string ? get_string (&set->files[i - 1], path, n, what, &v, err)
-                       : get (&set->files[i - 1], path, n, &v, err))
+                       : engine_config_get (&set->files[i - 1], path, n, &v, err))
           < 0)
         return -1;
       if (is_set (&v))
@@ -333,7 +309,7 @@ disabled_cri (const config_set *set, const char **file, const char **name, hook_
   for (size_t i = 0; i < set->n; i++)
     {
       cleanup_toml_value toml_value v = { 0 };
-      if (get (&set->files[i], DISABLED, 1, &v, err) < 0)
+      if (engine_config_get (&set->files[i], DISABLED, 1, &v, err) < 0)
         return -1;
       if (v.kind == TOML_ABSENT)
         continue;
@@ -424,7 +400,7 @@ plan_version_2 (const host_view *view, const config_set *set, const char *wrappe
   for (size_t i = set->n; i > 0; i--)
     {
       cleanup_toml_value toml_value v = { 0 };
-      if (get (&set->files[i - 1], plugin_path, 2, &v, err) < 0)
+      if (engine_config_get (&set->files[i - 1], plugin_path, 2, &v, err) < 0)
         return -1;
       if (v.kind == TOML_TABLE)
         {
@@ -435,7 +411,7 @@ plan_version_2 (const host_view *view, const config_set *set, const char *wrappe
         return hook_fail (err, 0, "%s: plugins.\"%s\" is %s, not a table", set->files[i - 1].path,
                           plugin, toml_kind_name (v.kind));
     }
-  const config_file *file = &set->files[target];
+  const engine_config_file *file = &set->files[target];
   if (get_string (file, default_path, N (default_path), "default_runtime_name", &name, err) < 0)
     return -1;
   const char *runtime = name.kind == TOML_STRING ? name.string : "runc";
@@ -470,7 +446,7 @@ plan_version_2 (const host_view *view, const config_set *set, const char *wrappe
   cleanup_free char *doc = NULL;
   size_t len = file->len;
 
-  if (get (file, table, N (table), &table_v, err) < 0
+  if (engine_config_get (file, table, N (table), &table_v, err) < 0
       || get_string (file, type_path, N (type_path), "runtime_type", &type, err) < 0
       || get_string (file, binary_path, N (binary_path), "options.BinaryName", &binary_name, err)
              < 0)
@@ -649,7 +625,7 @@ plan_version_3 (const host_view *view, config_set *set, bool drop_in_matched, co
       for (size_t k = 0; k < N (paths); k++)
         {
           cleanup_toml_value toml_value v = { 0 };
-          if (get (&set->files[i], paths[k], lens[k], &v, err) < 0)
+          if (engine_config_get (&set->files[i], paths[k], lens[k], &v, err) < 0)
             return -1;
           if (is_set (&v))
             return hook_fail (err, 0,
@@ -692,7 +668,7 @@ plan_version_3 (const host_view *view, config_set *set, bool drop_in_matched, co
     {
       /* The main file's imports name the drop-in.  */
       static const char *const IMPORTS[] = { "imports" };
-      const config_file *main_file = &set->files[0];
+      const engine_config_file *main_file = &set->files[0];
       cleanup_free char *main_doc = malloc (main_file->len + 1);
       size_t main_len = main_file->len;
       if (main_doc == NULL)
@@ -726,7 +702,7 @@ containerd_plan (const host_view *view, const char *wrapper, engine_result *out,
   if (!found)
     return 0;
   out->found = true;
-  if (get (&set.files[0], VERSION_KEY, 1, &version, err) < 0)
+  if (engine_config_get (&set.files[0], VERSION_KEY, 1, &version, err) < 0)
     return -1;
   if (disabled_cri (&set, &disabled_in, &disabled_name, err) < 0)
     return -1;
@@ -752,7 +728,7 @@ containerd_plan (const host_view *view, const char *wrapper, engine_result *out,
   for (size_t i = 1; i < set.n; i++)
     {
       cleanup_toml_value toml_value v = { 0 };
-      if (get (&set.files[i], VERSION_KEY, 1, &v, err) < 0)
+      if (engine_config_get (&set.files[i], VERSION_KEY, 1, &v, err) < 0)
         return -1;
       if (is_set (&v) && !(v.kind == TOML_INTEGER && v.integer == version.integer))
         return hook_fail (err, 0,

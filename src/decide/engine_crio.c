@@ -20,16 +20,9 @@
 #define CRIO_MAX_FILES 64
 #define CRIO_MAX_DEPTH 8
 
-typedef struct crio_file
-{
-  char *path;
-  char *data; /* NULL: the installer's drop-in */
-  size_t len;
-} crio_file;
-
 typedef struct crio_set
 {
-  crio_file files[CRIO_MAX_FILES + 1];
+  engine_config_file files[CRIO_MAX_FILES + 1];
   size_t n;
   size_t drop_in_at;
 } crio_set;
@@ -37,12 +30,7 @@ typedef struct crio_set
 static void
 crio_set_clear (crio_set *set)
 {
-  for (size_t i = 0; i < set->n; i++)
-    {
-      free (set->files[i].path);
-      free (set->files[i].data);
-    }
-  set->n = 0;
+  engine_config_files_clear (set->files, &set->n);
 }
 #define cleanup_crio_set __attribute__ ((cleanup (crio_set_clear)))
 
@@ -126,17 +114,6 @@ walk (const host_view *view, const char *dir, unsigned depth, crio_set *set, hoo
   return ret;
 }
 
-static int
-get (const crio_file *file, const char *const *path, size_t n, toml_value *out, hook_error **err)
-{
-  memset (out, 0, sizeof *out);
-  if (file->data == NULL)
-    return 0;
-  if (toml_get (file->data, file->len, path, n, out, err) < 0)
-    return hook_error_prefix (err, "%s", file->path);
-  return 0;
-}
-
 /* The last file (in reading order, the drop-in aside) where PATH is set.  */
 static int
 last_set (const crio_set *set, const char *const *path, size_t n, toml_value *out, size_t *at,
@@ -147,7 +124,7 @@ last_set (const crio_set *set, const char *const *path, size_t n, toml_value *ou
   for (size_t i = set->n; i > 0; i--)
     {
       toml_value v = { 0 };
-      if (get (&set->files[i - 1], path, n, &v, err) < 0)
+      if (engine_config_get (&set->files[i - 1], path, n, &v, err) < 0)
         return -1;
       if (v.kind != TOML_ABSENT)
         {
@@ -313,7 +290,7 @@ crio_plan (const host_view *view, const char *wrapper, engine_result *out, hook_
   for (size_t i = set.drop_in_at + 1; i < set.n; i++)
     {
       cleanup_toml_value toml_value v = { 0 };
-      if (get (&set.files[i], DEFAULT, N (DEFAULT), &v, err) < 0)
+      if (engine_config_get (&set.files[i], DEFAULT, N (DEFAULT), &v, err) < 0)
         return -1;
       if (v.kind != TOML_ABSENT)
         return hook_fail (err, 0,
@@ -322,7 +299,7 @@ crio_plan (const host_view *view, const char *wrapper, engine_result *out, hook_
                           set.files[i].path, CRIO_DROP_IN);
     }
 
-  const crio_file *from = &set.files[table_at];
+  const engine_config_file *from = &set.files[table_at];
   cleanup_toml_value toml_value rtype = { 0 };
   cleanup_toml_value toml_value rpath = { 0 };
   toml_entry *entries = NULL;
@@ -332,8 +309,8 @@ crio_plan (const host_view *view, const char *wrapper, engine_result *out, hook_
   size_t doc_len = 0;
   int ret = -1;
 
-  if (get (from, type_path, N (type_path), &rtype, err) < 0
-      || get (from, path_path, N (path_path), &rpath, err) < 0)
+  if (engine_config_get (from, type_path, N (type_path), &rtype, err) < 0
+      || engine_config_get (from, path_path, N (path_path), &rpath, err) < 0)
     return -1;
   if (rtype.kind != TOML_ABSENT
       && !(rtype.kind == TOML_STRING

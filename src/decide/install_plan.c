@@ -112,6 +112,29 @@ engine_result_clear (engine_result *r)
 #define cleanup_engine_result __attribute__ ((cleanup (engine_result_clear)))
 
 void
+engine_config_files_clear (engine_config_file *files, size_t *n)
+{
+  for (size_t i = 0; i < *n; i++)
+    {
+      free (files[i].path);
+      free (files[i].data);
+    }
+  *n = 0;
+}
+
+int
+engine_config_get (const engine_config_file *file, const char *const *path, size_t n,
+                   toml_value *out, hook_error **err)
+{
+  memset (out, 0, sizeof *out);
+  if (file->data == NULL)
+    return 0;
+  if (toml_get (file->data, file->len, path, n, out, err) < 0)
+    return hook_error_prefix (err, "%s", file->path);
+  return 0;
+}
+
+void
 install_plan_clear (install_plan *plan)
 {
   for (size_t i = 0; i < plan->n_notes; i++)

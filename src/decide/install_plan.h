@@ -158,6 +158,25 @@ typedef struct engine_result
 
 void engine_result_clear (engine_result *r);
 
+/* One of an engine's config files as the installer read it from the host:
+   DATA is NULL for the drop-in the installer is to write (not on the host
+   yet).  */
+typedef struct engine_config_file
+{
+  char *path;
+  char *data;
+  size_t len;
+} engine_config_file;
+
+/* Free the first *N of FILES; *N becomes 0.  */
+void engine_config_files_clear (engine_config_file *files, size_t *n);
+
+/* The value at PATH (N keys) of FILE, TOML_ABSENT in the drop-in to be
+   written; an error names the file.  */
+struct toml_value;
+int engine_config_get (const engine_config_file *file, const char *const *path, size_t n,
+                       struct toml_value *out, hook_error **err);
+
 /* containerd: /etc/containerd/config.toml and its imports.  Version 2 (1.6,
    1.7, and 2.x reading it) has the file that finally defines the CRI
    plugin edited in place; version 3 (2.x) gets a drop-in through
