@@ -1,8 +1,8 @@
 #!/bin/bash
 # Regenerate src/hot-functions.txt: the functions the static binary runs on
-# a pod's hot paths, in the order it first enters them, which the static
-# build hands lld (--symbol-ordering-file) so that they sit together at the
-# start of .text.  A process that lives a millisecond pays a page fault for
+# a pod's hot paths, in the order it first enters them, which configure
+# hands lld (--symbol-ordering-file) so that they sit together at the start
+# of .text (the default build's own functions too).  A process that lives a millisecond pays a page fault for
 # every 64 KiB window of code it touches; scattered over 1.4 MiB of text
 # (glibc's IFUNC resolvers alone sit next to every string function family)
 # the hook took 33 such faults a sandbox round, packed 14
@@ -112,7 +112,7 @@ run 'executing new program' "$t/oci-sandbox-runtime" --root "$root" create --bun
 
 {
   echo "# The static binary's hot functions, in the order a pod's hot paths first"
-  echo "# enter them: lld's --symbol-ordering-file (configure, --enable-static-binary)."
+  echo "# enter them: lld's --symbol-ordering-file (configure, whenever lld is installed)."
   echo "# Made by bench/hot-functions.sh; $(gcc --version | head -n 1), glibc $(ldd --version | head -n 1 | awk '{ print $NF }')."
   echo "_start"
   awk '!seen[$0]++' "$t/entered"
