@@ -254,9 +254,10 @@ parse_field (const json_value *root, const spec_field *f, container_spec *spec, 
 
   while (f->path[depth])
     {
-      if (depth > 0
-          && json_expect (v, JSON_OBJECT, field_name (name, sizeof name, f->path, depth), err) < 0)
-        return -1;
+      /* The name is formatted only for the error: every field of the
+         table is looked up in every config.json, most are absent.  */
+      if (depth > 0 && v->kind != JSON_OBJECT)
+        return json_expect (v, JSON_OBJECT, field_name (name, sizeof name, f->path, depth), err);
       v = json_get (v, f->path[depth++]);
       if (v == NULL || v->kind == JSON_NULL)
         return 0;
