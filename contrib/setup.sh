@@ -15,7 +15,7 @@ PACKAGES=(
   libyajl-dev libselinux1-dev libcap-ng-dev
   runc crun podman busybox-static bats jq python3 util-linux iproute2 valgrind
   clang libclang-rt-14-dev clang-format lld catatonit
-  time linux-perf strace
+  time linux-perf strace bindfs
   containerd containernetworking-plugins python3-grpcio python3-protobuf protobuf-compiler
   python3-yaml
   dpkg-dev debhelper lintian

@@ -416,7 +416,8 @@ open_procfs (int *out, hook_error **err)
 
 typedef struct trust_walk
 {
-  int dirs[TRUST_MAX_DEPTH]; /* O_PATH fds from "/" down to the current directory */
+  int dirs[TRUST_MAX_DEPTH];   /* O_PATH fds from "/" down to the current directory */
+  dev_t devs[TRUST_MAX_DEPTH]; /* the devices of their file systems */
   size_t depth;
   char where[PATH_MAX]; /* the current directory, for messages */
 } trust_walk;
@@ -457,7 +458,28 @@ trust_walk_root (trust_walk *w, hook_error **err)
   strcpy (w->where, "/");
   if (fstat (fd, &st) < 0)
     return hook_fail (err, errno, "stat directory /");
+  w->devs[0] = st.st_dev;
   return trusted_directory (&st, "/", err);
+}
+
+/* A FUSE file system answers stat with whatever its daemon says: nothing
+   on one is proven root's, whoever mounted it (a user may, with
+   allow_other).  A walk gets onto one only through a mount, where the
+   device changes: NAME in DIR (FD, or looked up again when -1), found
+   on another device than DIR's, is looked at with fstatfs.  */
+static int
+refuse_fuse (int dir, const char *name, int fd, const char *where, hook_error **err)
+{
+  cleanup_close int own = fd < 0 ? openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
+  struct statfs sfs;
+  if (fstatfs (fd < 0 ? own : fd, &sfs) < 0)
+    return hook_fail (err, errno, "statfs %s", name);
+  if (sfs.f_type == FUSE_SUPER_MAGIC)
+    return hook_fail (err, 0,
+                      "not trusted: %s%s%s is on a FUSE file system, whose daemon chooses the "
+                      "owners and modes it reports",
+                      where, strcmp (where, "/") ? "/" : "", name);
+  return 0;
 }
 
 static void
@@ -561,6 +583,8 @@ trusted_walk (const char *path, bool want_directory, int *out, struct stat *out_
         return hook_fail (err, errno, "%s%s%s", w.where, strcmp (w.where, "/") ? "/" : "", name);
       if (!by_name && fstat (fd, &st) < 0)
         return hook_fail (err, errno, "stat %s", name);
+      if (st.st_dev != w.devs[w.depth - 1] && refuse_fuse (dir, name, fd, w.where, err) < 0)
+        return -1;
 
       if (S_ISLNK (st.st_mode))
         {
@@ -609,6 +633,7 @@ trusted_walk (const char *path, bool want_directory, int *out, struct stat *out_
               *out = steal_fd (&fd);
               return 0;
             }
+          w.devs[w.depth] = st.st_dev;
           w.dirs[w.depth++] = steal_fd (&fd);
           continue;
         }

@@ -92,8 +92,10 @@ int read_regular_fd (int fd, const char *name, size_t max, char **out, size_t *l
    own configuration, as sshd's StrictModes does: every directory on the
    way (symlinks followed by hand, at most 40) is owned by root and not
    writable by group or others unless sticky (then others cannot replace
-   root's entries in it), every symlink is owned by root, and the file is
-   a regular file owned by root and not writable by group or others.
+   root's entries in it), every symlink is owned by root, the file is a
+   regular file owned by root and not writable by group or others, and
+   none of them is on a FUSE file system (whose daemon chooses the owners
+   and modes stat reports).
    *FD is O_RDONLY|O_NONBLOCK (a FIFO is refused before it is ever opened
    for reading).  A missing file fails with errno_value ENOENT.  */
 int open_trusted_file (const char *path, int *fd, hook_error **err);

@@ -20,6 +20,8 @@ setup () {
   SLEEPER=
   ESCAPE_CGROUPS=()
   BG_PIDS=()
+  FUSE_MNT=
+  FUSE_DIR=
 }
 
 teardown () {
@@ -34,6 +36,12 @@ teardown () {
     wait "$p" 2>/dev/null || true
   done
   remove_escape_cgroups
+  if [ -n "${FUSE_MNT:-}" ]; then
+    fusermount3 -u "$FUSE_MNT" 2>/dev/null || umount -l "$FUSE_MNT" 2>/dev/null || true
+  fi
+  if [ -n "${FUSE_DIR:-}" ]; then
+    rm -rf -- "$FUSE_DIR"
+  fi
   local problems=""
   [ "$(cat "$CORE_PATTERN")" = "$HOST_CORE_PATTERN" ] || problems+="host $CORE_PATTERN changed; "
   [ "$(cat "$OVERCOMMIT")" = "$HOST_OVERCOMMIT" ] || problems+="host $OVERCOMMIT changed; "
@@ -737,6 +745,26 @@ refused_everywhere () {
   chmod 0777 "$T/open"
   cp "$POLICY" "$T/open/policy.json"
   refused_everywhere "$T/open/policy.json" "not trusted" "directory"
+}
+
+@test "threat 19: a policy or a source on a FUSE file system is refused, whatever owners it reports" {
+  # bindfs (FUSE) shows a directory and files of nobody's as root's, not
+  # writable by group or others: every owner and mode check would pass.
+  # Outside $T, whose mounts the suite counts as left behind.
+  FUSE_DIR=$(mktemp -d /tmp/osh-fuse.XXXXXX)
+  mkdir "$FUSE_DIR/src" "$FUSE_DIR/mnt"
+  cp "$POLICY" "$FUSE_DIR/src/policy.json"
+  printf '127.0.0.1\tlocalhost\n' >"$FUSE_DIR/src/hosts"
+  chown -R nobody "$FUSE_DIR/src"
+  bindfs -o allow_other --force-user=root --force-group=root --perms=og-w \
+    "$FUSE_DIR/src" "$FUSE_DIR/mnt"
+  FUSE_MNT=$FUSE_DIR/mnt
+  assert_eq "$(stat -c '%U %a' "$FUSE_MNT" "$FUSE_MNT/policy.json" | tr '\n' ' ')" \
+    "root 755 root 644 " "what the FUSE daemon reports"
+  refused_everywhere "$FUSE_MNT/policy.json" "not trusted" "$FUSE_MNT is on a FUSE file system"
+  write_policy "$(jq -n --arg f "$FUSE_MNT/hosts" '{hosts: $f}')"
+  use_policy "$POLICY"
+  runc_refuses "not trusted" "is on a FUSE file system"
 }
 
 @test "threat 19: a directory or a FIFO as the policy is refused as not a regular file" {
