@@ -184,6 +184,7 @@ int
 hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
 {
   int unmounted = 0, shm_unmounted = 0, removed = 0, unregistered = 0;
+  cleanup_hook_error hook_error *unregister_err = NULL;
   cleanup_close int dir = -1;
 
   if (done && done_size)
@@ -191,9 +192,14 @@ hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
   if (hook_dir_open (bundle_fd, &dir, err) < 0)
     return hook_error_absorb (err, ENOENT) ? 0 : -1;
   /* Members stop finding the pod first, then its tmpfs goes: with the
-     hook's directory, the files and the pod's shm below it.  */
-  if (unregister (dir, &unregistered, err) < 0
-      || unmount_all_at (bundle_fd, HOOK_DIR_NAME, HOOK_DIR_NAME, &unmounted, err) < 0)
+     hook's directory, the files and the pod's shm below it.  A registry
+     that cannot be reached (its state_dir refused, since or from the
+     start) does not keep the pod's mounts on the host: they go all the
+     same, and the error is returned after.  An entry it leaves names a
+     sandbox whose process is gone: stale, and never trusted by a member
+     (open_registered proves every object an entry names).  */
+  unregister (dir, &unregistered, &unregister_err);
+  if (unmount_all_at (bundle_fd, HOOK_DIR_NAME, HOOK_DIR_NAME, &unmounted, err) < 0)
     return -1;
   close (dir);
   dir = -1;
@@ -213,5 +219,11 @@ hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
               removed ? "removed the pod's files and " : "removed ",
               unmounted ? "its" : "the " HOOK_DIR_NAME,
               unregistered ? ", unregistered the pod" : "");
+  if (unregister_err)
+    {
+      *err = steal_pointer (&unregister_err);
+      return hook_error_prefix (err, "the pod's mounts and directory are removed, its registry "
+                                     "entries not");
+    }
   return 0;
 }

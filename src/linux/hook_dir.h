@@ -66,7 +66,9 @@ int hook_dir_note_registration (int hook_dir_fd, const pod_registration *registr
    detach its tmpfs (every one stacked there) and remove the directory;
    a directory of the earlier layout (files and a shm tmpfs straight in
    it) is emptied file by file.  Nothing there is success.  *DONE
-   (optional) receives a short summary for the log.  */
+   (optional) receives a short summary for the log.  When the registry
+   cannot be reached, the rest is still removed, then that error is
+   returned.  */
 int hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err);
 
 #endif

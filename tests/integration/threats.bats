@@ -767,6 +767,31 @@ refused_everywhere () {
   runc_refuses "not trusted" "is on a FUSE file system"
 }
 
+@test "threat 23: a state_dir refused at registration rolls the whole sandbox back" {
+  # Found only at the last step, after the files, the shm and the mounts
+  # into the container: the rollback must not stop at the registry it
+  # cannot reach, or the hook's tmpfs stays mounted on the host.
+  mkdir -m 0755 "$T/state755"
+  jq --arg d "$T/state755" '.state_dir = $d' "$POLICY" >"$T/policy.new"
+  mv "$T/policy.new" "$POLICY"
+  runc_refuses "state_dir $T/state755: owned by uid 0 with mode 0755, not root's 0700: refusing"
+  assert_eq "$(ls -A "$T/state755")" "" "the refused state_dir"
+}
+
+@test "threat 23: poststop with a state_dir refused since createRuntime cleans the bundle, then exits 1 naming it" {
+  set_cmd 'exec sleep 60'
+  runc_create
+  [ -f "$BUNDLE/oci-sandbox-hook/pod" ] || fail "the pod was not registered"
+  chmod 0755 "$T/state"
+  run --separate-stderr timeout 20 "$HOOK" --policy "$POLICY" poststop <<<"$(state_json stopped 0)"
+  assert_status 1
+  assert_contains "$stderr" "the pod's mounts and directory are removed, its registry entries not"
+  assert_contains "$stderr" "not root's 0700: refusing"
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ] || fail "the hook's directory is left"
+  chmod 0700 "$T/state"
+  runc delete -f "$CID"
+}
+
 @test "threat 19: a directory or a FIFO as the policy is refused as not a regular file" {
   mkdir "$T/policy-dir"
   mkfifo "$T/policy-fifo"
