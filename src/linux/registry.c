@@ -44,9 +44,16 @@ pod_registry_open (const char *state_dir, bool create, pod_registry *reg, hook_e
   if (fd < 0)
     return hook_fail (err, errno, "state_dir %s", state_dir);
   cleanup_close int dir = fd;
-  /* Root's and no one else's: the entries decide what a member mounts.  */
-  if (fstat (dir, &st) < 0)
+  /* Root's and no one else's: the entries decide what a member mounts.
+     Its parent was walked; it may itself be a mount, of FUSE too.  */
+  bool fuse;
+  if (fstat (dir, &st) < 0 || on_fuse (dir, &fuse) < 0)
     return hook_fail (err, errno, "stat state_dir %s", state_dir);
+  if (fuse)
+    return hook_fail (err, 0,
+                      "state_dir %s: on a FUSE file system, whose daemon chooses the owners and "
+                      "modes it reports: refusing",
+                      state_dir);
   if (st.st_uid != 0 || (st.st_mode & 07777) != 0700)
     return hook_fail (err, 0,
                       "state_dir %s: owned by uid %u with mode %04o, not root's 0700: refusing",

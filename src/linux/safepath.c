@@ -462,19 +462,27 @@ trust_walk_root (trust_walk *w, hook_error **err)
   return trusted_directory (&st, "/", err);
 }
 
-/* A FUSE file system answers stat with whatever its daemon says: nothing
-   on one is proven root's, whoever mounted it (a user may, with
-   allow_other).  A walk gets onto one only through a mount, where the
+int
+on_fuse (int fd, bool *fuse)
+{
+  struct statfs sfs;
+  if (fstatfs (fd, &sfs) < 0)
+    return -1;
+  *fuse = sfs.f_type == FUSE_SUPER_MAGIC;
+  return 0;
+}
+
+/* A walk gets onto a FUSE file system only through a mount, where the
    device changes: NAME in DIR (FD, or looked up again when -1), found
    on another device than DIR's, is looked at with fstatfs.  */
 static int
 refuse_fuse (int dir, const char *name, int fd, const char *where, hook_error **err)
 {
   cleanup_close int own = fd < 0 ? openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
-  struct statfs sfs;
-  if (fstatfs (fd < 0 ? own : fd, &sfs) < 0)
+  bool fuse;
+  if (on_fuse (fd < 0 ? own : fd, &fuse) < 0)
     return hook_fail (err, errno, "statfs %s", name);
-  if (sfs.f_type == FUSE_SUPER_MAGIC)
+  if (fuse)
     return hook_fail (err, 0,
                       "not trusted: %s%s%s is on a FUSE file system, whose daemon chooses the "
                       "owners and modes it reports",

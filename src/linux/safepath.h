@@ -104,6 +104,11 @@ int open_trusted_file (const char *path, int *fd, hook_error **err);
    unless sticky): an O_PATH fd in *FD.  */
 int open_trusted_directory (const char *path, int *fd, hook_error **err);
 
+/* Whether FD is on a FUSE file system, whose daemon chooses the owners
+   and modes stat reports (a user may mount one, with allow_other): what
+   is on one is never proven root's.  -1 with errno when fstatfs fails.  */
+int on_fuse (int fd, bool *fuse);
+
 /* open_trusted_file, then read_regular_fd.  With WORLD_READABLE, a file
    that others may not read is refused too: the hook would publish into
    a pod what the host keeps private.  NAME prefixes every message.  */

@@ -792,6 +792,21 @@ refused_everywhere () {
   runc delete -f "$CID"
 }
 
+@test "threat 23: a state_dir on a FUSE file system is refused, whatever owner and mode it reports" {
+  FUSE_DIR=$(mktemp -d /tmp/osh-fuse.XXXXXX)
+  mkdir "$FUSE_DIR/src" "$FUSE_DIR/state"
+  chown nobody "$FUSE_DIR/src"
+  chmod 0700 "$FUSE_DIR/src"
+  bindfs -o allow_other --force-user=root --force-group=root --perms=og-rwx \
+    "$FUSE_DIR/src" "$FUSE_DIR/state"
+  FUSE_MNT=$FUSE_DIR/state
+  assert_eq "$(stat -c '%U %a' "$FUSE_MNT")" "root 700" "what the FUSE daemon reports"
+  jq --arg d "$FUSE_MNT" '.state_dir = $d' "$POLICY" >"$T/policy.new"
+  mv "$T/policy.new" "$POLICY"
+  runc_refuses "state_dir $FUSE_MNT: on a FUSE file system"
+  assert_eq "$(ls -A "$FUSE_DIR/src")" "" "the registry on the FUSE file system"
+}
+
 @test "threat 19: a directory or a FIFO as the policy is refused as not a regular file" {
   mkdir "$T/policy-dir"
   mkfifo "$T/policy-fifo"
