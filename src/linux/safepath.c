@@ -480,6 +480,8 @@ refuse_fuse (int dir, const char *name, int fd, const char *where, hook_error **
 {
   cleanup_close int own = fd < 0 ? openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
   bool fuse;
+  if (fd < 0 && own < 0)
+    return hook_fail (err, errno, "%s%s%s", where, strcmp (where, "/") ? "/" : "", name);
   if (on_fuse (fd < 0 ? own : fd, &fuse) < 0)
     return hook_fail (err, errno, "statfs %s", name);
   if (fuse)
