@@ -20,8 +20,8 @@ setup () {
   SLEEPER=
   ESCAPE_CGROUPS=()
   BG_PIDS=()
-  FUSE_MNT=
   FUSE_DIR=
+  FUSE_MNT=
 }
 
 teardown () {
@@ -36,10 +36,8 @@ teardown () {
     wait "$p" 2>/dev/null || true
   done
   remove_escape_cgroups
-  if [ -n "${FUSE_MNT:-}" ]; then
-    fusermount3 -u "$FUSE_MNT" 2>/dev/null || umount -l "$FUSE_MNT" 2>/dev/null || true
-  fi
   if [ -n "${FUSE_DIR:-}" ]; then
+    mounts_below "$FUSE_DIR" | sort -r | while read -r m; do umount -l "$m" || true; done
     rm -rf -- "$FUSE_DIR"
   fi
   local problems=""
@@ -747,21 +745,36 @@ refused_everywhere () {
   refused_everywhere "$T/open/policy.json" "not trusted" "directory"
 }
 
-@test "threat 19: a policy or a source on a FUSE file system is refused, whatever owners it reports" {
-  # bindfs (FUSE) shows a directory and files of nobody's as root's, not
-  # writable by group or others: every owner and mode check would pass.
-  # Outside $T, whose mounts the suite counts as left behind.
+# fuse_dir: FUSE_DIR, a root 0700 directory of its own below /tmp (outside
+# $T, whose mounts the suite counts as left behind), with src/ to fill.
+fuse_dir () {
   FUSE_DIR=$(mktemp -d /tmp/osh-fuse.XXXXXX)
   mkdir "$FUSE_DIR/src" "$FUSE_DIR/mnt"
+}
+
+# fuse_mount_as_root PERMS: FUSE_DIR/src, given to nobody, mounted through
+# bindfs (FUSE) on FUSE_MNT showing everything as root's with PERMS
+# applied: every owner and mode check would pass.
+fuse_mount_as_root () {
+  chown -R nobody "$FUSE_DIR/src"
+  FUSE_MNT=$FUSE_DIR/mnt
+  bindfs -o allow_other --force-user=root --force-group=root --perms="$1" \
+    "$FUSE_DIR/src" "$FUSE_MNT"
+}
+
+@test "threat 19: a policy or a source on a FUSE file system is refused, whatever owners it reports" {
+  fuse_dir
   cp "$POLICY" "$FUSE_DIR/src/policy.json"
   printf '127.0.0.1\tlocalhost\n' >"$FUSE_DIR/src/hosts"
-  chown -R nobody "$FUSE_DIR/src"
-  bindfs -o allow_other --force-user=root --force-group=root --perms=og-w \
-    "$FUSE_DIR/src" "$FUSE_DIR/mnt"
-  FUSE_MNT=$FUSE_DIR/mnt
+  fuse_mount_as_root og-w
   assert_eq "$(stat -c '%U %a' "$FUSE_MNT" "$FUSE_MNT/policy.json" | tr '\n' ' ')" \
     "root 755 root 644 " "what the FUSE daemon reports"
   refused_everywhere "$FUSE_MNT/policy.json" "not trusted" "$FUSE_MNT is on a FUSE file system"
+  # The FUSE file bound onto a name in a directory of root's: the walk
+  # meets the mount only at the last component.
+  touch "$FUSE_DIR/bound.json"
+  mount --bind "$FUSE_MNT/policy.json" "$FUSE_DIR/bound.json"
+  refused_everywhere "$FUSE_DIR/bound.json" "not trusted" "$FUSE_DIR/bound.json is on a FUSE file system"
   write_policy "$(jq -n --arg f "$FUSE_MNT/hosts" '{hosts: $f}')"
   use_policy "$POLICY"
   runc_refuses "not trusted" "is on a FUSE file system"
@@ -772,8 +785,7 @@ refused_everywhere () {
   # into the container: the rollback must not stop at the registry it
   # cannot reach, or the hook's tmpfs stays mounted on the host.
   mkdir -m 0755 "$T/state755"
-  jq --arg d "$T/state755" '.state_dir = $d' "$POLICY" >"$T/policy.new"
-  mv "$T/policy.new" "$POLICY"
+  write_policy "$(jq -n --arg d "$T/state755" '{state_dir: $d}')"
   runc_refuses "state_dir $T/state755: owned by uid 0 with mode 0755, not root's 0700: refusing"
   assert_eq "$(ls -A "$T/state755")" "" "the refused state_dir"
 }
@@ -793,16 +805,10 @@ refused_everywhere () {
 }
 
 @test "threat 23: a state_dir on a FUSE file system is refused, whatever owner and mode it reports" {
-  FUSE_DIR=$(mktemp -d /tmp/osh-fuse.XXXXXX)
-  mkdir "$FUSE_DIR/src" "$FUSE_DIR/state"
-  chown nobody "$FUSE_DIR/src"
-  chmod 0700 "$FUSE_DIR/src"
-  bindfs -o allow_other --force-user=root --force-group=root --perms=og-rwx \
-    "$FUSE_DIR/src" "$FUSE_DIR/state"
-  FUSE_MNT=$FUSE_DIR/state
+  fuse_dir
+  fuse_mount_as_root og-rwx
   assert_eq "$(stat -c '%U %a' "$FUSE_MNT")" "root 700" "what the FUSE daemon reports"
-  jq --arg d "$FUSE_MNT" '.state_dir = $d' "$POLICY" >"$T/policy.new"
-  mv "$T/policy.new" "$POLICY"
+  write_policy "$(jq -n --arg d "$FUSE_MNT" '{state_dir: $d}')"
   runc_refuses "state_dir $FUSE_MNT: on a FUSE file system"
   assert_eq "$(ls -A "$FUSE_DIR/src")" "" "the registry on the FUSE file system"
 }
