@@ -457,7 +457,6 @@ class Bench:
 
     def part_hook(self):
         n = self.rounds(600, 200)
-        log("hook: isolated cost on a live sandbox, 10 variants x %d rounds" % n)
         live = self.live_sandbox()
         create, stop = self.hook_argv("createRuntime"), self.hook_argv("poststop")
         floor, floor_stop = self.floor_for(live, create, stop, ("createRuntime", "createRuntime-fork"))
@@ -468,7 +467,7 @@ class Bench:
         shutil.copy2(self.hook, copy)
         quiet_copy = [[copy] + argv[1:] for argv in quiet]
         true = ["/bin/true"]
-        t = alternate({
+        variants = {
             "hook": lambda: self.round(live, create, stop),
             "quiet": lambda: self.round(live, *quiet),
             "quiet_copy": lambda: self.round(live, *quiet_copy),
@@ -480,7 +479,9 @@ class Bench:
             "fast_annotations": lambda: (
                 self.run(self.hook_argv("createRuntime", self.policy_annotations), stdin=live["plain"]),),
             "true1": lambda: (self.run(true, stdin=live["app"]),),
-        }, n)
+        }
+        log("hook: isolated cost on a live sandbox, %d variants x %d rounds" % (len(variants), n))
+        t = alternate(variants, n)
         T = {k: total(v) for k, v in t.items()}
         rows = [
             row("round: " + name, spread(T[k]), ratio(T[k], T["true2"]), ratio(T[k], T["floor"]))
