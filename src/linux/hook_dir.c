@@ -71,6 +71,9 @@ hook_dir_open (int bundle_fd, int *hook_dir_fd, hook_error **err)
   cleanup_close int dir
       = openat2_fd (bundle_fd, HOOK_DIR_NAME, O_PATH | O_DIRECTORY, 0,
                     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  *hook_dir_fd = -1;
+  if (dir < 0 && errno == ENOENT)
+    return 0;
   if (dir < 0)
     return hook_fail (err, errno, "open the bundle's %s directory", HOOK_DIR_NAME);
   if (!is_private_directory (dir))
@@ -190,7 +193,9 @@ hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
   if (done && done_size)
     done[0] = '\0';
   if (hook_dir_open (bundle_fd, &dir, err) < 0)
-    return hook_error_absorb (err, ENOENT) ? 0 : -1;
+    return -1;
+  if (dir < 0)
+    return 0;
   /* Members stop finding the pod first, then its tmpfs goes: with the
      hook's directory, the files and the pod's shm below it.  A registry
      that cannot be reached (its state_dir refused, since or from the
@@ -206,7 +211,7 @@ hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
   if (unlinkat (bundle_fd, HOOK_DIR_NAME, AT_REMOVEDIR) < 0 && errno != ENOENT)
     {
       if (errno != ENOTEMPTY || hook_dir_open (bundle_fd, &dir, err) < 0
-          || sweep_directory (dir, &shm_unmounted, &removed, err) < 0)
+          || (dir >= 0 && sweep_directory (dir, &shm_unmounted, &removed, err) < 0))
         return hook_error_prefix (err, "remove %s", HOOK_DIR_NAME);
       if (unlinkat (bundle_fd, HOOK_DIR_NAME, AT_REMOVEDIR) < 0 && errno != ENOENT)
         return hook_fail (err, errno, "remove %s%s", HOOK_DIR_NAME,

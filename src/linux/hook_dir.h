@@ -47,8 +47,10 @@ typedef struct run_record
    tmpfs and create the record; *HOOK_DIR_FD receives the tmpfs root.  */
 int hook_dir_create (int bundle_fd, run_record *record, int *hook_dir_fd, hook_error **err);
 
-/* Open an existing BUNDLE_FD/oci-sandbox-hook (errno_value ENOENT when
-   there is none), checked to be the hook's: root's, 0700.  */
+/* Open BUNDLE_FD/oci-sandbox-hook, checked to be the hook's: root's,
+   0700.  A bundle without one is an answer, not an error (most bundles
+   have none when their createRuntime starts, and a member's has none at
+   its poststop): 0 with *HOOK_DIR_FD -1, no error formatted.  */
 int hook_dir_open (int bundle_fd, int *hook_dir_fd, hook_error **err);
 
 /* Append the line "STEP DETAIL" (DETAIL may be NULL) to the record.  STEP

@@ -60,7 +60,9 @@ note_earlier_run (act_state *s)
   cleanup_hook_error hook_error *e = NULL;
   cleanup_close int dir = -1;
   if (hook_dir_open (s->ctx->bundle_fd, &dir, &e) < 0)
-    return e->errno_value != ENOENT; /* the sweep reports it */
+    return true; /* the sweep reports it */
+  if (dir < 0)
+    return false;
   for (size_t i = 0; i < N_EARLIER; i++)
     {
       /* No RESOLVE_NO_XDEV: shm is a mount point, its tmpfs is the point.  */
@@ -513,12 +515,10 @@ static int
 open_sandbox_hook_dir (int bundle_fd, const pod_entry *sandbox, int *out, hook_error **err)
 {
   if (hook_dir_open (bundle_fd, out, err) < 0)
-    {
-      if (hook_error_absorb (err, ENOENT))
-        return hook_fail (err, ENOENT, "sandbox %s: its bundle has no %s directory (stopping?)",
-                          sandbox->id, HOOK_DIR_NAME);
-      return hook_error_prefix (err, "sandbox %s: %s", sandbox->id, sandbox->bundle);
-    }
+    return hook_error_prefix (err, "sandbox %s: %s", sandbox->id, sandbox->bundle);
+  if (*out < 0)
+    return hook_fail (err, ENOENT, "sandbox %s: its bundle has no %s directory (stopping?)",
+                      sandbox->id, HOOK_DIR_NAME);
   return 0;
 }
 
