@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "etcfiles.h"
 #include "cgroup.h"
 #include "cgroup_paths.h"
+#include "decimal.h"
 #include "host.h"
 #include "oom.h"
 #include "process.h"
@@ -48,6 +50,25 @@ points_at_resolved_stub (const char *content)
   return false;
 }
 
+bool
+uid_map_is_initial (const char *uid_map)
+{
+  static const uint64_t identity[] = { 0, 0, UINT32_MAX };
+  const char *p = uid_map;
+  for (size_t i = 0; i < sizeof identity / sizeof identity[0]; i++)
+    {
+      uint64_t value;
+      while (*p == ' ')
+        p++;
+      size_t len = strspn (p, "0123456789");
+      if (decimal_parse_unsigned (p, len, DECIMAL_CANONICAL, UINT32_MAX, &value) < 0
+          || value != identity[i])
+        return false;
+      p += len;
+    }
+  return strcmp (p, "\n") == 0 || *p == '\0';
+}
+
 static int
 read_source (const char *path, const char *key, char **content, size_t *len, hook_error **err)
 {
@@ -73,13 +94,9 @@ host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_is_d
       || oom_score_parse (buf, &facts->own_oom_score_adj, err) < 0)
     return hook_error_prefix (err, "the hook's own OOM score");
 
-  /* containerd's userns.RunningInUserNS: the initial namespace maps every
-     uid onto itself.  */
   if (read_small_at (proc_fd, "self/uid_map", RESOLVE_BENEATH, buf, sizeof buf, err) < 0)
     return hook_error_prefix (err, "/proc");
-  unsigned long a, b, c;
-  facts->in_user_namespace
-      = !(sscanf (buf, " %lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295UL);
+  facts->in_user_namespace = !uid_map_is_initial (buf);
 
   if (uname (&uts) < 0)
     return hook_fail (err, errno, "uname");

@@ -12,6 +12,13 @@
 #include "privileges.h"
 #include "security_libs.h"
 
+/* containerd's userns.RunningInUserNS: the initial user namespace maps
+   every uid onto itself, which /proc/self/uid_map shows as the one line
+   "0 0 4294967295" (the kernel pads each field to ten columns).  Anything
+   else, unreadable text included, is a user namespace: the hook then
+   takes the paths that work inside one.  */
+bool uid_map_is_initial (const char *uid_map);
+
 /* PROCFS_FD: a checked /proc to borrow, or -1.  RESOLV_CONF and HOSTS (the
    policy's sources) may be NULL (not read: no pod gets a copy).  A source
    must be trusted (open_trusted_file) and world-readable: a generated file
