@@ -16,10 +16,18 @@ import gdb
 
 out_path = os.environ["HOT_FUNCTIONS_OUT"]
 binary = gdb.current_progspace().filename
+# A static binary's .iplt holds a stub per IFUNC it calls through a PLT
+# slot, some named like the function (strcmp): not a function lld can
+# place, so not one to list.
+iplt = range(0)
+for line in subprocess.check_output(["readelf", "-SW", binary], text=True).splitlines():
+    fields = line.replace("[ ", "[").split()
+    if len(fields) > 5 and fields[1] == ".iplt":
+        iplt = range(int(fields[3], 16), int(fields[3], 16) + int(fields[5], 16))
 functions = set()
 for line in subprocess.check_output(["nm", "--defined-only", binary], text=True).splitlines():
     fields = line.split()
-    if len(fields) == 3 and fields[1] in "tTwW":
+    if len(fields) == 3 and fields[1] in "tTwW" and int(fields[0], 16) not in iplt:
         functions.add(fields[2])
 
 entered = []
