@@ -472,6 +472,14 @@ on_fuse (int fd, bool *fuse)
   return 0;
 }
 
+/* The separator between the walk's WHERE and a name below it, for
+   messages: none after "/".  */
+static const char *
+where_sep (const char *where)
+{
+  return strcmp (where, "/") ? "/" : "";
+}
+
 /* A walk gets onto a FUSE file system only through a mount, where the
    device changes: NAME in DIR (FD, or looked up again when -1), found
    on another device than DIR's, is looked at with fstatfs.  */
@@ -481,14 +489,14 @@ refuse_fuse (int dir, const char *name, int fd, const char *where, hook_error **
   cleanup_close int own = fd < 0 ? openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
   bool fuse;
   if (fd < 0 && own < 0)
-    return hook_fail (err, errno, "%s%s%s", where, strcmp (where, "/") ? "/" : "", name);
+    return hook_fail (err, errno, "%s%s%s", where, where_sep (where), name);
   if (on_fuse (fd < 0 ? own : fd, &fuse) < 0)
     return hook_fail (err, errno, "statfs %s", name);
   if (fuse)
     return hook_fail (err, 0,
                       "not trusted: %s%s%s is on a FUSE file system, whose daemon chooses the "
                       "owners and modes it reports",
-                      where, strcmp (where, "/") ? "/" : "", name);
+                      where, where_sep (where), name);
   return 0;
 }
 
@@ -590,7 +598,7 @@ trusted_walk (const char *path, bool want_directory, int *out, struct stat *out_
       struct stat st;
       if (by_name ? fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0
                   : (fd = openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
-        return hook_fail (err, errno, "%s%s%s", w.where, strcmp (w.where, "/") ? "/" : "", name);
+        return hook_fail (err, errno, "%s%s%s", w.where, where_sep (w.where), name);
       if (!by_name && fstat (fd, &st) < 0)
         return hook_fail (err, errno, "stat %s", name);
       if (st.st_dev != w.devs[w.depth - 1] && refuse_fuse (dir, name, fd, w.where, err) < 0)
@@ -600,7 +608,7 @@ trusted_walk (const char *path, bool want_directory, int *out, struct stat *out_
         {
           if (st.st_uid != 0)
             return hook_fail (err, 0, "not trusted: symlink %s%s%s is owned by uid %u, not root",
-                              w.where, strcmp (w.where, "/") ? "/" : "", name, (unsigned)st.st_uid);
+                              w.where, where_sep (w.where), name, (unsigned)st.st_uid);
           if (++links > TRUST_MAX_SYMLINKS)
             return hook_fail (err, ELOOP, "resolve");
           /* The link's target, then what was left of the path: at most
