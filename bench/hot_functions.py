@@ -10,6 +10,7 @@
 # runs: a function entered is a function recorded.  The program's own
 # start (_start, before gdb can set anything) is not among them.
 import os
+import re
 import subprocess
 
 import gdb
@@ -19,11 +20,9 @@ binary = gdb.current_progspace().filename
 # A static binary's .iplt holds a stub per IFUNC it calls through a PLT
 # slot, some named like the function (strcmp): not a function lld can
 # place, so not one to list.
-iplt = range(0)
-for line in subprocess.check_output(["readelf", "-SW", binary], text=True).splitlines():
-    fields = line.replace("[ ", "[").split()
-    if len(fields) > 5 and fields[1] == ".iplt":
-        iplt = range(int(fields[3], 16), int(fields[3], 16) + int(fields[5], 16))
+m = re.search(r"\] \.iplt\s+PROGBITS\s+([0-9a-f]+) [0-9a-f]+ ([0-9a-f]+)",
+              subprocess.check_output(["readelf", "-SW", binary], text=True))
+iplt = range(int(m.group(1), 16), int(m.group(1), 16) + int(m.group(2), 16)) if m else range(0)
 functions = set()
 for line in subprocess.check_output(["nm", "--defined-only", binary], text=True).splitlines():
     fields = line.split()
