@@ -257,6 +257,25 @@ own_namespaces () {
   stop_sandbox
 }
 
+@test "pods: a member of a live, registered sandbox whose hook directory is gone is refused, nothing mounted" {
+  start_sandbox
+  [ -f "$T/state/$SBX" ] || fail "the sandbox is not registered"
+  # The directory with the pod's files removed by something else than
+  # the hook, under a live sandbox whose entry is still there.
+  umount -l "$SANDBOX_BUNDLE/oci-sandbox-hook"
+  rmdir "$SANDBOX_BUNDLE/oci-sandbox-hook"
+  make_member late
+  run_member late 'echo late-ran'
+  assert_failed
+  assert_not_contains "$output" late-ran
+  assert_contains "${stderr//\\\"/\"}" "sandbox $SBX: its bundle has no oci-sandbox-hook directory (stopping?)"
+  assert_eq "$(mounts_below "$T/late")" "" "mounts below the member's bundle"
+  stop_sandbox
+  # Its poststop finds no pod note to unregister by: the entry is left,
+  # stale now that the process is gone, as members and `pods` see it.
+  rm -f "$T/state/$SBX"
+}
+
 @test "pods: a planted, symlinked or widened registry entry is refused" {
   start_sandbox
   make_member victim
