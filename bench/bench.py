@@ -9,6 +9,11 @@ gives the median, p10 and p90, the ratio of the medians and, in
 parentheses, the paired ratio (the median of the per-round ratios).
 Nothing here asserts a time.
 
+Every container goes in a cgroup of its own inside a pod cgroup, as
+kubelet places a pod's containers (kubepods/.../pod<uid>/<container>):
+a sandbox's cpu_shares of 2 then weigh against its own pod's other
+containers only, not against every busy process of the machine.
+
 Parts (--parts, default all):
   start     `runc run` of a busybox sandbox: no hooks, /bin/true hooks, the hook
   hook      the hook on a live `runc create`d sandbox: createRuntime + poststop
@@ -240,10 +245,13 @@ class Bench:
             open(root + f, "w").close()
         return root
 
-    def bundle(self, name, hooks=None, args=("true",), annotations=SANDBOX, root=None, namespaces=None):
+    def bundle(self, name, hooks=None, args=("true",), annotations=SANDBOX, root=None, namespaces=None, pod=None):
         """A busybox bundle on the tmpfs; HOOKS: "true", "hook" or none.
         ROOT: a shared root file system (default: the bundle's own).
-        NAMESPACES: {type: path} joined instead of made."""
+        NAMESPACES: {type: path} joined instead of made.  POD: the bundle
+        whose pod cgroup the container joins (default: a pod of its own).
+        No two containers of one bundle ever run at once, so the bundle's
+        name names its cgroup."""
         directory = os.path.join(self.fs, name)
         if root is None:
             root = self.rootfs(os.path.join(directory, "rootfs"))
@@ -253,6 +261,8 @@ class Bench:
         cfg["root"]["path"] = root
         cfg["process"]["args"] = list(args)
         cfg["annotations"] = dict(annotations)
+        pod_name = os.path.basename(pod or directory)
+        cfg["linux"]["cgroupsPath"] = "/%s/%s/%s" % (self.args.cgroup_parent, pod_name, name)
         if namespaces:
             spaces = [ns for ns in cfg["linux"]["namespaces"] if ns["type"] not in namespaces]
             cfg["linux"]["namespaces"] = spaces + [{"type": t, "path": p} for t, p in namespaces.items()]
@@ -296,7 +306,7 @@ class Bench:
         rows = [
             row("CPU", "%s, %d cores, %.0f GiB" % (cpu, os.cpu_count(), mem)),
             row("kernel", platform.release()),
-            row("cgroups", cgroups),
+            row("cgroups", "%s; each container in a pod cgroup below /%s" % (cgroups, self.args.cgroup_parent)),
             row("runc", output([self.runc, "--version"]).splitlines()[0]),
             row("hook", "%s, %s, %s, %s" % (output([self.hook, "--version"]).strip(), build,
                                              "dynamically linked" if linked else "static-pie", layout)),
@@ -699,7 +709,7 @@ class Bench:
             joined = {t: "/proc/%d/ns/%s" % (pod_pid, f) for t, f in (("network", "net"), ("ipc", "ipc"),
                                                                      ("uts", "uts"))}
             member = self.created(self.bundle("member", annotations=dict(APP, **{SANDBOX_ID: pod_id}), root=root,
-                                              namespaces=joined))
+                                              namespaces=joined, pod=pod_bundle))
             sandbox = self.created(self.bundle("pods-sandbox", root=root))
             floor, floor_stop = self.floor_for(sandbox, create, stop, ("createRuntime",))
             rows, t = [], {}
@@ -899,6 +909,8 @@ def main():
                     help="part builds: one more build to alternate with the two (repeatable)")
     ap.add_argument("--log-socket", required=True, help="a listening syslog socket")
     ap.add_argument("--id-prefix", required=True, help="prefix of this run's container ids")
+    ap.add_argument("--cgroup-parent", required=True,
+                    help="this run's cgroup, below every hierarchy's root: the pods' cgroups go in it")
     ap.add_argument("--quick", action="store_true", help="fewer rounds")
     ap.add_argument("--parts", default=",".join(PARTS), help="comma-separated, of: " + " ".join(PARTS))
     args = ap.parse_args()

@@ -17,8 +17,9 @@
 #             part builds: one more build alternated with those (repeatable)
 #
 # Everything happens in a private directory under /tmp, the bundles on a
-# tmpfs mounted there.  On any exit, Ctrl-C included, this run's containers
-# are deleted, its mounts detached and the directory removed.  Host sysctls,
+# tmpfs mounted there, the containers in cgroups below a private one.  On
+# any exit, Ctrl-C included, this run's containers are deleted, its cgroups
+# removed, its mounts detached and the directory removed.  Host sysctls,
 # the host's /dev/shm and the engines' configuration are never touched: the
 # hook runs with --policy naming a private file whose log_socket is a
 # private listener (contrib/syslog-receiver.py).
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
     --hook=*) hook="${1#--hook=}"; shift ;;
     --parts) parts="$2"; args+=("$1" "$2"); shift 2 ;;
     --parts=*) parts="${1#--parts=}"; args+=("$1"); shift ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -57,6 +58,9 @@ fi
 
 work="$(mktemp -d /tmp/oshb.XXXXXX)"
 prefix="oshb-${work##*.}-"
+# This run's containers go in pod cgroups below this one, in every
+# hierarchy (bench/bench.py: as kubelet's pods).
+cgroup_parent="oshb-${work##*.}"
 bench_pid='' receiver_pid=''
 cleanup() {
   local id m
@@ -66,6 +70,13 @@ cleanup() {
   done
   for id in $(runc list -q 2>/dev/null); do
     case "$id" in "$prefix"*) runc delete -f "$id" >/dev/null 2>&1 ;; esac
+  done
+  # runc delete removed each container's cgroup; its pod's and this
+  # run's are removed here, deepest first.
+  for m in /sys/fs/cgroup/"$cgroup_parent" /sys/fs/cgroup/*/"$cgroup_parent"; do
+    [ -d "$m" ] || continue
+    find "$m" -depth -type d -exec rmdir {} + 2>/dev/null
+    [ ! -d "$m" ] || echo "bench/run.sh: cgroup $m left (a container still in it?)" >&2
   done
   findmnt -rn -o TARGET | grep -F "$work/" | sort -r | while read -r m; do
     umount "$m" 2>/dev/null || umount -l "$m"
@@ -89,7 +100,8 @@ done
 
 # In the background, so that a signal reaches the trap at once.
 python3 "$top/bench/bench.py" --work "$work" --top "$top" --hook "${hook:+$(readlink -f "$hook")}" \
-  --log-socket "$work/log.sock" --id-prefix "$prefix" "${args[@]}" &
+  --log-socket "$work/log.sock" --id-prefix "$prefix" \
+  --cgroup-parent "$cgroup_parent" "${args[@]}" &
 bench_pid=$!
 status=0
 wait "$bench_pid" || status=$?
