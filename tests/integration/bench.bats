@@ -1,0 +1,103 @@
+#!/usr/bin/env bats
+# bench/run.sh, the measurement tool of docs/performance.md, run as anyone
+# would run it (--quick, parts start and hook, real runc containers): it
+# prints its tables, puts every container in a cgroup of its own inside a
+# pod cgroup below the run's own, and leaves nothing behind, on a normal
+# end and when stopped mid-run.  Times are printed, never asserted.
+
+OSH_SUITE=bench
+load helpers
+
+TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+
+setup () {
+  [ "$(id -u)" = 0 ] || skip "the bench runs containers: root only"
+  [ -x "$HOOK" ] || fail "hook binary $HOOK not built"
+  T=$(mktemp -d /tmp/osh-it.XXXXXX)
+}
+
+teardown () {
+  [ -n "${BENCH_PID:-}" ] && kill "$BENCH_PID" 2>/dev/null && wait "$BENCH_PID" 2>/dev/null
+  [ -n "${T:-}" ] && rm -rf "$T"
+  return 0
+}
+
+# start_bench ARGS...: bench/run.sh in the background, its tables in
+# $T/out.md, its progress in $T/err.
+start_bench () {
+  "$TOP/bench/run.sh" "$@" >"$T/out.md" 2>"$T/err" &
+  BENCH_PID=$!
+}
+
+# wait_for_live_sandbox: print the cgroup directory of part hook's live
+# sandbox (.../oshb-<run>/live-N/live-N, in any hierarchy) once it exists.
+wait_for_live_sandbox () {
+  local _ d
+  for _ in $(seq 600); do
+    for d in /sys/fs/cgroup/oshb-*/live-*/live-* /sys/fs/cgroup/*/oshb-*/live-*/live-*; do
+      [ -d "$d" ] && { echo "$d"; return 0; }
+    done
+    kill -0 "$BENCH_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  return 1
+}
+
+# left_behind RUN: what the run named RUN (oshb-<suffix>) left: its
+# containers, cgroups, mounts and work directory.
+left_behind () {
+  local run=$1 d
+  runc list -q 2>/dev/null | grep -F -- "$run-" | sed 's/^/container /'
+  for d in /sys/fs/cgroup/"$run" /sys/fs/cgroup/*/"$run"; do
+    [ ! -e "$d" ] || echo "cgroup $d"
+  done
+  grep -F " /tmp/oshb.${run#oshb-}" /proc/self/mountinfo | sed 's/^/mount /'
+  [ ! -e "/tmp/oshb.${run#oshb-}" ] || echo "directory /tmp/oshb.${run#oshb-}"
+}
+
+@test "bench: --quick parts start and hook print their tables, every container in a pod cgroup, nothing left behind" {
+  start_bench --quick --parts start,hook --hook "$HOOK"
+  live=$(wait_for_live_sandbox) || fail "no live sandbox in a pod cgroup appeared" "$(tail -n 20 "$T/err")"
+  wait "$BENCH_PID" || fail "bench/run.sh failed" "$(tail -n 20 "$T/err")"
+  BENCH_PID=''
+
+  # The machine table names the run's cgroup; the live sandbox was below it,
+  # in a pod cgroup named after its bundle: /<run>/live-N/live-N.
+  run_cgroup=$(grep -o 'each container in a pod cgroup below /oshb-[A-Za-z0-9]*' "$T/out.md" | sed 's|.*/||')
+  [ -n "$run_cgroup" ] || fail "no cgroup named in the machine table" "$(head -n 15 "$T/out.md")"
+  pod=$(basename "$(dirname "$live")")
+  case "$live" in
+    */"$run_cgroup/$pod/$pod") ;;
+    *) fail "the live sandbox's cgroup $live is not /$run_cgroup/<pod>/<container>" ;;
+  esac
+
+  for heading in '### Machine' '### Targets' '### Container start' '### Hook process cost'; do
+    grep -qF "$heading" "$T/out.md" || fail "no $heading table" "$(cat "$T/out.md")"
+  done
+  # Each target row reports a measurement and a verdict, whatever it is.
+  for target in 'sandbox round ≤ 1.3× the floor, nobody listening' \
+                '`runc run` with the hook ≤ 1.10× `runc run` with `/bin/true` hooks'; do
+    grep -F "| $target |" "$T/out.md" | grep -qE '\| [0-9.]+× .*\| (met|missed) \|$' \
+      || fail "no measured row for: $target" "$(cat "$T/out.md")"
+  done
+  grep -qE '^\| oci-sandbox-hook \(syslog listener\) \| [0-9.]+ \|' "$T/out.md" \
+    || fail "no timed row for the hook in part start" "$(cat "$T/out.md")"
+
+  left=$(left_behind "$run_cgroup")
+  [ -z "$left" ] || fail "the bench left behind:" "$left"
+}
+
+@test "bench: stopped by SIGTERM in the middle of part hook, it leaves nothing behind" {
+  start_bench --quick --parts hook --hook "$HOOK"
+  live=$(wait_for_live_sandbox) || fail "no live sandbox in a pod cgroup appeared" "$(tail -n 20 "$T/err")"
+  run_cgroup=$(basename "$(dirname "$(dirname "$live")")")
+  [[ "$run_cgroup" == oshb-* ]] || fail "unexpected cgroup layout: $live"
+  kill -TERM "$BENCH_PID"
+  status=0
+  wait "$BENCH_PID" || status=$?
+  BENCH_PID=''
+  [ "$status" -ne 0 ] || fail "a stopped bench exited 0"
+
+  left=$(left_behind "$run_cgroup")
+  [ -z "$left" ] || fail "the stopped bench left behind:" "$left"
+}
