@@ -89,6 +89,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
+echo "bench/run.sh: this run works in $work, its containers are $prefix*, its cgroups below /$cgroup_parent" >&2
 
 python3 "$top/contrib/syslog-receiver.py" "$work/log.sock" "$work/hook.log" </dev/null &
 receiver_pid=$!
