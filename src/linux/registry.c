@@ -73,6 +73,20 @@ pod_registry_close (pod_registry *reg)
   reg->dir_fd = reg->procfs_fd = -1;
 }
 
+/* The registry's writers take turns: what an entry is decided on (stale,
+   this sandbox's, or absent) is still there when it is replaced or
+   removed, and two sandboxes never both take one stale name.  Readers
+   (members, `pods`) take no lock: entries change by link, rename and
+   unlink only.  The lock goes with the fd, or with the process.  */
+static int
+registry_lock (pod_registry *reg, int *lock, hook_error **err)
+{
+  *lock = openat (reg->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*lock < 0)
+    return hook_fail (err, errno, "open %s", reg->path);
+  return lock_directory (*lock, reg->path, true, err);
+}
+
 /* Read NAME's entry; *MISSING when there is none.  Anything but a
    root-owned 0600 regular file with one link is refused: an entry is only
    ever made by pod_registry_add.  */
@@ -193,6 +207,9 @@ pod_registry_add (pod_registry *reg, const char *name, const pod_entry *entry, h
     return hook_error_prefix (err, "register");
   if (pod_entry_encode (entry, &text, &len, err) < 0)
     return -1;
+  cleanup_close int lock = -1;
+  if (registry_lock (reg, &lock, err) < 0)
+    return hook_error_prefix (err, "register %s", name);
   /* A name nobody holds, the common case: the entry appears whole under
      its name (an unnamed file, written, then linked: readers never see it
      half-written) or not at all.  */
@@ -229,7 +246,8 @@ pod_registry_remove (pod_registry *reg, const char *name, const char *bundle, in
   pod_entry entry;
   bool missing;
 
-  if (read_entry (reg, name, &entry, &missing, err) < 0)
+  cleanup_close int lock = -1;
+  if (registry_lock (reg, &lock, err) < 0 || read_entry (reg, name, &entry, &missing, err) < 0)
     return -1;
   if (missing || strcmp (entry.bundle, bundle) != 0 || entry.pid != pid)
     return 0;

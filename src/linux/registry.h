@@ -6,7 +6,9 @@
    root-owned 0600 regular file with one link, at most 16 KiB, or it is
    refused as planted.  Entries appear whole or not at all (an unnamed
    O_TMPFILE file linked under its name; a temporary and a rename to
-   replace a stale one), and an entry whose process is gone (or whose pid now names
+   replace a stale one); writers take turns under an flock of the
+   directory, so that what an entry was judged to be is what is replaced
+   or removed.  An entry whose process is gone (or whose pid now names
    another process) is stale: never trusted, and removed by whoever finds
    it.  docs/security.md, threat 23.  */
 #ifndef OCI_SANDBOX_HOOK_REGISTRY_H

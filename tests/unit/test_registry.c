@@ -113,6 +113,116 @@ TEST (a_name_a_live_sandbox_of_another_bundle_holds_is_never_taken)
   sandbox_stop (&b);
 }
 
+/* A racer: a child that waits on GO (a pipe: its writer closing releases
+   every racer at once), runs FN and exits 0 on success.  */
+typedef int (*racer_fn) (pod_registry *reg, const sandbox *s);
+
+static pid_t
+racer_start (const int go[2], racer_fn fn, pod_registry *reg, const sandbox *s)
+{
+  pid_t pid = fork ();
+  char c;
+  if (pid < 0)
+    abort ();
+  if (pid == 0)
+    {
+      close (go[1]);
+      while (read (go[0], &c, 1) < 0 && errno == EINTR)
+        ;
+      _exit (fn (reg, s) == 0 ? 0 : 1);
+    }
+  return pid;
+}
+
+static bool
+racer_succeeded (pid_t pid)
+{
+  int status;
+  return waitpid (pid, &status, 0) == pid && WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+static int
+race_add (pod_registry *reg, const sandbox *s)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  return pod_registry_add (reg, "pod-race", &s->entry, &err);
+}
+
+static int
+race_sweep (pod_registry *reg, const sandbox *s)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  pod_entry found;
+  pod_lookup result;
+  (void)s;
+  return pod_registry_lookup (reg, "pod-race", true, &found, &result, &err);
+}
+
+/* A stale entry for "pod-race" (DEAD's), and two racers released at once.  */
+static void
+race (pod_registry *reg, const sandbox *dead, racer_fn fa, const sandbox *a, racer_fn fb,
+      const sandbox *b, bool *a_ok, bool *b_ok)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  int go[2];
+
+  if (pod_registry_add (reg, "pod-race", &dead->entry, &err) < 0 || pipe (go) < 0)
+    abort ();
+  pid_t pa = racer_start (go, fa, reg, a);
+  pid_t pb = racer_start (go, fb, reg, b);
+  close (go[0]);
+  close (go[1]);
+  *a_ok = racer_succeeded (pa);
+  *b_ok = racer_succeeded (pb);
+}
+
+/* Two hooks at once on one name: a member sweeping a stale entry while a
+   new sandbox takes the name, or two sandboxes taking a stale name.  The
+   registry's read-then-write must not lose the live sandbox's entry, nor
+   let both sandboxes believe they hold the name.  Races: each round
+   releases both at once, and the rounds stop at the first loss.  */
+TEST (concurrent_hooks_on_one_name_never_lose_or_share_it)
+{
+  cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+  cleanup_hook_error hook_error *err = NULL;
+  sandbox dead, l1, l2;
+  int lost = 0, shared = 0, rounds = 0;
+
+  sandbox_start (&dead, "sandbox-dead", "/run/bundles/dead");
+  sandbox_stop (&dead);
+  sandbox_start (&l1, "sandbox-l1", "/run/bundles/l1");
+  sandbox_start (&l2, "sandbox-l2", "/run/bundles/l2");
+  CHECK_INT (pod_registry_open (state_dir, true, &reg, &err), 0);
+  for (; rounds < 1000 && lost == 0 && shared == 0; rounds++)
+    {
+      pod_entry found;
+      pod_lookup result;
+      bool swept, added, added2;
+
+      /* A member sweeps the stale entry while L1 registers.  */
+      race (&reg, &dead, race_sweep, &dead, race_add, &l1, &swept, &added);
+      if (pod_registry_lookup (&reg, "pod-race", false, &found, &result, &err) < 0)
+        abort ();
+      if (added && result != POD_FOUND)
+        lost++;
+      if (pod_registry_remove (&reg, "pod-race", "/run/bundles/l1", l1.pid, &err) < 0)
+        abort ();
+
+      /* L1 and L2 take the stale name at once: one of them only.  */
+      race (&reg, &dead, race_add, &l1, race_add, &l2, &added, &added2);
+      if (added && added2)
+        shared++;
+      if (pod_registry_remove (&reg, "pod-race", "/run/bundles/l1", l1.pid, &err) < 0
+          || pod_registry_remove (&reg, "pod-race", "/run/bundles/l2", l2.pid, &err) < 0)
+        abort ();
+    }
+  printf ("# %d round(s): %d live entry lost, %d name shared\n", rounds, lost, shared);
+  CHECK_INT (lost, 0);
+  CHECK_INT (shared, 0);
+  sandbox_stop (&l1);
+  sandbox_stop (&l2);
+}
+
 TEST (a_name_outside_the_grammar_is_refused)
 {
   static const char *const names[] = { "../x", ".hidden", "-a", "a/b", "", "a b" };
@@ -194,6 +304,7 @@ main (void)
     abort ();
   snprintf (state_dir, sizeof state_dir, "%s/state", top);
   RUN (a_name_a_live_sandbox_of_another_bundle_holds_is_never_taken);
+  RUN (concurrent_hooks_on_one_name_never_lose_or_share_it);
   RUN (a_name_outside_the_grammar_is_refused);
   RUN (a_bad_state_dir_is_refused_naming_the_policy_key);
   char *cmd = NULL;
