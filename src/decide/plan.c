@@ -1264,6 +1264,13 @@ member_skips (const plan_input *in, planned_action *a)
   return true;
 }
 
+/* The container's namespace K is the hook's own (the host's).  */
+static bool
+host_namespace (const plan_input *in, namespace_kind k)
+{
+  return in->target->known && in->target->is_own[k];
+}
+
 /* The sandbox is not there to give: refused, with the reason.  */
 static int
 member_refused (const plan_input *in, const char *name, hook_error **err)
@@ -1333,6 +1340,18 @@ plan_member_actions (const plan_input *in, sandbox_plan *plan, const char *name,
     }
   if (pod->lookup != POD_LOOKUP_FOUND || !(pod->shares_ipc || pod->shares_uts || pod->shares_net))
     return member_refused (in, name, err);
+  /* The host's namespaces (the hook's own) are those of every container
+     that has none of its own: sharing them with a host-network or host-IPC
+     sandbox proves nothing, and would hand any such container that names
+     the sandbox its read-write /etc files.  */
+  if (!(pod->shares_ipc && !host_namespace (in, NAMESPACE_IPC))
+      && !(pod->shares_uts && !host_namespace (in, NAMESPACE_UTS))
+      && !(pod->shares_net && !host_namespace (in, NAMESPACE_NET)))
+    return hook_fail (err, 0,
+                      "pod member of sandbox %s: the container shares only the host's namespaces "
+                      "with the sandbox, as every container without namespaces of its own does: "
+                      "refusing (that proves no membership)",
+                      name);
   reason_printf (plan->membership, sizeof plan->membership,
                  "sandbox %s (pid %d): shares its IPC %s, UTS %s, network %s namespace", name,
                  pod->entry.pid, pod->shares_ipc ? "yes" : "no", pod->shares_uts ? "yes" : "no",

@@ -233,6 +233,38 @@ own_namespaces () {
   stop_sandbox
 }
 
+@test "pods: a host-network sandbox: a container sharing only the host's namespaces is refused, a member gets the files" {
+  BUNDLE=$SANDBOX_BUNDLE drop_namespace network
+  BUNDLE=$SANDBOX_BUNDLE drop_namespace uts
+  BUNDLE=$SANDBOX_BUNDLE cfg 'del(.hostname)'
+  start_sandbox
+  run runc exec "$SBX" cat /etc/hosts /etc/resolv.conf
+  local before=$output
+  # Another pod with host networking (its own IPC), naming the sandbox, its
+  # rootfs read-write: the sandbox's /etc files would be its to write.
+  make_member intruder
+  own_namespaces
+  drop_namespace network
+  drop_namespace uts
+  cfg '.root.readonly = false'
+  run_member intruder 'echo 6.6.6.6 evil >>/etc/hosts; echo nameserver 6.6.6.6 >>/etc/resolv.conf; echo intruder-ran'
+  assert_failed
+  assert_not_contains "$output" intruder-ran
+  assert_contains "${stderr//\\\"/\"}" "pod member of sandbox $SBX: the container shares only the host's namespaces with the sandbox"
+  assert_eq "$(mounts_below "$T/intruder")" "" "mounts below the intruder's bundle"
+  run runc exec "$SBX" cat /etc/hosts /etc/resolv.conf
+  assert_eq "$output" "$before" "the sandbox's /etc/hosts and /etc/resolv.conf"
+  # A member of that pod is in the sandbox's own IPC namespace: proven, and
+  # it gets the pod's files (the network is the host's, as the sandbox's).
+  make_member hostnet
+  drop_namespace network
+  drop_namespace uts
+  run_member hostnet 'cat /etc/hosts /etc/resolv.conf; cat /dev/shm/from-sandbox'
+  assert_status 0
+  assert_eq "$output" "$before"$'\n'sandbox-side "what the host-network pod's member reads"
+  stop_sandbox
+}
+
 @test "pods: a member naming an unknown sandbox id is refused" {
   make_member lost nosuchsandbox 1
   own_namespaces

@@ -1929,6 +1929,33 @@ TEST (member_in_none_of_the_sandboxs_namespaces_is_refused)
                  "the container is in none of the sandbox's IPC, UTS and network namespaces");
 }
 
+/* A host-network, host-UTS sandbox: every container without namespaces of
+   its own is in them too.  Sharing only those proves nothing; a namespace
+   of the sandbox's own still does, and then the files come with it.  */
+TEST (member_sharing_only_the_hosts_namespaces_is_refused)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  fixture_found (&f);
+  f.pod.entry.shm = POD_SHM_HOST;
+  f.target.is_own[NAMESPACE_IPC] = f.target.is_own[NAMESPACE_UTS] = true;
+  f.target.is_own[NAMESPACE_NET] = true;
+
+  CHECK_REFUSED (PLAN (f, .annotations = MEMBER_OF ("sbx1")), f, "host namespaces",
+                 "pod member of sandbox sbx1: the container shares only the host's namespaces");
+
+  f.pod.shares_ipc = false;
+  f.target.is_own[NAMESPACE_IPC] = false;
+  CHECK_REFUSED (PLAN (f, .annotations = MEMBER_OF ("sbx1")), f, "host network and UTS",
+                 "shares only the host's namespaces with the sandbox");
+
+  f.pod.shares_ipc = true;
+  f.pod.entry.shm = POD_SHM_TMPFS;
+  CHECK_INT (PLAN (f, .annotations = MEMBER_OF ("sbx1")), 0);
+  CHECK_APPLIED (f, ACTION_SHM, "the pod's /dev/shm");
+  CHECK_APPLIED (f, ACTION_HOSTS_FILE, "sandbox sbx1's /etc/hosts");
+}
+
 TEST (member_outside_the_sandboxs_ipc_namespace_keeps_its_own_shm)
 {
   cleanup_fixture fixture f;
@@ -2312,6 +2339,7 @@ main (void)
   RUN (member_in_none_of_the_sandboxs_namespaces_is_refused);
   RUN (member_outside_the_sandboxs_ipc_namespace_keeps_its_own_shm);
   RUN (member_of_a_host_ipc_pod_gets_the_hosts_shm);
+  RUN (member_sharing_only_the_hosts_namespaces_is_refused);
   RUN (member_whose_engine_mounts_everything_needs_nothing_from_its_sandbox);
   RUN (member_classification_needs_every_annotation_of_a_rule);
   RUN (member_naming_a_sandbox_id_outside_the_grammar_is_refused);
