@@ -24,8 +24,8 @@
 typedef struct pod_row
 {
   pod_entry entry;
-  char names[256];
-  const char *state; /* running, stale, unreadable */
+  char names[POD_MAX_NAMES * (POD_NAME_MAX + 1)]; /* comma-separated: a whole registration */
+  const char *state;                              /* running, stale, unreadable */
   char problem[256];
   bool shm_known;
   uint64_t shm_size, shm_used;
@@ -56,11 +56,18 @@ shm_usage (pod_row *row)
   row->shm_used = (uint64_t)(sfs.f_blocks - sfs.f_bfree) * (uint64_t)sfs.f_bsize;
 }
 
-static void
+/* False, and ROW unchanged, when NAME does not fit whole.  */
+static bool
 add_name (pod_row *row, const char *name)
 {
   size_t used = strlen (row->names);
-  snprintf (row->names + used, sizeof row->names - used, "%s%s", used ? "," : "", name);
+  int n = snprintf (row->names + used, sizeof row->names - used, "%s%s", used ? "," : "", name);
+  if (n < 0 || (size_t)n >= sizeof row->names - used)
+    {
+      row->names[used] = '\0';
+      return false;
+    }
+  return true;
 }
 
 /* Read every entry; the names of one sandbox (same bundle and pid) make
@@ -88,11 +95,10 @@ read_rows (pod_registry *reg, char **names, size_t n, pod_row *rows, size_t *n_r
         if (rows[j].problem[0] == '\0' && rows[j].entry.pid == row.entry.pid
             && strcmp (rows[j].entry.bundle, row.entry.bundle) == 0)
           same = j;
-      if (same < *n_rows)
-        {
-          add_name (&rows[same], names[i]);
-          continue;
-        }
+      /* A name that no longer fits the row (leftovers of several runs)
+         gets a row of its own rather than being cut.  */
+      if (same < *n_rows && add_name (&rows[same], names[i]))
+        continue;
       add_name (&row, names[i]);
       if (strcmp (row.state, "running") == 0)
         shm_usage (&row);
@@ -156,7 +162,7 @@ print_json (const pod_registry *reg, const pod_row *rows, size_t n, hook_error *
   for (size_t i = 0; i < n; i++)
     {
       const pod_row *r = &rows[i];
-      char names[256], *save = NULL;
+      char names[sizeof r->names], *save = NULL;
       gen_map_open (&gen);
       gen_key_string (&gen, "id", r->entry.id);
       gen_string (&gen, "names");

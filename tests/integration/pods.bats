@@ -404,6 +404,24 @@ own_namespaces () {
   assert_eq "$(jq -c .pods <<<"$output")" "[]" "pods after both are deleted"
 }
 
+@test "pods: 'pods' lists every name of a sandbox whole, its longest aliases too" {
+  local a b c
+  a=a$(printf '%0199d' 1) b=b$(printf '%0199d' 2) c=c$(printf '%0199d' 3)
+  write_policy "$(jq -cn --arg k "$CRI_SANDBOX_ID" \
+    '{member_match: [{sandbox_id: $k}, {sandbox_id: "x.test/a"}, {sandbox_id: "x.test/b"},
+                     {sandbox_id: "x.test/c"}]}')"
+  BUNDLE=$SANDBOX_BUNDLE annotate x.test/a "$a"
+  BUNDLE=$SANDBOX_BUNDLE annotate x.test/b "$b"
+  BUNDLE=$SANDBOX_BUNDLE annotate x.test/c "$c"
+  start_sandbox
+  run --separate-stderr "$HOOK" --policy "$POLICY" pods --json
+  assert_status 0
+  assert_eq "$(jq '.pods | length' <<<"$output")" 1 "rows of the one sandbox"
+  assert_eq "$(jq -r '.pods[0].names | sort | join(" ")' <<<"$output")" \
+    "$(printf '%s\n' "$SBX" "$a" "$b" "$c" | LC_ALL=C sort | paste -sd ' ')" "the sandbox's names"
+  stop_sandbox
+}
+
 # ---------------------------------------------------------------- many pods
 
 @test "pods: 32 pods of one sandbox and 3 members each, started at once: every member sees its own pod only" {
