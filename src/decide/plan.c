@@ -1343,15 +1343,25 @@ plan_member_actions (const plan_input *in, sandbox_plan *plan, const char *name,
   /* The host's namespaces (the hook's own) are those of every container
      that has none of its own: sharing them with a host-network or host-IPC
      sandbox proves nothing, and would hand any such container that names
-     the sandbox its read-write /etc files.  */
+     the sandbox its read-write /etc files.  It gets nothing of the
+     sandbox's, but is not refused: the members of a pod in all three of
+     the host's namespaces (hostNetwork and hostIPC) are such containers,
+     and they must start, with what their engine gives them.  */
   if (!(pod->shares_ipc && !host_namespace (in, NAMESPACE_IPC))
       && !(pod->shares_uts && !host_namespace (in, NAMESPACE_UTS))
       && !(pod->shares_net && !host_namespace (in, NAMESPACE_NET)))
-    return hook_fail (err, 0,
-                      "pod member of sandbox %s: the container shares only the host's namespaces "
-                      "with the sandbox, as every container without namespaces of its own does: "
-                      "refusing (that proves no membership)",
-                      name);
+    {
+      reason_printf (plan->membership, sizeof plan->membership,
+                     "sandbox %s (pid %d): shares only the host's namespaces with it, as every "
+                     "container without its own does: no membership proven, nothing of the "
+                     "sandbox's given",
+                     name, pod->entry.pid);
+      for (int k = 0; k < ACTION_COUNT; k++)
+        if (!plan->actions[k].skip)
+          skip (&plan->actions[k],
+                "membership of sandbox %s not proven: only the host's namespaces are shared", name);
+      return 0;
+    }
   reason_printf (plan->membership, sizeof plan->membership,
                  "sandbox %s (pid %d): shares its IPC %s, UTS %s, network %s namespace", name,
                  pod->entry.pid, pod->shares_ipc ? "yes" : "no", pod->shares_uts ? "yes" : "no",

@@ -649,7 +649,14 @@ act_member (const act_context *ctx, const pod_entry *sandbox, const sandbox_plan
     }
   if (target_process_check_alive (ctx->process, err) < 0)
     return -1;
-  log_info (ctx->log, "pod member of %s ready: %s%s%s", plan->sandbox_name,
-            summary[0] ? summary : "nothing to bind", skipped[0] ? "; skipped: " : "", skipped);
+  /* With nothing bound, the membership says why (the engine binds it all,
+     or nothing proves the container is in the pod): at info, for an
+     operator.  */
+  if (summary[0])
+    log_info (ctx->log, "pod member of %s ready: %s%s%s", plan->sandbox_name, summary,
+              skipped[0] ? "; skipped: " : "", skipped);
+  else
+    log_info (ctx->log, "pod member of %s ready: nothing to bind (%s)%s%s", plan->sandbox_name,
+              plan->membership, skipped[0] ? "; skipped: " : "", skipped);
   return 0;
 }
