@@ -200,9 +200,11 @@ hook_dir_sweep (int bundle_fd, char *done, size_t done_size, hook_error **err)
      hook's directory, the files and the pod's shm below it.  A registry
      that cannot be reached (its state_dir refused, since or from the
      start) does not keep the pod's mounts on the host: they go all the
-     same, and the error is returned after.  An entry it leaves names a
-     sandbox whose process is gone: stale, and never trusted by a member
-     (open_registered proves every object an entry names).  */
+     same, and the error is returned after.  An entry it leaves names
+     objects that are gone with the tmpfs: never trusted by a member
+     (open_registered proves every object an entry names), and stale once
+     the sandbox's process is gone (at poststop; on a rerun's rollback
+     the process still lives until the runtime fails the container).  */
   unregister (dir, &unregistered, &unregister_err);
   if (unmount_all_at (bundle_fd, HOOK_DIR_NAME, HOOK_DIR_NAME, &unmounted, err) < 0)
     return -1;

@@ -150,10 +150,19 @@ openat2_emulated (int dirfd, const char *path, int flags, mode_t mode, uint64_t 
           errno = saved;
           return -1;
         }
-      if (fstat (fd, &st) < 0 || S_ISLNK (st.st_mode) || (next && !S_ISDIR (st.st_mode))
-          || ((resolve & RESOLVE_NO_XDEV) && (mount_id_of (fd, &mnt) < 0 || mnt != start_mnt)))
+      /* ST is read only once fstat filled it.  */
+      if (fstat (fd, &st) < 0)
+        saved = errno;
+      else if (S_ISLNK (st.st_mode))
+        saved = ELOOP;
+      else if (next && !S_ISDIR (st.st_mode))
+        saved = ENOTDIR;
+      else if ((resolve & RESOLVE_NO_XDEV) && (mount_id_of (fd, &mnt) < 0 || mnt != start_mnt))
+        saved = EXDEV;
+      else
+        saved = 0;
+      if (saved)
         {
-          saved = S_ISLNK (st.st_mode) ? ELOOP : (next && !S_ISDIR (st.st_mode)) ? ENOTDIR : EXDEV;
           close (fd);
           errno = saved;
           return -1;
