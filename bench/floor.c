@@ -94,12 +94,15 @@
      read /proc/PID/stat                                      yes
      the pod note: create, write                              yes
      the registry: a trusted walk of the state directory,
-       O_TMPFILE, write, linkat                               open, O_TMPFILE, write, linkat
+       open it + flock (its writers take turns), O_TMPFILE,
+       write, linkat                                          open + flock, O_TMPFILE, write,
+                                                              linkat
    poststop
      open the hook directory + fstat, geteuid                 open
      the pod note: open, fstat, read                          open + read
      the registry: a trusted walk of the state directory,
-       open the entry, fstat, read, unlink; unlink the note   open, open + read, unlink
+       open it + flock, open the entry, fstat, read, unlink;
+       unlink the note                                        open + flock, open + read, unlink
      statx mount ids of the bundle and the hook directory,
        open /proc + fstatfs, fchdir, umount2 (MNT_DETACH) by
        /proc/self/fd, reopen + statx (stacked?)               umount2 by /proc/self/fd
@@ -367,7 +370,8 @@ create_runtime (int bundle, const char *policy, const char *state_dir, const cha
   snprintf (entry, sizeof entry, "{\"state_dir\":\"%s\",\"names\":[\"%s\"],\"pid\":%ld}", state_dir,
             id, pid);
   write_file (dir, "pod", entry, O_CREAT | O_EXCL | O_NOFOLLOW);
-  int state = must (open (state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), state_dir);
+  int state = must (open (state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), state_dir);
+  must (flock (state, LOCK_EX), "flock the registry");
   int fd = must (openat (state, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600), "entry");
   snprintf (entry, sizeof entry,
             "{\"version\":1,\"id\":\"%s\",\"pid\":%ld,\"start_time\":0,\"bundle\":\"-\"}", id, pid);
@@ -385,7 +389,8 @@ poststop (int bundle, const char *policy, const char *state_dir, const char *id)
   must (flock (bundle, LOCK_EX), "flock");
   int dir = must (openat (bundle, DIR_NAME, O_PATH | O_DIRECTORY | O_CLOEXEC), DIR_NAME);
   free (read_file (dir, "pod"));
-  int state = must (open (state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), state_dir);
+  int state = must (open (state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), state_dir);
+  must (flock (state, LOCK_EX), "flock the registry");
   free (read_file (state, id));
   must (unlinkat (state, id, 0), "unlink the entry");
   snprintf (path, sizeof path, "/proc/self/fd/%d", dir);
