@@ -522,6 +522,28 @@ open_sandbox_hook_dir (int bundle_fd, const pod_entry *sandbox, int *out, hook_e
   return 0;
 }
 
+/* The sandbox the plan found still runs, now that its bundle is held: one
+   stopped and made again in the same bundle path since the lookup would
+   have objects with the old identities (a tmpfs's device number is reused
+   once it is unmounted, and its inode numbers are fixed), which
+   open_registered cannot tell apart.  */
+static int
+sandbox_still_runs (const act_context *ctx, const pod_entry *sandbox, hook_error **err)
+{
+  cleanup_close int own_procfs = -1;
+  int borrowed = ctx->process->procfs_fd;
+  bool alive;
+
+  if (pod_entry_alive (borrowed >= 0 ? &borrowed : &own_procfs, sandbox, &alive, err) < 0)
+    return hook_error_prefix (err, "sandbox %s", sandbox->id);
+  if (!alive)
+    return hook_fail (err, 0,
+                      "sandbox %s: stopped since it was looked up (its process %d is gone): "
+                      "refusing",
+                      sandbox->id, sandbox->pid);
+  return 0;
+}
+
 /* The sandbox's NAME below HOOK_DIR, opened and proven to be the object
    the registry recorded (a bundle swapped or swept since gives another).  */
 static int
@@ -609,7 +631,8 @@ act_member (const act_context *ctx, const pod_entry *sandbox, const sandbox_plan
     }
   if (from_sandbox
       && (open_directory_locked (sandbox->bundle, false, &bundle, err) < 0
-          || open_sandbox_hook_dir (bundle, sandbox, &hook_dir, err) < 0))
+          || open_sandbox_hook_dir (bundle, sandbox, &hook_dir, err) < 0
+          || sandbox_still_runs (ctx, sandbox, err) < 0))
     return -1;
 
   for (int k = 0; k < ACTION_COUNT; k++)

@@ -270,6 +270,68 @@ own_namespaces () {
   stop_sandbox
 }
 
+# stalled_in_shared_flock PID: wait (10 s at most) until PID sits at the
+# entry of flock(FD, LOCK_SH): /proc/PID/syscall shows a task stopped by
+# strace there.
+stalled_in_shared_flock () {
+  local _
+  for _ in $(seq 100); do
+    case "$(cat "/proc/$1/syscall" 2>/dev/null)" in
+      "73 "*" 0x1 "*) return 0 ;;
+    esac
+    sleep 0.1
+  done
+  fail "process $1 never reached flock(..., LOCK_SH)" "$(cat "$T/strace.log")"
+}
+
+@test "pods: a member whose sandbox is stopped and made again in the same bundle while it waits for it is refused" {
+  command -v strace >/dev/null || fail "strace is not installed (contrib/setup.sh installs it)"
+  start_sandbox
+  # The member, created (never started), its createRuntime fed by hand.
+  make_member late
+  cfg 'del(.hooks.createRuntime)'
+  set_cmd 'exec sleep 60'
+  local late
+  late=$(new_id)-late
+  echo "$late" >>"$T/ids"
+  runc_create "$late"
+  local state
+  state=$(runc state "$late" | jq -c '{ociVersion, id, status: "creating", pid, bundle, annotations}')
+  # Its second flock is the shared one on the sandbox's bundle, after the
+  # lookup found the sandbox: stalled there 6 s.
+  strace -f -o "$T/strace.log" -e trace=flock -e inject=flock:delay_enter=6000000:when=2 \
+    -E ASAN_OPTIONS=detect_leaks=0 \
+    "$HOOK" --policy "$POLICY" createRuntime <<<"$state" >"$T/late.out" 2>"$T/late.err" 3>&- &
+  # The hook: strace's child running the hook binary (strace forks a short
+  # test child of its own first).
+  local strace_pid=$! hook="" c
+  for _ in $(seq 100); do
+    for c in $(cat /proc/"$strace_pid"/task/*/children 2>/dev/null); do
+      [ "$(readlink "/proc/$c/exe" 2>/dev/null)" = "$HOOK" ] && hook=$c
+    done
+    [ -n "$hook" ] && break
+    sleep 0.1
+  done
+  [ -n "$hook" ] || fail "strace started no hook"
+  stalled_in_shared_flock "$hook"
+  # Meanwhile the sandbox stops and another starts in the same bundle: its
+  # tmpfs and files may carry the identities the old entry recorded.
+  runc delete -f "$SBX"
+  local again
+  again=$(new_id)-again
+  echo "$again" >>"$T/ids"
+  BUNDLE=$SANDBOX_BUNDLE runc_create "$again"
+  runc start "$again"
+  status=0
+  timeout 30 tail --pid="$strace_pid" -f /dev/null || fail "the stalled hook did not end"
+  wait "$strace_pid" || status=$?
+  [ "$status" -ne 0 ] || fail "the member's createRuntime succeeded" "$(cat "$T/late.err")"
+  assert_contains "$(cat "$T/late.err")" "sandbox $SBX: stopped since it was looked up (its process $SPID is gone): refusing"
+  assert_eq "$(mounts_below "$T/late")" "" "mounts below the member's bundle"
+  run runc exec "$again" cat /dev/shm/from-sandbox
+  assert_eq "$output" "sandbox-side" "the new sandbox's own /dev/shm"
+}
+
 @test "pods: a member naming an unknown sandbox id is refused" {
   make_member lost nosuchsandbox 1
   own_namespaces
