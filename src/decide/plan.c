@@ -92,6 +92,20 @@ because (planned_action *a, const char *fmt, ...)
   va_end (ap);
 }
 
+/* Every action of PLAN not skipped yet is skipped, for the same reason.  */
+static void __attribute__ ((format (printf, 2, 3)))
+skip_the_rest (sandbox_plan *plan, const char *fmt, ...)
+{
+  char reason[sizeof plan->actions[0].reason];
+  va_list ap;
+  va_start (ap, fmt);
+  format_reason (reason, sizeof reason, fmt, ap);
+  va_end (ap);
+  for (int k = 0; k < ACTION_COUNT; k++)
+    if (!plan->actions[k].skip)
+      skip (&plan->actions[k], "%s", reason);
+}
+
 static const char *
 annotation_in (const json_value *config_annotations, const json_value *state_annotations,
                const char *key)
@@ -201,23 +215,29 @@ check_own_annotations (const json_value *annotations, hook_error **err)
   return 0;
 }
 
+/* The container's namespace K is known to be the hook's own (the host's).  */
+static bool
+host_namespace (const plan_input *in, namespace_kind k)
+{
+  return in->target->known && in->target->is_own[k];
+}
+
 static bool
 own_network (const plan_input *in)
 {
-  return in->config->ns_network.present
-         && !(in->target->known && in->target->is_own[NAMESPACE_NET]);
+  return in->config->ns_network.present && !host_namespace (in, NAMESPACE_NET);
 }
 
 static bool
 own_ipc (const plan_input *in)
 {
-  return in->config->ns_ipc.present && !(in->target->known && in->target->is_own[NAMESPACE_IPC]);
+  return in->config->ns_ipc.present && !host_namespace (in, NAMESPACE_IPC);
 }
 
 static bool
 own_uts (const plan_input *in)
 {
-  return in->config->ns_uts.present && !(in->target->known && in->target->is_own[NAMESPACE_UTS]);
+  return in->config->ns_uts.present && !host_namespace (in, NAMESPACE_UTS);
 }
 
 static const char *
@@ -1264,13 +1284,6 @@ member_skips (const plan_input *in, planned_action *a)
   return true;
 }
 
-/* The container's namespace K is the hook's own (the host's).  */
-static bool
-host_namespace (const plan_input *in, namespace_kind k)
-{
-  return in->target->known && in->target->is_own[k];
-}
-
 /* The sandbox is not there to give: refused, with the reason.  */
 static int
 member_refused (const plan_input *in, const char *name, hook_error **err)
@@ -1332,10 +1345,7 @@ plan_member_actions (const plan_input *in, sandbox_plan *plan, const char *name,
     {
       reason_printf (plan->membership, sizeof plan->membership,
                      "sandbox %s not looked up (no live process)", name);
-      for (int k = 0; k < ACTION_COUNT; k++)
-        if (!plan->actions[k].skip)
-          skip (&plan->actions[k], "sandbox %s not looked up: the plan of a live member says",
-                name);
+      skip_the_rest (plan, "sandbox %s not looked up: the plan of a live member says", name);
       return 0;
     }
   if (pod->lookup != POD_LOOKUP_FOUND || !(pod->shares_ipc || pod->shares_uts || pod->shares_net))
@@ -1356,10 +1366,8 @@ plan_member_actions (const plan_input *in, sandbox_plan *plan, const char *name,
                      "container without its own does: no membership proven, nothing of the "
                      "sandbox's given",
                      name, pod->entry.pid);
-      for (int k = 0; k < ACTION_COUNT; k++)
-        if (!plan->actions[k].skip)
-          skip (&plan->actions[k],
-                "membership of sandbox %s not proven: only the host's namespaces are shared", name);
+      skip_the_rest (
+          plan, "membership of sandbox %s not proven: only the host's namespaces are shared", name);
       return 0;
     }
   reason_printf (plan->membership, sizeof plan->membership,
@@ -1423,8 +1431,7 @@ plan_build (const plan_input *in, sandbox_plan *plan, hook_error **err)
                                 &sandbox_name, plan->match_reason, sizeof plan->match_reason);
   if (!plan->is_sandbox && !plan->is_member)
     {
-      for (int k = 0; k < ACTION_COUNT; k++)
-        skip (&plan->actions[k], "not a sandbox or a pod member");
+      skip_the_rest (plan, "not a sandbox or a pod member");
       return 0;
     }
   /* A refused input leaves no half-made plan behind.  */
