@@ -125,7 +125,7 @@ read_entry (pod_registry *reg, const char *name, pod_entry *entry, bool *missing
 }
 
 int
-pod_entry_alive (int *procfs_fd, const pod_entry *entry, bool *alive, hook_error **err)
+pod_entry_alive (int procfs_fd, const pod_entry *entry, bool *alive, hook_error **err)
 {
   char pid_dir[16];
   uint64_t start_time;
@@ -136,11 +136,9 @@ pod_entry_alive (int *procfs_fd, const pod_entry *entry, bool *alive, hook_error
     return 0;
   if (pidfd < 0)
     return hook_fail (err, errno, "pidfd_open %d", entry->pid);
-  if (*procfs_fd < 0 && open_procfs (procfs_fd, err) < 0)
-    return -1;
   snprintf (pid_dir, sizeof pid_dir, "%d", entry->pid);
   cleanup_close int pid_fd
-      = openat2_fd (*procfs_fd, pid_dir, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
+      = openat2_fd (procfs_fd, pid_dir, O_PATH | O_DIRECTORY, 0, RESOLVE_STRICT_BENEATH);
   if (pid_fd < 0)
     return errno == ENOENT ? 0 : hook_fail (err, errno, "open /proc/%d", entry->pid);
   if (process_start_time (pid_fd, &start_time, err) < 0)
@@ -169,7 +167,8 @@ pod_registry_lookup (pod_registry *reg, const char *name, bool sweep, pod_entry 
     }
   /* One checked /proc serves every entry a run looks at (`pods` lists
      them all).  */
-  if (pod_entry_alive (&reg->procfs_fd, entry, &alive, err) < 0)
+  if ((reg->procfs_fd < 0 && open_procfs (&reg->procfs_fd, err) < 0)
+      || pod_entry_alive (reg->procfs_fd, entry, &alive, err) < 0)
     return -1;
   *result = alive ? POD_FOUND : POD_STALE;
   /* Another run may sweep it first, or a new sandbox may have taken the

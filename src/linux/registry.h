@@ -60,10 +60,9 @@ int pod_registry_lookup (pod_registry *reg, const char *name, bool sweep, pod_en
                          pod_lookup *result, hook_error **err);
 
 /* Does the process ENTRY records still live, and is it the same process
-   (its start time: a recycled pid starts later)?  *PROCFS_FD is a checked
-   /proc (open_procfs), opened here when it is -1 and kept for the caller
-   to close.  */
-int pod_entry_alive (int *procfs_fd, const pod_entry *entry, bool *alive, hook_error **err);
+   (its start time: a recycled pid starts later)?  PROCFS_FD: a checked
+   /proc (open_procfs).  */
+int pod_entry_alive (int procfs_fd, const pod_entry *entry, bool *alive, hook_error **err);
 
 /* Remove NAME when its entry is the one of the sandbox in BUNDLE with PID
    (a later sandbox under the same name keeps its entry).  Nothing there is

@@ -530,11 +530,9 @@ open_sandbox_hook_dir (int bundle_fd, const pod_entry *sandbox, int *out, hook_e
 static int
 sandbox_still_runs (const act_context *ctx, const pod_entry *sandbox, hook_error **err)
 {
-  cleanup_close int own_procfs = -1;
-  int borrowed = ctx->process->procfs_fd;
   bool alive;
 
-  if (pod_entry_alive (borrowed >= 0 ? &borrowed : &own_procfs, sandbox, &alive, err) < 0)
+  if (pod_entry_alive (ctx->process->procfs_fd, sandbox, &alive, err) < 0)
     return hook_error_prefix (err, "sandbox %s", sandbox->id);
   if (!alive)
     return hook_fail (err, 0,
