@@ -178,18 +178,54 @@ pod_registry_lookup (pod_registry *reg, const char *name, bool sweep, pod_entry 
   return 0;
 }
 
-typedef struct encoded_entry
+/* The temporary a replacement of NAME goes through: ".NAME.tmp", one
+   name, since writers hold the registry's lock.  One found there was left
+   by a writer killed between its link and its rename: the next
+   replacement of NAME and NAME's removal remove it, so none outlives its
+   name.  POD_NAME_MAX keeps it within NAME_MAX.  */
+static void
+temporary_name (const char *name, char tmp[static NAME_MAX + 1])
 {
-  const char *text;
-  size_t len;
-} encoded_entry;
+  snprintf (tmp, NAME_MAX + 1, ".%s.tmp", name);
+}
 
+/* Replace NAME's entry by TEXT: a temporary linked (FD, the unnamed file
+   already written, or when the file system has no O_TMPFILE, created and
+   written) and renamed over NAME.  Under the registry's lock.  */
 static int
-fill_entry (int fd, void *arg, hook_error **err)
+replace_entry (pod_registry *reg, const char *name, int fd, const char *text, size_t len,
+               hook_error **err)
 {
-  const encoded_entry *e = arg;
-  if (write_all (fd, e->text, e->len) < 0)
-    return hook_fail (err, errno, "write");
+  char tmp[NAME_MAX + 1];
+  cleanup_close int created = -1;
+
+  temporary_name (name, tmp);
+  if (unlinkat (reg->dir_fd, tmp, 0) < 0 && errno != ENOENT)
+    return hook_fail (err, errno, "remove %s", tmp);
+  if (fd >= 0)
+    {
+      if (linkat (fd, "", reg->dir_fd, tmp, AT_EMPTY_PATH) < 0)
+        return hook_fail (err, errno, "link %s", tmp);
+    }
+  else
+    {
+      created
+          = openat (reg->dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (created < 0)
+        return hook_fail (err, errno, "create %s", tmp);
+      if (write_all (created, text, len) < 0)
+        {
+          int saved = errno;
+          unlinkat (reg->dir_fd, tmp, 0);
+          return hook_fail (err, saved, "write %s", tmp);
+        }
+    }
+  if (renameat (reg->dir_fd, tmp, reg->dir_fd, name) < 0)
+    {
+      int saved = errno;
+      unlinkat (reg->dir_fd, tmp, 0);
+      return hook_fail (err, saved, "rename %s into place", tmp);
+    }
   return 0;
 }
 
@@ -231,8 +267,7 @@ pod_registry_add (pod_registry *reg, const char *name, const pod_entry *entry, h
                       "register %s: a running sandbox (pid %d, bundle %s) holds that name: "
                       "refusing",
                       name, existing.pid, existing.bundle);
-  encoded_entry e = { text, len };
-  if (replace_file_atomic (reg->dir_fd, name, 0600, NULL, false, fill_entry, &e, err) < 0)
+  if (replace_entry (reg, name, fd, text, len, err) < 0)
     return hook_error_prefix (err, "register %s in %s", name, reg->path);
   return 0;
 }
@@ -251,6 +286,10 @@ pod_registry_remove (pod_registry *reg, const char *name, const char *bundle, in
     return 0;
   if (unlinkat (reg->dir_fd, name, 0) < 0 && errno != ENOENT)
     return hook_fail (err, errno, "remove registry entry %s/%s", reg->path, name);
+  char tmp[NAME_MAX + 1];
+  temporary_name (name, tmp);
+  if (unlinkat (reg->dir_fd, tmp, 0) < 0 && errno != ENOENT)
+    return hook_fail (err, errno, "remove %s/%s", reg->path, tmp);
   return 0;
 }
 
@@ -281,7 +320,7 @@ pod_registry_list (pod_registry *reg, char ***names, size_t *n, hook_error **err
   errno = 0;
   while ((de = readdir (d)) != NULL)
     {
-      /* Temporaries of a write in progress are hidden: ".NAME.RANDOM.tmp".  */
+      /* Temporaries of a replacement in progress are hidden: ".NAME.tmp".  */
       if (de->d_name[0] == '.')
         continue;
       if (*n == cap)

@@ -5,8 +5,8 @@
    0700, reached through root-owned directories only; an entry is a
    root-owned 0600 regular file with one link, at most 16 KiB, or it is
    refused as planted.  Entries appear whole or not at all (an unnamed
-   O_TMPFILE file linked under its name; a temporary and a rename to
-   replace a stale one); writers take turns under an flock of the
+   O_TMPFILE file linked under its name; a temporary ".NAME.tmp" and a
+   rename to replace a stale one); writers take turns under an flock of the
    directory, so that what an entry was judged to be is what is replaced
    or removed.  An entry whose process is gone (or whose pid now names
    another process) is stale: never trusted, and removed by whoever finds

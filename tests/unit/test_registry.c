@@ -7,6 +7,7 @@
    must be reached through root's directories, so the cases need root.  */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -111,6 +112,80 @@ TEST (a_name_a_live_sandbox_of_another_bundle_holds_is_never_taken)
   CHECK_INT (pod_registry_lookup (&reg, "pod-1", false, &found, &result, &err), 0);
   CHECK_INT (result, POD_NOT_REGISTERED);
   sandbox_stop (&b);
+}
+
+/* The hidden files of the state directory, joined by spaces ("" for none).  */
+static void
+hidden_files (char *out, size_t size)
+{
+  out[0] = '\0';
+  DIR *d = opendir (state_dir);
+  if (d == NULL)
+    abort ();
+  struct dirent *de;
+  while ((de = readdir (d)) != NULL)
+    if (de->d_name[0] == '.' && strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+      snprintf (out + strlen (out), size - strlen (out), "%s%s", out[0] ? " " : "", de->d_name);
+  closedir (d);
+}
+
+/* What a writer killed between its link and its rename leaves: the
+   replacement's temporary, written whole.  */
+static void
+plant_temporary (const char *name)
+{
+  char path[256];
+  snprintf (path, sizeof path, "%s/.%s.tmp", state_dir, name);
+  cleanup_close int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || write (fd, "{}", 2) != 2)
+    abort ();
+}
+
+TEST (a_killed_replacement_leaves_nothing_its_name_outlives)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+  sandbox a, b;
+  pod_entry found;
+  pod_lookup result;
+  char hidden[512];
+
+  sandbox_start (&a, "sandbox-a", "/run/bundles/a");
+  sandbox_start (&b, "sandbox-b", "/run/bundles/b");
+  CHECK_INT (pod_registry_open (state_dir, true, &reg, &err), 0);
+  CHECK_INT (pod_registry_add (&reg, "pod-2", &a.entry, &err), 0);
+  sandbox_stop (&a);
+
+  /* A stale name taken over: the replacement goes through the temporary
+     a killed writer left, and leaves none.  */
+  plant_temporary ("pod-2");
+  CHECK_INT (pod_registry_add (&reg, "pod-2", &b.entry, &err), 0);
+  CHECK_INT (pod_registry_lookup (&reg, "pod-2", false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_FOUND);
+  CHECK_STR (found.bundle, "/run/bundles/b");
+  hidden_files (hidden, sizeof hidden);
+  CHECK_STR (hidden, "");
+
+  /* Its own rerun replaces its entry the same way.  */
+  CHECK_INT (pod_registry_add (&reg, "pod-2", &b.entry, &err), 0);
+  hidden_files (hidden, sizeof hidden);
+  CHECK_STR (hidden, "");
+
+  /* A temporary killed mid-replacement goes with its name: by the
+     holder's removal, and by the sweep of a stale entry.  */
+  plant_temporary ("pod-2");
+  CHECK_INT (pod_registry_remove (&reg, "pod-2", "/run/bundles/b", b.pid, &err), 0);
+  hidden_files (hidden, sizeof hidden);
+  CHECK_STR (hidden, "");
+  CHECK_INT (pod_registry_add (&reg, "pod-2", &b.entry, &err), 0);
+  plant_temporary ("pod-2");
+  sandbox_stop (&b);
+  CHECK_INT (pod_registry_lookup (&reg, "pod-2", true, &found, &result, &err), 0);
+  CHECK_INT (result, POD_STALE);
+  hidden_files (hidden, sizeof hidden);
+  CHECK_STR (hidden, "");
+  CHECK_INT (pod_registry_lookup (&reg, "pod-2", false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_NOT_REGISTERED);
 }
 
 /* A racer: a child that waits on GO (a pipe: its writer closing releases
@@ -304,6 +379,7 @@ main (void)
     abort ();
   snprintf (state_dir, sizeof state_dir, "%s/state", top);
   RUN (a_name_a_live_sandbox_of_another_bundle_holds_is_never_taken);
+  RUN (a_killed_replacement_leaves_nothing_its_name_outlives);
   RUN (concurrent_hooks_on_one_name_never_lose_or_share_it);
   RUN (a_name_outside_the_grammar_is_refused);
   RUN (a_bad_state_dir_is_refused_naming_the_policy_key);
