@@ -487,8 +487,12 @@ classify (int root_fd, const install_record *rec, install_target *t, change *c, 
         c->previous = NULL;
         return 0;
       }
-    /* Someone changed a file the installer wrote: the operator decides.  */
-    if (e && e->type == RECORD_FILE && strcmp (digest, e->sha256) != 0 && !same)
+    /* Someone changed a file the installer wrote: the operator decides.
+       Its original is no such change: a run cut short (SIGKILL, a power
+       loss) after the record was written, an install before it reached
+       this file or an uninstall once it had put it back.  */
+    if (e && e->type == RECORD_FILE && strcmp (digest, e->sha256) != 0 && !same
+        && (e->created || strcmp (digest, e->original_sha256) != 0))
       return hook_fail (err, 0,
                         "%s changed since the last install (by someone else) and needs the "
                         "installer's edit again: resolve it by hand, or run uninstall first%s%s",
@@ -648,6 +652,40 @@ string_list_keep (string_list *l, char *s)
   return s;
 }
 
+/* A file installed before that is its original again (a run cut short)
+   is written over from it: its kept copy must be there for uninstall.
+   An uninstall cut short may have removed it already; the bytes are the
+   ones on the host, the digest the record's.  */
+static int
+keep_original_again (int root_fd, const change *c, const record_entry *e, string_list *owned,
+                     journal *j, hook_error **err)
+{
+  char digest[SHA256_HEX_SIZE];
+  const char *kept;
+  hostfs_stat st;
+
+  if (e->created || c->kind != CHANGE_REPLACE)
+    return 0;
+  sha256_hex (c->previous, c->previous_len, digest);
+  if (strcmp (digest, e->original_sha256) != 0)
+    return 0;
+  {
+    char *path = NULL;
+    if (original_path (e->original, &path, err) < 0)
+      return -1;
+    kept = string_list_keep (owned, path);
+  }
+  if (kept == NULL)
+    return hook_fail (err, ENOMEM, "install");
+  if (hostfs_lstat (root_fd, kept, &st, err) < 0)
+    return -1;
+  if (st.type != FOUND_ABSENT)
+    return 0;
+  if (hostfs_write (root_fd, kept, c->previous, c->previous_len, 0600, 0, 0, false, err) < 0)
+    return -1;
+  return journal_add (j, (done_step){ .kind = DONE_CREATE, .path = kept }, err);
+}
+
 static int
 do_install (const install_options *o, hook_error **err)
 {
@@ -797,6 +835,8 @@ do_install (const install_options *o, hook_error **err)
           /* Installed before: the original stays the one kept then.  */
           if (c->target->kind == TARGET_FILE)
             sha256_hex (c->target->data, c->target->len, e->sha256);
+          if (keep_original_again (root_fd, c, e, &owned, &j, err) < 0)
+            goto fail;
           continue;
         }
       if (new_entry (&rec, c, (unsigned)rec.n_entries, &original, err) < 0)
