@@ -357,14 +357,32 @@ hostfs_symlink (int root_fd, const char *path, const char *target, hook_error **
   return 0;
 }
 
+/* The parent of a path to remove: gone with it (an uninstall cut short
+   after it removed the directory) means there is nothing to remove.  */
+static int
+open_parent_to_remove (int root_fd, const char *path, int *dir, const char **name, bool *gone,
+                       hook_error **err)
+{
+  *gone = false;
+  if (open_parent (root_fd, path, dir, name, err) == 0)
+    return 0;
+  if (!hook_error_absorb (err, ENOENT))
+    return -1;
+  *gone = true;
+  return 0;
+}
+
 int
 hostfs_unlink (int root_fd, const char *path, hook_error **err)
 {
   cleanup_close int dir = -1;
   const char *name;
+  bool gone;
 
-  if (open_parent (root_fd, path, &dir, &name, err) < 0)
+  if (open_parent_to_remove (root_fd, path, &dir, &name, &gone, err) < 0)
     return -1;
+  if (gone)
+    return 0;
   if (unlinkat (dir, name, 0) < 0 && errno != ENOENT)
     return hook_fail (err, errno, "remove %s", path);
   return 0;
@@ -392,10 +410,13 @@ hostfs_rmdir (int root_fd, const char *path, bool *not_empty, hook_error **err)
 {
   cleanup_close int dir = -1;
   const char *name;
+  bool gone;
 
   *not_empty = false;
-  if (open_parent (root_fd, path, &dir, &name, err) < 0)
+  if (open_parent_to_remove (root_fd, path, &dir, &name, &gone, err) < 0)
     return -1;
+  if (gone)
+    return 0;
   if (unlinkat (dir, name, AT_REMOVEDIR) < 0)
     {
       if (errno == ENOTEMPTY || errno == EEXIST)
