@@ -59,6 +59,14 @@ int hostfs_mkdir (int root_fd, const char *path, uint32_t mode, hook_error **err
 /* Remove the directory PATH; *NOT_EMPTY (and 0) when something is in it.  */
 int hostfs_rmdir (int root_fd, const char *path, bool *not_empty, hook_error **err);
 
+/* Remove what a hostfs_write cut short (SIGKILL, a power loss) left: the
+   regular files named like its temporaries (".NAME.xxxxxxxx.tmp") in the
+   directory DIR, NAME the file they were for (NULL: any name, for a
+   directory that is the installer's alone).  Call it only with the root
+   locked: then no other installer is writing one.  *REMOVED counts them.  */
+int hostfs_sweep_temporaries (int root_fd, const char *dir, const char *name, size_t *removed,
+                              hook_error **err);
+
 /* A host_view over ROOT_FD (its ctx is a pointer to the fd).  */
 void hostfs_view (int *root_fd, host_view *view);
 

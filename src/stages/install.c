@@ -200,6 +200,45 @@ read_original (int root_fd, const record_entry *e, char **data, size_t *len, hoo
   return 0;
 }
 
+/* ------------------------------------------------ what a cut-short run left */
+
+/* The temporaries a run cut short (SIGKILL, a power loss) left of PATH:
+   in its directory, or the one above (hostfs_write's TMP_IN_PARENT).  */
+static int
+sweep_temporaries_of (int root_fd, const char *path, size_t *removed, hook_error **err)
+{
+  cleanup_free char *dir = path_dir (path);
+  cleanup_free char *above = dir ? path_dir (dir) : NULL;
+  const char *name = strrchr (path, '/') + 1;
+
+  if (above == NULL)
+    return hook_fail (err, ENOMEM, "install");
+  if (hostfs_sweep_temporaries (root_fd, dir, name, removed, err) < 0)
+    return -1;
+  if (strcmp (dir, "/") != 0 && hostfs_sweep_temporaries (root_fd, above, name, removed, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* Every temporary of the installer's own directories, and of PATHS.  */
+static int
+sweep_temporaries (int root_fd, const char *const *paths, size_t n, hook_error **err)
+{
+  size_t removed = 0;
+
+  if (hostfs_sweep_temporaries (root_fd, INSTALL_STATE_DIR, NULL, &removed, err) < 0
+      || hostfs_sweep_temporaries (root_fd, INSTALL_STATE_DIR "/" INSTALL_ORIGINALS, NULL, &removed,
+                                   err)
+             < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    if (sweep_temporaries_of (root_fd, paths[i], &removed, err) < 0)
+      return -1;
+  if (removed)
+    printf ("  removed %zu temporary file(s) left by a run cut short\n", removed);
+  return 0;
+}
+
 /* ------------------------------------------------- the host before install */
 
 /* The host as it was before the installer: a file it wrote and nobody
@@ -751,6 +790,16 @@ do_install (const install_options *o, hook_error **err)
   printf ("\n");
   for (size_t i = 0; i < plan.n_notes; i++)
     printf ("  note: %s\n", plan.notes[i]);
+  if (!o->dry_run)
+    {
+      const char *paths[N (changes)];
+      if (plan.n_targets > N (paths))
+        return hook_fail (err, 0, "install: more than %zu files", N (paths));
+      for (size_t i = 0; i < plan.n_targets; i++)
+        paths[i] = plan.targets[i].path;
+      if (sweep_temporaries (root_fd, paths, plan.n_targets, err) < 0)
+        return -1;
+    }
 
   if (plan.n_targets > N (changes))
     return hook_fail (err, 0, "install: more than %zu files", N (changes));
@@ -952,11 +1001,25 @@ do_uninstall (const install_options *o, hook_error **err)
   printf ("oci-sandbox-hook uninstall%s: root %s\n", o->dry_run ? " --dry-run" : "", o->root);
   if (!exists)
     {
+      if (!o->dry_run && sweep_temporaries (root_fd, NULL, 0, err) < 0)
+        return -1;
       printf ("nothing to do: not installed (no %s)\n", record_path ());
       return 0;
     }
   if (o->restart && host_init_check (root_fd, o->root, err) < 0)
     return -1;
+  if (!o->dry_run)
+    {
+      cleanup_free const char **paths = calloc (rec.n_entries ? rec.n_entries : 1, sizeof *paths);
+      size_t n = 0;
+      if (paths == NULL)
+        return hook_fail (err, ENOMEM, "uninstall");
+      for (size_t i = 0; i < rec.n_entries; i++)
+        if (rec.entries[i].type != RECORD_DIRECTORY)
+          paths[n++] = rec.entries[i].path;
+      if (sweep_temporaries (root_fd, paths, n, err) < 0)
+        return -1;
+    }
   states = calloc (rec.n_entries ? rec.n_entries : 1, sizeof *states);
   steps = calloc (rec.n_entries ? rec.n_entries : 1, sizeof *steps);
   if (states == NULL || steps == NULL)
