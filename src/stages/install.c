@@ -239,6 +239,69 @@ sweep_temporaries (int root_fd, const char *const *paths, size_t n, hook_error *
   return 0;
 }
 
+/* The installer's own directories (INSTALL_STATE_DIR, its originals, the
+   directory above it, all the installer's by name), once nothing needs
+   them: a run cut short after it made them and before its record, or an
+   uninstall cut short after it removed the record, leaves them behind
+   unrecorded.  Every file left in its originals goes (uninstall calls it
+   once every original the record names is removed), then each directory
+   when empty.  *REMOVED counts what went.  */
+static int
+remove_own_state (int root_fd, size_t *removed, hook_error **err)
+{
+  static const char originals[] = INSTALL_STATE_DIR "/" INSTALL_ORIGINALS;
+  cleanup_free char *above = path_dir (INSTALL_STATE_DIR);
+  const char *dirs[3] = { originals, INSTALL_STATE_DIR, above };
+  host_dirent *entries = NULL;
+  size_t n = 0;
+
+  if (above == NULL)
+    return hook_fail (err, ENOMEM, "uninstall");
+  if (hostfs_list (root_fd, originals, &entries, &n, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_free char *path = path_join (originals, entries[i].name);
+      hostfs_stat st;
+      if (path == NULL)
+        {
+          host_dirents_free (entries, n);
+          return hook_fail (err, ENOMEM, "uninstall");
+        }
+      if (hostfs_lstat (root_fd, path, &st, err) < 0 || st.type != FOUND_FILE)
+        {
+          if (*err)
+            {
+              host_dirents_free (entries, n);
+              return -1;
+            }
+          continue;
+        }
+      if (hostfs_unlink (root_fd, path, err) < 0)
+        {
+          host_dirents_free (entries, n);
+          return -1;
+        }
+      (*removed)++;
+    }
+  host_dirents_free (entries, n);
+  for (size_t i = 0; i < N (dirs); i++)
+    {
+      hostfs_stat st;
+      bool not_empty = false;
+      if (hostfs_lstat (root_fd, dirs[i], &st, err) < 0)
+        return -1;
+      if (st.type != FOUND_DIRECTORY)
+        continue;
+      if (hostfs_rmdir (root_fd, dirs[i], &not_empty, err) < 0)
+        return -1;
+      if (not_empty)
+        break;
+      (*removed)++;
+    }
+  return 0;
+}
+
 /* ------------------------------------------------- the host before install */
 
 /* The host as it was before the installer: a file it wrote and nobody
@@ -1001,8 +1064,13 @@ do_uninstall (const install_options *o, hook_error **err)
   printf ("oci-sandbox-hook uninstall%s: root %s\n", o->dry_run ? " --dry-run" : "", o->root);
   if (!exists)
     {
-      if (!o->dry_run && sweep_temporaries (root_fd, NULL, 0, err) < 0)
+      size_t removed = 0;
+      if (!o->dry_run
+          && (sweep_temporaries (root_fd, NULL, 0, err) < 0
+              || remove_own_state (root_fd, &removed, err) < 0))
         return -1;
+      if (removed)
+        printf ("  removed what a run cut short left in %s (%zu)\n", INSTALL_STATE_DIR, removed);
       printf ("nothing to do: not installed (no %s)\n", record_path ());
       return 0;
     }
@@ -1135,8 +1203,9 @@ do_uninstall (const install_options *o, hook_error **err)
               goto out;
           }
       bool not_empty = false;
-      if (hostfs_rmdir (root_fd, INSTALL_STATE_DIR "/" INSTALL_ORIGINALS, &not_empty, err) < 0
-          || hostfs_unlink (root_fd, record_path (), err) < 0)
+      size_t removed = 0;
+      if (hostfs_unlink (root_fd, record_path (), err) < 0
+          || remove_own_state (root_fd, &removed, err) < 0)
         goto out;
       for (size_t i = rec.n_entries; i > 0; i--)
         if (is_state_path (rec.entries[i - 1].path))

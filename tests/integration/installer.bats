@@ -643,3 +643,65 @@ in_fake_host () {
   snapshot "$R" >"$T/after"
   diff "$T/before" "$T/after"
 }
+
+# kill_at MODE SYSCALL N: run MODE (install, uninstall) with SIGKILL at its
+# Nth SYSCALL (strace delivers it once the call is made: the run dies
+# right after that write).
+kill_at () {
+  strace -qq -o /dev/null -e trace="$2" -e inject="$2":signal=KILL:when="$3" \
+    "$HOOK" "$1" --root "$R" >/dev/null 2>&1 && return 1
+  return 0
+}
+
+# The write syscalls MODE makes on a copy of the root FROM, one line each.
+writes_of () {
+  rm -rf "$R" && cp -a "$1" "$R"
+  strace -qq -o "$T/trace" -e trace=mkdirat,renameat,symlinkat,unlinkat,fsync \
+    "$HOOK" "$2" --root "$R" >/dev/null
+  sed -n 's/^\([a-z]*\)(.*/\1/p' "$T/trace"
+}
+
+@test "killed at any write, install and uninstall leave every engine file whole, and the next run finishes the job" {
+  command -v strace >/dev/null || fail "strace is not installed (contrib/setup.sh installs it)"
+  containerd_1_6_root
+  exe /usr/bin/podman
+  mkdir -p "$R/var/lib" # every host has it; the installer records only what it creates
+  local config=/etc/containerd/config.toml mode from sc k n
+  cp -a "$R" "$T/pristine"
+  snapshot "$R" >"$T/before"
+  install_hook
+  assert_status 0
+  cp "$R$config" "$T/config.installed"
+  cp -a "$R" "$T/installed"
+  for mode in install uninstall; do
+    from="$T/pristine"
+    [ "$mode" = install ] || from="$T/installed"
+    writes_of "$from" "$mode" >"$T/writes"
+    [ "$(wc -l <"$T/writes")" -ge 10 ] || fail "$mode: too few writes traced: $(cat "$T/writes")"
+    for sc in $(sort -u "$T/writes"); do
+      n=$(grep -cx "$sc" "$T/writes")
+      for k in $(seq "$n"); do
+        rm -rf "$R" && cp -a "$from" "$R"
+        kill_at "$mode" "$sc" "$k" || fail "$mode was not killed at $sc #$k"
+        # containerd reads the whole old file or the whole new one.
+        cmp -s "$R$config" "$T/pristine$config" || cmp -s "$R$config" "$T/config.installed" \
+          || fail "$mode killed at $sc #$k: $config is neither the original nor the installed one"
+        cp -a "$R" "$T/cut"
+        # The next install finishes the job; uninstall then puts back every byte.
+        install_hook
+        [ "$status" -eq 0 ] || fail "$mode killed at $sc #$k, install again: $stderr"
+        cmp -s "$R$config" "$T/config.installed" || fail "$mode killed at $sc #$k: install again"
+        uninstall_hook
+        [ "$status" -eq 0 ] || fail "$mode killed at $sc #$k, then install, uninstall: $stderr"
+        snapshot "$R" >"$T/after"
+        diff "$T/before" "$T/after" || fail "$mode killed at $sc #$k, then install, uninstall"
+        # Or uninstall at once.
+        rm -rf "$R" && mv "$T/cut" "$R"
+        uninstall_hook
+        [ "$status" -eq 0 ] || fail "$mode killed at $sc #$k, uninstall: $stderr"
+        snapshot "$R" >"$T/after"
+        diff "$T/before" "$T/after" || fail "$mode killed at $sc #$k, then uninstall"
+      done
+    done
+  done
+}
