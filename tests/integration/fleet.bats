@@ -3,7 +3,9 @@
 # the installer needs (Debian's python3-yaml), the image builds from
 # contrib/kubernetes/Containerfile FROM scratch with the static binary alone
 # (podman build, offline), and its installer, run by podman as the
-# DaemonSet runs it, installs into a fake host root mounted at /host, does
+# DaemonSet runs it (the policy ConfigMap laid out as kubelet lays out its
+# volume, mounted as the DaemonSet's volumeMount says), installs into a
+# fake host root mounted at /host, does
 # nothing the second time, and uninstalls byte for byte, also when the
 # container is stopped with SIGTERM.
 #
@@ -86,7 +88,7 @@ teardown_file () {
 setup () {
   T=$(mktemp -d /tmp/osh-fleet-test.XXXXXX)
   R="$T/root"
-  mkdir -p "$R/etc/containerd" "$T/config"
+  mkdir -p "$R/etc/containerd"
   containerd config default >"$R/etc/containerd/config.toml"
   local p
   for p in /usr/bin/containerd /usr/sbin/runc /usr/bin/podman; do
@@ -95,9 +97,34 @@ setup () {
     chmod 755 "$R$p"
   done
   manifest_facts >"$T/facts.json"
-  # The ConfigMap's policy.json where the DaemonSet mounts it.
-  jq -r .policy "$T/facts.json" >"$T/config/policy.json"
-  chmod 0644 "$T/config/policy.json"
+  # The ConfigMap's volume as kubelet makes it (its atomic writer, in an
+  # emptyDir): the volume's directory is 0777, the keys are symlinks
+  # through ..data to a timestamped directory, the files have defaultMode.
+  local ts=..2026_01_02_03_04_05.123456789
+  mkdir -p "$T/cm/$ts"
+  chmod 0777 "$T/cm"
+  chmod 0755 "$T/cm/$ts"
+  jq -r .policy "$T/facts.json" >"$T/cm/$ts/$(jq -r .policy_item "$T/facts.json")"
+  chmod "$(jq -r .policy_mode "$T/facts.json")" "$T/cm/$ts/$(jq -r .policy_item "$T/facts.json")"
+  ln -s "$ts" "$T/cm/..data"
+  ln -s "..data/$(jq -r .policy_item "$T/facts.json")" "$T/cm/$(jq -r .policy_item "$T/facts.json")"
+  # A copy outside the volume, for the hook run on this host.
+  POLICY="$T/policy.json"
+  cp "$T/cm/$ts/$(jq -r .policy_item "$T/facts.json")" "$POLICY"
+}
+
+# The volume option of podman run that mounts the ConfigMap as kubelet
+# would for the DaemonSet's volumeMount: its directory, or with a subPath
+# the file that path resolves to inside the volume.
+policy_volume () {
+  local sub mount
+  sub=$(jq -r .policy_sub_path "$T/facts.json")
+  mount=$(jq -r .policy_mount "$T/facts.json")
+  if [ -n "$sub" ]; then
+    printf '%s\n' "-v=$(readlink -f "$T/cm/$sub"):$mount:ro"
+  else
+    printf '%s\n' "-v=$T/cm:$mount:ro"
+  fi
 }
 
 teardown () {
@@ -155,13 +182,17 @@ mounts = {m["mountPath"]: m for m in c["volumeMounts"]}
 host = mounts[opt["--root"]]
 assert vols[host["name"]]["hostPath"]["path"] == "/", vols[host["name"]]
 assert not host.get("readOnly")
-# --policy is the ConfigMap's key, where its volume is mounted.
-policy_dir, policy_name = os.path.split(opt["--policy"])
-cm_mount = mounts[policy_dir]
+# --policy is the ConfigMap's key, where its volume is mounted: the
+# volume's directory, or the key alone through a subPath.
+(cm_mount,) = [m for m in c["volumeMounts"] if "configMap" in vols[m["name"]]]
 cm_vol = vols[cm_mount["name"]]["configMap"]
 assert cm_mount.get("readOnly") is True
 (item,) = cm_vol["items"]
-assert item["path"] == policy_name, item
+if cm_mount.get("subPath"):
+    assert cm_mount["mountPath"] == opt["--policy"], cm_mount
+    assert cm_mount["subPath"] == item["path"], cm_mount
+else:
+    assert os.path.join(cm_mount["mountPath"], item["path"]) == opt["--policy"], cm_mount
 cm = kinds["ConfigMap"]
 assert cm_vol["name"] == cm["metadata"]["name"]
 policy = cm["data"][item["key"]]
@@ -175,7 +206,10 @@ assert "runtime" not in ours and ours == theirs, "the ConfigMap's policy is not 
 version = re.search(r"AC_INIT\(\[oci-sandbox-hook\], \[([^]]+)\]", open(os.path.join(top, "configure.ac")).read()).group(1)
 assert c["image"] == "localhost/oci-sandbox-hook:" + version, c["image"]
 print(json.dumps({"command": c["command"], "args": args, "root": opt["--root"],
-                  "policy_dir": policy_dir, "policy": policy, "image": c["image"],
+                  "policy_mount": cm_mount["mountPath"],
+                  "policy_sub_path": cm_mount.get("subPath", ""), "policy_item": item["path"],
+                  "policy_mode": "%o" % item.get("mode", cm_vol.get("defaultMode", 0o644)),
+                  "policy": policy, "image": c["image"],
                   "grace": spec["terminationGracePeriodSeconds"]}))
 EOF
 }
@@ -192,7 +226,7 @@ ds_args () {
 podman_run () {
   run --separate-stderr "$S/podman" run --rm --privileged --network none \
     --cgroup-parent /osh-fleet-test -v "$R:$(jq -r .root "$T/facts.json")" \
-    -v "$T/config:$(jq -r .policy_dir "$T/facts.json"):ro" "$IMAGE" "$@"
+    "$(policy_volume)" "$IMAGE" "$@"
 }
 
 @test "the manifests parse and say what the installer needs" {
@@ -206,7 +240,7 @@ podman_run () {
   [ "$(jq -r .grace "$T/facts.json")" -ge 60 ]
   # The hook itself accepts the ConfigMap's policy (an install dry run
   # validates it).
-  run --separate-stderr "$HOOK" install --root "$R" --policy "$T/config/policy.json" --dry-run
+  run --separate-stderr "$HOOK" install --root "$R" --policy "$POLICY" --dry-run
   assert_status 0
   assert_contains "$output" "would create /etc/oci-sandbox-hook/policy.json: the node policy"
 }
@@ -235,7 +269,7 @@ podman_run () {
   assert_contains "$output" "create /etc/oci-sandbox-hook/policy.json: the node policy"
   assert_contains "$output" "change /etc/containerd/config.toml"
   cmp "$HOOK" "$R/usr/local/libexec/oci-sandbox-hook/oci-sandbox-hook"
-  cmp "$T/config/policy.json" "$R/etc/oci-sandbox-hook/policy.json"
+  cmp "$POLICY" "$R/etc/oci-sandbox-hook/policy.json"
   grep -q 'BinaryName = "/usr/local/libexec/oci-sandbox-hook/oci-sandbox-runtime"' \
     "$R/etc/containerd/config.toml"
   snapshot "$R" >"$T/installed"
@@ -266,7 +300,7 @@ podman_run () {
   snapshot "$R" >"$T/before"
   mapfile -t args < <(ds_args --restart)
   "$S/podman" run -d --name "$name" --privileged --network none --cgroup-parent /osh-fleet-test \
-    -v "$R:$(jq -r .root "$T/facts.json")" -v "$T/config:$(jq -r .policy_dir "$T/facts.json"):ro" \
+    -v "$R:$(jq -r .root "$T/facts.json")" "$(policy_volume)" \
     "$IMAGE" "${args[@]}" >/dev/null
   for i in $(seq 100); do
     "$S/podman" logs "$name" 2>&1 | grep -q 'waiting for SIGTERM' && break
