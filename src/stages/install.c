@@ -245,7 +245,9 @@ sweep_temporaries (int root_fd, const char *const *paths, size_t n, hook_error *
    uninstall cut short after it removed the record, leaves them behind
    unrecorded.  Every file left in its originals goes (uninstall calls it
    once every original the record names is removed), then each directory
-   when empty.  *REMOVED counts what went.  */
+   when empty.  An original no record names is never the only copy: install
+   writes the record naming an original before it changes that file.
+   *REMOVED counts what went.  */
 static int
 remove_own_state (int root_fd, size_t *removed, hook_error **err)
 {
