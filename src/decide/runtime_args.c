@@ -165,43 +165,68 @@ check_two_forms (const char *what, const flag_def *defs, unsigned seen[][2], hoo
   return 0;
 }
 
-/* urfave/cli 1.22.1's reorderArgs: words starting with "-" (but "-"
-   itself), with the word after one that has no "=" unless it starts with
-   "-", go in front; "--" and all after it go last.  It does not know
-   which flags take a value: "--no-pivot ID" keeps ID among the flags,
-   where Go's parser then stops.  OUT and NONFLAGS hold N words each.  */
-static void
-reorder (char *const *in, int n, const char **out, const char **nonflags)
+/* urfave/cli's argIsFlag (1.22.2 and later): is A one of DEFS's flags?
+   It strips two leading dashes, then one more, and compares the name
+   before any "=" with every name of every flag.  "-" and "--" never are.  */
+static bool
+arg_is_flag (const flag_def *defs, const char *a)
 {
-  int nf = 0, nn = 0;
-  bool read_value = false;
+  if (a[0] != '-' || strcmp (a, "-") == 0 || strcmp (a, "--") == 0)
+    return false;
+  const char *name = a + (a[1] == '-' ? 2 : 0);
+  if (name[0] == '-')
+    name++;
+  size_t len = strcspn (name, "=");
+  for (size_t k = 0; defs[k].name; k++)
+    if ((strlen (defs[k].name) == len && strncmp (defs[k].name, name, len) == 0)
+        || (defs[k].alias && strlen (defs[k].alias) == len
+            && strncmp (defs[k].alias, name, len) == 0))
+      return true;
+  return false;
+}
+
+/* urfave/cli's reorderArgs, as runc 1.1 and later run it (urfave/cli
+   1.22.2 and later; Debian 12's runc 1.1.5 is built with 1.22.9, runc 1.2
+   with 1.22.16): the command's own flags (DEFS) go in front, each with the
+   word after it when it has no "=" and that word is none of DEFS's flags
+   ("-", "--" and unknown "-x" words included: they become its value); the
+   first other "--" goes right after them, followed by the other words in
+   their order and everything after that "--".  It does not know which
+   flags take a value: "--no-pivot ID" keeps ID among the flags, where Go's
+   parser then stops.  OUT and REST hold N words each.  */
+static void
+reorder (const flag_def *defs, char *const *in, int n, const char **out, const char **rest)
+{
+  int nf = 0, nr = 0;
+  bool may_be_value = false;
 
   for (int i = 0; i < n; i++)
     {
       const char *a = in[i];
-      if (strcmp (a, "--") == 0)
+      if (may_be_value && !arg_is_flag (defs, a))
         {
-          while (i < n)
-            nonflags[nn++] = in[i++];
-          break;
-        }
-      if (read_value && a[0] != '-')
-        {
-          read_value = false;
+          may_be_value = false;
           out[nf++] = a;
-          continue;
         }
-      read_value = false;
-      if (strcmp (a, "-") != 0 && a[0] == '-')
+      else if (strcmp (a, "--") == 0)
         {
           out[nf++] = a;
-          read_value = strchr (a, '=') == NULL;
+          for (int j = 0; j < nr; j++)
+            out[nf++] = rest[j];
+          for (i++; i < n; i++)
+            out[nf++] = in[i];
+          return;
+        }
+      else if (arg_is_flag (defs, a))
+        {
+          out[nf++] = a;
+          may_be_value = strchr (a, '=') == NULL;
         }
       else
-        nonflags[nn++] = a;
+        rest[nr++] = a;
     }
-  for (int i = 0; i < nn; i++)
-    out[nf + i] = nonflags[i];
+  for (int j = 0; j < nr; j++)
+    out[nf++] = rest[j];
 }
 
 static int
@@ -215,7 +240,7 @@ parse_command (int argc, char *const *argv, runtime_args *args, hook_error **err
   cleanup_free const char **words = calloc (2 * (size_t)n + 1, sizeof *words);
   if (words == NULL)
     return hook_fail (err, ENOMEM, "%s", args->command);
-  reorder (argv + args->command_index + 1, n, words, words + n);
+  reorder (defs, argv + args->command_index + 1, n, words, words + n);
   if (parse_flags (args->command, defs, &flags, n, (char *const *)words, &i, seen, err) < 0
       || check_two_forms (args->command, defs, seen, err) < 0)
     return -1;

@@ -1,5 +1,5 @@
-/* runc's command line, read exactly as runc 1.1 reads it (urfave/cli
-   1.22.1 over Go's flag package), for the runtime wrapper: the engine
+/* runc's command line, read exactly as runc 1.1 and later read it
+   (urfave/cli 1.22.2 or later over Go's flag package), for the runtime wrapper: the engine
    calls oci-sandbox-runtime with runc's argv, and the wrapper must find
    the same command, bundle and container id that the real runtime will
    act on.  Where runc would refuse the line, so does the grammar: a
@@ -13,9 +13,10 @@
    the last of a repeated flag wins; an unknown flag is an error.
 
    The flags of create and run may also follow the container id: urfave/cli
-   moves every word that starts with "-" (and the word after one without
-   "=", unless that word starts with "-") in front of the others, then
-   parses; "--" and everything after it stay last.  The command then needs
+   moves the command's own flags (and the word after one without "=",
+   unless that word is one of them: "-", "--" or an unknown "-x" is its
+   value) in front of the others, then parses; the first other "--" comes
+   right after them, so "create ID --" is ID.  The command then needs
    exactly one argument, the container id.  --bundle and -b are one flag:
    giving both is an error.  */
 #ifndef OCI_SANDBOX_HOOK_RUNTIME_ARGS_H

@@ -367,6 +367,46 @@ $(jq -r .hostname "$BUNDLE/config.json")" "inside"
   done
 }
 
+# runc 1.1 as built (urfave/cli 1.22.9 here, 1.22.16 in runc 1.2) moves only
+# its command's own flags, each with the next word unless that is one of
+# them ("-" included), and keeps "--" right after them: the wrapper edits
+# the bundle runc then runs, and takes what runc takes.
+@test "wrapper: urfave/cli's reordering as runc runs it: the bundle edited is the one runc runs" {
+  local id decoy line
+  mkdir "$T/work"
+  cfg 'del(.hooks, .linux.sysctl)'
+  cp -a "$BUNDLE" "$T/work/-"
+  # runc reads "--bundle --bundle=DECOY --bundle -" as bundle "-" (the last
+  # wins) and the first word as the id; a directory named like the id is
+  # what the wrapper must not take for the bundle.
+  id=$(new_id)-$RANDOM
+  echo "$id" >>"$T/ids"
+  cp -a "$BUNDLE" "$T/work/$id"
+  decoy=$(sha256sum <"$T/work/$id/config.json")
+  (cd "$T/work" && wrap create "$id" --bundle --bundle="$T/work/$id" --bundle -) \
+    >/dev/null 2>"$T/err" || fail "create: $(cat "$T/err")"
+  assert_eq "$(wrap state "$id" | jq -r .bundle)" "$T/work/-" "the bundle runc runs"
+  assert_eq "$(jq -c .hooks "$T/work/-/config.json")" "$(expected_hooks)" \
+    "hooks in the bundle runc runs"
+  assert_eq "$(sha256sum <"$T/work/$id/config.json")" "$decoy" "the other directory"
+  log_wait "${id:0:12}: sandbox ready:"
+  wrap delete -f "$id"
+  log_wait "${id:0:12}: poststop:"
+  # "-" after a flag is its value; "--" after the id ends the flags.
+  for line in "--pid-file - -b $BUNDLE" "-b $BUNDLE ID --"; do
+    cfg 'del(.hooks, .linux.sysctl)'
+    id=$(new_id)-$RANDOM
+    echo "$id" >>"$T/ids"
+    line=${line/ID/$id}
+    case "$line" in *" --") ;; *) line="$line $id" ;; esac
+    (cd "$T" && wrap create $line) >/dev/null 2>"$T/err" \
+      || fail "create $line: $(cat "$T/err")"
+    assert_eq "$(hooks_json)" "$(expected_hooks)" "hooks with $line"
+    assert_eq "$(wrap state "$id" | jq -r .status)" created "$line"
+    wrap delete -f "$id"
+  done
+}
+
 # --------------------------------------------- hostile input: refusals
 
 @test "wrapper: odd global flags are refused before anything is read" {

@@ -134,6 +134,31 @@ TEST (flags_after_the_id_are_moved_in_front)
   CHECK_CREATE ("create --pid-file /p x -b=/b", "/b", "x");
 }
 
+/* What runc 1.1 as built does (urfave/cli 1.22.2 and later: Debian 12's
+   runc 1.1.5 has 1.22.9, runc 1.2 1.22.16), each line checked against
+   it: only the command's own flags move, a flag without "=" takes the
+   next word unless that is one of them, and "--" goes right after the
+   flags that moved.  */
+TEST (only_the_commands_own_flags_move)
+{
+  /* The last --bundle wins with its value "-"; x is the id.  urfave/cli
+     1.22.1 read "-" as a word of its own: bundle x, id "-".  */
+  CHECK_CREATE ("create x --bundle --bundle=/b3 --bundle -", "-", "x");
+  CHECK_CREATE ("create --pid-file - -b /b x", "/b", "x");
+  CHECK_CREATE ("create --pid-file -- -b /b x", "/b", "x");
+  CHECK_CREATE ("create --console-socket -weird x -b /b", "/b", "x");
+  /* "--" after the id: moved in front of it, it ends the flags.  */
+  CHECK_CREATE ("create -b /b x --", "/b", "x");
+  CHECK_CREATE ("create x --", NULL, "x");
+  CHECK_REFUSED ("run -d x --", "got 2");
+  CHECK_REFUSED ("create -b /b -- x --no-pivot", "got 2");
+  /* An unknown flag stays where it is: after the id, one more argument.  */
+  CHECK_REFUSED ("create x -b /b --bogus", "got 2");
+  CHECK_REFUSED ("create --bogus x", "flag provided but not defined: -bogus");
+  /* Three dashes are stripped as a name, then refused by Go's parser.  */
+  CHECK_REFUSED ("create x ---bundle /b", "bad flag syntax: ---bundle");
+}
+
 TEST (the_last_of_a_repeated_flag_wins)
 {
   CHECK_CREATE ("create --bundle /a --bundle /b x", "/b", "x");
@@ -296,6 +321,7 @@ main (void)
   RUN (conmon_create_with_booleans_before_the_id);
   RUN (every_form_of_the_bundle_flag);
   RUN (flags_after_the_id_are_moved_in_front);
+  RUN (only_the_commands_own_flags_move);
   RUN (the_last_of_a_repeated_flag_wins);
   RUN (double_dash_ends_the_flags);
   RUN (both_names_of_one_flag_are_refused);
