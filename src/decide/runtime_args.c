@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,7 +17,8 @@
 typedef enum flag_type
 {
   FLAG_BOOL,
-  FLAG_VALUE, /* string or int: takes a value */
+  FLAG_VALUE, /* a string: takes a value */
+  FLAG_INT,   /* Go's flag.Int: takes a value that strconv.ParseInt reads */
 } flag_type;
 
 #define NO_FIELD SIZE_MAX
@@ -56,7 +58,7 @@ typedef struct command_flags
 static const flag_def create_flags[] = {
   { "bundle", "b", FLAG_VALUE, CFIELD (bundle) },  { "console-socket", NULL, FLAG_VALUE, NO_FIELD },
   { "pid-file", NULL, FLAG_VALUE, NO_FIELD },      { "no-pivot", NULL, FLAG_BOOL, NO_FIELD },
-  { "no-new-keyring", NULL, FLAG_BOOL, NO_FIELD }, { "preserve-fds", NULL, FLAG_VALUE, NO_FIELD },
+  { "no-new-keyring", NULL, FLAG_BOOL, NO_FIELD }, { "preserve-fds", NULL, FLAG_INT, NO_FIELD },
   { "help", "h", FLAG_BOOL, CFIELD (help) },       { NULL, NULL, 0, 0 },
 };
 
@@ -69,7 +71,7 @@ static const flag_def run_flags[] = {
   { "no-subreaper", NULL, FLAG_BOOL, NO_FIELD },
   { "no-pivot", NULL, FLAG_BOOL, NO_FIELD },
   { "no-new-keyring", NULL, FLAG_BOOL, NO_FIELD },
-  { "preserve-fds", NULL, FLAG_VALUE, NO_FIELD },
+  { "preserve-fds", NULL, FLAG_INT, NO_FIELD },
   { "help", "h", FLAG_BOOL, CFIELD (help) },
   { NULL, NULL, 0, 0 },
 };
@@ -90,6 +92,96 @@ parse_go_bool (const char *s, bool *out)
         return *out = false, 0;
     }
   return -1;
+}
+
+/* Go's underscoreOK: in S (after its sign), "_" only ever between two
+   digits, a base prefix counting as one.  */
+static bool
+go_underscores_ok (const char *s, bool prefix, bool hex)
+{
+  char saw = prefix ? '0' : '^';
+  for (const char *p = s; *p; p++)
+    {
+      if (isdigit ((unsigned char)*p) || (hex && isxdigit ((unsigned char)*p)))
+        saw = '0';
+      else if (*p == '_')
+        {
+          if (saw != '0')
+            return false;
+          saw = '_';
+        }
+      else if (saw == '_')
+        return false;
+      else
+        saw = '!';
+    }
+  return saw != '_';
+}
+
+/* Go's strconv.ParseInt (S, 0, 64), what flag.Int's Set runs: a sign,
+   then "0x", "0o", "0b", a leading "0" (octal) or none (decimal), digits
+   with "_" between them, within int64.  0, or -1 with *RANGE set when
+   only the range is wrong.  */
+static int
+parse_go_int (const char *s, bool *range)
+{
+  const char *p = s;
+  bool neg = false, prefix = false, underscores = false;
+  unsigned base = 10;
+  uint64_t n = 0;
+
+  *range = false;
+  if (*p == '+' || *p == '-')
+    neg = *p++ == '-';
+  if (*p == '\0')
+    return -1;
+  const char *digits = p;
+  if (p[0] == '0')
+    {
+      char c = (char)tolower ((unsigned char)p[1]);
+      if (p[1] && p[2] && (c == 'b' || c == 'o' || c == 'x'))
+        {
+          base = c == 'b' ? 2 : c == 'o' ? 8 : 16;
+          prefix = true;
+          p += 2;
+        }
+      else
+        {
+          base = 8;
+          p += 1;
+        }
+    }
+  for (; *p; p++)
+    {
+      unsigned d;
+      if (*p == '_')
+        {
+          underscores = true;
+          continue;
+        }
+      if (isdigit ((unsigned char)*p))
+        d = (unsigned)(*p - '0');
+      else if (isalpha ((unsigned char)*p))
+        d = (unsigned)(tolower ((unsigned char)*p) - 'a' + 10);
+      else
+        return -1;
+      if (d >= base)
+        return -1;
+      if (n > (UINT64_MAX - d) / base)
+        {
+          *range = true;
+          return -1;
+        }
+      n = n * base + d;
+    }
+  if (underscores && !go_underscores_ok (digits + (prefix ? 2 : 0), prefix, base == 16))
+    return -1;
+  if (n > (uint64_t)INT64_MAX + (neg ? 1 : 0))
+    {
+      *range = true;
+      return -1;
+    }
+  return 0;
 }
 
 /* One pass of Go's flag.FlagSet.Parse over WORDS[*I..N) with the flags of
@@ -148,6 +240,10 @@ parse_flags (const char *what, const flag_def *defs, void *base, int n, char *co
         value = words[(*i)++];
       else
         return hook_fail (err, 0, "%s: flag needs an argument: -%.*s", what, (int)name_len, name);
+      bool range;
+      if (f->type == FLAG_INT && parse_go_int (value, &range) < 0)
+        return hook_fail (err, 0, "%s: invalid value \"%s\" for flag -%.*s: %s", what, value,
+                          (int)name_len, name, range ? "value out of range" : "parse error");
       if (f->offset != NO_FIELD)
         *(const char **)((char *)base + f->offset) = value;
     }

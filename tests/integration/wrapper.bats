@@ -441,6 +441,12 @@ $(jq -r .hostname "$BUNDLE/config.json")" "inside"
   refused "create: flag provided but not defined: -config"
   run --separate-stderr wrap run --bundle "$BUNDLE" --keep=perhaps "$CID"
   refused "invalid boolean value \"perhaps\" for -keep"
+  # --preserve-fds is Go's flag.Int (strconv.ParseInt, base 0): runc
+  # refuses "08" (octal) and 2^63, so the wrapper edits nothing for them.
+  run --separate-stderr wrap create --preserve-fds=08 --bundle "$BUNDLE" "$CID"
+  refused "create: invalid value \"08\" for flag -preserve-fds: parse error"
+  run --separate-stderr wrap run --preserve-fds 9223372036854775808 --bundle "$BUNDLE" "$CID"
+  refused "invalid value \"9223372036854775808\" for flag -preserve-fds: value out of range"
 }
 
 @test "wrapper: a bundle that is a symlink is refused" {

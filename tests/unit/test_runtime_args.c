@@ -200,6 +200,48 @@ TEST (the_id_must_be_exactly_one_argument)
   CHECK_REFUSED ("create x --bundle", "got 0");
 }
 
+/* --preserve-fds is Go's flag.Int: strconv.ParseInt (s, 0, 64), each
+   value checked against runc 1.1.5.  */
+TEST (preserve_fds_is_a_go_int)
+{
+  const char *good[] = { "0",
+                         "00",
+                         "+3",
+                         "010",
+                         "0_7",
+                         "1_0",
+                         "0x10",
+                         "0xFf",
+                         "0x_1",
+                         "-0x_1",
+                         "0b1",
+                         "0B1_1",
+                         "0o7",
+                         "0O7",
+                         "9223372036854775807",
+                         "-9223372036854775808" };
+  const char *bad[]
+      = { "", "x", "-", "0x", "0b", "08", "0b2", "0xg", "_1", "1_", "+_1", "1__0", "0_x1" };
+  const char *range[] = { "9223372036854775808", "-9223372036854775809", "18446744073709551616" };
+  char text[128];
+
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+    {
+      snprintf (text, sizeof text, "create --preserve-fds=%s -b /b x", good[i]);
+      CHECK_CREATE (text, "/b", "x");
+    }
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      snprintf (text, sizeof text, "create --preserve-fds=%s -b /b x", bad[i]);
+      CHECK_REFUSED (text, "for flag -preserve-fds: parse error");
+    }
+  for (size_t i = 0; i < sizeof range / sizeof range[0]; i++)
+    {
+      snprintf (text, sizeof text, "run --preserve-fds %s x", range[i]);
+      CHECK_REFUSED (text, "for flag -preserve-fds: value out of range");
+    }
+}
+
 TEST (missing_values_are_refused)
 {
   CHECK_REFUSED ("create --bundle", "create: flag needs an argument: -bundle");
@@ -326,6 +368,7 @@ main (void)
   RUN (double_dash_ends_the_flags);
   RUN (both_names_of_one_flag_are_refused);
   RUN (the_id_must_be_exactly_one_argument);
+  RUN (preserve_fds_is_a_go_int);
   RUN (missing_values_are_refused);
   RUN (unknown_flags_are_refused);
   RUN (bad_flag_syntax_is_refused);
