@@ -378,6 +378,11 @@ runtime_args_parse (int argc, char *const *argv, runtime_args *args, hook_error 
     args->kind = RUNTIME_RUN;
   else
     return 0;
+  /* runc's app.Before, before any command: a log format it does not know
+     refuses the line.  */
+  if (args->log_format && args->log_format[0] && strcmp (args->log_format, "text") != 0
+      && strcmp (args->log_format, "json") != 0)
+    return hook_fail (err, 0, "invalid log-format: %s", args->log_format);
   return parse_command (argc, argv, args, err);
 }
 

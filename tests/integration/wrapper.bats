@@ -553,6 +553,15 @@ $(jq -r .hostname "$BUNDLE/config.json")" "inside"
   assert_failed
   [[ $(cat "$T/text.log") =~ ^time=\"[0-9T:-]+Z\"\ level=error\ msg=\"oci-sandbox-runtime:\ create:\ cannot\ use\ two\ forms\ of\ the\ same\ flag:\ -bundle\ and\ -b\"$ ]] \
     || fail "text log line: $(cat "$T/text.log")"
+  # A log format runc refuses before any command runs: refused, in text.
+  run --separate-stderr env OCI_SANDBOX_HOOK_POLICY="$POLICY" "$WRAPPER" --root "$ROOT" \
+    --log "$T/text.log" --log-format=JSON create --bundle "$BUNDLE" "$CID"
+  assert_failed
+  assert_contains "$stderr" "oci-sandbox-runtime: invalid log-format: JSON"
+  assert_contains "$(tail -n 1 "$T/text.log")" 'level=error msg="oci-sandbox-runtime: invalid log-format: JSON"'
+  cmp -s "$T/saved.json" "$BUNDLE/config.json" || fail "config.json changed"
+  run runc --root "$ROOT" list -q
+  assert_eq "$output" "" "containers in the private root"
   echo precious >"$T/target"
   ln -s "$T/target" "$T/link.log"
   run --separate-stderr env OCI_SANDBOX_HOOK_POLICY="$POLICY" "$WRAPPER" --log "$T/link.log" \

@@ -296,6 +296,19 @@ TEST (string_globals_in_every_form)
   CHECK_INT (a.kind, RUNTIME_CREATE);
 }
 
+/* runc refuses a --log-format other than "", "text" and "json" before
+   any command runs (checked against runc 1.1.5).  */
+TEST (an_unknown_log_format_refuses_create_and_run)
+{
+  CHECK_CREATE ("--log-format= create x", NULL, "x");
+  CHECK_CREATE ("--log-format=text create x", NULL, "x");
+  CHECK_CREATE ("--log-format json create x", NULL, "x");
+  CHECK_REFUSED ("--log-format=JSON create x", "invalid log-format: JSON");
+  CHECK_REFUSED ("--log-format xml run -d x", "invalid log-format: xml");
+  /* Other commands are the runtime's to refuse.  */
+  CHECK_PASS ("--log-format xml state x", "state");
+}
+
 TEST (a_refusal_keeps_the_log_read_before_it)
 {
   runtime_args a;
@@ -374,6 +387,7 @@ main (void)
   RUN (bad_flag_syntax_is_refused);
   RUN (booleans_take_go_values_only_after_an_equal_sign);
   RUN (string_globals_in_every_form);
+  RUN (an_unknown_log_format_refuses_create_and_run);
   RUN (a_refusal_keeps_the_log_read_before_it);
   RUN (other_commands_pass_through_unread);
   RUN (help_and_version_create_nothing);
