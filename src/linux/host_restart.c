@@ -129,6 +129,15 @@ host_restart_units (int root_fd, const char *root, const char *const *units, siz
           }
       if (chdir ("/") < 0)
         _exit (126);
+      /* execve keeps the signal mask and ignored signals: the host's
+         systemctl gets neither the installer's (--wait blocks SIGTERM and
+         SIGINT to wait for them) nor what its own parent ignored.  */
+      sigset_t none;
+      sigemptyset (&none);
+      for (int sig = 1; sig < NSIG; sig++)
+        signal (sig, SIG_DFL);
+      if (sigprocmask (SIG_SETMASK, &none, NULL) < 0)
+        _exit (126);
       execve ("/usr/bin/systemctl", (char *const *)argv, envp);
       execve ("/bin/systemctl", (char *const *)argv, envp);
       dprintf (STDERR_FILENO, "oci-sandbox-hook: --restart: no systemctl on the host: %s\n",

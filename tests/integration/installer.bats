@@ -600,6 +600,43 @@ in_fake_host () {
   containerd config default | cmp - "$R/etc/containerd/config.toml"
 }
 
+# The DaemonSet's `install --restart --wait` blocks SIGTERM and SIGINT to
+# wait for them: the host's systemctl, started meanwhile, must not inherit
+# that mask (execve keeps it), nor any fd of the installer's.  (The fake
+# init's mount namespace has no /proc of its own: systemctl mounts one.)
+@test "--restart --wait: the host's systemctl inherits no blocked signal and no fd" {
+  containerd_1_6_root
+  start_fake_init
+  cat >"$R/usr/bin/systemctl" <<'EOF'
+#!/bin/sh
+echo "$*" >>/systemctl.log
+[ -e /proc/self ] || /busybox mount -t proc proc /proc
+/busybox grep -E '^Sig(Blk|Ign):' /proc/self/status >>/systemctl.sig
+/busybox ls /proc/self/fd | /busybox tr '\n' ' ' >>/systemctl.fds
+echo >>/systemctl.fds
+EOF
+  unshare -m --propagation private sh -c \
+    'nsenter -t "$1" -p -- mount -t proc proc "$2/proc" && shift 2 && exec "$@"' \
+    sh "$CHILD" "$R" "$HOOK" install --root "$R" --restart --wait >"$T/out" 2>"$T/err" 3>&- &
+  local pid=$! i
+  for i in $(seq 100); do
+    grep -q 'waiting for SIGTERM' "$T/out" && break
+    sleep 0.1
+  done
+  grep -q 'waiting for SIGTERM' "$T/out" || fail "no wait: $(cat "$T/out" "$T/err")"
+  kill -TERM "$pid"
+  wait "$pid" || fail "uninstall: $(cat "$T/out" "$T/err")"
+  assert_eq "$(cat "$R/systemctl.log")" "restart containerd.service
+restart containerd.service" "systemctl's runs"
+  assert_eq "$(cat "$R/systemctl.sig")" "SigBlk:	0000000000000000
+SigIgn:	0000000000000000
+SigBlk:	0000000000000000
+SigIgn:	0000000000000000" "systemctl's signal mask"
+  # stdio, and the fd ls reads /proc/self/fd through.
+  assert_eq "$(cat "$R/systemctl.fds")" "0 1 2 3 
+0 1 2 3 " "systemctl's fds"
+}
+
 @test "--restart without the host's init in sight is refused before anything is written" {
   containerd_1_6_root
   snapshot "$R" >"$T/before"
