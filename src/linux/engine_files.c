@@ -52,10 +52,18 @@ engine_file_read (const char *dir, const char *source, size_t max, char **out, s
 {
   cleanup_close int parent = -1;
   const char *last = NULL;
-  struct stat st;
+  struct stat seen, st;
 
   if (engine_dir_open_parent (dir, source, &parent, &last, err) < 0)
     return -1;
+  /* Looked at before it is opened: opening a device node can act on the
+     device (a tape rewinds, a watchdog arms), O_NONBLOCK or not.  */
+  if (fstatat (parent, last, &seen, AT_SYMLINK_NOFOLLOW) < 0)
+    return hook_fail (err, errno, "stat");
+  if (S_ISLNK (seen.st_mode))
+    return hook_fail (err, ELOOP, "open (a symlink: refused)");
+  if (!S_ISREG (seen.st_mode))
+    return hook_fail (err, 0, "not a regular file");
   cleanup_close int fd = openat2_fd (parent, last, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY, 0,
                                      RESOLVE_STRICT_BENEATH);
   if (fd < 0)
@@ -65,8 +73,8 @@ engine_file_read (const char *dir, const char *source, size_t max, char **out, s
                                        : "");
   if (fstat (fd, &st) < 0)
     return hook_fail (err, errno, "stat");
-  if (!S_ISREG (st.st_mode))
-    return hook_fail (err, 0, "not a regular file");
+  if (!S_ISREG (st.st_mode) || st.st_dev != seen.st_dev || st.st_ino != seen.st_ino)
+    return hook_fail (err, 0, "replaced while it was opened: refused");
   /* Engines write these files themselves: a second name is a file linked
      in from elsewhere.  */
   if (st.st_nlink != 1)

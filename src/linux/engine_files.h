@@ -12,8 +12,9 @@
 
 /* Read SOURCE, a canonical absolute path strictly below DIR (an entry of
    engine_dirs, which must be root's: open_trusted_directory).  The file
-   must be a regular file with one link and at most MAX bytes; it is never
-   opened blocking (a FIFO).  *OUT is malloc'ed and NUL-terminated.  */
+   must be a regular file with one link and at most MAX bytes; it is looked
+   at before it is opened (a device node is never opened) and never opened
+   blocking.  *OUT is malloc'ed and NUL-terminated.  */
 int engine_file_read (const char *dir, const char *source, size_t max, char **out, size_t *len,
                       hook_error **err);
 

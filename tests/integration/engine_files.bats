@@ -349,6 +349,25 @@ refused () {
   refused "($ENGINE/podlink/resolv.conf): cannot be read: podlink below $ENGINE (a symlink: refused)"
 }
 
+# Opening a device node can act on the device (a tape rewinds, a watchdog
+# arms), O_NONBLOCK or not: the hook looks before it opens.  A character
+# device like /dev/null's stands in for one, and strace shows every open.
+@test "engine_files: a device node in place of resolv.conf is refused without being opened" {
+  command -v strace >/dev/null || skip "strace is not installed (contrib/setup.sh installs it)"
+  local f=$POD_DIR/resolv.conf trace=$T/strace-device.log
+  rm "$f" && mknod -m 644 "$f" c 1 3
+  ENGINE_SUMS=$(engine_sums)
+  cfg --arg s /usr/bin/strace --arg o "$trace" --arg h "$HOOK" --arg p "$POLICY" \
+    '.hooks.createRuntime[0].path = $s
+     | .hooks.createRuntime[0].args = ["strace", "-f", "-y", "-o", $o,
+         "-e", "trace=open,openat,openat2", "-E", "ASAN_OPTIONS=detect_leaks=0",
+         $h, "--policy", $p, "createRuntime"]'
+  refused "engine_files: the engine's /etc/resolv.conf ($f): cannot be read: not a regular file"
+  [ -s "$trace" ] || fail "no trace"
+  run grep -F '"resolv.conf"' "$trace"
+  assert_eq "$output" "" "the hook's opens of the device"
+}
+
 @test "engine_files: a resolv.conf that is the node's own, copied, passes out of the engines' order" {
   # systemd-resolved's stub file: options before search, and "search .".
   printf 'nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n' >"$T/node-resolv.conf"
