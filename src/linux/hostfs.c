@@ -24,6 +24,16 @@
 
 #define SELINUX_XATTR "security.selinux"
 
+/* flock FD (OP: LOCK_EX or LOCK_SH), waiting for it; PATH names it.  */
+static int
+lock_waiting (int fd, int op, const char *path, hook_error **err)
+{
+  while (flock (fd, op) < 0)
+    if (errno != EINTR)
+      return hook_fail (err, errno, "lock %s", path);
+  return 0;
+}
+
 int
 hostfs_open_root (const char *root, int *out, hook_error **err)
 {
@@ -31,9 +41,8 @@ hostfs_open_root (const char *root, int *out, hook_error **err)
 
   if (fd < 0)
     return hook_fail (err, errno, "--root %s", root);
-  while (flock (fd, LOCK_EX) < 0)
-    if (errno != EINTR)
-      return hook_fail (err, errno, "lock %s", root);
+  if (lock_waiting (fd, LOCK_EX, root, err) < 0)
+    return -1;
   *out = steal_fd (&fd);
   return 0;
 }
@@ -492,6 +501,39 @@ hostfs_sweep_temporaries (int root_fd, const char *dir, const char *name, size_t
       return hook_fail (err, saved, "read directory %s", dir);
     }
   closedir (d);
+  return 0;
+}
+
+int
+hostfs_hold (int root_fd, const char *path, int *out, hook_error **err)
+{
+  cleanup_close int fd
+      = openat2_fd (root_fd, relative (path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, RESOLVE_HOST);
+
+  if (fd < 0)
+    return hook_fail (err, errno, "open directory %s", path);
+  if (lock_waiting (fd, LOCK_SH, path, err) < 0)
+    return -1;
+  *out = steal_fd (&fd);
+  return 0;
+}
+
+int
+hostfs_sole_holder (int held, const char *path, bool *sole, hook_error **err)
+{
+  /* Not atomic (flock drops the shared lock first): a holder that fails
+     to be the sole one holds nothing afterwards, and is about to exit.  */
+  while (flock (held, LOCK_EX | LOCK_NB) < 0)
+    {
+      if (errno == EWOULDBLOCK)
+        {
+          *sole = false;
+          return 0;
+        }
+      if (errno != EINTR)
+        return hook_fail (err, errno, "lock %s", path);
+    }
+  *sole = true;
   return 0;
 }
 

@@ -25,6 +25,15 @@
    update take turns.  */
 int hostfs_open_root (const char *root, int *out, hook_error **err);
 
+/* Installers that stay (install --wait, a DaemonSet's pods) hold the
+   directory PATH, which they never replace, with a shared flock (*OUT,
+   close-on-exec), taken while the root is locked.  hostfs_sole_holder,
+   also under the root's lock, says whether HELD (PATH's fd) is the only
+   holder left: no other installer on the host still counts on PATH's
+   installation.  */
+int hostfs_hold (int root_fd, const char *path, int *out, hook_error **err);
+int hostfs_sole_holder (int held, const char *path, bool *sole, hook_error **err);
+
 typedef struct hostfs_stat
 {
   found_type type; /* the path itself, a symlink not followed */

@@ -60,8 +60,9 @@ installer_usage (FILE *out)
            "  --prefix DIR     where it goes on the host (default " INSTALL_DEFAULT_PREFIX ")\n"
            "  --restart        restart the changed engines through the host's systemd\n"
            "  --dry-run        say what would change, change nothing\n"
-           "  --wait           install, wait for SIGTERM or SIGINT, then uninstall\n"
-           "                   (the command of a DaemonSet's container)\n");
+           "  --wait           install, wait for SIGTERM or SIGINT, then uninstall unless\n"
+           "                   another --wait installer still holds DIR (the command of a\n"
+           "                   DaemonSet's container; its new pod in a rolling update)\n");
 }
 
 static int
@@ -790,8 +791,11 @@ keep_original_again (int root_fd, const change *c, const record_entry *e, string
   return journal_add (j, (done_step){ .kind = DONE_CREATE, .path = kept }, err);
 }
 
+/* Install.  HOLDER (install --wait): once installed, or nothing to do,
+   the installation is held (hostfs_hold) while the root is still locked,
+   so that no other installer's uninstall comes in between.  */
 static int
-do_install (const install_options *o, hook_error **err)
+do_install (const install_options *o, int *holder, hook_error **err)
 {
   cleanup_close int root_fd = -1;
   cleanup_install_record install_record rec = { .prefix = NULL };
@@ -1041,15 +1045,17 @@ fail:
 out:
   for (size_t i = 0; i < n_changes; i++)
     free (changes[i].previous);
+  if (ret == 0 && holder != NULL && hostfs_hold (root_fd, INSTALL_STATE_DIR, holder, err) < 0)
+    ret = -1;
   return ret;
 }
 
 /* -------------------------------------------------------------- uninstall */
 
+/* Uninstall, ROOT_FD locked (hostfs_open_root).  */
 static int
-do_uninstall (const install_options *o, hook_error **err)
+uninstall_locked (const install_options *o, int root_fd, hook_error **err)
 {
-  cleanup_close int root_fd = -1;
   cleanup_install_record install_record rec = { .prefix = NULL };
   found_state *states = NULL;
   undo_step *steps = NULL;
@@ -1059,8 +1065,6 @@ do_uninstall (const install_options *o, hook_error **err)
   size_t n_units = 0;
   int ret = -1;
 
-  if (hostfs_open_root (o->root, &root_fd, err) < 0)
-    return -1;
   if (read_record (root_fd, &rec, &exists, err) < 0)
     return -1;
   printf ("oci-sandbox-hook uninstall%s: root %s\n", o->dry_run ? " --dry-run" : "", o->root);
@@ -1270,14 +1274,33 @@ out:
   return ret;
 }
 
+static int
+do_uninstall (const install_options *o, hook_error **err)
+{
+  cleanup_close int root_fd = -1;
+
+  if (hostfs_open_root (o->root, &root_fd, err) < 0)
+    return -1;
+  return uninstall_locked (o, root_fd, err);
+}
+
 /* --------------------------------------------------------------- --wait */
 
+/* A DaemonSet's pod: install, wait for SIGTERM, uninstall.  A rolling
+   update with a surge (maxSurge 1, maxUnavailable 0) starts the new pod's
+   installer before the old one is told to stop: the old one then finds
+   that another installer holds the installation, and leaves the node
+   installed instead of undoing what the new one counts on (no window
+   without the hook, no engine restarted twice).  The last one to go
+   uninstalls.  */
 static int
 install_and_wait (const install_options *o, hook_error **err)
 {
   sigset_t set;
   int sig = 0;
   install_options un = *o;
+  cleanup_close int holder = -1, root_fd = -1;
+  bool sole;
 
   /* Blocked before the install starts, so a SIGTERM that comes during it
      waits its turn.  As pid 1 of a container the signal would otherwise be
@@ -1286,16 +1309,26 @@ install_and_wait (const install_options *o, hook_error **err)
   sigaddset (&set, SIGTERM);
   sigaddset (&set, SIGINT);
   sigprocmask (SIG_BLOCK, &set, NULL);
-  if (do_install (o, err) < 0)
+  if (do_install (o, &holder, err) < 0)
     return -1;
   printf ("waiting for SIGTERM or SIGINT to uninstall\n");
   fflush (stdout);
   while (sigwait (&set, &sig) != 0)
     ;
+  if (hostfs_open_root (o->root, &root_fd, err) < 0
+      || hostfs_sole_holder (holder, INSTALL_STATE_DIR, &sole, err) < 0)
+    return -1;
+  if (!sole)
+    {
+      printf ("signal %d: another installer holds this root (a rolling update's new pod): "
+              "leaving it installed\n",
+              sig);
+      return 0;
+    }
   printf ("signal %d: uninstalling\n", sig);
   un.uninstall = true;
   un.wait = false;
-  return do_uninstall (&un, err);
+  return uninstall_locked (&un, root_fd, err);
 }
 
 int
@@ -1313,7 +1346,7 @@ run_installer (int argc, char **argv, hook_error **err)
   else if (o.wait)
     ret = install_and_wait (&o, err);
   else
-    ret = do_install (&o, err);
+    ret = do_install (&o, NULL, err);
   fflush (stdout);
   return ret;
 }

@@ -167,6 +167,11 @@ for d in docs[1:]:
     assert d["metadata"].get("namespace", ns) == ns, d["metadata"]
 
 ds = kinds["DaemonSet"]
+# A rolling update starts a node's new pod before it stops the old one: the
+# old one's uninstall then leaves the node to the new one.
+strategy = ds["spec"]["updateStrategy"]
+assert strategy["type"] == "RollingUpdate", strategy
+assert strategy["rollingUpdate"] == {"maxSurge": 1, "maxUnavailable": 0}, strategy
 spec = ds["spec"]["template"]["spec"]
 assert not spec.get("hostPID"), "the restart reaches the host's pid 1 through /host/proc"
 assert not spec.get("hostNetwork")
@@ -227,6 +232,15 @@ podman_run () {
   run --separate-stderr "$S/podman" run --rm --privileged --network none \
     --cgroup-parent /osh-fleet-test -v "$R:$(jq -r .root "$T/facts.json")" \
     "$(policy_volume)" "$IMAGE" "$@"
+}
+
+# stop_container NAME LINE: stop the DaemonSet's container NAME as kubelet
+# does (SIGTERM, the grace period); it must exit 0 having said LINE.
+stop_container () {
+  "$S/podman" stop -t "$(jq -r .grace "$T/facts.json")" "$1" >/dev/null
+  assert_eq "$("$S/podman" inspect --format '{{.State.ExitCode}}' "$1")" 0 "$1's exit code"
+  "$S/podman" logs "$1" 2>&1 | grep -qF "$2" || fail "$1: $("$S/podman" logs "$1" 2>&1)"
+  "$S/podman" rm "$1" >/dev/null
 }
 
 @test "the manifests parse and say what the installer needs" {
@@ -310,10 +324,41 @@ podman_run () {
     || fail "no wait: $("$S/podman" logs "$name" 2>&1)"
   [ -L "$R/usr/local/libexec/oci-sandbox-hook/oci-sandbox-runtime" ]
   # podman stop sends SIGTERM to the container's pid 1: the binary itself.
-  "$S/podman" stop -t "$(jq -r .grace "$T/facts.json")" "$name" >/dev/null
-  assert_eq "$("$S/podman" inspect --format '{{.State.ExitCode}}' "$name")" 0 "exit code"
-  "$S/podman" logs "$name" 2>&1 | grep -q 'uninstalled: every file is as before the install'
-  "$S/podman" rm "$name" >/dev/null
+  stop_container "$name" 'uninstalled: every file is as before the install'
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+# wait_container NAME ARGS...: the DaemonSet's container, detached, once it
+# waits for SIGTERM.
+wait_container () {
+  local name=$1 i
+  shift
+  "$S/podman" run -d --name "$name" --privileged --network none --cgroup-parent /osh-fleet-test \
+    -v "$R:$(jq -r .root "$T/facts.json")" "$(policy_volume)" \
+    "$IMAGE" "$@" >/dev/null
+  for i in $(seq 100); do
+    "$S/podman" logs "$name" 2>&1 | grep -q 'waiting for SIGTERM' && return 0
+    sleep 0.2
+  done
+  fail "no wait: $("$S/podman" logs "$name" 2>&1)"
+}
+
+@test "a rolling update with a surge: the old pod stopped leaves the node to the new one, the last one uninstalls" {
+  local old=osh-fleet-old-$$ new=osh-fleet-new-$$
+  snapshot "$R" >"$T/before"
+  mapfile -t args < <(ds_args --restart)
+  wait_container "$old" "${args[@]}"
+  snapshot "$R" >"$T/installed"
+  # maxSurge 1, maxUnavailable 0: the new pod runs before the old one stops.
+  wait_container "$new" "${args[@]}"
+  "$S/podman" logs "$new" 2>&1 | grep -q 'nothing to do' \
+    || fail "the new pod changed something: $("$S/podman" logs "$new" 2>&1)"
+  stop_container "$old" 'another installer holds this root'
+  snapshot "$R" >"$T/after-old"
+  diff "$T/installed" "$T/after-old"
+  # The DaemonSet deleted: its last pod uninstalls every byte.
+  stop_container "$new" 'uninstalled: every file is as before the install'
   snapshot "$R" >"$T/after"
   diff "$T/before" "$T/after"
 }

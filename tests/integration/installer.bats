@@ -681,6 +681,70 @@ SigIgn:	0000000000000000" "systemctl's signal mask"
   diff "$T/before" "$T/after"
 }
 
+# wait_installer OUT: start `install --wait` on the fake root, its output in
+# OUT; its pid in WAITER once it waits.
+wait_installer () {
+  "$HOOK" install --root "$R" --wait >"$1" 2>"$1.err" 3>&- &
+  WAITER=$!
+  local i
+  for i in $(seq 100); do
+    grep -q 'waiting for SIGTERM' "$1" && return 0
+    sleep 0.1
+  done
+  fail "no wait: $(cat "$1" "$1.err")"
+}
+
+@test "--wait: a rolling update's surge pod keeps the node installed when the old pod stops; the last one uninstalls" {
+  containerd_1_6_root
+  exe /usr/bin/podman
+  snapshot "$R" >"$T/before"
+  wait_installer "$T/old"
+  local old=$WAITER
+  snapshot "$R" >"$T/installed"
+  # The new pod starts before the old one is told to stop (maxSurge 1,
+  # maxUnavailable 0): nothing to do, and it holds the installation too.
+  wait_installer "$T/new"
+  local new=$WAITER
+  grep -q 'nothing to do' "$T/new" || fail "the new pod changed something: $(cat "$T/new")"
+  kill -TERM "$old"
+  wait "$old" || fail "the old pod failed: $(cat "$T/old" "$T/old.err")"
+  grep -q 'another installer holds this root' "$T/old" || fail "$(cat "$T/old")"
+  snapshot "$R" >"$T/after-old"
+  diff "$T/installed" "$T/after-old"
+  # The DaemonSet deleted: the last pod uninstalls every byte.
+  kill -TERM "$new"
+  wait "$new" || fail "the new pod failed: $(cat "$T/new" "$T/new.err")"
+  grep -q 'uninstalled: every file is as before the install' "$T/new" || fail "$(cat "$T/new")"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+@test "--wait: an installer that waits alone, or after the other one stopped, uninstalls" {
+  containerd_1_6_root
+  exe /usr/bin/podman
+  snapshot "$R" >"$T/before"
+  wait_installer "$T/first"
+  local first=$WAITER
+  wait_installer "$T/second"
+  local second=$WAITER
+  # The newer pod stops first (a rollback of the rollout): the older one
+  # still holds the installation.
+  kill -TERM "$second"
+  wait "$second"
+  grep -q 'another installer holds this root' "$T/second" || fail "$(cat "$T/second")"
+  kill -TERM "$first"
+  wait "$first"
+  grep -q 'uninstalled: every file is as before the install' "$T/first" || fail "$(cat "$T/first")"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+  # A new installer afterwards holds it alone: nothing of the pods gone
+  # still counts.
+  wait_installer "$T/third"
+  kill -TERM "$WAITER"
+  wait "$WAITER"
+  grep -q 'uninstalled: every file is as before the install' "$T/third" || fail "$(cat "$T/third")"
+}
+
 # kill_at MODE SYSCALL N: run MODE (install, uninstall) with SIGKILL at its
 # Nth SYSCALL (strace delivers it once the call is made: the run dies
 # right after that write).
