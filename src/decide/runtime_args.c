@@ -55,25 +55,27 @@ typedef struct command_flags
 
 #define CFIELD(m) offsetof (command_flags, m)
 
+/* runc 1.1's flags, and runc 1.2's --pidfd-socket: an engine of runc 1.2
+   may pass it (runc 1.1 then refuses the line itself).  */
 static const flag_def create_flags[] = {
-  { "bundle", "b", FLAG_VALUE, CFIELD (bundle) },  { "console-socket", NULL, FLAG_VALUE, NO_FIELD },
-  { "pid-file", NULL, FLAG_VALUE, NO_FIELD },      { "no-pivot", NULL, FLAG_BOOL, NO_FIELD },
-  { "no-new-keyring", NULL, FLAG_BOOL, NO_FIELD }, { "preserve-fds", NULL, FLAG_INT, NO_FIELD },
-  { "help", "h", FLAG_BOOL, CFIELD (help) },       { NULL, NULL, 0, 0 },
-};
-
-static const flag_def run_flags[] = {
   { "bundle", "b", FLAG_VALUE, CFIELD (bundle) },
   { "console-socket", NULL, FLAG_VALUE, NO_FIELD },
-  { "detach", "d", FLAG_BOOL, NO_FIELD },
-  { "keep", NULL, FLAG_BOOL, NO_FIELD },
+  { "pidfd-socket", NULL, FLAG_VALUE, NO_FIELD },
   { "pid-file", NULL, FLAG_VALUE, NO_FIELD },
-  { "no-subreaper", NULL, FLAG_BOOL, NO_FIELD },
   { "no-pivot", NULL, FLAG_BOOL, NO_FIELD },
   { "no-new-keyring", NULL, FLAG_BOOL, NO_FIELD },
   { "preserve-fds", NULL, FLAG_INT, NO_FIELD },
   { "help", "h", FLAG_BOOL, CFIELD (help) },
   { NULL, NULL, 0, 0 },
+};
+
+static const flag_def run_flags[] = {
+  { "bundle", "b", FLAG_VALUE, CFIELD (bundle) },  { "console-socket", NULL, FLAG_VALUE, NO_FIELD },
+  { "pidfd-socket", NULL, FLAG_VALUE, NO_FIELD },  { "detach", "d", FLAG_BOOL, NO_FIELD },
+  { "keep", NULL, FLAG_BOOL, NO_FIELD },           { "pid-file", NULL, FLAG_VALUE, NO_FIELD },
+  { "no-subreaper", NULL, FLAG_BOOL, NO_FIELD },   { "no-pivot", NULL, FLAG_BOOL, NO_FIELD },
+  { "no-new-keyring", NULL, FLAG_BOOL, NO_FIELD }, { "preserve-fds", NULL, FLAG_INT, NO_FIELD },
+  { "help", "h", FLAG_BOOL, CFIELD (help) },       { NULL, NULL, 0, 0 },
 };
 
 #define MAX_FLAGS 16

@@ -18,7 +18,8 @@
    value) in front of the others, then parses; the first other "--" comes
    right after them, so "create ID --" is ID.  The command then needs
    exactly one argument, the container id.  --bundle and -b are one flag:
-   giving both is an error.  --preserve-fds is Go's flag.Int: its value is
+   giving both is an error.  runc 1.2's --pidfd-socket PATH is known too
+   (runc 1.1 refuses it itself).  --preserve-fds is Go's flag.Int: its value is
    read as strconv.ParseInt (s, 0, 64) reads it ("0x10", "0_7"; "08" and
    2^63 are refused).  */
 #ifndef OCI_SANDBOX_HOOK_RUNTIME_ARGS_H

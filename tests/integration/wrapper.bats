@@ -324,6 +324,16 @@ $(jq -r .hostname "$BUNDLE/config.json")" "inside"
   [ "$(jq -c .hooks.createRuntime "$BUNDLE/config.json")" != null ] || fail "sandbox not edited"
 }
 
+@test "wrapper: runc 1.2's --pidfd-socket: a sandbox's create is read, edited and handed on, argv unchanged" {
+  use_recording_runtime
+  cfg --arg k "$SANDBOX_KEY" '.annotations[$k] = "sandbox"'
+  OCI_SANDBOX_HOOK_POLICY=$POLICY "$WRAPPER" create "$CID" --pidfd-socket "$T/pidfd.sock" \
+    --bundle "$BUNDLE" </dev/null 2>"$T/err" || fail "create: $(cat "$T/err")"
+  assert_eq "$(cat "$T/argv")" "$(printf '%s\n' "$T/fake-runtime" create "$CID" --pidfd-socket \
+    "$T/pidfd.sock" --bundle "$BUNDLE")" "argv"
+  [ "$(jq -c .hooks.createRuntime "$BUNDLE/config.json")" != null ] || fail "sandbox not edited"
+}
+
 # ----------------------------------------------------------- crun
 
 @test "wrapper: crun as the real runtime (policy key runtime) runs the sandbox with the hook" {

@@ -242,6 +242,23 @@ TEST (preserve_fds_is_a_go_int)
     }
 }
 
+/* runc 1.2's --pidfd-socket (create and run), in every place runc 1.2
+   takes it: the wrapper finds the same bundle and id.  */
+TEST (runc_1_2s_pidfd_socket_is_a_value_flag)
+{
+  CHECK_CREATE ("create --pidfd-socket /run/p.sock -b /b x", "/b", "x");
+  CHECK_CREATE ("create -b /b --pidfd-socket=/run/p.sock x", "/b", "x");
+  CHECK_CREATE ("create x --pidfd-socket /run/p.sock --bundle /b", "/b", "x");
+  /* Its value is a word like any other: "-b" there is the socket's path.  */
+  CHECK_CREATE ("create --bundle /b --pidfd-socket -b x", "/b", "x");
+  runtime_args a;
+  char m[512];
+  CHECK (parse ("run -d --pidfd-socket /run/p.sock --bundle /b x", &a, m, sizeof m) == 0);
+  CHECK_INT (a.kind, RUNTIME_RUN);
+  CHECK_STR (a.bundle, "/b");
+  CHECK_REFUSED ("create --pidfd-socket", "create: flag needs an argument: -pidfd-socket");
+}
+
 TEST (missing_values_are_refused)
 {
   CHECK_REFUSED ("create --bundle", "create: flag needs an argument: -bundle");
@@ -383,6 +400,7 @@ main (void)
   RUN (the_id_must_be_exactly_one_argument);
   RUN (preserve_fds_is_a_go_int);
   RUN (missing_values_are_refused);
+  RUN (runc_1_2s_pidfd_socket_is_a_value_flag);
   RUN (unknown_flags_are_refused);
   RUN (bad_flag_syntax_is_refused);
   RUN (booleans_take_go_values_only_after_an_equal_sign);
