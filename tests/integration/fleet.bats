@@ -171,7 +171,10 @@ ds = kinds["DaemonSet"]
 # old one's uninstall then leaves the node to the new one.
 strategy = ds["spec"]["updateStrategy"]
 assert strategy["type"] == "RollingUpdate", strategy
-assert strategy["rollingUpdate"] == {"maxSurge": 1, "maxUnavailable": 0}, strategy
+assert strategy["rollingUpdate"]["maxUnavailable"] == 0, strategy
+assert strategy["rollingUpdate"]["maxSurge"] not in (0, "0%"), strategy
+# ... and only once the new one has had time to install and hold the node.
+assert ds["spec"]["minReadySeconds"] >= 10, ds["spec"]
 spec = ds["spec"]["template"]["spec"]
 assert not spec.get("hostPID"), "the restart reaches the host's pid 1 through /host/proc"
 assert not spec.get("hostNetwork")
