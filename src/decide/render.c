@@ -179,6 +179,15 @@ emit_append (render_ctx *c, const json_value *existing, const char **path, size_
   return check (c, yajl_gen_array_close (c->g));
 }
 
+/* The value of a string or number patch.  */
+static int
+emit_scalar_patch (render_ctx *c, const json_patch *p)
+{
+  if (p->kind == PATCH_NUMBER)
+    return check (c, yajl_gen_number (c->g, p->value, strlen (p->value)));
+  return check (c, yajl_gen_string (c->g, (const unsigned char *)p->value, strlen (p->value)));
+}
+
 /* Emit the members of the object at PATH (OBJ may be NULL: a new object),
    then the patches for absent keys, then new child objects that patches
    need and OBJ lacks.  */
@@ -201,6 +210,19 @@ emit_object (render_ctx *c, const json_value *obj, const char **path, size_t dep
         {
           /* json_patches_check made sure it is an array or null.  */
           if (emit_append (c, m->value, path, depth, m->key) < 0)
+            return -1;
+          continue;
+        }
+      /* A null leaf is unset for runtimes (Go's nil pointer) and for the
+         spec parser, so the plan fills it: the first patch for it is
+         written in its place.  */
+      const json_patch *fill = NULL;
+      for (size_t k = 0; k < c->n && fill == NULL && m->value->kind == JSON_NULL; k++)
+        if (patch_at (&c->patches[k], path, depth) && strcmp (c->patches[k].key, m->key) == 0)
+          fill = &c->patches[k];
+      if (fill)
+        {
+          if (emit_scalar_patch (c, fill) < 0)
             return -1;
           continue;
         }
@@ -235,10 +257,8 @@ emit_object (render_ctx *c, const json_value *obj, const char **path, size_t dep
           if (emit_append (c, NULL, path, depth, p->key) < 0)
             return -1;
         }
-      else if (p->kind == PATCH_NUMBER)
-        yajl_gen_number (c->g, p->value, strlen (p->value));
-      else
-        gen_str (c->g, p->value, strlen (p->value));
+      else if (emit_scalar_patch (c, p) < 0)
+        return -1;
     }
   for (size_t k = 0; k < c->n; k++)
     {
@@ -403,7 +423,7 @@ json_patches_count_absent (const json_value *root, const json_patch *patches, si
       for (size_t d = 0; obj && d < JSON_PATCH_MAX_PATH && patches[i].path[d]; d++)
         obj = json_get (obj, patches[i].path[d]);
       if (patches[i].kind == PATCH_APPEND ? append_adds (json_get (obj, patches[i].key), patches, i)
-                                          : json_get (obj, patches[i].key) == NULL)
+                                          : !has_key (obj, patches[i].key))
         n++;
     }
   return n;

@@ -2,8 +2,9 @@
    precreate stage and the runtime wrapper.  Everything the hook does not
    own is preserved exactly: key order, numbers as written (64-bit values,
    exponents), unknown fields; strings are re-escaped by yajl (semantically
-   identical).  Additions only ever fill in what is absent: a key already
-   present is never changed, and an array only ever gains an element that
+   identical).  Additions only ever fill in what is absent (or null, which
+   runtimes read as unset: it is replaced in place): a key already present
+   is never changed, and an array only ever gains an element that
    no element already equals.  */
 #ifndef OCI_SANDBOX_HOOK_RENDER_H
 #define OCI_SANDBOX_HOOK_RENDER_H
@@ -29,7 +30,8 @@ typedef struct json_patch
 {
   /* Object keys from the root to the object that receives KEY, at most
      JSON_PATCH_MAX_PATH, NULL-terminated ({ "linux", "sysctl", NULL }).
-     Missing objects on the way are created; a null one is replaced.  */
+     Missing objects on the way are created; a null one is replaced, and so
+     is a null KEY.  */
   const char *path[JSON_PATCH_MAX_PATH + 1];
   const char *key;
   json_patch_kind kind;

@@ -65,6 +65,23 @@ $OWN_OOM" "port start, ping range and OOM score inside"
   assert_nothing_left
 }
 
+@test "precreate --bundle: a null cpu.shares or oomScoreAdj is unset: runc's cgroup gets shares 2" {
+  # Go's runtime-spec decodes null as a nil pointer: runc sets nothing, so
+  # precreate fills the value in place, as it would add an absent key.
+  cfg '.linux.resources.cpu.shares = null | .process.oomScoreAdj = null'
+  run --separate-stderr "$HOOK" --policy "$POLICY" precreate --bundle "$BUNDLE"
+  assert_status 0
+  run jq -c '[.linux.resources.cpu, .process.oomScoreAdj]' "$BUNDLE/config.json"
+  assert_eq "$output" "[{\"quota\":200000,\"period\":100000,\"shares\":2},$OWN_OOM]" \
+    "cpu and oomScoreAdj"
+  log_wait "precreate: 8 addition(s) to the spec (only where absent)"
+  set_cmd 'sleep 30'
+  runc run -d -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 || fail "runc run failed"
+  assert_eq "$(cat "/sys/fs/cgroup/cpu/$CID/cpu.shares")" 2 "cpu.shares of the container's cgroup"
+  runc delete -f "$CID"
+  assert_nothing_left
+}
+
 @test "precreate --bundle: a second run adds nothing and changes no byte" {
   run --separate-stderr "$HOOK" --policy "$POLICY" precreate --bundle "$BUNDLE"
   assert_status 0

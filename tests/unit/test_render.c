@@ -171,6 +171,37 @@ TEST (null_parent_is_replaced_by_an_object)
   CHECK (ann && ann->kind == JSON_OBJECT && ann->u.object.count == 1);
 }
 
+/* A null leaf is unset for runtimes (Go's *int64 nil, crun's absent):
+   the spec parser takes it as absent, so the plan adds the value there, in
+   place, and the count says so.  */
+TEST (null_leaf_is_filled_in_place)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_json json_doc *in = NULL, *out = NULL;
+  json_patch p[] = {
+    { { "linux", "resources", "cpu", NULL }, "shares", PATCH_NUMBER, "2", NULL, NULL },
+    { { "process", NULL }, "oomScoreAdj", PATCH_NUMBER, "-998", NULL, NULL },
+    { { "process", NULL }, "oomScoreAdj", PATCH_NUMBER, "5", NULL, NULL },
+  };
+  const char *text = "{\"process\":{\"oomScoreAdj\":null,\"cwd\":\"/\"},"
+                     "\"linux\":{\"resources\":{\"cpu\":{\"shares\":null,\"quota\":1}}}}";
+  CHECK (json_parse (text, strlen (text), &limits, &in, &err) == 0);
+  CHECK (in && json_patches_count_absent (json_doc_root (in), p, 2) == 2);
+  CHECK (render_text (text, p, 3, &out, &err) == 0);
+  const json_value *proc = json_get (json_doc_root (out), "process");
+  CHECK (proc && proc->u.object.count == 2);
+  CHECK_STR (proc ? proc->u.object.members[0].key : NULL, "oomScoreAdj");
+  const json_value *oom = json_get (proc, "oomScoreAdj");
+  CHECK (oom && oom->kind == JSON_NUMBER);
+  CHECK_STR (oom ? oom->u.scalar.text : NULL, "-998");
+  const json_value *cpu
+      = json_get (json_get (json_get (json_doc_root (out), "linux"), "resources"), "cpu");
+  CHECK (cpu && cpu->u.object.count == 2);
+  const json_value *shares = json_get (cpu, "shares");
+  CHECK (shares && shares->kind == JSON_NUMBER);
+  CHECK_STR (shares ? shares->u.scalar.text : NULL, "2");
+}
+
 TEST (parent_of_the_wrong_type_is_an_error)
 {
   cleanup_hook_error hook_error *err = NULL;
@@ -443,6 +474,7 @@ main (void)
   RUN (present_key_is_never_changed);
   RUN (missing_parents_are_created_in_order);
   RUN (null_parent_is_replaced_by_an_object);
+  RUN (null_leaf_is_filled_in_place);
   RUN (parent_of_the_wrong_type_is_an_error);
   RUN (two_patches_for_one_key_add_it_once);
   RUN (append_creates_the_missing_parent_and_array);
