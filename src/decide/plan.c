@@ -1022,7 +1022,7 @@ plan_sizing (const plan_input *in, planned_action *a, hook_error **err)
       else if (c->has_sizing_resources)
         {
           s->cpu_period = c->cpu_period > INT64_MAX ? INT64_MAX : (int64_t)c->cpu_period;
-          s->cpu_quota = c->cpu_quota;
+          s->cpu_quota = sizing_quota (c->cpu_quota);
           s->cpu_shares = c->cpu_shares > INT64_MAX ? INT64_MAX : (int64_t)c->cpu_shares;
           s->memory = c->memory_limit;
           s->present = true;

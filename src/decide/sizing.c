@@ -88,6 +88,7 @@ sizing_from_cgroup_v1 (const char *cfs_period, const char *cfs_quota, const char
      would not pass a limit, report none.  */
   if (out->memory >= (INT64_MAX / 4096) * 4096 - 4096 * 1024LL)
     out->memory = 0;
+  out->cpu_quota = sizing_quota (out->cpu_quota);
   out->present = cfs_period || cfs_quota || shares || memory_limit;
   out->source = "pod cgroup parent (v1)";
   return 0;
@@ -110,6 +111,7 @@ sizing_from_cgroup_v2 (const char *cpu_max, const char *cpu_weight, const char *
       if (parse_cgroup_integer (quota, "cpu.max quota", -1, &out->cpu_quota, err) < 0
           || parse_cgroup_integer (space + 1, "cpu.max period", 0, &out->cpu_period, err) < 0)
         return -1;
+      out->cpu_quota = sizing_quota (out->cpu_quota);
     }
   if (cpu_weight)
     {
@@ -127,6 +129,12 @@ sizing_from_cgroup_v2 (const char *cpu_max, const char *cpu_weight, const char *
   out->present = cpu_max || cpu_weight || memory_max;
   out->source = "pod cgroup parent (v2)";
   return 0;
+}
+
+int64_t
+sizing_quota (int64_t quota)
+{
+  return quota < 0 ? 0 : quota;
 }
 
 int64_t

@@ -35,10 +35,16 @@ typedef struct sandbox_sizing
    memory_limit_in_bytes; others ignored).  Bounded, strict integers.  */
 int sizing_from_crio_json (const char *text, sandbox_sizing *out, hook_error **err);
 
+/* The quota annotation for a CPU limit read from a cgroup or config.json:
+   "no limit" (-1, cgroup v2's "max") is 0, as kubelet hands containerd
+   for a pod without a CPU limit (milliCPUToQuota).  Kata sizes 0 at 0
+   vCPUs, while -1 would make Kata >= 3.32 count the shares instead.  */
+int64_t sizing_quota (int64_t quota);
+
 /* From cgroup v1 files (cpu.cfs_period_us, cpu.cfs_quota_us, cpu.shares,
    memory.limit_in_bytes) or v2 (cpu.max, cpu.weight, memory.max) contents;
    NULL for a file that could not be read.  "max"/unlimited values become
-   0 for memory and -1 for the quota, as containerd would pass them.  */
+   0, for memory and the quota, as containerd would pass them.  */
 int sizing_from_cgroup_v1 (const char *cfs_period, const char *cfs_quota, const char *shares,
                            const char *memory_limit, sandbox_sizing *out, hook_error **err);
 int sizing_from_cgroup_v2 (const char *cpu_max, const char *cpu_weight, const char *memory_max,

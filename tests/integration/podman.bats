@@ -385,6 +385,24 @@ oci-sandbox-hook-sandbox.json" "hooks dir"
   log_wait "]: ${c:0:12}: precreate: 4 addition(s) to the spec (only where absent): no pod resources known"
 }
 
+@test "podman: a pod limited in memory only gets quota 0, as containerd writes it: Kata adds no vCPU" {
+  local period quota shares memory
+  # The pod's cgroup parent limits memory and leaves the CPU quota at -1:
+  # kubelet hands containerd quota 0 for such a pod (no CPU limit), which
+  # Kata sizes at 0 vCPUs; -1 would make Kata count the shares instead.
+  pm pod create --network none --cgroup-parent "/$CGP" --memory 512m --name "$POD" >/dev/null \
+    || fail "podman pod create failed"
+  pm pod start "$POD" >/dev/null || fail "podman pod start failed"
+  INFRA=$(pm pod inspect --format '{{.InfraContainerID}}' "$POD")
+  period=$(annotation "$INFRA" io.kubernetes.cri.sandbox-cpu-period)
+  quota=$(annotation "$INFRA" io.kubernetes.cri.sandbox-cpu-quota)
+  shares=$(annotation "$INFRA" io.kubernetes.cri.sandbox-cpu-shares)
+  memory=$(annotation "$INFRA" io.kubernetes.cri.sandbox-memory)
+  assert_eq "$quota $memory" "0 536870912" "quota and memory in podman inspect"
+  [ "$period" -gt 0 ] && [ "$shares" -gt 0 ] || fail "period $period, shares $shares"
+  log_wait "]: ${POD:0:12}: precreate: 8 addition(s) to the spec (only where absent): from pod cgroup parent (v1): Kata sizes the VM at 0 vCPU(s) and 512 MiB"
+}
+
 @test "podman: an engine's io.kubernetes.cri.sandbox-memory annotation survives unchanged" {
   local c
   c=$(prun -d "$SANDBOX_ANNOTATION" --annotation io.kubernetes.cri.sandbox-memory=1073741824 \

@@ -2132,6 +2132,22 @@ TEST (sizing_from_config_resources_of_podman_cpus_2_memory_512m)
   CHECK (strstr (ACTION (f, ACTION_SANDBOX_SIZING)->reason, "2 vCPU(s) and 512 MiB") != NULL);
 }
 
+/* runtime-spec's quota -1 is "no CPU limit": kubelet gives containerd 0
+   for that, which Kata sizes at 0 vCPUs whatever the shares.  */
+TEST (sizing_from_config_resources_without_a_cpu_limit_writes_quota_0)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  CHECK_INT (PLAN (f, .linux_members = "\"resources\":{\"cpu\":{\"quota\":-1,\"period\":100000,"
+                                       "\"shares\":2048},\"memory\":{\"limit\":536870912}}"),
+             0);
+  CHECK_APPLIED (f, ACTION_SANDBOX_SIZING, "config.json linux.resources");
+  const sandbox_sizing *s = &ACTION (f, ACTION_SANDBOX_SIZING)->u.sizing;
+  CHECK_INT (s->cpu_quota, 0);
+  CHECK_INT (s->cpu_shares, 2048);
+  CHECK_INT (kata_vcpus (s), 0);
+}
+
 TEST (sizing_set_by_the_engine_is_kept)
 {
   cleanup_fixture fixture f;
@@ -2325,6 +2341,7 @@ main (void)
 
   RUN (sandbox_plan_lists_every_action_in_order);
   RUN (sizing_from_config_resources_of_podman_cpus_2_memory_512m);
+  RUN (sizing_from_config_resources_without_a_cpu_limit_writes_quota_0);
   RUN (sizing_set_by_the_engine_is_kept);
   RUN (sizing_partial_engine_annotations_fill_the_rest_with_zero);
   RUN (sizing_hostile_engine_annotation_is_refused);

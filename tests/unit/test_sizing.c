@@ -77,8 +77,27 @@ TEST (cgroup_v1_unlimited_memory_is_no_limit)
   sandbox_sizing s;
   CHECK (sizing_from_cgroup_v1 ("100000\n", "-1\n", "1024\n", "9223372036854771712\n", &s, &err)
          == 0);
-  CHECK_INT (s.cpu_quota, -1);
+  CHECK_INT (s.cpu_quota, 0);
   CHECK_INT (s.memory, 0);
+}
+
+/* A pod with a memory limit and no CPU limit or request: kubelet gives
+   containerd quota 0 (milliCPUToQuota of no limit) and shares 2, which
+   Kata sizes at 0 vCPUs; a quota of -1 would make Kata >= 3.32 count
+   ceil (2 / 1024) = 1 vCPU from the shares.  */
+TEST (cgroup_without_a_cpu_limit_gives_containerds_quota_0)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  sandbox_sizing s;
+  CHECK (sizing_from_cgroup_v1 ("100000\n", "-1\n", "2\n", "536870912\n", &s, &err) == 0);
+  CHECK_INT (s.cpu_period, 100000);
+  CHECK_INT (s.cpu_quota, 0);
+  CHECK_INT (s.cpu_shares, 2);
+  CHECK_INT (kata_vcpus (&s), 0);
+  CHECK (sizing_from_cgroup_v2 ("max 100000\n", "1\n", "536870912\n", &s, &err) == 0);
+  CHECK_INT (s.cpu_quota, 0);
+  CHECK_INT (s.cpu_shares, 2);
+  CHECK_INT (kata_vcpus (&s), 0);
 }
 
 TEST (cgroup_v2_parent_limits)
@@ -101,7 +120,7 @@ TEST (cgroup_v2_max_means_unlimited)
   cleanup_hook_error hook_error *err = NULL;
   sandbox_sizing s;
   CHECK (sizing_from_cgroup_v2 ("max 100000\n", NULL, "max\n", &s, &err) == 0);
-  CHECK_INT (s.cpu_quota, -1);
+  CHECK_INT (s.cpu_quota, 0);
   CHECK_INT (s.memory, 0);
   CHECK_INT (s.cpu_shares, 0);
 }
@@ -134,6 +153,7 @@ main (void)
   RUN (crio_pod_resources_hostile_values_are_refused);
   RUN (cgroup_v1_parent_limits);
   RUN (cgroup_v1_unlimited_memory_is_no_limit);
+  RUN (cgroup_without_a_cpu_limit_gives_containerds_quota_0);
   RUN (cgroup_v2_parent_limits);
   RUN (cgroup_v2_max_means_unlimited);
   RUN (cgroup_files_with_junk_are_refused);
