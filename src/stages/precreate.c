@@ -144,18 +144,27 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
     return -1;
   spec_edits edits;
   spec_edits_from_plan (&plan, &edits);
+  size_t added = json_patches_count_absent (json_doc_root (config.doc), edits.patches, edits.n);
+  /* Nothing to add: the spec stays as the engine wrote it, byte for byte
+     (a rewrite would only reformat it), once the patches are known to fit
+     it, as they must for a rendering.  */
+  if (added == 0)
+    {
+      ret = json_patches_check (json_doc_root (config.doc), edits.patches, edits.n, err);
+      if (ret == 0 && !o->bundle && write_all (STDOUT_FILENO, input, input_len) < 0)
+        ret = hook_fail (err, errno, "write config.json to stdout");
+    }
   /* Streamed: nothing reaches stdout unless the patches fit the spec
      (checked first); only a failing write can leave it incomplete, and
      the engine then sees a non-zero exit.  */
-  if (o->bundle)
+  else if (o->bundle)
     ret = bundle_config_rewrite (bundle_fd, json_doc_root (config.doc), edits.patches, edits.n,
                                  err);
   else
     ret = json_render_fd (json_doc_root (config.doc), edits.patches, edits.n, STDOUT_FILENO, err);
   if (ret < 0)
     return -1;
-  log_info (log, "precreate: %zu addition(s) to the spec (only where absent): %s",
-            json_patches_count_absent (json_doc_root (config.doc), edits.patches, edits.n),
+  log_info (log, "precreate: %zu addition(s) to the spec (only where absent): %s", added,
             plan.actions[ACTION_SANDBOX_SIZING].reason);
   return 0;
 }
