@@ -80,6 +80,42 @@ log_connect (hook_log *log)
   log->connect_failed = false;
 }
 
+/* The last guard on a line, whatever its producers quoted: a line break
+   would forge a second log record (a space here), and any other control
+   character (C0, DEL, or C1 as UTF-8 writes it) would reach a terminal
+   that shows the log, where an escape sequence can rewrite what an
+   operator reads (as \xHH here, as values are quoted; cut at a whole
+   escape when OUT is full).  */
+static void
+make_printable (char *out, size_t size, const char *in)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t o = 0;
+
+  for (const unsigned char *p = (const unsigned char *)in; *p && o + 1 < size; p++)
+    {
+      size_t n = (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ? 2
+                 : (*p < 0x20 && *p != '\t') || *p == 0x7f      ? 1
+                                                                : 0;
+      if (*p == '\n' || *p == '\r')
+        out[o++] = ' ';
+      else if (n == 0)
+        out[o++] = (char)*p;
+      else if (o + 4 * n >= size)
+        break;
+      else
+        for (size_t i = 0; i < n; i++)
+          {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[p[i] >> 4];
+            out[o++] = hex[p[i] & 0xf];
+          }
+      p += n > 1 ? n - 1 : 0;
+    }
+  out[o] = '\0';
+}
+
 static const int syslog_priority[] = {
   [LOG_LEVEL_ERROR] = LOG_ERR,
   [LOG_LEVEL_WARN] = LOG_WARNING,
@@ -90,20 +126,16 @@ static const int syslog_priority[] = {
 void
 hook_log_write (hook_log *log, log_level level, const char *fmt, ...)
 {
-  char msg[2048], line[2200];
+  char raw[2048], msg[2048], line[2200];
   va_list ap;
   int n;
 
   if (level > log->level && level != LOG_LEVEL_ERROR)
     return;
   va_start (ap, fmt);
-  vsnprintf (msg, sizeof msg, fmt, ap);
+  vsnprintf (raw, sizeof raw, fmt, ap);
   va_end (ap);
-  /* One event, one line: values are quoted by their producers, this is
-     the last guard against a line break forging a second log record.  */
-  for (char *p = msg; *p; p++)
-    if (*p == '\n' || *p == '\r')
-      *p = ' ';
+  make_printable (msg, sizeof msg, raw);
 
   if ((level == LOG_LEVEL_ERROR && !log->errors_not_to_stderr) || log->mirror_to_stderr)
     fprintf (stderr, LOG_IDENT ": %s: %s%s\n", log->id, level == LOG_LEVEL_ERROR ? "error: " : "",

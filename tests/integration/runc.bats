@@ -499,6 +499,29 @@ $(tr '\t' ' ' <<<"$HOST_PING")" "sysctls seen in the host netns"
   assert_eq "$output" 0 "lines prefixed with the full id"
 }
 
+@test "runc: a control character in a pod value reaches no log line or stderr raw" {
+  # The engine's container-type annotation with another value is quoted in
+  # the debug line that says why the container is not a sandbox: ESC (a
+  # terminal escape), BEL, DEL, U+009B (CSI, as UTF-8), CR and LF.
+  local value=$'container\e[2K\e[1A\a\x7f\xc2\x9bforged\rx\ny'
+  local shown='container\x1b[2K\x1b[1A\x07\x7f\xc2\x9bforged x y: the engine says it is not a sandbox'
+  local raw=$'[\x01-\x08\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]'
+  annotate "$SANDBOX_KEY" "$value"
+  run_in_container 'true'
+  assert_status 0
+  log_wait "not a sandbox or a pod member: annotation $SANDBOX_KEY=$shown"
+  run env LC_ALL=C grep -c "$raw" "$LOG"
+  assert_eq "$output" 0 "log lines with a raw control character"
+  # The same line mirrored on stderr (--log-stderr), as runc shows a hook's.
+  state_json creating "$(dead_pid)" | jq -c --arg k "$SANDBOX_KEY" --arg v "$value" \
+    '.annotations[$k] = $v' >"$T/state.json"
+  run --separate-stderr "$HOOK" --policy "$POLICY" --log-stderr createRuntime <"$T/state.json"
+  assert_status 0
+  assert_contains "$stderr" "$shown" "stderr"
+  run env LC_ALL=C grep -c "$raw" <<<"$stderr"
+  assert_eq "$output" 0 "stderr lines with a raw control character"
+}
+
 @test "runc: a slow syslog reader still gets every line of a debug run" {
   # Such a socket holds net.unix.max_dgram_qlen datagrams (10 here), fewer
   # than a debug run sends: the hook waits for room (a bounded time).
