@@ -68,6 +68,18 @@ write_one (int proc_fd, const sysctl_write *w, hook_error **err)
   if (path == NULL)
     return hook_fail (err, 0, "sysctl %s: not one the hook writes", w->key);
   cleanup_close int fd = openat2_fd (proc_fd, path, O_RDWR, 0, RESOLVE_STRICT_BENEATH);
+  /* The file is the container's through the host's /proc, joined to its
+     network namespace: a mount on the host's /proc/sys (systemd's
+     ProtectKernelTunables= binds it read-only for a service and what it
+     starts) is crossed by no RESOLVE_NO_XDEV walk, and a read-only /proc
+     is opened for writing by none.  The operator must know which.  */
+  if (fd < 0 && (errno == EXDEV || errno == EROFS))
+    return hook_fail (err, errno,
+                      "open /proc/%s: the hook's /proc/sys is %s (systemd's "
+                      "ProtectKernelTunables= does that to the engine's service and the hooks it "
+                      "starts), and the hook writes a container's sysctls through it; run the "
+                      "engine without it, or set unprivileged_ports and unprivileged_icmp to false",
+                      path, errno == EXDEV ? "a mount of its own" : "read-only");
   if (fd < 0)
     return hook_fail (err, errno, "open /proc/%s", path);
   if (write_all (fd, w->value, strlen (w->value)) < 0)

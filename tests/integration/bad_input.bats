@@ -310,6 +310,31 @@ fault_case () {
   fault_case cpu_shares
 }
 
+# ------------------------------------------------------------ real errors
+
+@test "real error: a read-only /proc/sys of its own fails runc run naming it, and leaves nothing" {
+  # As systemd's ProtectKernelTunables= leaves it for a service: bound
+  # read-only over itself, in a private mount namespace here.
+  run --separate-stderr timeout 30 unshare -m --propagation private bash -c '
+    mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys &&
+    runc run -b "$1" "$2"' sh "$BUNDLE" "$CID" </dev/null
+  assert_failed
+  [ "$status" -ne 124 ] || fail "runc run hung"
+  assert_not_contains "$output" container-ran "container output"
+  assert_contains "$stderr" "open /proc/sys/net/ipv4/ip_unprivileged_port_start: the hook's /proc/sys is a mount of its own (systemd's ProtectKernelTunables=" "runc's stderr"
+  assert_contains "$stderr" "set unprivileged_ports and unprivileged_icmp to false" "runc's stderr"
+  log_wait "rolled back: detached the oci-sandbox-hook tmpfs, removed its directory"
+  assert_nothing_left
+  # The advice holds: with both off, the pod starts there.
+  write_policy '{"unprivileged_ports": false, "unprivileged_icmp": false}'
+  run --separate-stderr timeout 30 unshare -m --propagation private bash -c '
+    mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys &&
+    runc run -b "$1" "$2"' sh "$BUNDLE" "$CID" </dev/null
+  assert_status 0
+  assert_contains "$output" container-ran "container output"
+  assert_nothing_left
+}
+
 # ---------------------------------------------------------- the build script
 
 @test "bad input: contrib/setup.sh refuses an argument it does not know, before doing anything" {
