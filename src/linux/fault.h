@@ -4,7 +4,8 @@
    OCI_SANDBOX_HOOK_FAIL_AFTER=kill:STEP kills it by SIGKILL there (no
    rollback: poststop must clean up).  The steps are the ones the record of
    a run names (hook_dir.h), in act's order: dir, hostname, hosts,
-   resolv_conf, shm, container_mounts, sysctls, oom_score_adj, cpu_shares.
+   resolv_conf, shm, engine_shm, container_mounts, sysctls, oom_score_adj,
+   cpu_shares, pod_registry; a member's createRuntime has member_mounts.
    Release builds compile the check to nothing.  */
 #ifndef OCI_SANDBOX_HOOK_FAULT_H
 #define OCI_SANDBOX_HOOK_FAULT_H

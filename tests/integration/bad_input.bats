@@ -310,6 +310,12 @@ fault_case () {
   fault_case cpu_shares
 }
 
+@test "fault injection: failure after step pod_registry leaves nothing, no registry entry" {
+  fault_case pod_registry
+  log_wait "rolled back: detached the oci-sandbox-hook tmpfs, removed its directory, unregistered the pod"
+  assert_eq "$(ls -A "$T/state")" "" "registry entries"
+}
+
 # ------------------------------------------------------------ real errors
 
 @test "real error: a read-only /proc/sys of its own fails runc run naming it, and leaves nothing" {

@@ -634,6 +634,12 @@ kill_case () {
   kill_case sysctls
 }
 
+@test "threat 18: SIGKILL after step pod_registry leaves a registered pod that poststop unregisters" {
+  kill_case pod_registry
+  log_wait "poststop: detached the oci-sandbox-hook tmpfs, removed its directory, unregistered the pod"
+  assert_eq "$(ls -A "$T/state")" "" "registry entries"
+}
+
 # ------------------------------------------------- 19. the policy file itself
 
 # use_policy FILE: the bundle's hooks read FILE as their policy.
