@@ -938,6 +938,19 @@ plan_resolv_conf (const plan_input *in, planned_action *a, hook_error **err)
       engine_owns (in, a, "/etc/resolv.conf");
       break;
     case RESOLV_CONF_FROM_POD:
+      /* The annotations make the whole file, as Kubernetes' dnsPolicy None
+         does, which refuses a configuration without a nameserver: the
+         resolvers would send every query to 127.0.0.1, in the pod.  */
+      if (pod_dns.n_servers == 0)
+        {
+          ret = hook_fail (err, 0,
+                           "annotation %s without %s: the pod's resolv.conf would have no "
+                           "nameserver (these annotations make the whole file)",
+                           pod_dns.n_searches > 0 ? ANNOTATION_DNS_SEARCHES
+                                                  : ANNOTATION_DNS_OPTIONS,
+                           ANNOTATION_DNS_SERVERS);
+          break;
+        }
       ret = dns_render_resolv_conf (&pod_dns, &a->u.file.content, &a->u.file.len, err);
       because (a, "from the pod's DNS annotations");
       break;

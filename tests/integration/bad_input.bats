@@ -204,6 +204,11 @@ run_cli () {
   # (runc doubles the backslash of the hook's \n escape)
 }
 
+@test "bad input: dns-options without dns-servers fails runc run (no nameserver in the pod)" {
+  annotate io.oci-sandbox-hook.dns-options "ndots:2"
+  runc_refuses 'annotation io.oci-sandbox-hook.dns-options without io.oci-sandbox-hook.dns-servers: the pod'"'"'s resolv.conf would have no nameserver'
+}
+
 @test "bad input: shm-size \"0\" fails runc run" {
   annotate io.oci-sandbox-hook.shm-size 0
   runc_refuses 'annotation io.oci-sandbox-hook.shm-size: "0": must be greater than 0'

@@ -1187,6 +1187,34 @@ TEST (resolv_conf_from_annotations_writes_only_the_lines_given)
   CHECK_STR (a->u.file.content, "nameserver 1.1.1.1\nnameserver 2001:db8::1\n");
 }
 
+/* The annotations make the whole file: searches or options without a
+   server would leave the pod no nameserver (Kubernetes refuses that for
+   dnsPolicy None).  Unused annotations (the engine's file) refuse nothing.  */
+TEST (resolv_conf_from_annotations_without_a_server_is_refused)
+{
+  cleanup_fixture fixture f;
+  fixture_init (&f);
+  int rc;
+
+  rc = PLAN (f, .annotations = CRI_SANDBOX "," ANN ("io.oci-sandbox-hook.dns-options", "ndots:2"));
+  CHECK_REFUSED (rc, f, "options alone",
+                 "annotation io.oci-sandbox-hook.dns-options without "
+                 "io.oci-sandbox-hook.dns-servers: the pod's resolv.conf would have no nameserver");
+  rc = PLAN (f, .annotations
+                = CRI_SANDBOX "," ANN ("io.oci-sandbox-hook.dns-searches",
+                                       "a") "," ANN ("io.oci-sandbox-hook.dns-options", "ndots:2"));
+  CHECK_REFUSED (rc, f, "searches and options",
+                 "annotation io.oci-sandbox-hook.dns-searches without "
+                 "io.oci-sandbox-hook.dns-servers");
+  CHECK_INT (
+      PLAN (f, .annotations = CRI_SANDBOX "," ANN ("io.oci-sandbox-hook.dns-options", "ndots:2"),
+            .top = "\"mounts\":[{\"destination\":\"/etc/resolv.conf\",\"type\":\"bind\","
+                   "\"source\":\"/run/resolv.conf\"}]"),
+      0);
+  CHECK_SKIPPED (f, ACTION_RESOLV_CONF_FILE,
+                 "config.json mounts /etc/resolv.conf: the engine owns it");
+}
+
 TEST (resolv_conf_servers_are_written_in_canonical_form)
 {
   cleanup_fixture fixture f;
@@ -1305,11 +1333,11 @@ TEST (host_sources_read_are_exactly_those_the_plan_copies)
     { "{\"dns\": {\"options\": [\"ndots:2\"]}}", { .annotations = NULL }, true, false },
     { "{}", { .annotations = CRI_SANDBOX "," POD_DNS_ANNOTATIONS }, true, false },
     { "{}",
-      { .annotations = CRI_SANDBOX "," ANN ("io.oci-sandbox-hook.dns-options", "ndots:1") },
+      { .annotations = CRI_SANDBOX "," ANN ("io.oci-sandbox-hook.dns-servers", "192.0.2.1") },
       true,
       false },
     /* The state's annotations count as the config's do.  */
-    { "{}", { .state = ANN ("io.oci-sandbox-hook.dns-searches", "a") }, true, false },
+    { "{}", { .state = ANN ("io.oci-sandbox-hook.dns-servers", "192.0.2.1") }, true, false },
     { "{}", { .top = "\"mounts\":[" MOUNT_OF ("/etc/hosts") "]" }, false, true },
     { "{}", { .top = "\"mounts\":[" MOUNT_OF ("/etc/resolv.conf") "]" }, true, false },
     /* containerd's sandbox: its resolv.conf and shm, the hook's hosts.  */
@@ -2318,6 +2346,7 @@ main (void)
   RUN (hosts_mounted_by_config_is_left_to_the_engine);
   RUN (resolv_conf_is_rendered_from_the_pods_dns_annotations);
   RUN (resolv_conf_from_annotations_writes_only_the_lines_given);
+  RUN (resolv_conf_from_annotations_without_a_server_is_refused);
   RUN (resolv_conf_servers_are_written_in_canonical_form);
   RUN (resolv_conf_searches_longer_than_2048_characters_are_refused);
   RUN (resolv_conf_is_rendered_from_the_policys_node_dns);
