@@ -28,6 +28,7 @@ PKG=oci-sandbox-hook
 PKG_VERSION=$(dpkg-parsechangelog -l "$TOP/contrib/debian/changelog" -S Version)
 HOOK_BIN=/usr/libexec/oci/hooks.d/oci-sandbox-hook
 HOOKS_D=/usr/share/containers/oci/hooks.d
+PODMAN_HOOKS_D=/usr/share/oci-sandbox-hook/podman-hooks.d
 POLICY_DIR=/etc/oci-sandbox-hook
 # Host paths that must look the same at the end as at the start.
 HOST_WATCHED="$HOOKS_D $POLICY_DIR /etc/containers /root/.config/containers /dev/shm/libpod_lock
@@ -374,13 +375,20 @@ expected_oom () {
   assert_status 0
   assert_eq "$output" "" "dpkg --verify"
   assert_eq "$(in_ns "$HOOK_BIN" --version)" "oci-sandbox-hook $PKG_VERSION" "the installed hook's --version"
-  # One hooks.d file per template, each naming the installed hook.
+  # One hooks.d file per template, each naming the installed hook: in
+  # the directory podman and CRI-O read by default, none with podman's
+  # precreate stage (CRI-O would not start); those two in the package's
+  # own directory, which nothing reads.
   local n=0 json
-  for json in $(in_ns sh -c "ls $HOOKS_D/*.json"); do
+  for json in $(in_ns sh -c "ls $HOOKS_D/*.json $PODMAN_HOOKS_D/*.json"); do
     assert_eq "$(in_ns jq -r .hook.path "$json")" "$HOOK_BIN" "hook.path of $json"
     n=$((n + 1))
   done
   assert_eq "$n" "$(ls "$TOP"/hooks/*.json.in | wc -l)" "installed hooks.d files"
+  assert_eq "$(in_ns sh -c "jq -c .stages $HOOKS_D/*.json" | sort -u)" '["prestart","poststop"]' \
+    "stages in $HOOKS_D"
+  assert_eq "$(in_ns sh -c "jq -c .stages $PODMAN_HOOKS_D/*.json" | sort -u)" '["precreate"]' \
+    "stages in $PODMAN_HOOKS_D"
 }
 
 @test "deb: the policy is a root-owned 0644 conffile, contrib/policy.json, and it is the built-in defaults" {
@@ -413,13 +421,11 @@ expected_oom () {
     "infra ping_group_range"
   assert_eq "$(cat "$(cgroup_v1 "$IPID" cpu)/cpu.shares")" 2 "infra cpu.shares"
   assert_eq "$(cat "/proc/$IPID/oom_score_adj")" "$(expected_oom)" "infra oom_score_adj"
-  # precreate (oci-sandbox-hook-precreate-infra.json) wrote the sysctls
-  # into the spec; createRuntime (oci-sandbox-hook-infra.json) bound its
-  # copy of the node's resolv.conf (podman gives a --network none
-  # container none).
-  assert_eq "$(jq -c .linux.sysctl "$IBUNDLE/config.json")" \
-    '{"net.ipv4.ip_unprivileged_port_start":"0","net.ipv4.ping_group_range":"0 2147483647"}' \
-    "infra spec linux.sysctl"
+  # createRuntime (oci-sandbox-hook-infra.json) wrote them in the
+  # container's namespaces, and bound its copy of the node's resolv.conf
+  # (podman gives a --network none container none); the spec is podman's
+  # (no precreate file where podman reads by default).
+  assert_eq "$(jq -c .linux.sysctl "$IBUNDLE/config.json")" null "infra spec linux.sysctl"
   # The hook's directory is a tmpfs mounted in the namespace podman runs in.
   in_ns test -f "$IBUNDLE/oci-sandbox-hook/resolv.conf" || fail "no resolv.conf of the hook in the infra bundle"
   assert_eq "$(cat "/proc/$IPID/root/etc/resolv.conf")" "$(in_ns cat /etc/resolv.conf)" \
@@ -441,15 +447,33 @@ expected_oom () {
   assert_eq "$output" "tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k" "container /dev/shm"
   assert_eq "$(stat -c %a "/proc/$cpid/root/dev/shm")" 1777 "container /dev/shm mode"
   assert_eq "$(nsenter -t "$cpid" -n cat "$PORTS_SYSCTL")" 0 "container ip_unprivileged_port_start"
-  # precreate (oci-sandbox-hook-precreate.json) edited the spec too.
   b=$(dirname "$(pm inspect --format '{{.OCIConfigPath}}' "$c")")
-  assert_eq "$(jq -c '[.linux.sysctl, .linux.resources.cpu.shares]' "$b/config.json")" \
-    '[{"net.ipv4.ip_unprivileged_port_start":"0","net.ipv4.ping_group_range":"0 2147483647"},2]' \
-    "container spec linux.sysctl and cpu.shares"
   # The hook's tmpfs is mounted in the bundle inside the namespace only.
   assert_eq "$(in_ns findmnt -n -o FSTYPE "$b/oci-sandbox-hook/shm")" tmpfs "the hook's tmpfs in the namespace"
   assert_eq "$(findmnt -rn -o TARGET | grep -cF "$DEB_T/" || true)" 0 "mounts below T on the host"
   pm rm -f -t 0 "$c" >/dev/null
+}
+
+@test "deb: podman's precreate files, their directory added to podman's hooks_dir, edit the specs of a pod and a sandbox" {
+  # What the README tells a podman node to do (containers.conf; CRI-O
+  # never reads it): the default directory and the package's own.
+  cp "$DEB_T/containers.conf" "$DEB_T/containers.conf.saved"
+  printf 'hooks_dir = ["%s", "%s"]\n' "$HOOKS_D" "$PODMAN_HOOKS_D" >>"$DEB_T/containers.conf"
+  [ "$(grep '^\[' "$DEB_T/containers.conf" | tail -n 1)" = "[engine]" ] || fail "hooks_dir is not in [engine]"
+  start_pod "osh-deb-precreate"
+  assert_eq "$(jq -c .linux.sysctl "$IBUNDLE/config.json")" \
+    '{"net.ipv4.ip_unprivileged_port_start":"0","net.ipv4.ping_group_range":"0 2147483647"}' \
+    "infra spec linux.sysctl"
+  local c b
+  c=$(pm run -d --network none --ipc none --cgroup-parent "/$CGP" \
+    --annotation io.kubernetes.cri.container-type=sandbox --rootfs "$DEB_T/rootfs" sleep 600)
+  b=$(dirname "$(pm inspect --format '{{.OCIConfigPath}}' "$c")")
+  assert_eq "$(jq -c '[.linux.sysctl, .linux.resources.cpu.shares]' "$b/config.json")" \
+    '[{"net.ipv4.ip_unprivileged_port_start":"0","net.ipv4.ping_group_range":"0 2147483647"},2]' \
+    "container spec linux.sysctl and cpu.shares"
+  pm rm -f -t 0 "$c" >/dev/null
+  pm pod rm -f -t 0 "osh-deb-precreate" >/dev/null
+  mv "$DEB_T/containers.conf.saved" "$DEB_T/containers.conf"
 }
 
 @test "deb: after podman removes the pod, nothing of the hook remains in the bundles or mounts" {
