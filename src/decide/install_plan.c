@@ -354,21 +354,26 @@ add_note (install_plan *plan, char *note, hook_error **err)
   return 0;
 }
 
-/* podman reads hooks.d from containers.conf's engine.hooks_dir when set
-   (default: /usr/share/containers/oci/hooks.d and ours).  */
+/* Does podman read HOOKS_D_DIR?  It reads the directories of
+   containers.conf's engine.hooks_dir, the last file that sets it
+   deciding; set nowhere, its default alone (podman 4:
+   PODMAN_DEFAULT_HOOKS_D, not HOOKS_D_DIR), and *NEEDS_DROP_IN says the
+   installer's drop-in must add HOOKS_D_DIR.  That drop-in itself, from an
+   earlier install, counts as setting nothing.  Set without HOOKS_D_DIR
+   is refused: the operator chose that list.  */
 static int
-podman_reads_hooks_dir (const host_view *view, hook_error **err)
+podman_reads_hooks_dir (const host_view *view, bool *needs_drop_in, hook_error **err)
 {
   static const char *const KEY[] = { "engine", "hooks_dir" };
   static const char *const FILES[]
       = { "/usr/share/containers/containers.conf", "/etc/containers/containers.conf" };
-  const char *dropin_dir = "/etc/containers/containers.conf.d";
+  const char *dropin_dir = PODMAN_CONF_DIR;
   char *paths[64];
   size_t n = 0;
   host_dirent *entries = NULL;
   size_t n_entries = 0;
   int ret = 0;
-  bool reads = true;
+  bool reads = true, set = false;
   const char *set_in = NULL;
 
   for (size_t i = 0; i < N (FILES); i++)
@@ -381,7 +386,8 @@ podman_reads_hooks_dir (const host_view *view, hook_error **err)
   for (size_t i = 0; i < n_entries && n < N (paths); i++)
     {
       size_t l = strlen (entries[i].name);
-      if (entries[i].type == HOST_FILE && l > 5 && strcmp (entries[i].name + l - 5, ".conf") == 0)
+      if (entries[i].type == HOST_FILE && l > 5 && strcmp (entries[i].name + l - 5, ".conf") == 0
+          && strcmp (entries[i].name, PODMAN_DROP_IN_NAME) != 0)
         paths[n++] = path_join (dropin_dir, entries[i].name);
     }
   for (size_t i = 0; i < n; i++)
@@ -418,6 +424,7 @@ podman_reads_hooks_dir (const host_view *view, hook_error **err)
         }
       /* The last file that sets it decides.  */
       reads = false;
+      set = true;
       set_in = paths[i];
       for (size_t j = 0; j < v.n_items; j++)
         {
@@ -426,6 +433,7 @@ podman_reads_hooks_dir (const host_view *view, hook_error **err)
             reads = true;
         }
     }
+  *needs_drop_in = !set;
   if (!reads)
     ret = hook_fail (err, 0,
                      "podman: engine.hooks_dir in %s does not list %s, where the installer puts "
@@ -686,7 +694,7 @@ build_plan (const install_request *req, const host_view *view, install_plan *pla
   if (plan_engine (ENGINE_CONTAINERD, 0, req, view, wrapper, plan, &containerd, err) < 0
       || plan_engine (ENGINE_CRIO, 1, req, view, wrapper, plan, &crio, err) < 0)
     return -1;
-  bool podman;
+  bool podman, podman_drop_in = false;
   if (req->engines)
     podman = (req->engines & ENGINE_PODMAN) != 0;
   else
@@ -697,7 +705,7 @@ build_plan (const install_request *req, const host_view *view, install_plan *pla
     }
   if (podman)
     {
-      if (podman_reads_hooks_dir (view, err) < 0)
+      if (podman_reads_hooks_dir (view, &podman_drop_in, err) < 0)
         return -1;
       plan->engines |= ENGINE_PODMAN;
     }
@@ -773,6 +781,27 @@ build_plan (const install_request *req, const host_view *view, install_plan *pla
         if (push_file (plan, HOOKS_D_DIR, HOOKSD_TEMPLATES[i].name, doc, len, 0644, what, err) < 0)
           return -1;
       }
+  if (podman_drop_in)
+    {
+      static const char conf[]
+          = "# Written by oci-sandbox-hook install (uninstall removes it): podman reads\n"
+            "# the hooks.d files of " HOOKS_D_DIR " beside those of its\n"
+            "# default directory, which alone it reads when nothing sets hooks_dir.\n"
+            "[engine]\n"
+            "hooks_dir = [\"" PODMAN_DEFAULT_HOOKS_D "\", \"" HOOKS_D_DIR "\"]\n";
+      char *data = strdup (conf);
+      char *what = strdup ("podman: hooks_dir, its default directory and " HOOKS_D_DIR);
+      if (data == NULL || what == NULL)
+        {
+          free (data);
+          free (what);
+          return hook_fail (err, ENOMEM, "install");
+        }
+      if (push_file (plan, PODMAN_CONF_DIR, PODMAN_DROP_IN_NAME, data, strlen (conf), 0644, what,
+                     err)
+          < 0)
+        return -1;
+    }
   if ((plan->engines & ENGINE_CRIO) && move_targets (plan, &crio, err) < 0)
     return -1;
   if ((plan->engines & ENGINE_CONTAINERD) && move_targets (plan, &containerd, err) < 0)

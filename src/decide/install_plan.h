@@ -49,6 +49,12 @@ int install_engines_parse (const char *list, unsigned *mask, hook_error **err);
 /* The administrator's hooks.d directory (/usr/share/... belongs to
    packages).  */
 #define HOOKS_D_DIR "/etc/containers/oci/hooks.d"
+/* podman 4 reads its default hooks directory alone
+   (/usr/share/containers/oci/hooks.d): where no containers.conf sets
+   engine.hooks_dir, this drop-in lists that one and HOOKS_D_DIR.  */
+#define PODMAN_CONF_DIR        "/etc/containers/containers.conf.d"
+#define PODMAN_DROP_IN_NAME    "99-oci-sandbox-hook.conf"
+#define PODMAN_DEFAULT_HOOKS_D "/usr/share/containers/oci/hooks.d"
 
 typedef enum target_kind
 {

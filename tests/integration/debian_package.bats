@@ -476,6 +476,47 @@ expected_oom () {
   mv "$DEB_T/containers.conf.saved" "$DEB_T/containers.conf"
 }
 
+# podman as the node runs it: its system configuration (/etc/containers in
+# the namespace's overlay, drop-ins included), no CONTAINERS_CONF.
+pm_system () {
+  CONTAINERS_STORAGE_CONF="$DEB_T/storage.conf" TMPDIR="$DEB_T/tmp" \
+    nsenter -t "$(cat "$DEB_T/ns.pid")" -m -- podman --root "$DEB_T/storage" \
+    --runroot "$DEB_T/runroot" --storage-driver vfs --log-level error "$@"
+}
+
+@test "deb: the package's installer wires podman as it reads by default (a containers.conf drop-in), a pod gets all five hooks.d files, uninstall restores every byte" {
+  # The node's own containers.conf, as an administrator might have it:
+  # this test's settings, no hooks_dir.  podman 4 then reads
+  # /usr/share/containers/oci/hooks.d alone.
+  grep -v '^hooks_dir' "$DEB_T/containers.conf" | in_ns sh -c 'cat >/etc/containers/containers.conf'
+  in_ns "$DEB_T/listing.sh" >"$DEB_T/before-install"
+  run --separate-stderr in_ns "$HOOK_BIN" install --engines podman
+  assert_status 0
+  assert_contains "$output" "create /etc/containers/containers.conf.d/99-oci-sandbox-hook.conf: podman: hooks_dir"
+  # A pod: createRuntime from the files in /etc/containers/oci/hooks.d (the
+  # same names mask the package's), and precreate, which only they have,
+  # wrote the port sysctl into the infra container's spec (podman's own
+  # default_sysctls, read now, already give ping_group_range "0 0", which
+  # the hook keeps: it fills only what is absent).
+  pm_system pod create --network none --cgroup-parent "/$CGP" --name osh-deb-installed >/dev/null
+  pm_system pod start osh-deb-installed >/dev/null
+  local infra ipid ibundle
+  infra=$(pm_system pod inspect --format '{{.InfraContainerID}}' osh-deb-installed)
+  ipid=$(pm_system inspect --format '{{.State.Pid}}' "$infra")
+  ibundle=$(dirname "$(pm_system inspect --format '{{.OCIConfigPath}}' "$infra")")
+  assert_eq "$(nsenter -t "$ipid" -n cat "$PORTS_SYSCTL")" 0 "infra ip_unprivileged_port_start"
+  assert_eq "$(jq -cS .linux.sysctl "$ibundle/config.json")" \
+    '{"net.ipv4.ip_unprivileged_port_start":"0","net.ipv4.ping_group_range":"0 0"}' \
+    "infra spec linux.sysctl (precreate from /etc/containers/oci/hooks.d)"
+  pm_system pod rm -f -t 0 osh-deb-installed >/dev/null
+  run --separate-stderr in_ns "$HOOK_BIN" uninstall
+  assert_status 0
+  assert_contains "$output" "uninstalled: every file is as before the install"
+  in_ns "$DEB_T/listing.sh" >"$DEB_T/after-uninstall"
+  diff "$DEB_T/before-install" "$DEB_T/after-uninstall"
+  in_ns rm /etc/containers/containers.conf
+}
+
 @test "deb: after podman removes the pod, nothing of the hook remains in the bundles or mounts" {
   pm pod rm -f -t 0 "osh-deb-pod" >/dev/null
   pm rm -af -t 0 >/dev/null

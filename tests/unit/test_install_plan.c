@@ -814,6 +814,27 @@ TEST (podman_gets_the_hooks_d_files_naming_the_installed_hook)
     }
   CHECK_INT (hooks, N_HOOKSD_TEMPLATES);
   CHECK_INT (N_HOOKSD_TEMPLATES, 5);
+  /* No containers.conf sets hooks_dir: podman 4 would read its default
+     directory alone, so a drop-in lists it and ours.  */
+  const char *drop_in = PODMAN_CONF_DIR "/" PODMAN_DROP_IN_NAME;
+  const install_target *conf = target (&plan, drop_in);
+  CHECK (conf != NULL);
+  static const char *const hooks_dir_key[] = { "engine", "hooks_dir" };
+  static const char *const both[] = { "/usr/share/containers/oci/hooks.d", HOOKS_D_DIR };
+  check_toml_strings (conf, hooks_dir_key, 2, both, 2);
+  if (conf)
+    {
+      CHECK_INT (conf->mode, 0644);
+      /* An install over an earlier one: its own drop-in sets nothing, and
+         the plan is the same.  */
+      put (&h, drop_in, conf->data);
+      install_plan plan2 = { .n_targets = 0 };
+      CHECK_INT (build (&h, &req, &plan2, &err), 0);
+      const install_target *again = target (&plan2, drop_in);
+      CHECK (again != NULL && again->len == conf->len
+             && memcmp (again->data, conf->data, conf->len) == 0);
+      install_plan_clear (&plan2);
+    }
 
   /* A containers.conf that reads other hooks directories only.  */
   install_plan_clear (&plan);
@@ -823,6 +844,8 @@ TEST (podman_gets_the_hooks_d_files_naming_the_installed_hook)
   put (&h, "/etc/containers/containers.conf.d/99-local.conf",
        "[engine]\nhooks_dir = [\"/etc/containers/oci/hooks.d\"]\n");
   CHECK_INT (build (&h, &req, &plan, &err), 0);
+  /* The administrator's list reads ours: no drop-in.  */
+  CHECK (target (&plan, drop_in) == NULL);
 }
 
 /* ------------------------------------------------------- the whole request */
