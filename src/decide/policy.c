@@ -510,6 +510,9 @@ parse_shm_size_max (const json_value *v, const char *key, sandbox_policy *policy
     return -1;
   if (policy->shm_size_max == 0)
     return key_fail (err, key, "%s", "must be greater than 0");
+  if (policy->shm_size_max > SHM_SIZE_LIMIT)
+    return key_fail (err, key, "%s",
+                     "larger than 1Ei (a tmpfs size near 2^64 wraps to an unlimited one)");
   return 0;
 }
 

@@ -15,9 +15,13 @@
 #include "json.h"
 #include "log_level.h"
 
-#define POLICY_MAX_BYTES      (1u << 20)
-#define DEFAULT_SHM_SIZE      (64ull << 20)
-#define DEFAULT_SHM_SIZE_MAX  (1ull << 30)
+#define POLICY_MAX_BYTES     (1u << 20)
+#define DEFAULT_SHM_SIZE     (64ull << 20)
+#define DEFAULT_SHM_SIZE_MAX (1ull << 30)
+/* The largest shm_size_max: the kernel rounds a tmpfs size up to pages
+   with no overflow check, and a size within a page of 2^64 wraps to 0,
+   an unlimited tmpfs.  1 EiB is far from it and from any node's memory.  */
+#define SHM_SIZE_LIMIT        (1ull << 60)
 #define DEFAULT_OOM_SCORE_ADJ (-998)
 #define DEFAULT_CPU_SHARES    2
 /* The real runtime oci-sandbox-runtime execs (policy key "runtime").  */

@@ -363,6 +363,7 @@ TEST (shm_size_takes_a_quantity_or_a_byte_count)
     /* The check is made after all keys: their order does not matter.  */
     { "{\"shm_size_max\": \"4Gi\", \"shm_size\": \"2Gi\"}", 2ull << 30, 4ull << 30 },
     { "{\"shm_size_max\": \"1\", \"shm_size\": 0}", 0, 1 },
+    { "{\"shm_size_max\": \"1Ei\", \"shm_size\": \"1Ei\"}", 1ull << 60, 1ull << 60 },
   };
 
   for (size_t i = 0; i < N_ELEMENTS (cases); i++)
@@ -533,6 +534,10 @@ TEST (wrong_types_and_bad_values_are_refused_naming_the_key)
     { "{\"shm_size\": null}", "\"shm_size\"", "got null" },
     { "{\"shm_size_max\": 0}", "\"shm_size_max\"", "must be greater than 0" },
     { "{\"shm_size_max\": \"0Mi\"}", "\"shm_size_max\"", "must be greater than 0" },
+    /* Within a page of 2^64 the kernel's tmpfs would be unlimited.  */
+    { "{\"shm_size_max\": 18446744073709547521}", "\"shm_size_max\"", "larger than 1Ei" },
+    { "{\"shm_size_max\": \"1025Pi\"}", "\"shm_size_max\"", "larger than 1Ei" },
+    { "{\"shm_size\": \"2Ei\", \"shm_size_max\": \"2Ei\"}", "\"shm_size_max\"", "larger than 1Ei" },
     { "{\"shm_size\": \"2Gi\"}", "\"shm_size\"", "larger than shm_size_max" },
     { "{\"shm_size\": \"128Mi\", \"shm_size_max\": \"64Mi\"}", "\"shm_size\"",
       "larger than shm_size_max" },
