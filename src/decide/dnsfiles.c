@@ -102,6 +102,28 @@ dns_server_validate (const char *server, char *canon, size_t canon_size, hook_er
   return 0;
 }
 
+/* NAME as domain_is_valid takes it, or that followed by one dot (a fully
+   qualified name, as resolv.conf takes it).  */
+static bool
+domain_is_valid_qualified (const char *name, bool (*is_alnum_fn) (char), const char **reason)
+{
+  size_t len = strlen (name);
+
+  if (len > 1 && name[len - 1] == '.')
+    {
+      char copy[DOMAIN_MAX_CHARS + 2];
+      if (len - 1 > DOMAIN_MAX_CHARS)
+        {
+          *reason = "longer than 253 characters";
+          return false;
+        }
+      memcpy (copy, name, len - 1);
+      copy[len - 1] = '\0';
+      return domain_is_valid (copy, is_alnum_fn, reason);
+    }
+  return domain_is_valid (name, is_alnum_fn, reason);
+}
+
 int
 dns_search_validate (const char *search, hook_error **err)
 {
@@ -110,7 +132,8 @@ dns_search_validate (const char *search, hook_error **err)
 
   if (search == NULL)
     return hook_fail (err, 0, "missing DNS search domain");
-  if (domain_is_valid (search, is_lower_alnum, &reason))
+  /* As Kubernetes takes dnsConfig.searches: a trailing dot is fine.  */
+  if (domain_is_valid_qualified (search, is_lower_alnum, &reason))
     return 0;
   snprintf (buf, sizeof buf, "not a DNS-1123 subdomain (%s)", reason);
   return hook_fail_quoted (err, search, buf);
@@ -429,23 +452,7 @@ line_fail (hook_error **err, size_t line_no, const char *line, size_t len, const
 static bool
 engine_domain_is_valid (const char *name, const char **reason)
 {
-  size_t len = strlen (name);
-
-  if (strcmp (name, ".") == 0)
-    return true;
-  if (len > 1 && name[len - 1] == '.')
-    {
-      char copy[DOMAIN_MAX_CHARS + 2];
-      if (len - 1 > DOMAIN_MAX_CHARS)
-        {
-          *reason = "longer than 253 characters";
-          return false;
-        }
-      memcpy (copy, name, len - 1);
-      copy[len - 1] = '\0';
-      return domain_is_valid (copy, is_alnum, reason);
-    }
-  return domain_is_valid (name, is_alnum, reason);
+  return strcmp (name, ".") == 0 || domain_is_valid_qualified (name, is_alnum, reason);
 }
 
 /* The keyword lines of a resolv.conf, in the order engines write them.  */

@@ -113,11 +113,12 @@ shm                     131072         0    131072   0% /dev/shm" "container /de
 
 @test "runc: resolv.conf from the pod's DNS annotations" {
   annotate io.oci-sandbox-hook.dns-servers "192.0.2.1, 2001:db8::0:1"
-  annotate io.oci-sandbox-hook.dns-searches "svc.cluster.local,cluster.local"
+  # A fully qualified search (trailing dot) as Kubernetes takes it.
+  annotate io.oci-sandbox-hook.dns-searches "svc.cluster.local,cluster.local,example.com."
   annotate io.oci-sandbox-hook.dns-options "ndots:5,edns0"
   run_in_container 'cat /etc/resolv.conf; echo "<EOF>"'
   assert_status 0
-  assert_eq "$output" "search svc.cluster.local cluster.local
+  assert_eq "$output" "search svc.cluster.local cluster.local example.com.
 nameserver 192.0.2.1
 nameserver 2001:db8::1
 options ndots:5 edns0

@@ -205,7 +205,17 @@ TEST (dns_search_subdomain_is_accepted)
   cleanup_free char *label63 = repeat ('a', 63);
   cleanup_free char *longest = longest_subdomain ('x');
   const char *values[] = {
-    "svc.cluster.local", "ns.svc.cluster.local", "a", "0", "a-b.c-d", "1.2.3", label63, longest,
+    "svc.cluster.local",
+    "ns.svc.cluster.local",
+    "a",
+    "0",
+    "a-b.c-d",
+    "1.2.3",
+    label63,
+    longest,
+    /* Fully qualified, as Kubernetes takes dnsConfig.searches.  */
+    "example.com.",
+    "a.",
   };
 
   CHECK_INT (strlen (longest), 253);
@@ -224,7 +234,8 @@ TEST (dns_search_that_is_not_a_dns_1123_subdomain_is_refused)
     { "", "\"\": not a DNS-1123 subdomain" },
     { "a b", "\"a b\": not a DNS-1123 subdomain" },
     { ".a", "not a DNS-1123 subdomain" },
-    { "a.", "not a DNS-1123 subdomain" },
+    { "a..", "not a DNS-1123 subdomain (empty label)" },
+    { ".", "not a DNS-1123 subdomain" },
     { "a_b", "not a DNS-1123 subdomain" },
     { "caf\xc3\xa9.com", "\"caf\\xc3\\xa9.com\": not a DNS-1123 subdomain" },
     { "a\tb", "not a DNS-1123 subdomain" },
