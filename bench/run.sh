@@ -68,6 +68,13 @@ cleanup() {
   for pid in $bench_pid $receiver_pid; do
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
+  # A runc that bench.py started may still be creating one of this run's
+  # containers (killing bench.py does not stop it): let it finish, a
+  # second at most, or the list below misses its container.
+  for _ in $(seq 50); do
+    pgrep -f -- "$prefix" >/dev/null || break
+    sleep 0.1
+  done
   for id in $(runc list -q 2>/dev/null); do
     case "$id" in "$prefix"*) runc delete -f "$id" >/dev/null 2>&1 ;; esac
   done
