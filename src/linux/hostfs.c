@@ -24,16 +24,6 @@
 
 #define SELINUX_XATTR "security.selinux"
 
-/* flock FD (OP: LOCK_EX or LOCK_SH), waiting for it; PATH names it.  */
-static int
-lock_waiting (int fd, int op, const char *path, hook_error **err)
-{
-  while (flock (fd, op) < 0)
-    if (errno != EINTR)
-      return hook_fail (err, errno, "lock %s", path);
-  return 0;
-}
-
 int
 hostfs_open_root (const char *root, int *out, hook_error **err)
 {
@@ -41,7 +31,7 @@ hostfs_open_root (const char *root, int *out, hook_error **err)
 
   if (fd < 0)
     return hook_fail (err, errno, "--root %s", root);
-  if (lock_waiting (fd, LOCK_EX, root, err) < 0)
+  if (lock_directory (fd, root, true, err) < 0)
     return -1;
   *out = steal_fd (&fd);
   return 0;
@@ -512,7 +502,7 @@ hostfs_hold (int root_fd, const char *path, int *out, hook_error **err)
 
   if (fd < 0)
     return hook_fail (err, errno, "open directory %s", path);
-  if (lock_waiting (fd, LOCK_SH, path, err) < 0)
+  if (lock_directory (fd, path, false, err) < 0)
     return -1;
   *out = steal_fd (&fd);
   return 0;
