@@ -429,69 +429,35 @@ hostfs_rmdir (int root_fd, const char *path, bool *not_empty, hook_error **err)
   return 0;
 }
 
-/* Whether ENTRY is a temporary of create_temporary for NAME (NULL: for
-   any name).  */
-static bool
-is_temporary_of (const char *entry, const char *name)
-{
-  size_t n = strlen (entry), suffix = sizeof ".xxxxxxxx.tmp" - 1;
-
-  if (entry[0] != '.' || n < 1 + 1 + suffix || strcmp (entry + n - 4, ".tmp") != 0)
-    return false;
-  if (name != NULL
-      && (strlen (name) != n - 1 - suffix || strncmp (entry + 1, name, n - 1 - suffix) != 0))
-    return false;
-  if (entry[n - suffix] != '.')
-    return false;
-  for (size_t i = n - suffix + 1; i < n - 4; i++)
-    if (!((entry[i] >= '0' && entry[i] <= '9') || (entry[i] >= 'a' && entry[i] <= 'f')))
-      return false;
-  return true;
-}
-
 int
 hostfs_sweep_temporaries (int root_fd, const char *dir, const char *name, size_t *removed,
                           hook_error **err)
 {
-  int fd = openat2_fd (root_fd, relative (dir), O_RDONLY | O_DIRECTORY, 0, RESOLVE_HOST);
-  DIR *d;
-  struct dirent *de;
+  host_dirent *entries = NULL;
+  size_t n = 0;
+  int ret = 0;
 
-  if (fd < 0)
+  if (hostfs_list (root_fd, dir, &entries, &n, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n && ret == 0; i++)
     {
-      if (errno == ENOENT || errno == ENOTDIR)
-        return 0;
-      return hook_fail (err, errno, "open directory %s", dir);
-    }
-  d = fdopendir (fd);
-  if (d == NULL)
-    {
-      int saved = errno;
-      close (fd);
-      return hook_fail (err, saved, "read directory %s", dir);
-    }
-  while ((errno = 0, de = readdir (d)) != NULL)
-    {
-      struct stat st;
-      if (!is_temporary_of (de->d_name, name)
-          || fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG (st.st_mode))
+      cleanup_free char *path = NULL;
+      hostfs_stat st;
+      if (!is_temporary_name (entries[i].name, name))
         continue;
-      if (unlinkat (dirfd (d), de->d_name, 0) < 0)
+      path = path_join (dir, entries[i].name);
+      if (path == NULL)
+        ret = hook_fail (err, ENOMEM, "%s", dir);
+      else if (hostfs_lstat (root_fd, path, &st, err) < 0)
+        ret = -1;
+      else if (st.type == FOUND_FILE)
         {
-          int saved = errno;
-          closedir (d);
-          return hook_fail (err, saved, "remove %s/%s", dir, de->d_name);
+          ret = hostfs_unlink (root_fd, path, err);
+          *removed += ret == 0;
         }
-      (*removed)++;
     }
-  if (errno != 0)
-    {
-      int saved = errno;
-      closedir (d);
-      return hook_fail (err, saved, "read directory %s", dir);
-    }
-  closedir (d);
-  return 0;
+  host_dirents_free (entries, n);
+  return ret;
 }
 
 int

@@ -19,6 +19,9 @@
 #include "safepath.h"
 #include "security_libs.h"
 
+/* create_temporary's names: "." NAME TEMPORARY_SUFFIX (a random word).  */
+#define TEMPORARY_SUFFIX ".%08x.tmp"
+
 int
 mount_id_of (int fd, uint64_t *id)
 {
@@ -301,7 +304,7 @@ create_temporary (int dirfd, const char *name, mode_t mode, char *tmp, size_t si
       uint32_t r;
       if (getrandom (&r, sizeof r, 0) != sizeof r)
         return hook_fail (err, errno, "getrandom");
-      if ((size_t)snprintf (tmp, size, ".%s.%08x.tmp", name, (unsigned)r) >= size)
+      if ((size_t)snprintf (tmp, size, ".%s" TEMPORARY_SUFFIX, name, (unsigned)r) >= size)
         return hook_fail (err, ENAMETOOLONG, "%s", name);
       int fd = openat2_fd (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode & 0666,
                            RESOLVE_STRICT_BENEATH);
@@ -311,6 +314,25 @@ create_temporary (int dirfd, const char *name, mode_t mode, char *tmp, size_t si
         return hook_fail (err, errno, "create %s", tmp);
     }
   return hook_fail (err, EEXIST, "create a temporary for %s", name);
+}
+
+bool
+is_temporary_name (const char *entry, const char *name)
+{
+  /* TEMPORARY_SUFFIX as written: ".", eight hexadecimal digits, ".tmp".  */
+  size_t n = strlen (entry), suffix = sizeof ".xxxxxxxx.tmp" - 1;
+
+  if (entry[0] != '.' || n < 1 + 1 + suffix || strcmp (entry + n - 4, ".tmp") != 0)
+    return false;
+  if (name != NULL
+      && (strlen (name) != n - 1 - suffix || strncmp (entry + 1, name, n - 1 - suffix) != 0))
+    return false;
+  if (entry[n - suffix] != '.')
+    return false;
+  for (size_t i = n - suffix + 1; i < n - 4; i++)
+    if (!((entry[i] >= '0' && entry[i] <= '9') || (entry[i] >= 'a' && entry[i] <= 'f')))
+      return false;
+  return true;
 }
 
 int

@@ -67,6 +67,9 @@ int pread_small (int fd, const char *name, char *buf, size_t size, hook_error **
 int create_temporary (int dirfd, const char *name, mode_t mode, char *tmp, size_t size,
                       hook_error **err);
 
+/* Is ENTRY a name create_temporary gives for NAME (NULL: for any name)?  */
+bool is_temporary_name (const char *entry, const char *name);
+
 /* Create or replace DIRFD/NAME: FILL writes the content to a temporary
    ".NAME.RANDOM.tmp" made with O_CREAT|O_EXCL|O_NOFOLLOW (a name of its
    own: concurrent writers never share one), which gets exactly MODE, is

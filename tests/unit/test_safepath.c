@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/openat2.h>
@@ -501,6 +502,44 @@ TEST (read_regular_fd_refuses_what_is_not_a_regular_file)
     }
 }
 
+/* What a sweep of cut-short writes may remove: create_temporary's own
+   names for the file, nothing that merely looks like one.  */
+TEST (temporary_names_are_create_temporarys_only)
+{
+  char dir[] = "/tmp/test_temporary.XXXXXX", tmp[NAME_MAX + 1];
+  cleanup_hook_error hook_error *err = NULL;
+
+  if (mkdtemp (dir) == NULL)
+    abort ();
+  cleanup_close int dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int fd = create_temporary (dir_fd, "config.toml", 0600, tmp, sizeof tmp, &err);
+  CHECK (fd >= 0);
+  if (fd < 0 || unlinkat (dir_fd, tmp, 0) < 0 || rmdir (dir) < 0)
+    abort ();
+  CHECK (is_temporary_name (tmp, "config.toml"));
+  CHECK (is_temporary_name (tmp, NULL));
+  CHECK (!is_temporary_name (tmp, "config.tom"));
+  CHECK (!is_temporary_name (tmp, "onfig.toml"));
+  static const char *const not_ours[] = {
+    "config.toml",
+    ".config.toml.tmp",
+    ".config.toml.0123abc.tmp",
+    ".config.toml.0123abcde.tmp",
+    ".config.toml.0123ABCD.tmp",
+    ".config.toml.0123abcd.tmp~",
+    ".config.toml-0123abcd.tmp",
+    "..0123abcd.tmp",
+    ".0123abcd.tmp",
+  };
+  for (size_t i = 0; i < sizeof not_ours / sizeof not_ours[0]; i++)
+    if (is_temporary_name (not_ours[i], NULL) || is_temporary_name (not_ours[i], "config.toml"))
+      {
+        printf ("# taken for a temporary: %s\n", not_ours[i]);
+        tap_current_failed = true;
+      }
+  CHECK (is_temporary_name (".config.toml.0123abcd.tmp", "config.toml"));
+}
+
 int
 main (void)
 {
@@ -512,6 +551,7 @@ main (void)
   RUN (read_regular_fd_reads_a_file_by_its_size);
   RUN (read_regular_fd_reads_a_kernel_file_of_size_zero_to_its_end);
   RUN (read_regular_fd_refuses_what_is_not_a_regular_file);
+  RUN (temporary_names_are_create_temporarys_only);
   if (geteuid () != 0)
     {
       printf ("# the ownership cases of open_trusted_file need root: not run\n");
