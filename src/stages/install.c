@@ -859,19 +859,17 @@ do_install (const install_options *o, int *holder, hook_error **err)
   printf ("\n");
   for (size_t i = 0; i < plan.n_notes; i++)
     printf ("  note: %s\n", plan.notes[i]);
+
+  if (plan.n_targets > N (changes))
+    return hook_fail (err, 0, "install: more than %zu files", N (changes));
   if (!o->dry_run)
     {
       const char *paths[N (changes)];
-      if (plan.n_targets > N (paths))
-        return hook_fail (err, 0, "install: more than %zu files", N (paths));
       for (size_t i = 0; i < plan.n_targets; i++)
         paths[i] = plan.targets[i].path;
       if (sweep_temporaries (root_fd, paths, plan.n_targets, err) < 0)
         return -1;
     }
-
-  if (plan.n_targets > N (changes))
-    return hook_fail (err, 0, "install: more than %zu files", N (changes));
   for (size_t i = 0; i < plan.n_targets; i++)
     {
       if (classify (root_fd, had_record ? &rec : NULL, &plan.targets[i], &changes[i], err) < 0)
