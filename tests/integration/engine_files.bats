@@ -271,22 +271,27 @@ refused () {
   assert_hook_left_nothing
 }
 
+# hook_under_strace TRACE: the createRuntime hook runs under strace, every
+# open in TRACE, each fd argument shown as its path (-y).  (LeakSanitizer
+# cannot run under ptrace: an ASan build reads ASAN_OPTIONS before main;
+# other builds ignore it.)
+hook_under_strace () {
+  cfg --arg s /usr/bin/strace --arg o "$1" --arg h "$HOOK" --arg p "$POLICY" \
+    '.hooks.createRuntime[0].path = $s
+     | .hooks.createRuntime[0].args = ["strace", "-f", "-y", "-o", $o,
+         "-e", "trace=open,openat,openat2", "-E", "ASAN_OPTIONS=detect_leaks=0",
+         $h, "--policy", $p, "createRuntime"]'
+}
+
 @test "engine_files: off reads nothing of the engine's (strace of the hook)" {
   command -v strace >/dev/null || skip "strace is not installed (contrib/setup.sh installs it)"
   printf 'options ndots:5\nnameserver 6.6.6.6\n' >"$POD_DIR/resolv.conf"
   ENGINE_SUMS=$(engine_sums)
-  # The hook under strace, -y: every fd argument shown as its path.
-  # (LeakSanitizer cannot run under ptrace: an ASan build reads
-  # ASAN_OPTIONS before main; other builds ignore it.)
   local trace
   for mode in off enforce; do
     trace=$T/strace-$mode.log
     engine_policy "{\"engine_files\": \"$mode\"}"
-    cfg --arg s /usr/bin/strace --arg o "$trace" --arg h "$HOOK" --arg p "$POLICY" \
-      '.hooks.createRuntime[0].path = $s
-       | .hooks.createRuntime[0].args = ["strace", "-f", "-y", "-o", $o,
-           "-e", "trace=open,openat,openat2", "-E", "ASAN_OPTIONS=detect_leaks=0",
-           $h, "--policy", $p, "createRuntime"]'
+    hook_under_strace "$trace"
     run_in_container 'cat /etc/resolv.conf'
     if [ "$mode" = off ]; then
       assert_status 0
@@ -357,11 +362,7 @@ refused () {
   local f=$POD_DIR/resolv.conf trace=$T/strace-device.log
   rm "$f" && mknod -m 644 "$f" c 1 3
   ENGINE_SUMS=$(engine_sums)
-  cfg --arg s /usr/bin/strace --arg o "$trace" --arg h "$HOOK" --arg p "$POLICY" \
-    '.hooks.createRuntime[0].path = $s
-     | .hooks.createRuntime[0].args = ["strace", "-f", "-y", "-o", $o,
-         "-e", "trace=open,openat,openat2", "-E", "ASAN_OPTIONS=detect_leaks=0",
-         $h, "--policy", $p, "createRuntime"]'
+  hook_under_strace "$trace"
   refused "engine_files: the engine's /etc/resolv.conf ($f): cannot be read: not a regular file"
   [ -s "$trace" ] || fail "no trace"
   run grep -F '"resolv.conf"' "$trace"

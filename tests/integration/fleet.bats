@@ -237,6 +237,21 @@ podman_run () {
     "$(policy_volume)" "$IMAGE" "$@"
 }
 
+# wait_container NAME ARGS...: the DaemonSet's container, detached, once it
+# waits for SIGTERM.
+wait_container () {
+  local name=$1 i
+  shift
+  "$S/podman" run -d --name "$name" --privileged --network none --cgroup-parent /osh-fleet-test \
+    -v "$R:$(jq -r .root "$T/facts.json")" "$(policy_volume)" \
+    "$IMAGE" "$@" >/dev/null
+  for i in $(seq 100); do
+    "$S/podman" logs "$name" 2>&1 | grep -q 'waiting for SIGTERM' && return 0
+    sleep 0.2
+  done
+  fail "no wait: $("$S/podman" logs "$name" 2>&1)"
+}
+
 # stop_container NAME LINE: stop the DaemonSet's container NAME as kubelet
 # does (SIGTERM, the grace period); it must exit 0 having said LINE.
 stop_container () {
@@ -313,38 +328,15 @@ stop_container () {
 }
 
 @test "the DaemonSet's container stopped with SIGTERM uninstalls every byte" {
-  local name=osh-fleet-wait-$$ i
+  local name=osh-fleet-wait-$$
   snapshot "$R" >"$T/before"
   mapfile -t args < <(ds_args --restart)
-  "$S/podman" run -d --name "$name" --privileged --network none --cgroup-parent /osh-fleet-test \
-    -v "$R:$(jq -r .root "$T/facts.json")" "$(policy_volume)" \
-    "$IMAGE" "${args[@]}" >/dev/null
-  for i in $(seq 100); do
-    "$S/podman" logs "$name" 2>&1 | grep -q 'waiting for SIGTERM' && break
-    sleep 0.2
-  done
-  "$S/podman" logs "$name" 2>&1 | grep -q 'waiting for SIGTERM' \
-    || fail "no wait: $("$S/podman" logs "$name" 2>&1)"
+  wait_container "$name" "${args[@]}"
   [ -L "$R/usr/local/libexec/oci-sandbox-hook/oci-sandbox-runtime" ]
   # podman stop sends SIGTERM to the container's pid 1: the binary itself.
   stop_container "$name" 'uninstalled: every file is as before the install'
   snapshot "$R" >"$T/after"
   diff "$T/before" "$T/after"
-}
-
-# wait_container NAME ARGS...: the DaemonSet's container, detached, once it
-# waits for SIGTERM.
-wait_container () {
-  local name=$1 i
-  shift
-  "$S/podman" run -d --name "$name" --privileged --network none --cgroup-parent /osh-fleet-test \
-    -v "$R:$(jq -r .root "$T/facts.json")" "$(policy_volume)" \
-    "$IMAGE" "$@" >/dev/null
-  for i in $(seq 100); do
-    "$S/podman" logs "$name" 2>&1 | grep -q 'waiting for SIGTERM' && return 0
-    sleep 0.2
-  done
-  fail "no wait: $("$S/podman" logs "$name" 2>&1)"
 }
 
 @test "a rolling update with a surge: the old pod stopped leaves the node to the new one, the last one uninstalls" {

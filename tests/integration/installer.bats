@@ -600,6 +600,17 @@ in_fake_host () {
   containerd config default | cmp - "$R/etc/containerd/config.toml"
 }
 
+# until_waiting OUT ERR: an `install --wait` writing to OUT and ERR has
+# installed and waits for its signal (ten seconds at most).
+until_waiting () {
+  local _
+  for _ in $(seq 100); do
+    grep -q 'waiting for SIGTERM' "$1" && return 0
+    sleep 0.1
+  done
+  fail "no wait: $(cat "$1" "$2")"
+}
+
 # The DaemonSet's `install --restart --wait` blocks SIGTERM and SIGINT to
 # wait for them: the host's systemctl, started meanwhile, must not inherit
 # that mask (execve keeps it), nor any fd of the installer's.  (The fake
@@ -618,12 +629,8 @@ EOF
   unshare -m --propagation private sh -c \
     'nsenter -t "$1" -p -- mount -t proc proc "$2/proc" && shift 2 && exec "$@"' \
     sh "$CHILD" "$R" "$HOOK" install --root "$R" --restart --wait >"$T/out" 2>"$T/err" 3>&- &
-  local pid=$! i
-  for i in $(seq 100); do
-    grep -q 'waiting for SIGTERM' "$T/out" && break
-    sleep 0.1
-  done
-  grep -q 'waiting for SIGTERM' "$T/out" || fail "no wait: $(cat "$T/out" "$T/err")"
+  local pid=$!
+  until_waiting "$T/out" "$T/err"
   kill -TERM "$pid"
   wait "$pid" || fail "uninstall: $(cat "$T/out" "$T/err")"
   assert_eq "$(cat "$R/systemctl.log")" "restart containerd.service
@@ -667,12 +674,8 @@ SigIgn:	0000000000000000" "systemctl's signal mask"
   exe /usr/bin/podman
   snapshot "$R" >"$T/before"
   "$HOOK" install --root "$R" --wait >"$T/out" 2>"$T/err" 3>&- &
-  local pid=$! i
-  for i in $(seq 100); do
-    grep -q 'waiting for SIGTERM' "$T/out" && break
-    sleep 0.1
-  done
-  grep -q 'waiting for SIGTERM' "$T/out" || fail "no wait: $(cat "$T/out" "$T/err")"
+  local pid=$!
+  until_waiting "$T/out" "$T/err"
   [ -L "$R$WRAPPER" ]
   kill -TERM "$pid"
   wait "$pid"
@@ -686,12 +689,7 @@ SigIgn:	0000000000000000" "systemctl's signal mask"
 wait_installer () {
   "$HOOK" install --root "$R" --wait >"$1" 2>"$1.err" 3>&- &
   WAITER=$!
-  local i
-  for i in $(seq 100); do
-    grep -q 'waiting for SIGTERM' "$1" && return 0
-    sleep 0.1
-  done
-  fail "no wait: $(cat "$1" "$1.err")"
+  until_waiting "$1" "$1.err"
 }
 
 @test "--wait: a rolling update's surge pod keeps the node installed when the old pod stops; the last one uninstalls" {
