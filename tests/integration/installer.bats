@@ -514,6 +514,27 @@ EOF
   assert_contains "$stderr" "uninstall: --policy is an install option"
 }
 
+@test "hostile paths: podman's containers.conf drop-in planted as a symlink or a directory is refused, nothing written" {
+  exe /usr/bin/podman
+  local dropin=/etc/containers/containers.conf.d/99-oci-sandbox-hook.conf
+  mkdir -p "$R$(dirname "$dropin")"
+  ln -s /etc/passwd "$R$dropin"
+  snapshot "$R" >"$T/before"
+  install_hook
+  assert_status 1
+  assert_contains "$stderr" "$dropin: a symlink: the installer writes regular files only"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+  rm "$R$dropin"
+  mkdir "$R$dropin"
+  snapshot "$R" >"$T/before"
+  install_hook
+  assert_status 1
+  assert_contains "$stderr" "$dropin: not a regular file: the installer writes regular files only"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
 @test "hostile command line and record: a missing or odd --binary, a stray argument, --wait with --dry-run, a record that is not a file" {
   containerd_1_6_root
   snapshot "$R" >"$T/before"

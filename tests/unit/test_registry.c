@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +135,7 @@ hidden_files (char *out, size_t size)
 static void
 plant_temporary (const char *name)
 {
-  char path[256];
+  char path[PATH_MAX];
   snprintf (path, sizeof path, "%s/.%s.tmp", state_dir, name);
   cleanup_close int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0 || write (fd, "{}", 2) != 2)
@@ -186,6 +187,25 @@ TEST (a_killed_replacement_leaves_nothing_its_name_outlives)
   CHECK_STR (hidden, "");
   CHECK_INT (pod_registry_lookup (&reg, "pod-2", false, &found, &result, &err), 0);
   CHECK_INT (result, POD_NOT_REGISTERED);
+
+  /* The longest name a pod may give: its temporary fits a file name, and
+     the replacement goes through it whole.  */
+  char longest[POD_NAME_MAX + 1];
+  memset (longest, 'n', POD_NAME_MAX);
+  longest[POD_NAME_MAX] = '\0';
+  sandbox_start (&a, "sandbox-a", "/run/bundles/a");
+  sandbox_start (&b, "sandbox-b", "/run/bundles/b");
+  CHECK_INT (pod_registry_add (&reg, longest, &a.entry, &err), 0);
+  sandbox_stop (&a);
+  plant_temporary (longest);
+  CHECK_INT (pod_registry_add (&reg, longest, &b.entry, &err), 0);
+  CHECK_INT (pod_registry_lookup (&reg, longest, false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_FOUND);
+  CHECK_STR (found.bundle, "/run/bundles/b");
+  hidden_files (hidden, sizeof hidden);
+  CHECK_STR (hidden, "");
+  CHECK_INT (pod_registry_remove (&reg, longest, "/run/bundles/b", b.pid, &err), 0);
+  sandbox_stop (&b);
 }
 
 /* A racer: a child that waits on GO (a pipe: its writer closing releases
