@@ -430,8 +430,8 @@ hostfs_rmdir (int root_fd, const char *path, bool *not_empty, hook_error **err)
 }
 
 int
-hostfs_sweep_temporaries (int root_fd, const char *dir, const char *name, size_t *removed,
-                          hook_error **err)
+hostfs_remove_files (int root_fd, const char *dir, hostfs_name_match match, const char *arg,
+                     size_t *removed, hook_error **err)
 {
   host_dirent *entries = NULL;
   size_t n = 0;
@@ -443,7 +443,7 @@ hostfs_sweep_temporaries (int root_fd, const char *dir, const char *name, size_t
     {
       cleanup_free char *path = NULL;
       hostfs_stat st;
-      if (!is_temporary_name (entries[i].name, name))
+      if (match && !match (entries[i].name, arg))
         continue;
       path = path_join (dir, entries[i].name);
       if (path == NULL)

@@ -68,13 +68,15 @@ int hostfs_mkdir (int root_fd, const char *path, uint32_t mode, hook_error **err
 /* Remove the directory PATH; *NOT_EMPTY (and 0) when something is in it.  */
 int hostfs_rmdir (int root_fd, const char *path, bool *not_empty, hook_error **err);
 
-/* Remove what a hostfs_write cut short (SIGKILL, a power loss) left: the
-   regular files named like its temporaries (".NAME.xxxxxxxx.tmp") in the
-   directory DIR, NAME the file they were for (NULL: any name, for a
-   directory that is the installer's alone).  Call it only with the root
-   locked: then no other installer is writing one.  *REMOVED counts them.  */
-int hostfs_sweep_temporaries (int root_fd, const char *dir, const char *name, size_t *removed,
-                              hook_error **err);
+/* Remove the regular files of directory DIR whose names MATCH (with ARG;
+   NULL: every one), symlinks and the rest left; a missing DIR has none.
+   *REMOVED counts them.  What a hostfs_write cut short (SIGKILL, a power
+   loss) left is the files is_temporary_name (safepath.h) matches: call it
+   for those only with the root locked, when no other installer is
+   writing one.  */
+typedef bool (*hostfs_name_match) (const char *name, const char *arg);
+int hostfs_remove_files (int root_fd, const char *dir, hostfs_name_match match, const char *arg,
+                         size_t *removed, hook_error **err);
 
 /* A host_view over ROOT_FD (its ctx is a pointer to the fd).  */
 void hostfs_view (int *root_fd, host_view *view);

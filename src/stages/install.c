@@ -214,9 +214,10 @@ sweep_temporaries_of (int root_fd, const char *path, size_t *removed, hook_error
 
   if (above == NULL)
     return hook_fail (err, ENOMEM, "install");
-  if (hostfs_sweep_temporaries (root_fd, dir, name, removed, err) < 0)
+  if (hostfs_remove_files (root_fd, dir, is_temporary_name, name, removed, err) < 0)
     return -1;
-  if (strcmp (dir, "/") != 0 && hostfs_sweep_temporaries (root_fd, above, name, removed, err) < 0)
+  if (strcmp (dir, "/") != 0
+      && hostfs_remove_files (root_fd, above, is_temporary_name, name, removed, err) < 0)
     return -1;
   return 0;
 }
@@ -227,9 +228,9 @@ sweep_temporaries (int root_fd, const char *const *paths, size_t n, hook_error *
 {
   size_t removed = 0;
 
-  if (hostfs_sweep_temporaries (root_fd, INSTALL_STATE_DIR, NULL, &removed, err) < 0
-      || hostfs_sweep_temporaries (root_fd, INSTALL_STATE_DIR "/" INSTALL_ORIGINALS, NULL, &removed,
-                                   err)
+  if (hostfs_remove_files (root_fd, INSTALL_STATE_DIR, is_temporary_name, NULL, &removed, err) < 0
+      || hostfs_remove_files (root_fd, INSTALL_STATE_DIR "/" INSTALL_ORIGINALS, is_temporary_name,
+                              NULL, &removed, err)
              < 0)
     return -1;
   for (size_t i = 0; i < n; i++)
@@ -255,39 +256,11 @@ remove_own_state (int root_fd, size_t *removed, hook_error **err)
   static const char originals[] = INSTALL_STATE_DIR "/" INSTALL_ORIGINALS;
   cleanup_free char *above = path_dir (INSTALL_STATE_DIR);
   const char *dirs[3] = { originals, INSTALL_STATE_DIR, above };
-  host_dirent *entries = NULL;
-  size_t n = 0;
 
   if (above == NULL)
     return hook_fail (err, ENOMEM, "uninstall");
-  if (hostfs_list (root_fd, originals, &entries, &n, err) < 0)
+  if (hostfs_remove_files (root_fd, originals, NULL, NULL, removed, err) < 0)
     return -1;
-  for (size_t i = 0; i < n; i++)
-    {
-      cleanup_free char *path = path_join (originals, entries[i].name);
-      hostfs_stat st;
-      if (path == NULL)
-        {
-          host_dirents_free (entries, n);
-          return hook_fail (err, ENOMEM, "uninstall");
-        }
-      if (hostfs_lstat (root_fd, path, &st, err) < 0 || st.type != FOUND_FILE)
-        {
-          if (*err)
-            {
-              host_dirents_free (entries, n);
-              return -1;
-            }
-          continue;
-        }
-      if (hostfs_unlink (root_fd, path, err) < 0)
-        {
-          host_dirents_free (entries, n);
-          return -1;
-        }
-      (*removed)++;
-    }
-  host_dirents_free (entries, n);
   for (size_t i = 0; i < N (dirs); i++)
     {
       hostfs_stat st;
