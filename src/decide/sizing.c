@@ -141,7 +141,15 @@ int64_t
 kata_vcpus (const sandbox_sizing *s)
 {
   if (s->cpu_quota >= 0 && s->cpu_period != 0)
-    return s->cpu_quota / s->cpu_period;
+    {
+      /* Kata goes through milli-CPUs (CalculateMilliCPUs, then
+         CalculateVCpusFromMilliCpus): whole CPUs, plus one when the rest
+         is at least one milli-CPU (rest * 1000 >= period, compared so
+         that nothing overflows).  150000 of 100000 is 2 vCPUs; 100001 of
+         100000 (1000.01 milli-CPUs, rounded down) stays 1.  */
+      int64_t whole = s->cpu_quota / s->cpu_period, rest = s->cpu_quota % s->cpu_period;
+      return whole + (rest > 0 && rest >= (s->cpu_period - 1) / 1000 + 1);
+    }
   if (s->cpu_quota < 0)
     return (s->cpu_shares + 1023) / 1024;
   return 0;

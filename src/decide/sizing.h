@@ -51,8 +51,10 @@ int sizing_from_cgroup_v2 (const char *cpu_max, const char *cpu_weight, const ch
                            sandbox_sizing *out, hook_error **err);
 
 /* Kata's reading of the annotations (for tests and the plan's reason):
-   vcpus = quota / period when quota >= 0 and period != 0, else
-   ceil (shares / 1024) when quota < 0 (Kata >= 3.32); memory in MiB.  */
+   when quota >= 0 and period != 0, the milli-CPUs quota * 1000 / period
+   (rounded down) rounded up to whole vCPUs, so 1.5 CPUs of quota is 2
+   vCPUs; else ceil (shares / 1024) when quota < 0 (Kata >= 3.32); memory
+   in MiB, rounded down.  */
 int64_t kata_vcpus (const sandbox_sizing *s);
 int64_t kata_memory_mib (const sandbox_sizing *s);
 

@@ -67,8 +67,41 @@ TEST (cgroup_v1_parent_limits)
   CHECK_INT (s.cpu_quota, 150000);
   CHECK_INT (s.cpu_shares, 1536);
   CHECK_INT (s.memory, 1073741824);
-  CHECK_INT (kata_vcpus (&s), 1);
+  /* 1500 milli-CPUs: Kata rounds up to whole vCPUs.  */
+  CHECK_INT (kata_vcpus (&s), 2);
   CHECK_INT (kata_memory_mib (&s), 1024);
+}
+
+/* Kata's arithmetic exactly: milli-CPUs rounded down first, then whole
+   vCPUs rounded up.  */
+TEST (kata_vcpus_round_up_from_milli_cpus)
+{
+  sandbox_sizing s = { .present = true, .cpu_period = 100000 };
+  static const struct
+  {
+    int64_t quota, vcpus;
+  } cases[] = {
+    { 0, 0 },
+    { 1, 0 }, /* 0.01 milli-CPU: 0 milli, 0 vCPUs */
+    { 100, 1 },
+    { 100000, 1 },
+    { 100001, 1 }, /* 1000.01 milli: 1000 */
+    { 100100, 2 },
+    { 150000, 2 },
+    { 200000, 2 },
+    { 250000, 3 },
+    { INT64_MAX, INT64_MAX / 100000 + 1 },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      s.cpu_quota = cases[i].quota;
+      CHECK_INT (kata_vcpus (&s), cases[i].vcpus);
+    }
+  s.cpu_period = 1;
+  s.cpu_quota = INT64_MAX;
+  CHECK_INT (kata_vcpus (&s), INT64_MAX);
+  s.cpu_period = 0;
+  CHECK_INT (kata_vcpus (&s), 0);
 }
 
 TEST (cgroup_v1_unlimited_memory_is_no_limit)
@@ -152,6 +185,7 @@ main (void)
   RUN (crio_pod_resources_unlimited_quota_is_minus_one);
   RUN (crio_pod_resources_hostile_values_are_refused);
   RUN (cgroup_v1_parent_limits);
+  RUN (kata_vcpus_round_up_from_milli_cpus);
   RUN (cgroup_v1_unlimited_memory_is_no_limit);
   RUN (cgroup_without_a_cpu_limit_gives_containerds_quota_0);
   RUN (cgroup_v2_parent_limits);
