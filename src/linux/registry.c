@@ -149,6 +149,28 @@ pod_entry_alive (int procfs_fd, const pod_entry *entry, bool *alive, hook_error 
   /* The same process, alive after its start time was read: a recycled pid
      starts later.  */
   *alive = start_time == entry->start_time && pidfd_send_signal (pidfd, 0, NULL, 0) == 0;
+  /* And still holding the namespaces it registered.  An init that exited
+     but is not reaped yet (a zombie: its parent has not waited) keeps its
+     pid and start time and takes signal 0, but has dropped its
+     namespaces: their inode numbers are free for the next namespaces
+     made, another pod's included, which would then pass for the
+     sandbox's.  A zombie's /proc/PID/ns links are gone (ENOENT).  */
+  const file_identity *held[] = { &entry->ns_ipc, &entry->ns_uts, &entry->ns_net };
+  static const char *const types[] = { "ipc", "uts", "net" };
+  for (size_t i = 0; *alive && i < sizeof held / sizeof held[0]; i++)
+    {
+      char path[16];
+      uint64_t ino;
+      snprintf (path, sizeof path, "ns/%s", types[i]);
+      if (namespace_inode_at (pid_fd, path, types[i], &ino, err) < 0)
+        {
+          if (!hook_error_absorb (err, ENOENT) && !hook_error_absorb (err, ESRCH))
+            return -1;
+          *alive = false;
+        }
+      else
+        *alive = ino == held[i]->ino;
+    }
   return 0;
 }
 

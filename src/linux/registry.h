@@ -60,8 +60,9 @@ int pod_registry_lookup (pod_registry *reg, const char *name, bool sweep, pod_en
                          pod_lookup *result, hook_error **err);
 
 /* Does the process ENTRY records still live, and is it the same process
-   (its start time: a recycled pid starts later)?  PROCFS_FD: a checked
-   /proc (open_procfs).  */
+   (its start time: a recycled pid starts later), still holding the IPC,
+   UTS and network namespaces it registered (an exited init not yet reaped
+   holds none)?  PROCFS_FD: a checked /proc (open_procfs).  */
 int pod_entry_alive (int procfs_fd, const pod_entry *entry, bool *alive, hook_error **err);
 
 /* Remove NAME when its entry is the one of the sandbox in BUNDLE with PID

@@ -23,6 +23,8 @@ setup () {
 }
 
 teardown () {
+  # The subreaper of the zombie-sandbox test, when it failed before its end.
+  if [ -s "${T:-/nonexistent}/holder.pid" ]; then kill "$(cat "$T/holder.pid")" 2>/dev/null || true; fi
   osh_teardown
 }
 
@@ -353,6 +355,53 @@ stalled_in_shared_flock () {
   assert_failed
   assert_contains "${stderr//\\\"/\"}" "pod member of sandbox $SBX: sandbox $SBX is not running (its process $SPID is gone"
   [ ! -e "$T/state/$SBX" ] || fail "the stale entry is still there"
+  stop_sandbox
+}
+
+@test "pods: a sandbox whose init exited but is not reaped yet is not running: 'pods' says stale, a member is refused" {
+  # Until its engine (containerd's shim, conmon) reaps it, an exited init
+  # is a zombie: its pid and start time stay, but none of its namespaces,
+  # whose inode numbers the next namespaces made (another pod's) may take.
+  # A child subreaper that never waits keeps the sandbox's init so here.
+  "$PYTHON" -c '
+import ctypes, signal, subprocess, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+with open(sys.argv[3], "w") as log:
+    subprocess.run(["runc", "create", "-b", sys.argv[1], sys.argv[2]],
+                   stdin=subprocess.DEVNULL, stdout=log, stderr=log, check=True)
+open(sys.argv[4], "w").close()
+signal.pause()
+' "$SANDBOX_BUNDLE" "$SBX" "$T/$SBX.err" "$T/holder.ready" </dev/null >/dev/null 2>&1 3>&- &
+  local holder=$! _
+  echo "$holder" >"$T/holder.pid"
+  for _ in $(seq 100); do [ -e "$T/holder.ready" ] && break; sleep 0.1; done
+  [ -e "$T/holder.ready" ] || fail "runc create under the subreaper failed: $(cat "$T/$SBX.err")"
+  SPID=$(runc state "$SBX" | jq -r .pid)
+  runc start "$SBX"
+  for _ in $(seq 50); do [ -e "/proc/$SPID/root/dev/shm/from-sandbox" ] && break; sleep 0.1; done
+  assert_eq "$(awk '/^PPid:/ { print $2 }' "/proc/$SPID/status")" "$holder" "the init's parent"
+  run --separate-stderr "$HOOK" --policy "$POLICY" pods --json
+  assert_eq "$(jq -r --arg id "$SBX" '.pods[] | select(.id == $id) | .state' <<<"$output")" \
+    running "the live sandbox in 'pods'"
+
+  kill -9 "$SPID"
+  for _ in $(seq 50); do
+    [ "$(awk '{ print $3 }' "/proc/$SPID/stat" 2>/dev/null)" = Z ] && break
+    sleep 0.1
+  done
+  assert_eq "$(awk '{ print $3 }' "/proc/$SPID/stat")" Z "the killed init's state (a zombie)"
+  run --separate-stderr "$HOOK" --policy "$POLICY" pods --json
+  assert_eq "$(jq -r --arg id "$SBX" '.pods[] | select(.id == $id) | .state' <<<"$output")" \
+    stale "the zombie sandbox in 'pods'"
+  make_member orphan "$SBX" 1
+  own_namespaces
+  run_member orphan 'echo orphan-ran'
+  assert_failed
+  assert_not_contains "$output" orphan-ran
+  assert_contains "${stderr//\\\"/\"}" "pod member of sandbox $SBX: sandbox $SBX is not running (its process $SPID is gone"
+  [ ! -e "$T/orphan/oci-sandbox-hook" ] || fail "the member's bundle got a hook directory"
+  kill "$holder"
+  wait "$holder" || true
   stop_sandbox
 }
 

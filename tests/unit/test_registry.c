@@ -53,6 +53,19 @@ sandbox_start (sandbox *s, const char *id, const char *bundle)
   cleanup_close int fd = open (proc, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 || process_start_time (fd, &s->entry.start_time, &err) < 0)
     abort ();
+  /* The namespaces it holds, as createRuntime records them.  */
+  file_identity *ns[] = { &s->entry.ns_ipc, &s->entry.ns_uts, &s->entry.ns_net };
+  static const char *const types[] = { "ipc", "uts", "net" };
+  for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+    {
+      char path[16];
+      struct stat st;
+      snprintf (path, sizeof path, "ns/%s", types[i]);
+      if (fstatat (fd, path, &st, 0) < 0
+          || namespace_inode_at (fd, path, types[i], &ns[i]->ino, &err) < 0)
+        abort ();
+      ns[i]->dev = (uint64_t)st.st_dev;
+    }
   snprintf (s->entry.id, sizeof s->entry.id, "%s", id);
   snprintf (s->entry.bundle, sizeof s->entry.bundle, "%s", bundle);
   s->entry.pid = s->pid;
@@ -113,6 +126,42 @@ TEST (a_name_a_live_sandbox_of_another_bundle_holds_is_never_taken)
   CHECK_INT (pod_registry_lookup (&reg, "pod-1", false, &found, &result, &err), 0);
   CHECK_INT (result, POD_NOT_REGISTERED);
   sandbox_stop (&b);
+}
+
+/* A sandbox whose init exited but is not reaped yet (a zombie: its parent
+   has not waited for it) keeps its pid and its start time and takes
+   signal 0, but holds none of its namespaces any more: their inode numbers
+   are free for the next namespaces made, another pod's included, which
+   would then pass for the sandbox's.  It is not running.  */
+TEST (an_exited_sandbox_not_yet_reaped_is_stale)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+  sandbox z;
+  pod_entry found;
+  pod_lookup result;
+  siginfo_t info;
+  bool alive;
+
+  sandbox_start (&z, "sandbox-z", "/run/bundles/z");
+  CHECK_INT (pod_registry_open (state_dir, true, &reg, &err), 0);
+  CHECK_INT (pod_registry_add (&reg, "pod-z", &z.entry, &err), 0);
+  CHECK_INT (pod_registry_lookup (&reg, "pod-z", false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_FOUND);
+
+  /* Killed, and left unreaped (WNOWAIT): a zombie.  */
+  kill (z.pid, SIGKILL);
+  if (waitid (P_PID, (id_t)z.pid, &info, WEXITED | WNOWAIT) < 0)
+    abort ();
+  CHECK_INT (pod_entry_alive (reg.procfs_fd, &z.entry, &alive, &err), 0);
+  CHECK (!alive);
+  CHECK_INT (pod_registry_lookup (&reg, "pod-z", false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_STALE);
+
+  sandbox_stop (&z);
+  CHECK_INT (pod_registry_lookup (&reg, "pod-z", false, &found, &result, &err), 0);
+  CHECK_INT (result, POD_STALE);
+  CHECK_INT (pod_registry_remove (&reg, "pod-z", "/run/bundles/z", z.entry.pid, &err), 0);
 }
 
 /* The hidden files of the state directory, joined by spaces ("" for none).  */
@@ -399,6 +448,7 @@ main (void)
     abort ();
   snprintf (state_dir, sizeof state_dir, "%s/state", top);
   RUN (a_name_a_live_sandbox_of_another_bundle_holds_is_never_taken);
+  RUN (an_exited_sandbox_not_yet_reaped_is_stale);
   RUN (a_killed_replacement_leaves_nothing_its_name_outlives);
   RUN (concurrent_hooks_on_one_name_never_lose_or_share_it);
   RUN (a_name_outside_the_grammar_is_refused);
