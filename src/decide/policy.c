@@ -455,6 +455,19 @@ parse_dns (const json_value *v, const char *key, sandbox_policy *policy, hook_er
       dns_config_clear (&dns);
       return hook_error_prefix (err, "policy key \"dns\"");
     }
+  /* What it gives makes the pod's whole resolv.conf, as the pod's
+     annotations and Kubernetes' dnsPolicy None do, which refuse it
+     without a nameserver: every pod of the node would send its queries
+     to 127.0.0.1, inside the pod.  */
+  if (dns.n_servers == 0 && (dns.n_searches > 0 || dns.n_options > 0))
+    {
+      const char *given = dns.n_searches > 0 ? "searches" : "options";
+      dns_config_clear (&dns);
+      return key_fail (err, "dns",
+                       "%s without servers: the pods' resolv.conf would have no nameserver (the "
+                       "policy's DNS makes the whole file)",
+                       given);
+    }
   dns_config_clear (&policy->dns);
   policy->dns = dns;
   return 0;

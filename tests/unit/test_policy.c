@@ -226,11 +226,13 @@ TEST (policy_parsed_twice_takes_the_second_values)
   sandbox_policy policy;
 
   sandbox_policy_init_defaults (&policy);
-  CHECK_INT (parse ("{\"cgroup_root\":\"/a\",\"dns\":{\"servers\":[\"1.1.1.1\"]},"
+  CHECK_INT (parse ("{\"cgroup_root\":\"/a\",\"dns\":{\"servers\":[\"1.1.1.1\"],"
+                    "\"options\":[\"ndots:1\"]},"
                     "\"log_socket\":\"/a.sock\",\"resolv_conf\":\"/a.conf\"}",
                     &policy, &err),
              0);
-  CHECK_INT (parse ("{\"cgroup_root\":\"/b\",\"dns\":{\"searches\":[\"b.local\"]},"
+  CHECK_INT (parse ("{\"cgroup_root\":\"/b\",\"dns\":{\"servers\":[\"2.2.2.2\"],"
+                    "\"searches\":[\"b.local\"]},"
                     "\"log_socket\":\"/b.sock\",\"resolv_conf\":false}",
                     &policy, &err),
              0);
@@ -238,8 +240,10 @@ TEST (policy_parsed_twice_takes_the_second_values)
   CHECK_STR (policy.log_socket, "/b.sock");
   CHECK (policy.resolv_conf == NULL);
   /* dns is replaced whole, not merged.  */
-  CHECK_INT (policy.dns.n_servers, 0);
+  CHECK_INT (policy.dns.n_servers, 1);
+  CHECK_STR (policy.dns.servers[0], "2.2.2.2");
   CHECK_INT (policy.dns.n_searches, 1);
+  CHECK_INT (policy.dns.n_options, 0);
   sandbox_policy_clear (&policy);
 }
 
@@ -559,6 +563,10 @@ TEST (wrong_types_and_bad_values_are_refused_naming_the_key)
     { "{\"dns\": {\"searches\": [\"a\\rb\"]}}", "\"dns\"", "not a DNS-1123 subdomain" },
     { "{\"dns\": {\"options\": [\"1\\nnameserver 6.6.6.6\"]}}", "\"dns\"",
       "not a resolver option" },
+    { "{\"dns\": {\"searches\": [\"svc.cluster.local\"]}}", "policy key \"dns\"",
+      "searches without servers: the pods' resolv.conf would have no nameserver" },
+    { "{\"dns\": {\"servers\": [], \"options\": [\"ndots:5\"]}}", "policy key \"dns\"",
+      "options without servers" },
     { "{\"sysctl_check\": \"maybe\"}", "\"sysctl_check\"",
       "\"maybe\": expected \"enforce\", \"warn\" or \"off\"" },
     { "{\"sysctl_check\": false}", "sysctl_check", "expected a string, got a boolean" },
