@@ -42,7 +42,7 @@ hook_fail (hook_error **err, int errno_value, const char *fmt, ...)
     }
   if (errno_value != 0)
     {
-      ret = asprintf (&full, "%s: %s", msg, strerror (errno_value));
+      ret = asprintf (&full, "%s%s%s", msg, msg[0] ? ": " : "", strerror (errno_value));
       free (msg);
       if (ret < 0)
         {

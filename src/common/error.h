@@ -14,7 +14,9 @@ typedef struct hook_error
 } hook_error;
 
 /* Fill *ERR (which must be NULL) with a formatted message; when ERRNO_VALUE
-   is not 0, ": strerror(errno_value)" is appended.  Always returns -1.  */
+   is not 0, ": strerror(errno_value)" is appended, or strerror alone for
+   an empty message (what failed is the thing the caller's prefix names).
+   Always returns -1.  */
 int hook_fail (hook_error **err, int errno_value, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 

@@ -548,6 +548,24 @@ where_pop (char *where)
     *slash = '\0';
 }
 
+/* NAME, looked up in the walk's current directory, failed with ERRNO_VALUE.
+   The message names the path reached ("/etc/x: No such file or
+   directory" for a walk to /etc/x/y), except when that is PATH itself,
+   which every caller's prefix already names.  */
+static __attribute__ ((cold)) int
+walk_fail_lookup (hook_error **err, int errno_value, const trust_walk *w, const char *name,
+                  const char *path)
+{
+  const char *sep = where_sep (w->where);
+  size_t where_len = strlen (w->where), sep_len = strlen (sep);
+  bool whole = strncmp (path, w->where, where_len) == 0
+               && strncmp (path + where_len, sep, sep_len) == 0
+               && strcmp (path + where_len + sep_len, name) == 0;
+  if (whole)
+    return hook_fail (err, errno_value, "%s", "");
+  return hook_fail (err, errno_value, "%s%s%s", w->where, sep, name);
+}
+
 /* The walk of open_trusted_file and open_trusted_directory: WANT_DIRECTORY
    says what the last component must be.  */
 static int
@@ -629,7 +647,7 @@ trusted_walk (const char *path, bool want_directory, int *out, struct stat *out_
       struct stat st;
       if (by_name ? fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0
                   : (fd = openat (dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
-        return hook_fail (err, errno, "%s%s%s", w.where, where_sep (w.where), name);
+        return walk_fail_lookup (err, errno, &w, name, path);
       if (!by_name && fstat (fd, &st) < 0)
         return hook_fail (err, errno, "stat %s", name);
       if (st.st_dev != w.devs[w.depth - 1] && refuse_fuse (dir, name, fd, w.where, err) < 0)

@@ -795,11 +795,16 @@ do_install (const install_options *o, int *holder, hook_error **err)
                       rec.prefix, record_path (), o->prefix);
   if (had_record && install_record_render (&rec, &previous_record, &previous_record_len, err) < 0)
     return -1;
-  if (o->policy_file
-      && read_trusted_file (o->policy_file, "--policy", POLICY_MAX_BYTES, false, &policy,
-                            &policy_len, err)
-             < 0)
-    return -1;
+  if (o->policy_file)
+    {
+      cleanup_free char *name = NULL;
+      if (asprintf (&name, "--policy %s", o->policy_file) < 0)
+        return hook_fail (err, ENOMEM, "--policy");
+      if (read_trusted_file (o->policy_file, name, POLICY_MAX_BYTES, false, &policy, &policy_len,
+                             err)
+          < 0)
+        return -1;
+    }
   {
     cleanup_close int fd = open (o->binary, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)

@@ -304,6 +304,28 @@ TEST (missing_file_is_enoent)
   CHECK_ERROR_MENTIONS (err, "nowhere: No such file or directory");
 }
 
+/* The caller's prefix names the path asked for: a missing last component
+   is said once, an intermediate one by the path reached.  */
+TEST (missing_file_message_names_the_path_once)
+{
+  cleanup_hook_error hook_error *err = NULL, *err2 = NULL;
+  cleanup_free char *p = at ("gone.json");
+  cleanup_free char *q = at ("gone/policy.json");
+  cleanup_free char *q_reached = at ("gone");
+  int fd = -1;
+  CHECK_INT (read_trusted_file (p, p, 1024, false, NULL, NULL, &err), -1);
+  CHECK (err != NULL && err->errno_value == ENOENT);
+  cleanup_free char *want = NULL;
+  CHECK (asprintf (&want, "%s: No such file or directory", p) > 0);
+  if (err)
+    CHECK_STR (err->message, want);
+  CHECK_INT (open_trusted_file (q, &fd, &err2), -1);
+  cleanup_free char *want2 = NULL;
+  CHECK (asprintf (&want2, "%s: No such file or directory", q_reached) > 0);
+  if (err2)
+    CHECK_STR (err2->message, want2);
+}
+
 TEST (world_readable_requirement_refuses_a_private_source)
 {
   cleanup_hook_error hook_error *err = NULL;
@@ -573,6 +595,7 @@ main (void)
   RUN (openat2_emulation_keeps_every_resolve_mode_or_refuses);
 #endif
   RUN (missing_file_is_enoent);
+  RUN (missing_file_message_names_the_path_once);
   RUN (world_readable_requirement_refuses_a_private_source);
   char *cmd = NULL;
   if (asprintf (&cmd, "rm -rf -- '%s'", top) < 0 || system (cmd) != 0)
