@@ -124,12 +124,11 @@ parse_installer_options (int argc, char **argv, install_options *o, hook_error *
         exit (2);
       }
   if (optind < argc)
-    return hook_fail (err, 0, "%s: unexpected argument \"%s\"", argv[0], argv[optind]);
+    return hook_fail (err, 0, "unexpected argument \"%s\"", argv[optind]);
   if (o->uninstall && install_only)
-    return hook_fail (err, 0, "uninstall: %s is an install option (uninstall reads the record)",
-                      install_only);
+    return hook_fail (err, 0, "%s is an install option (uninstall reads the record)", install_only);
   if (o->wait && o->dry_run)
-    return hook_fail (err, 0, "install: --wait and --dry-run exclude each other");
+    return hook_fail (err, 0, "--wait and --dry-run exclude each other");
   if (o->root[0] != '/')
     return hook_fail (err, 0, "--root \"%s\": not an absolute path", o->root);
   return install_prefix_validate (o->prefix, err);

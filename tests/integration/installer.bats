@@ -511,7 +511,7 @@ EOF
   assert_contains "$stderr" "\"docker\" is not containerd, crio or podman"
   uninstall_hook --policy /x
   assert_status 1
-  assert_contains "$stderr" "uninstall: --policy is an install option"
+  assert_contains "$stderr" "oci-sandbox-hook uninstall: --policy is an install option"
 }
 
 @test "hostile paths: podman's containers.conf drop-in planted as a symlink or a directory is refused, nothing written" {
@@ -546,10 +546,10 @@ EOF
   assert_contains "$stderr" "--binary: not a regular file"
   install_hook stray
   assert_status 1
-  assert_contains "$stderr" "unexpected argument \"stray\""
+  assert_contains "$stderr" "oci-sandbox-hook install: unexpected argument \"stray\""
   install_hook --wait --dry-run
   assert_status 1
-  assert_contains "$stderr" "install: --wait and --dry-run exclude each other"
+  assert_contains "$stderr" "oci-sandbox-hook install: --wait and --dry-run exclude each other"
   snapshot "$R" >"$T/after"
   diff "$T/before" "$T/after"
   # A record planted as a directory is refused, by install and uninstall.
