@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "glob.h"
 #include "install_plan.h"
+#include "inuse.h"
 #include "toml_edit.h"
 
 #define N(a) (sizeof (a) / sizeof ((a)[0]))
@@ -754,4 +755,50 @@ containerd_plan (const host_view *view, const char *wrapper, engine_result *out,
   if (!set.has_drop_in)
     return hook_fail (err, 0, "internal error: the containerd drop-in is not loaded");
   return plan_version_3 (view, &set, matched, wrapper, out, err);
+}
+
+int
+containerd_state_locations (const host_view *view, char **state, char **runc_root, hook_error **err)
+{
+  static const char *const STATE[] = { "state" };
+  static const char *const PLUGINS[]
+      = { "io.containerd.grpc.v1.cri", "io.containerd.cri.v1.runtime" };
+  cleanup_config_set config_set set = { .n = 0 };
+  cleanup_toml_value toml_value v = { 0 };
+  bool found = false, matched = false;
+  size_t at;
+
+  *state = NULL;
+  *runc_root = NULL;
+  if (load_configs (view, NULL, false, &set, &found, &matched, err) < 0)
+    return -1;
+  if (!found)
+    return 0;
+  /* Top-level keys: the last file that sets one wins (1.x and 2.x merge
+     imports so).  */
+  if (last_set (&set, set.n, STATE, 1, "state", true, &v, &at, err) < 0)
+    return -1;
+  if (v.kind == TOML_STRING && v.string[0] && (*state = strdup (v.string)) == NULL)
+    return hook_fail (err, ENOMEM, "containerd");
+  for (size_t p = 0; p < N (PLUGINS); p++)
+    {
+      const char *const default_path[]
+          = { "plugins", PLUGINS[p], "containerd", "default_runtime_name" };
+      cleanup_toml_value toml_value name = { 0 };
+      cleanup_toml_value toml_value root = { 0 };
+      if (last_set (&set, set.n, default_path, N (default_path), "default_runtime_name", true,
+                    &name, &at, err)
+          < 0)
+        return -1;
+      const char *runtime = name.kind == TOML_STRING ? name.string : "runc";
+      const char *const root_path[]
+          = { "plugins", PLUGINS[p], "containerd", "runtimes", runtime, "options", "Root" };
+      if (last_set (&set, set.n, root_path, N (root_path), "options.Root", true, &root, &at, err)
+          < 0)
+        return -1;
+      if (root.kind == TOML_STRING && root.string[0] && *runc_root == NULL
+          && (*runc_root = strdup (root.string)) == NULL)
+        return hook_fail (err, ENOMEM, "containerd");
+    }
+  return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "install_plan.h"
+#include "inuse.h"
 #include "toml_edit.h"
 
 #define N(a) (sizeof (a) / sizeof ((a)[0]))
@@ -384,4 +385,39 @@ out:
   free (what);
   toml_entries_free (entries, n_entries);
   return ret;
+}
+
+int
+crio_runtime_root (const host_view *view, char **root, hook_error **err)
+{
+  static const char *const DEFAULT[] = { "crio", "runtime", "default_runtime" };
+  cleanup_crio_set crio_set set = { .n = 0 };
+  cleanup_toml_value toml_value name = { 0 };
+  cleanup_toml_value toml_value value = { 0 };
+  host_entry_type type = HOST_ABSENT, dir_type = HOST_ABSENT;
+  cleanup_free char *ignored = NULL, *unused = NULL;
+  size_t len = 0, at;
+
+  *root = NULL;
+  if (view->read (view->ctx, CRIO_CONFIG, &type, &ignored, &len, err) < 0
+      || view->read (view->ctx, CRIO_DROP_IN_DIR, &dir_type, &unused, &len, err) < 0)
+    return -1;
+  if (type == HOST_ABSENT && dir_type == HOST_ABSENT)
+    return 0;
+  if (type != HOST_ABSENT && add_file (view, &set, CRIO_CONFIG, false, err) < 0)
+    return -1;
+  if (dir_type == HOST_DIRECTORY && walk (view, CRIO_DROP_IN_DIR, 0, &set, err) < 0)
+    return -1;
+  if (last_set (&set, DEFAULT, N (DEFAULT), &name, &at, err) < 0)
+    return -1;
+  /* Unset: CRI-O's built-in default runtime keeps the runtimes' own
+     roots, which are read anyway.  */
+  if (name.kind != TOML_STRING || name.string[0] == '\0')
+    return 0;
+  const char *const path[] = { "crio", "runtime", "runtimes", name.string, "runtime_root" };
+  if (last_set (&set, path, N (path), &value, &at, err) < 0)
+    return -1;
+  if (value.kind == TOML_STRING && value.string[0] && (*root = strdup (value.string)) == NULL)
+    return hook_fail (err, ENOMEM, "CRI-O");
+  return 0;
 }
