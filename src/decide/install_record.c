@@ -243,6 +243,9 @@ install_record_parse (const char *buf, size_t len, install_record *rec, hook_err
         goto fail;
       rec->engines |= mask;
     }
+  v = json_get (root, "uninstalled");
+  if (v != NULL && json_bool (v, "uninstalled", &rec->uninstalled, err) < 0)
+    goto fail;
   if (get_array (root, "entries", &v, err) < 0)
     goto fail;
   for (size_t i = 0; i < v->u.array.count; i++)
@@ -284,6 +287,8 @@ install_record_render (const install_record *rec, char **out, size_t *len, hook_
   gen_key_string (&gen, "prefix", rec->prefix);
   if (rec->runtime)
     gen_key_string (&gen, "runtime", rec->runtime);
+  if (rec->uninstalled)
+    gen_key_bool (&gen, "uninstalled", true);
   gen_string (&gen, "engines");
   gen_array_open (&gen);
   for (unsigned bit = 1; bit <= ENGINE_ALL; bit <<= 1)
@@ -399,4 +404,65 @@ install_record_undo_plan (const install_record *rec, const found_state *states, 
           && steps[i].action != UNDO_KEEP)
         steps[i] = (undo_step){ UNDO_KEEP_NAMED, "a kept file still names it" };
     }
+}
+
+/* PARENT is a proper ancestor of PATH (both clean and absolute).  */
+static bool
+is_above (const char *parent, const char *path)
+{
+  size_t n = strlen (parent);
+  if (strcmp (parent, "/") == 0)
+    return path[0] == '/' && path[1] != '\0';
+  return strncmp (path, parent, n) == 0 && path[n] == '/';
+}
+
+bool
+install_record_serves_containers (const install_record *rec, size_t i, const char *policy_path)
+{
+  const record_entry *e = &rec->entries[i];
+
+  if (strcmp (e->path, rec->prefix) == 0 || is_above (rec->prefix, e->path))
+    return true;
+  if (e->type == RECORD_FILE && strcmp (e->path, policy_path) == 0)
+    return true;
+  return e->type == RECORD_DIRECTORY
+         && (is_above (e->path, rec->prefix) || is_above (e->path, policy_path));
+}
+
+static bool
+removes (undo_action action)
+{
+  return action == UNDO_REMOVE || action == UNDO_RESTORE || action == UNDO_RMDIR;
+}
+
+bool
+install_record_removes_served (const install_record *rec, const char *policy_path,
+                               const undo_step *steps)
+{
+  for (size_t i = 0; i < rec->n_entries; i++)
+    if (removes (steps[i].action) && install_record_serves_containers (rec, i, policy_path))
+      return true;
+  return false;
+}
+
+size_t
+install_record_keep_in_use (const install_record *rec, const char *policy_path, size_t n_users,
+                            undo_step *steps)
+{
+  size_t marked = 0;
+
+  if (n_users == 0)
+    return 0;
+  for (size_t i = 0; i < rec->n_entries; i++)
+    if (removes (steps[i].action) && install_record_serves_containers (rec, i, policy_path))
+      {
+        steps[i]
+            = (undo_step){ UNDO_KEEP_IN_USE, strcmp (rec->entries[i].path, policy_path) == 0
+                                                 ? "live containers' calls of the wrapper read it"
+                                             : rec->entries[i].type == RECORD_DIRECTORY
+                                                 ? "it holds what live containers call"
+                                                 : "live containers still call it" };
+        marked++;
+      }
+  return marked;
 }

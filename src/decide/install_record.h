@@ -50,6 +50,10 @@ typedef struct install_record
   unsigned engines;
   record_entry *entries;
   size_t n_entries;
+  /* Written by an uninstall that kept files live containers still call:
+     no engine names them; a later uninstall (or an install to another
+     prefix) removes them once nothing does.  */
+  bool uninstalled;
 } install_record;
 
 void install_record_clear (install_record *rec);
@@ -86,12 +90,13 @@ typedef struct found_state
 
 typedef enum undo_action
 {
-  UNDO_NOTHING,    /* already as before the install */
-  UNDO_REMOVE,     /* the installer's file or symlink, unchanged: remove it */
-  UNDO_RESTORE,    /* the installer's version of a changed file: put the original back */
-  UNDO_RMDIR,      /* a directory the installer created: remove it when empty */
-  UNDO_KEEP,       /* changed by someone else since: left as it is */
-  UNDO_KEEP_NAMED, /* the installer's, but a kept file names it: stays */
+  UNDO_NOTHING,     /* already as before the install */
+  UNDO_REMOVE,      /* the installer's file or symlink, unchanged: remove it */
+  UNDO_RESTORE,     /* the installer's version of a changed file: put the original back */
+  UNDO_RMDIR,       /* a directory the installer created: remove it when empty */
+  UNDO_KEEP,        /* changed by someone else since: left as it is */
+  UNDO_KEEP_NAMED,  /* the installer's, but a kept file names it: stays */
+  UNDO_KEEP_IN_USE, /* the installer's, but live containers still call or read it: stays */
 } undo_action;
 
 typedef struct undo_step
@@ -107,5 +112,26 @@ typedef struct undo_step
    prefix directory stay too, so that the engine keeps working.  */
 void install_record_undo_plan (const install_record *rec, const found_state *states,
                                undo_step *steps);
+
+/* Whether entry I of REC is what a live container started while the hook
+   was installed may still need: the binary and the wrapper's link (below
+   the prefix), the node policy at POLICY_PATH (which the wrapper reads at
+   every call, for the runtime it execs), and the directories above them
+   that the install made.  uninstall decides these last, after the
+   engines' configurations are back and the engines restarted.  */
+bool install_record_serves_containers (const install_record *rec, size_t i,
+                                       const char *policy_path);
+
+/* Whether STEPS would remove or restore one of those entries: only then
+   does uninstall look for live containers.  */
+bool install_record_removes_served (const install_record *rec, const char *policy_path,
+                                    const undo_step *steps);
+
+/* N_USERS live containers still name the install's prefix (N_USERS > 0):
+   every entry install_record_serves_containers names that STEPS would
+   remove, restore or rmdir stays (UNDO_KEEP_IN_USE), in the record, until
+   a later uninstall finds none.  Returns how many entries it marked.  */
+size_t install_record_keep_in_use (const install_record *rec, const char *policy_path,
+                                   size_t n_users, undo_step *steps);
 
 #endif

@@ -297,6 +297,142 @@ TEST (uninstall_of_an_install_cut_short_or_undone_by_hand)
   CHECK_INT (steps[0].action, UNDO_KEEP);
 }
 
+/* The record of a DaemonSet's node: the directories above the prefix and
+   the policy's that the install made, the binary, the wrapper, the policy
+   it created, hooks.d, and the engine's configuration.  */
+#define POLICY "/etc/oci-sandbox-hook/policy.json"
+static const char NODE[]
+    = "{\"format\": 1, \"prefix\": \"/opt/osh\", \"engines\": [\"containerd\", \"podman\"], "
+      "\"entries\": [\n"
+      "  {\"path\": \"/opt\", \"type\": \"directory\", \"action\": \"created\"},\n"
+      "  {\"path\": \"/opt/osh\", \"type\": \"directory\", \"action\": \"created\"},\n"
+      "  {\"path\": \"/etc/oci-sandbox-hook\", \"type\": \"directory\", \"action\": \"created\"},\n"
+      "  {\"path\": \"/etc/containers/oci/hooks.d\", \"type\": \"directory\", "
+      "\"action\": \"created\"},\n"
+      "  {\"path\": \"/opt/osh/oci-sandbox-hook\", \"type\": \"file\", \"action\": \"created\", "
+      "\"sha256\": \"" SHA_A "\"},\n"
+      "  {\"path\": \"/opt/osh/oci-sandbox-runtime\", \"type\": \"symlink\", \"action\": "
+      "\"created\", \"target\": \"oci-sandbox-hook\"},\n"
+      "  {\"path\": \"" POLICY "\", \"type\": \"file\", \"action\": \"modified\", "
+      "\"sha256\": \"" SHA_B "\", \"original\": \"6-policy.json\", \"original_sha256\": \"" SHA_C
+      "\", \"mode\": 420, \"uid\": 0, \"gid\": 0},\n"
+      "  {\"path\": \"/etc/containers/oci/hooks.d/oci-sandbox-hook-sandbox.json\", \"type\": "
+      "\"file\", \"action\": \"created\", \"sha256\": \"" SHA_A "\"},\n"
+      "  {\"path\": \"/etc/containerd/config.toml\", \"type\": \"file\", \"action\": \"modified\", "
+      "\"sha256\": \"" SHA_B "\", \"original\": \"8-config.toml\", \"original_sha256\": \"" SHA_C
+      "\", \"mode\": 420, \"uid\": 0, \"gid\": 0, \"restart\": \"containerd.service\"},\n"
+      "  {\"path\": \"/opt/osher\", \"type\": \"directory\", \"action\": \"created\"}\n"
+      " ]}\n";
+
+/* Everything as the install left it.  */
+static void
+node_as_installed (found_state *states)
+{
+  const found_state dir = { .type = FOUND_DIRECTORY };
+  states[0] = states[1] = states[2] = states[3] = states[9] = dir;
+  states[4] = file_state (SHA_A, false);
+  states[5] = (found_state){ .type = FOUND_SYMLINK, .target = (char *)"oci-sandbox-hook" };
+  states[6] = file_state (SHA_B, false);
+  states[7] = file_state (SHA_A, false);
+  states[8] = file_state (SHA_B, true);
+}
+
+TEST (what_live_containers_may_call_is_the_prefix_the_policy_and_their_directories)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_install_record install_record rec = { .prefix = NULL };
+  const bool served[10] = { true, true, true, false, true, true, true, false, false, false };
+
+  CHECK_INT (parse (NODE, &rec, &err), 0);
+  for (size_t i = 0; i < rec.n_entries; i++)
+    {
+      if (install_record_serves_containers (&rec, i, POLICY) != served[i])
+        printf ("# entry %zu (%s)\n", i, rec.entries[i].path);
+      CHECK (install_record_serves_containers (&rec, i, POLICY) == served[i]);
+    }
+}
+
+TEST (live_containers_keep_the_binary_the_wrapper_the_policy_and_their_directories)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_install_record install_record rec = { .prefix = NULL };
+  found_state states[10];
+  undo_step steps[10];
+
+  CHECK_INT (parse (NODE, &rec, &err), 0);
+  node_as_installed (states);
+  install_record_undo_plan (&rec, states, steps);
+  CHECK (install_record_removes_served (&rec, POLICY, steps));
+  /* Nobody left: nothing is kept.  */
+  CHECK_INT (install_record_keep_in_use (&rec, POLICY, 0, steps), 0);
+  CHECK_INT (steps[4].action, UNDO_REMOVE);
+  CHECK_INT (steps[6].action, UNDO_RESTORE);
+
+  CHECK_INT (install_record_keep_in_use (&rec, POLICY, 3, steps), 6);
+  for (size_t i = 0; i < 7; i++)
+    if (i != 3)
+      CHECK_INT (steps[i].action, UNDO_KEEP_IN_USE);
+  CHECK_STR (steps[4].why, "live containers still call it");
+  CHECK_STR (steps[6].why, "live containers' calls of the wrapper read it");
+  CHECK_STR (steps[1].why, "it holds what live containers call");
+  /* The engines' files go all the same: nothing new uses the hook.  */
+  CHECK_INT (steps[3].action, UNDO_RMDIR);
+  CHECK_INT (steps[7].action, UNDO_REMOVE);
+  CHECK_INT (steps[8].action, UNDO_RESTORE);
+  /* A sibling whose name starts with the prefix's is not below it.  */
+  CHECK_INT (steps[9].action, UNDO_RMDIR);
+}
+
+TEST (what_is_gone_or_changed_stays_as_undo_plan_says_with_live_containers)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_install_record install_record rec = { .prefix = NULL };
+  found_state states[10];
+  undo_step steps[10];
+
+  CHECK_INT (parse (NODE, &rec, &err), 0);
+  node_as_installed (states);
+  /* The wrapper already gone, the policy changed by the operator (theirs:
+     kept as it is, and an error), the binary replaced by hand.  */
+  states[5] = (found_state){ .type = FOUND_ABSENT };
+  states[6] = file_state (SHA_A, false);
+  states[4] = file_state (SHA_C, false);
+  install_record_undo_plan (&rec, states, steps);
+  install_record_keep_in_use (&rec, POLICY, 1, steps);
+  CHECK_INT (steps[5].action, UNDO_NOTHING);
+  CHECK_INT (steps[6].action, UNDO_KEEP);
+  CHECK_INT (steps[4].action, UNDO_KEEP);
+  CHECK_INT (steps[1].action, UNDO_KEEP_IN_USE);
+
+  /* Nothing of the prefix or the policy left to remove: no need to look
+     for live containers at all.  */
+  states[4] = (found_state){ .type = FOUND_ABSENT };
+  states[6] = file_state (SHA_C, false);
+  states[0] = states[1] = states[2] = (found_state){ .type = FOUND_ABSENT };
+  install_record_undo_plan (&rec, states, steps);
+  CHECK (!install_record_removes_served (&rec, POLICY, steps));
+}
+
+TEST (an_uninstall_that_kept_files_says_so_in_the_record)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_install_record install_record rec = { .prefix = NULL };
+  cleanup_install_record install_record again = { .prefix = NULL };
+  cleanup_free char *out = NULL;
+  size_t len = 0;
+
+  CHECK_INT (parse (NODE, &rec, &err), 0);
+  CHECK (!rec.uninstalled);
+  rec.uninstalled = true;
+  CHECK_INT (install_record_render (&rec, &out, &len, &err), 0);
+  CHECK (strstr (out, "\"uninstalled\": true") != NULL);
+  CHECK_INT (install_record_parse (out, len, &again, &err), 0);
+  CHECK (again.uninstalled);
+  check_refused ("{\"format\": 1, \"prefix\": \"/p\", \"uninstalled\": \"yes\", \"engines\": [], "
+                 "\"entries\": []}",
+                 "uninstalled");
+}
+
 int
 main (void)
 {
@@ -307,5 +443,9 @@ main (void)
   RUN (uninstall_restores_and_removes_what_is_unchanged);
   RUN (uninstall_keeps_what_changed_since_and_what_it_still_names);
   RUN (uninstall_of_an_install_cut_short_or_undone_by_hand);
+  RUN (what_live_containers_may_call_is_the_prefix_the_policy_and_their_directories);
+  RUN (live_containers_keep_the_binary_the_wrapper_the_policy_and_their_directories);
+  RUN (what_is_gone_or_changed_stays_as_undo_plan_says_with_live_containers);
+  RUN (an_uninstall_that_kept_files_says_so_in_the_record);
   return tap_done ();
 }
