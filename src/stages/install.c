@@ -26,6 +26,8 @@
 #include "hostfs.h"
 #include "install_plan.h"
 #include "install_record.h"
+#include "inuse.h"
+#include "inuse_scan.h"
 #include "policy.h"
 #include "safepath.h"
 #include "sha256.h"
@@ -763,6 +765,8 @@ keep_original_again (int root_fd, const change *c, const record_entry *e, string
   return journal_add (j, (done_step){ .kind = DONE_CREATE, .path = kept }, err);
 }
 
+static int uninstall_locked (const install_options *o, int root_fd, bool *left, hook_error **err);
+
 /* Install.  HOLDER (install --wait): once installed, or nothing to do,
    the installation is held (hostfs_hold) while the root is still locked,
    so that no other installer's uninstall comes in between.  */
@@ -789,9 +793,36 @@ do_install (const install_options *o, int *holder, hook_error **err)
       || read_record (root_fd, &rec, &had_record, err) < 0)
     return -1;
   if (had_record && strcmp (rec.prefix, o->prefix) != 0)
-    return hook_fail (err, 0,
-                      "installed with --prefix %s (%s): run uninstall before installing to %s",
-                      rec.prefix, record_path (), o->prefix);
+    {
+      bool left = true;
+      if (!rec.uninstalled)
+        return hook_fail (err, 0,
+                          "installed with --prefix %s (%s): run uninstall before installing to %s",
+                          rec.prefix, record_path (), o->prefix);
+      /* An uninstall kept what live containers called: gone now, it goes;
+         still called, it stays where it is, and so does its record.  */
+      printf ("an earlier uninstall kept files of --prefix %s (%s): finishing it first\n",
+              rec.prefix, record_path ());
+      install_options un = *o;
+      un.uninstall = true;
+      un.restart = false;
+      un.wait = false;
+      if (uninstall_locked (&un, root_fd, &left, err) < 0)
+        return -1;
+      if (left)
+        return hook_fail (err, 0,
+                          "%s still records files of --prefix %s (listed above): install to %s, "
+                          "or to %s once uninstall removed them",
+                          record_path (), rec.prefix, rec.prefix, o->prefix);
+      if (o->dry_run)
+        {
+          printf ("(--dry-run: the install to %s comes once that is done)\n", o->prefix);
+          return 0;
+        }
+      install_record_clear (&rec);
+      if (read_record (root_fd, &rec, &had_record, err) < 0)
+        return -1;
+    }
   if (had_record && install_record_render (&rec, &previous_record, &previous_record_len, err) < 0)
     return -1;
   if (o->policy_file)
@@ -952,6 +983,7 @@ do_install (const install_options *o, int *holder, hook_error **err)
         goto fail;
     }
   rec.engines |= plan.engines;
+  rec.uninstalled = false;
   free (rec.prefix);
   rec.prefix = strdup (o->prefix);
   free (rec.runtime);
@@ -1027,19 +1059,182 @@ out:
 
 /* -------------------------------------------------------------- uninstall */
 
-/* Uninstall, ROOT_FD locked (hostfs_open_root).  */
+/* What one uninstall did and left.  */
+typedef struct undo_run
+{
+  size_t kept, kept_named, kept_in_use, kept_dirs;
+  const char *units[8];
+  size_t n_units;
+} undo_run;
+
+/* Undo the entries of REC that install_record_serves_containers says
+   SERVED of (or not), newest first: the engines' configurations before
+   what they name.  The record's own directories go last, with the
+   record.  */
 static int
-uninstall_locked (const install_options *o, int root_fd, hook_error **err)
+undo_entries (const install_options *o, int root_fd, const install_record *rec, undo_step *steps,
+              bool served, undo_run *run, hook_error **err)
+{
+  for (size_t i = rec->n_entries; i > 0; i--)
+    {
+      const record_entry *e = &rec->entries[i - 1];
+      undo_step *st = &steps[i - 1];
+      cleanup_free char *original = NULL, *kept_at = NULL;
+      size_t len = 0;
+      bool not_empty = false;
+
+      if (is_state_path (e->path)
+          || install_record_serves_containers (rec, i - 1, OCI_SANDBOX_HOOK_POLICY_FILE) != served)
+        continue;
+      switch (st->action)
+        {
+        case UNDO_NOTHING:
+          break;
+        case UNDO_KEEP_NAMED:
+          run->kept_named++;
+          printf ("  keep %s: %s\n", e->path, st->why);
+          break;
+        case UNDO_KEEP_IN_USE:
+          run->kept_in_use++;
+          printf ("  keep %s%s: %s\n", e->type == RECORD_DIRECTORY ? "directory " : "", e->path,
+                  st->why);
+          break;
+        case UNDO_KEEP:
+          run->kept++;
+          if (!e->created && original_path (e->original, &kept_at, err) < 0)
+            return -1;
+          printf ("  keep %s: %s%s%s%s\n", e->path, st->why, kept_at ? " (its original: " : "",
+                  kept_at ? kept_at : "", kept_at ? ")" : "");
+          break;
+        case UNDO_RESTORE:
+          printf ("  %srestore %s\n", o->dry_run ? "would " : "", e->path);
+          if (o->dry_run)
+            break;
+          if (read_original (root_fd, e, &original, &len, err) < 0
+              || hostfs_write (root_fd, e->path, original, len, e->mode, e->uid, e->gid, true, err)
+                     < 0)
+            return -1;
+          add_unit (run->units, &run->n_units, N (run->units), e->restart);
+          break;
+        case UNDO_REMOVE:
+          printf ("  %sremove %s\n", o->dry_run ? "would " : "", e->path);
+          if (o->dry_run)
+            break;
+          if (hostfs_unlink (root_fd, e->path, err) < 0)
+            return -1;
+          add_unit (run->units, &run->n_units, N (run->units), e->restart);
+          break;
+        case UNDO_RMDIR:
+          if (o->dry_run)
+            {
+              printf ("  would remove directory %s (when empty)\n", e->path);
+              break;
+            }
+          if (hostfs_rmdir (root_fd, e->path, &not_empty, err) < 0)
+            return -1;
+          if (not_empty)
+            {
+              run->kept_dirs++;
+              st->action = UNDO_KEEP;
+              printf ("  keep directory %s: not empty\n", e->path);
+            }
+          else
+            printf ("  remove directory %s\n", e->path);
+          break;
+        }
+    }
+  return 0;
+}
+
+/* S for the operator's terminal: a byte that is not printable ASCII (a
+   name read from the host's runtime state) as \xHH.  */
+static void
+put_escaped (const char *s)
+{
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+      printf ("\\x%02x", *p);
+    else
+      putchar (*p);
+}
+
+static void
+print_users (const inuse_users *users, const char *prefix)
+{
+  size_t listed = 0;
+
+  printf ("  in use: %zu live container(s) still call what the install put in %s:\n",
+          users->containers, prefix);
+  for (size_t i = 0; i < users->n && listed < INUSE_MAX_LISTED; i++, listed++)
+    {
+      const inuse_user *u = &users->items[i];
+      printf ("    ");
+      if (u->damaged)
+        {
+          put_escaped (u->file);
+          printf (": ");
+          put_escaped (u->reason);
+        }
+      else
+        {
+          printf ("%s ", u->engine);
+          put_escaped (u->id);
+          printf (": ");
+          put_escaped (u->reason);
+          printf (" (");
+          put_escaped (u->file);
+          printf (")");
+        }
+      printf ("\n");
+    }
+  if (users->n > listed)
+    printf ("    ... and %zu more\n", users->n - listed);
+}
+
+/* The live containers that still name what the install put in the
+   prefix, from the host's runtime state.  */
+static int
+find_users (int root_fd, const install_record *rec, inuse_users *users, hook_error **err)
+{
+  cleanup_inuse_locations inuse_locations loc = { .n_roots = 0 };
+  int fd = root_fd;
+  host_view view;
+
+  hostfs_view (&fd, &view);
+  if (inuse_locations_build (&view, &loc, err) < 0)
+    return -1;
+  for (size_t i = 0; i < loc.n_notes; i++)
+    {
+      printf ("  note: ");
+      put_escaped (loc.notes[i]);
+      printf ("\n");
+    }
+  return inuse_scan (root_fd, &loc, rec->prefix, INSTALL_BINARY_NAME, users, err);
+}
+
+/* Uninstall, ROOT_FD locked (hostfs_open_root).  *LEFT (may be NULL):
+   whether a record stays (or would, with --dry-run): files kept.
+
+   Two passes: first every engine's configuration (and whatever else
+   serves no live container) goes back, and the engines restart; then
+   the host's runtime state says whether a live container still calls the
+   binary, the wrapper or reads the policy (decide/inuse.h): those stay
+   while one does.  Looking after the restart misses no container that an
+   engine started with the old configuration meanwhile.  */
+static int
+uninstall_locked (const install_options *o, int root_fd, bool *left, hook_error **err)
 {
   cleanup_install_record install_record rec = { .prefix = NULL };
+  cleanup_inuse_users inuse_users users = { .n = 0 };
   found_state *states = NULL;
   undo_step *steps = NULL;
   bool exists = false;
-  size_t kept = 0, kept_named = 0, kept_dirs = 0;
-  const char *units[8];
-  size_t n_units = 0;
+  undo_run run = { .kept = 0 };
+  size_t first_units;
   int ret = -1;
 
+  if (left)
+    *left = false;
   if (read_record (root_fd, &rec, &exists, err) < 0)
     return -1;
   printf ("oci-sandbox-hook uninstall%s: root %s\n", o->dry_run ? " --dry-run" : "", o->root);
@@ -1101,77 +1296,38 @@ uninstall_locked (const install_options *o, int root_fd, hook_error **err)
     }
   install_record_undo_plan (&rec, states, steps);
 
-  /* Newest first: the engines' configurations before what they name.
-     The record's own directories go last, with the record.  */
-  for (size_t i = rec.n_entries; i > 0; i--)
-    {
-      const record_entry *e = &rec.entries[i - 1];
-      undo_step *st = &steps[i - 1];
-      cleanup_free char *original = NULL, *kept_at = NULL;
-      size_t len = 0;
-      bool not_empty = false;
+  /* The engines first: no new container will call the wrapper or the
+     hook.  */
+  if (undo_entries (o, root_fd, &rec, steps, false, &run, err) < 0)
+    goto out;
+  if (!o->dry_run && restart_or_tell (root_fd, o, run.units, run.n_units, err) < 0)
+    goto out;
+  first_units = run.n_units;
 
-      if (is_state_path (e->path))
-        continue;
-      switch (st->action)
+  /* Then what live containers may still call.  */
+  if (install_record_removes_served (&rec, OCI_SANDBOX_HOOK_POLICY_FILE, steps))
+    {
+      if (find_users (root_fd, &rec, &users, err) < 0)
+        goto out;
+      if (users.n)
         {
-        case UNDO_NOTHING:
-          break;
-        case UNDO_KEEP_NAMED:
-          kept_named++;
-          printf ("  keep %s: %s\n", e->path, st->why);
-          break;
-        case UNDO_KEEP:
-          kept++;
-          if (!e->created && original_path (e->original, &kept_at, err) < 0)
-            goto out;
-          printf ("  keep %s: %s%s%s%s\n", e->path, st->why, kept_at ? " (its original: " : "",
-                  kept_at ? kept_at : "", kept_at ? ")" : "");
-          break;
-        case UNDO_RESTORE:
-          printf ("  %srestore %s\n", o->dry_run ? "would " : "", e->path);
-          if (o->dry_run)
-            break;
-          if (read_original (root_fd, e, &original, &len, err) < 0
-              || hostfs_write (root_fd, e->path, original, len, e->mode, e->uid, e->gid, true, err)
-                     < 0)
-            goto out;
-          add_unit (units, &n_units, N (units), e->restart);
-          break;
-        case UNDO_REMOVE:
-          printf ("  %sremove %s\n", o->dry_run ? "would " : "", e->path);
-          if (o->dry_run)
-            break;
-          if (hostfs_unlink (root_fd, e->path, err) < 0)
-            goto out;
-          add_unit (units, &n_units, N (units), e->restart);
-          break;
-        case UNDO_RMDIR:
-          if (o->dry_run)
-            {
-              printf ("  would remove directory %s (when empty)\n", e->path);
-              break;
-            }
-          if (hostfs_rmdir (root_fd, e->path, &not_empty, err) < 0)
-            goto out;
-          if (not_empty)
-            {
-              kept_dirs++;
-              st->action = UNDO_KEEP;
-              printf ("  keep directory %s: not empty\n", e->path);
-            }
-          else
-            printf ("  remove directory %s\n", e->path);
-          break;
+          print_users (&users, rec.prefix);
+          install_record_keep_in_use (&rec, OCI_SANDBOX_HOOK_POLICY_FILE, users.n, steps);
         }
     }
+  if (undo_entries (o, root_fd, &rec, steps, true, &run, err) < 0)
+    goto out;
   if (o->dry_run)
     {
+      if (left)
+        *left = run.kept || run.kept_named || run.kept_in_use;
+      if (run.kept_in_use)
+        printf ("would keep what the %zu live container(s) above still call\n", users.containers);
       ret = 0;
       goto out;
     }
 
-  if (kept == 0 && kept_named == 0 && kept_dirs == 0)
+  if (run.kept == 0 && run.kept_named == 0 && run.kept_in_use == 0 && run.kept_dirs == 0)
     {
       /* Everything is back: the originals, the record and its
          directories go too.  */
@@ -1200,8 +1356,9 @@ uninstall_locked (const install_options *o, int root_fd, hook_error **err)
     {
       /* What is left stays recorded, for the operator and a later
          uninstall.  */
-      install_record left
-          = { .prefix = rec.prefix, .runtime = rec.runtime, .engines = rec.engines };
+      install_record kept_rec = {
+        .prefix = rec.prefix, .runtime = rec.runtime, .engines = rec.engines, .uninstalled = true
+      };
       record_entry *keep = calloc (rec.n_entries, sizeof *keep);
       size_t n_keep = 0;
       if (keep == NULL)
@@ -1211,7 +1368,7 @@ uninstall_locked (const install_options *o, int root_fd, hook_error **err)
         }
       for (size_t i = 0; i < rec.n_entries; i++)
         if (is_state_path (rec.entries[i].path) || steps[i].action == UNDO_KEEP
-            || steps[i].action == UNDO_KEEP_NAMED)
+            || steps[i].action == UNDO_KEEP_NAMED || steps[i].action == UNDO_KEEP_IN_USE)
           keep[n_keep++] = rec.entries[i];
         else if (!rec.entries[i].created)
           {
@@ -1223,21 +1380,33 @@ uninstall_locked (const install_options *o, int root_fd, hook_error **err)
                 goto out;
               }
           }
-      left.entries = keep;
-      left.n_entries = n_keep;
-      int r = write_record (root_fd, &left, err);
+      kept_rec.entries = keep;
+      kept_rec.n_entries = n_keep;
+      int r = write_record (root_fd, &kept_rec, err);
       free (keep);
       if (r < 0)
         goto out;
+      if (left)
+        *left = true;
+      if (run.kept_in_use)
+        {
+          printf ("uninstalled from the engines: none names the hook or the wrapper any more; "
+                  "what the %zu live container(s) above still call stays, recorded in %s: run "
+                  "uninstall again once they are gone",
+                  users.containers, record_path ());
+          if (strcmp (o->root, "/") != 0)
+            printf (" (on the host: %s/" INSTALL_BINARY_NAME " uninstall)", rec.prefix);
+          printf ("\n");
+        }
     }
-  if (restart_or_tell (root_fd, o, units, n_units, err) < 0)
+  if (restart_or_tell (root_fd, o, run.units + first_units, run.n_units - first_units, err) < 0)
     goto out;
-  if (kept)
+  if (run.kept)
     {
       hook_fail (err, 0,
                  "uninstall kept %zu file(s) changed since the install, and what they name "
                  "(listed above); %s still records them",
-                 kept, record_path ());
+                 run.kept, record_path ());
       goto out;
     }
   ret = 0;
@@ -1256,7 +1425,7 @@ do_uninstall (const install_options *o, hook_error **err)
 
   if (hostfs_open_root (o->root, &root_fd, err) < 0)
     return -1;
-  return uninstall_locked (o, root_fd, err);
+  return uninstall_locked (o, root_fd, NULL, err);
 }
 
 /* --------------------------------------------------------------- --wait */
@@ -1303,7 +1472,7 @@ install_and_wait (const install_options *o, hook_error **err)
   printf ("signal %d: uninstalling\n", sig);
   un.uninstall = true;
   un.wait = false;
-  return uninstall_locked (&un, root_fd, err);
+  return uninstall_locked (&un, root_fd, NULL, err);
 }
 
 int
