@@ -25,6 +25,10 @@
 #                      environment as OCI_SANDBOX_HOOK_POLICY (which a test
 #                      build of the wrapper honours; the shim and the runtime
 #                      inherit containerd's environment)
+#   CRI_NS_BINDS       "SOURCE:TARGET" words: bind mounts made in containerd's
+#                      namespace before it starts (TARGET must exist); the
+#                      installer's test shows its fake root's prefix at the
+#                      same absolute path there, as a node's engines see it
 #
 # How the host stays untouched: containerd runs inside `unshare --mount
 # --propagation private`, with an overlay on /run and one on /var/lib in
@@ -322,10 +326,11 @@ cri_start () {
       mount -t overlay cri-run -o "lowerdir=/run,upperdir=$d/ovl/run/upper,workdir=$d/ovl/run/work" /run
       mount -t overlay cri-varlib \
         -o "lowerdir=/var/lib,upperdir=$d/ovl/varlib/upper,workdir=$d/ovl/varlib/work" /var/lib
+      for b in $3; do mount --bind "${b%%:*}" "${b#*:}"; done
       exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         HOME=/root LANG=C.UTF-8 TMPDIR="$d/tmp" ${2:+OCI_SANDBOX_HOOK_POLICY="$2"} \
         containerd --config "$d/config.toml"
-    ' cri-containerd "$CRI_DIR" "${CRI_HOOK_POLICY:-}" \
+    ' cri-containerd "$CRI_DIR" "${CRI_HOOK_POLICY:-}" "${CRI_NS_BINDS:-}" \
     </dev/null >"$CRI_LOG" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   CRI_REAPER_PID=$!
   export CRI_REAPER_PID
