@@ -39,6 +39,10 @@ teardown () {
     kill -KILL "$INIT_PID" 2>/dev/null || true
     wait "$INIT_PID" 2>/dev/null || true
   fi
+  if [ -n "${RUNC_ROOT:-}" ]; then
+    runc --root "$RUNC_ROOT" delete -f "$CID" >/dev/null 2>&1 || true
+    [ -z "${T:-}" ] || stop_log_receiver
+  fi
   [ -z "${T:-}" ] || rm -rf "$T"
   [ "$(host_paths)" = "${HOST_BEFORE:-}" ] || fail "the host's engine configuration changed"
 }
@@ -561,6 +565,351 @@ EOF
   uninstall_hook
   assert_status 1
   assert_contains "$stderr" "/var/lib/oci-sandbox-hook/install/record.json: not a regular file"
+  snapshot "$R" >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+# ----------------------------------------------------- live containers
+
+TASKS=/run/containerd/io.containerd.runtime.v2.task
+
+# task NS ID RUNTIME [OPTIONS]: a containerd task bundle of the fake node,
+# its runtime file (no newline, as the shim writes it) and options.json.
+task () {
+  local d="$R$TASKS/$1/$2" options=${4:-}
+  mkdir -p "$d"
+  printf '%s' "$3" >"$d/runtime"
+  printf '%s' "${options:-"{}"}" >"$d/options.json"
+}
+
+# runc_state ROOT ID HOOK...: runc 1.1's state.json below ROOT (a host
+# path) for container ID whose config's hooks run each HOOK.
+runc_state () {
+  local root=$1 id=$2
+  shift 2
+  mkdir -p "$R$root/$id"
+  jq -n --args '{id: $ARGS.positional[0], init_process_pid: 1, config: {no_pivot_root: false,
+      Hooks: {createRuntime: [$ARGS.positional[1:][] | {path: ., args: ["h"], env: [], dir: "",
+      timeout: 40000000000}], poststop: [$ARGS.positional[1:][] | {path: ., args: ["h"]}],
+      prestart: null}}}' "$id" "$@" >"$R$root/$id/state.json"
+}
+
+# crun_state ROOT ID HOOK: crun's copy of config.json (and its status).
+crun_state () {
+  mkdir -p "$R$1/$2"
+  jq -n --arg h "$3" '{ociVersion: "1.0.2", hooks: {poststop: [{path: $h, args: ["h"]}]}}' \
+    >"$R$1/$2/config.json"
+  echo '{"pid": 1}' >"$R$1/$2/status"
+}
+
+# The fake root, its runtime state left out (the tests plant and remove it).
+snapshot_but_run () {
+  snapshot "$R" | grep -v -e '^\./run[/ ]' -e '  \./run/'
+}
+
+@test "live containers in the node's runtime state keep the binary, the wrapper and the policy; the engines' files go; a later uninstall removes the rest" {
+  containerd_1_6_root
+  exe /usr/bin/podman
+  # containerd's own state and its runc runtime's Root, moved.
+  sed -i -e 's|^state = "/run/containerd"|state = "/run/ctrd"|' -e 's|^\( *\)Root = ""|\1Root = "/run/ctrd-runc"|' \
+    "$R/etc/containerd/config.toml"
+  echo '{"log_level": "debug"}' >"$T/policy.json"
+  snapshot_but_run >"$T/before"
+  cp "$R/etc/containerd/config.toml" "$T/config.orig"
+  install_hook --policy "$T/policy.json"
+  assert_status 0
+  # A pod (its sandbox and an app container) started by containerd with
+  # the wrapper: its task bundles where config.toml's state puts them,
+  # runc's state under the runtime's Root (the same containers); a
+  # container crun runs with the hook's entries (podman's hooks.d); one
+  # that runs the hook through a symlink of the host (/opt/osh ->
+  # the prefix); and what is not the install's: a task of plain runc, a
+  # runc container with another hook.
+  TASKS=/run/ctrd/io.containerd.runtime.v2.task
+  task k8s.io pod1 "$WRAPPER" "{\"binary_name\":\"$WRAPPER\"}"
+  task k8s.io app1 "" "{\"binary_name\":\"$WRAPPER\"}"
+  task k8s.io plain "" '{"root":"/run/ctrd-runc"}'
+  runc_state /run/ctrd-runc/k8s.io pod1 "$INSTALLED_HOOK"
+  runc_state /run/ctrd-runc/k8s.io app1 "$INSTALLED_HOOK"
+  runc_state /run/ctrd-runc/k8s.io plain /usr/libexec/oci/hooks.d/other
+  crun_state /run/crun c2 "$INSTALLED_HOOK"
+  mkdir -p "$R/opt"
+  ln -s /usr/local/libexec/oci-sandbox-hook "$R/opt/osh"
+  runc_state /run/runc linked /opt/osh/oci-sandbox-hook
+  runc_state /run/runc other /usr/libexec/oci/hooks.d/other
+
+  uninstall_hook --dry-run
+  assert_status 0
+  assert_contains "$output" "in use: 4 live container(s) still call what the install put in /usr/local/libexec/oci-sandbox-hook:"
+  assert_contains "$output" "would keep what the 4 live container(s) above still call"
+  assert_contains "$output" "would remove /etc/containers/oci/hooks.d/oci-sandbox-hook-sandbox.json"
+
+  uninstall_hook
+  assert_status 0
+  assert_contains "$output" "  restore /etc/containerd/config.toml"
+  assert_contains "$output" "  remove /etc/containers/oci/hooks.d/oci-sandbox-hook-sandbox.json"
+  assert_contains "$output" "in use: 4 live container(s) still call what the install put in /usr/local/libexec/oci-sandbox-hook:"
+  assert_contains "$output" "    containerd k8s.io/pod1: its shim runs $WRAPPER for kill, delete, exec ($TASKS/k8s.io/pod1/runtime)"
+  assert_contains "$output" "    containerd k8s.io/app1: its shim runs $WRAPPER for kill, delete, exec ($TASKS/k8s.io/app1/options.json)"
+  assert_contains "$output" "    runc linked: its hook /opt/osh/oci-sandbox-hook runs at delete (poststop) (/run/runc/linked/state.json)"
+  assert_contains "$output" "    crun c2: its hook $INSTALLED_HOOK runs at delete (poststop) (/run/crun/c2/config.json)"
+  assert_not_contains "$output" "plain"
+  assert_not_contains "$output" "other"
+  assert_contains "$output" "  keep $INSTALLED_HOOK: live containers still call it"
+  assert_contains "$output" "  keep $WRAPPER: live containers still call it"
+  assert_contains "$output" "  keep /etc/oci-sandbox-hook/policy.json: live containers' calls of the wrapper read it"
+  assert_contains "$output" "  keep directory /usr/local/libexec/oci-sandbox-hook: it holds what live containers call"
+  assert_contains "$output" "uninstalled from the engines: none names the hook or the wrapper any more; what the 4 live container(s) above still call stays, recorded in $RECORD: run uninstall again once they are gone (on the host: $INSTALLED_HOOK uninstall)"
+  cmp "$T/config.orig" "$R/etc/containerd/config.toml"
+  [ ! -e "$R/etc/containers/oci/hooks.d/oci-sandbox-hook-sandbox.json" ]
+  cmp "$HOOK" "$R$INSTALLED_HOOK"
+  cmp "$T/policy.json" "$R/etc/oci-sandbox-hook/policy.json"
+  assert_eq "$(jq -c '[.uninstalled, [.entries[] | select(.type != "directory") | .path]]' "$R$RECORD")" \
+    "[true,[\"$INSTALLED_HOOK\",\"$WRAPPER\",\"/etc/oci-sandbox-hook/policy.json\"]]" "the record"
+
+  # An install meanwhile, to the same prefix, takes them over.
+  install_hook --policy "$T/policy.json"
+  assert_status 0
+  assert_not_contains "$output" "finishing"
+  assert_contains "$output" "change /etc/containerd/config.toml"
+  assert_eq "$(jq -c .uninstalled "$R$RECORD")" null "the record after an install"
+  uninstall_hook
+  assert_status 0
+  assert_contains "$output" "in use: 4 live container(s)"
+
+  # Some are gone: the others still count.
+  rm -r "$R$TASKS/k8s.io/pod1" "$R/run/ctrd-runc/k8s.io/pod1" "$R/run/crun/c2"
+  uninstall_hook
+  assert_status 0
+  assert_contains "$output" "in use: 2 live container(s)"
+  [ -x "$R$INSTALLED_HOOK" ]
+  # All gone: everything goes, and the node is as before the install.
+  rm -r "$R$TASKS/k8s.io/app1" "$R/run/ctrd-runc/k8s.io/app1" "$R/run/runc/linked"
+  uninstall_hook
+  assert_status 0
+  assert_not_contains "$output" "in use"
+  assert_contains "$output" "remove $INSTALLED_HOOK"
+  assert_contains "$output" "remove /etc/oci-sandbox-hook/policy.json"
+  assert_contains "$output" "uninstalled: every file is as before the install"
+  rm -r "$R/opt/osh" && rmdir "$R/opt"
+  snapshot_but_run >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+@test "an install to another prefix finishes an uninstall that kept files, and refuses while they are still called" {
+  containerd_1_6_root
+  snapshot_but_run >"$T/before"
+  install_hook
+  assert_status 0
+  runc_state /run/runc live "$INSTALLED_HOOK"
+  uninstall_hook
+  assert_status 0
+  assert_contains "$output" "in use: 1 live container(s)"
+  snapshot_but_run >"$T/kept"
+  install_hook --prefix /opt/osh
+  assert_status 1
+  assert_contains "$output" "an earlier uninstall kept files of --prefix /usr/local/libexec/oci-sandbox-hook ($RECORD): finishing it first"
+  assert_contains "$output" "    runc live: its hook $INSTALLED_HOOK runs at delete (poststop) (/run/runc/live/state.json)"
+  assert_contains "$stderr" "$RECORD still records files of --prefix /usr/local/libexec/oci-sandbox-hook (listed above): install to /usr/local/libexec/oci-sandbox-hook, or to /opt/osh once uninstall removed them"
+  snapshot_but_run >"$T/refused"
+  diff "$T/kept" "$T/refused"
+  # The container is gone: the install finishes the uninstall, then installs.
+  rm -r "$R/run/runc/live"
+  install_hook --prefix /opt/osh --dry-run
+  assert_status 0
+  assert_contains "$output" "would remove $INSTALLED_HOOK"
+  assert_contains "$output" "(--dry-run: the install to /opt/osh comes once that is done)"
+  snapshot_but_run >"$T/dry"
+  diff "$T/kept" "$T/dry"
+  install_hook --prefix /opt/osh
+  assert_status 0
+  assert_contains "$output" "remove $INSTALLED_HOOK"
+  assert_contains "$output" "change /etc/containerd/config.toml: containerd (config version 2): default runtime runc: options.BinaryName = \"/opt/osh/oci-sandbox-runtime\""
+  [ ! -e "$R/usr/local/libexec/oci-sandbox-hook" ] && [ -x "$R/opt/osh/oci-sandbox-hook" ]
+  uninstall_hook
+  assert_status 0
+  assert_contains "$output" "uninstalled: every file is as before the install"
+  snapshot_but_run >"$T/after"
+  diff "$T/before" "$T/after"
+}
+
+# keep_check CASE TEXT: uninstall --dry-run with the runtime state CASE
+# planted counts something as in use, and says TEXT.
+keep_check () {
+  uninstall_hook --dry-run
+  [ "$status" -eq 0 ] || fail "$1: status $status: $stderr"
+  assert_contains "$output" "$2" "$1"
+  assert_contains "$output" "in use: 1 live container(s)" "$1"
+  assert_contains "$output" "would keep what the 1 live container(s) above still call" "$1"
+}
+
+# gone_check CASE: nothing in the runtime state counts.
+gone_check () {
+  uninstall_hook --dry-run
+  [ "$status" -eq 0 ] || fail "$1: status $status: $stderr"
+  assert_not_contains "$output" "in use" "$1"
+  assert_contains "$output" "would remove $INSTALLED_HOOK" "$1"
+}
+
+@test "hostile runtime state: what cannot be read counts as in use, naming the file and why; what vanished does not; never an error" {
+  command -v strace >/dev/null || fail "strace is not installed (contrib/setup.sh installs it)"
+  containerd_1_6_root
+  install_hook
+  assert_status 0
+  snapshot "$R" >"$T/installed"
+  mkdir -p "$R/run/runc" "$R$TASKS/k8s.io"
+  echo secret >"$R/secret"
+
+  # A symlinked state.json, to a file naming the hook or to anything else:
+  # never followed.
+  runc_state /run/runc real "$INSTALLED_HOOK"
+  mkdir "$R/run/runc/c"
+  ln -s ../real/state.json "$R/run/runc/c/state.json"
+  rm -r "$R/run/runc/real"
+  keep_check "symlinked state.json" "    /run/runc/c/state.json: a symlink, not followed: counted as in use"
+  ln -sf /secret "$R/run/runc/c/state.json"
+  keep_check "state.json linked to a host file" "    /run/runc/c/state.json: a symlink, not followed: counted as in use"
+  rm -r "$R/run/runc/c"
+  # A symlinked container directory.
+  mkdir -p "$T/elsewhere"
+  ln -s "$T/elsewhere" "$R/run/runc/d"
+  keep_check "symlinked container directory" "    /run/runc/d: a symlink, not followed: counted as in use"
+  rm "$R/run/runc/d"
+  # Oversized: refused by its size, never read.
+  mkdir "$R/run/runc/big"
+  truncate -s 17M "$R/run/runc/big/state.json"
+  keep_check "oversized state.json" "    /run/runc/big/state.json: 17825792 bytes exceed the limit of 16777216: counted as in use"
+  rm -r "$R/run/runc/big"
+  # Garbage, truncated, the wrong shape.
+  mkdir "$R/run/runc/junk"
+  printf '{"config": {"Hooks": {"poststop": [{"path": "/usr/lo' >"$R/run/runc/junk/state.json"
+  keep_check "truncated state.json" "    /run/runc/junk/state.json: runc's state.json: invalid JSON"
+  printf '\x00\xff\xfe garbage' >"$R/run/runc/junk/state.json"
+  keep_check "binary garbage" "    /run/runc/junk/state.json: runc's state.json: invalid JSON"
+  echo '{"config": {"Hooks": {"poststop": "/x"}}}' >"$R/run/runc/junk/state.json"
+  keep_check "hooks of the wrong type" "    /run/runc/junk/state.json: runc's state.json: config.Hooks.poststop is a string, not an array: counted as in use"
+  rm -r "$R/run/runc/junk"
+  # A FIFO, a directory where state.json belongs: never opened.
+  mkdir "$R/run/runc/fifo"
+  mkfifo "$R/run/runc/fifo/state.json"
+  run timeout 20 "$HOOK" uninstall --root "$R" --dry-run
+  [ "$status" -ne 124 ] || fail "uninstall blocked on a FIFO"
+  keep_check "FIFO state.json" "    /run/runc/fifo/state.json: not a regular file, not opened: counted as in use"
+  rm -r "$R/run/runc/fifo"
+  mkdir -p "$R/run/runc/dir/state.json"
+  keep_check "a directory as state.json" "    /run/runc/dir/state.json: a directory, not a file: counted as in use"
+  rm -r "$R/run/runc/dir"
+  # containerd's task: a runtime file that is no path, an options.json
+  # that is no JSON.
+  task k8s.io t1 "$(printf '%s\nx' "$WRAPPER")"
+  keep_check "runtime with a line break" "    $TASKS/k8s.io/t1/runtime: containerd's runtime file: not a runtime's path: counted as in use"
+  task k8s.io t1 "" '{"binary_name": '
+  keep_check "damaged options.json" "    $TASKS/k8s.io/t1/options.json: containerd's options.json: invalid JSON"
+  rm -r "$R$TASKS/k8s.io/t1"
+
+  # Gone: a state directory without its state (deleted meanwhile, or
+  # being created), and a state.json that vanishes between the look and
+  # the open.
+  mkdir "$R/run/runc/gone" "$R$TASKS/k8s.io/gone"
+  gone_check "an empty state directory"
+  runc_state /run/runc gone "$INSTALLED_HOOK"
+  keep_check "the container still there" "    runc gone: its hook $INSTALLED_HOOK"
+  # (LeakSanitizer cannot run under ptrace: a sanitizer build's.)
+  run --separate-stderr strace -f -qq -o /dev/null -P "$R/run/runc/gone" -e trace=openat \
+    -e inject=openat:error=ENOENT -E ASAN_OPTIONS=detect_leaks=0 "$HOOK" uninstall --root "$R" --dry-run
+  assert_status 0
+  assert_not_contains "$output" "in use"
+  assert_contains "$output" "would remove $INSTALLED_HOOK"
+  rm -r "$R/run/runc/gone" "$R$TASKS/k8s.io/gone"
+
+  # None of it was ever written to.
+  rm "$R/secret"
+  rm -r "$R/run"
+  snapshot "$R" >"$T/after"
+  diff "$T/installed" "$T/after"
+  # A real uninstall with a damaged file keeps, says so, and exits 0.
+  mkdir -p "$R/run/crun/x"
+  echo '[' >"$R/run/crun/x/config.json"
+  uninstall_hook
+  assert_status 0
+  assert_contains "$output" "    /run/crun/x/config.json: crun's config.json: invalid JSON"
+  assert_contains "$output" "  keep $INSTALLED_HOOK: live containers still call it"
+}
+
+@test "a state directory with thousands of entries is read whole; one with more than 16384 counts as in use" {
+  containerd_1_6_root
+  install_hook
+  assert_status 0
+  mkdir -p "$R/run/runc"
+  (cd "$R/run/runc" && mkdir c{1..6000} && touch f{1..3000})
+  runc_state /run/runc c4321 "$INSTALLED_HOOK"
+  uninstall_hook --dry-run
+  assert_status 0
+  assert_contains "$output" "in use: 1 live container(s)"
+  assert_contains "$output" "    runc c4321: its hook $INSTALLED_HOOK runs at delete (poststop) (/run/runc/c4321/state.json)"
+  # Past the bound: not all read, counted.
+  mkdir -p "$R/run/crun"
+  (cd "$R/run/crun" && mkdir x{1..16385})
+  uninstall_hook --dry-run
+  assert_status 0
+  assert_contains "$output" "in use: 2 live container(s)"
+  assert_contains "$output" "    /run/crun: more than 16384 entries, not all read: counted as in use"
+}
+
+@test "a runc container started with the installed hook: uninstall keeps it, and runc delete then runs its poststop" {
+  local opt=$T/opt prefix=$T/opt/osh hook
+  exe /usr/bin/podman
+  mkdir -p "$R$opt" "$opt" "$R/run/runc"
+  snapshot "$R" >"$T/before"
+  install_hook --engines podman --prefix "$prefix"
+  assert_status 0
+  # The sandbox's hooks.d entry the install wrote, as podman puts it in a
+  # spec, with the test's policy (a private pod registry and log socket).
+  hook=$(jq -r .hook.path "$R/etc/containers/oci/hooks.d/oci-sandbox-hook-sandbox.json")
+  assert_eq "$hook" "$prefix/oci-sandbox-hook" "the hooks.d file's hook"
+  POLICY=$T/policy.json SOCK=$T/log.sock LOG=$T/log.txt
+  write_policy '{}'
+  start_log_receiver
+  make_bundle "$T/bundle"
+  cfg --arg h "$hook" '.hooks.createRuntime[0].path = $h | .hooks.poststop[0].path = $h'
+  set_cmd 'sleep 60'
+  CID=osh-installer-$BATS_TEST_NUMBER-$$ RUNC_ROOT=$R/run/runc
+  # In a mount namespace where the prefix is the fake root's (at the same
+  # path, as on a node) and where the hook's mounts live.
+  run unshare -m --propagation private bash -c '
+    set -u
+    mount --bind "$1$2" "$2"
+    runc --root "$3" create -b "$4" "$5" </dev/null >"$6/create.out" 2>&1 || exit 10
+    findmnt -rn -o TARGET | grep -cF "$4/" >"$6/mounts.created" || true
+    "$7" uninstall --root "$1" >"$6/uninstall.out" 2>&1
+    echo $? >"$6/uninstall.rc"
+    runc --root "$3" kill "$5" KILL
+    for _ in $(seq 100); do
+      [ "$(runc --root "$3" state "$5" | jq -r .status)" = stopped ] && break
+      sleep 0.1
+    done
+    runc --root "$3" delete "$5" >"$6/delete.out" 2>&1
+    echo $? >"$6/delete.rc"
+    findmnt -rn -o TARGET | grep -cF "$4/" >"$6/mounts.deleted" || true
+    "$7" uninstall --root "$1" >"$6/uninstall2.out" 2>&1
+    echo $? >"$6/uninstall2.rc"
+  ' sh "$R" "$opt" "$RUNC_ROOT" "$BUNDLE" "$CID" "$T" "$HOOK"
+  assert_status 0
+  [ "$(cat "$T/mounts.created")" -ge 1 ] || fail "the hook mounted nothing: $(cat "$T/create.out")"
+  assert_eq "$(cat "$T/uninstall.rc")" 0 "uninstall"
+  assert_contains "$(cat "$T/uninstall.out")" "    runc $CID: its hook $prefix/oci-sandbox-hook runs at delete (poststop) (/run/runc/$CID/state.json)"
+  assert_contains "$(cat "$T/uninstall.out")" "  keep $prefix/oci-sandbox-hook: live containers still call it"
+  assert_contains "$(cat "$T/uninstall.out")" "  remove /etc/containers/oci/hooks.d/oci-sandbox-hook-sandbox.json"
+  # runc ran the poststop hook: no error, the hook's tmpfs detached.
+  assert_eq "$(cat "$T/delete.rc")" 0 "runc delete"
+  assert_eq "$(cat "$T/delete.out")" "" "runc delete's output"
+  assert_eq "$(cat "$T/mounts.deleted")" 0 "mounts left in the bundle"
+  log_wait "${CID:0:12}: poststop: detached the oci-sandbox-hook tmpfs"
+  [ ! -e "$BUNDLE/oci-sandbox-hook" ]
+  assert_eq "$(cat "$T/uninstall2.rc")" 0 "the second uninstall"
+  assert_contains "$(cat "$T/uninstall2.out")" "uninstalled: every file is as before the install"
+  stop_log_receiver
+  rm -f "$T/log.sock"
   snapshot "$R" >"$T/after"
   diff "$T/before" "$T/after"
 }
