@@ -1,10 +1,14 @@
 /* libFuzzer harness: the installer's decisions on a hostile engine
-   configuration, and its record.  The first byte picks what the rest is:
-   containerd's config.toml, CRI-O's crio.conf, a file containerd's config
-   imports, or an install record.  A plan that succeeds must hold its own
-   promises (every TOML it writes scans; containerd's names the wrapper;
-   the drop-ins are where they belong); a record that parses must render
-   to a record that parses to the same rendering; anything else aborts.  */
+   configuration, its record, and the runtime state uninstall reads.  The
+   first byte picks what the rest is: containerd's config.toml, CRI-O's
+   crio.conf, a file containerd's config imports, an install record, or
+   one of the four state files of decide/inuse.h.  A plan that succeeds
+   must hold its own promises (every TOML it writes scans; containerd's
+   names the wrapper; the drop-ins are where they belong), and the state's
+   locations the configuration gives are absolute; a record that parses
+   must render to a record that parses to the same rendering, and keeping
+   it for live containers only turns removals into keeps; a state file
+   names only absolute paths; anything else aborts.  */
 #include <config.h>
 
 #include <stdint.h>
@@ -14,6 +18,7 @@
 
 #include "install_plan.h"
 #include "install_record.h"
+#include "inuse.h"
 #include "toml_edit.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -129,6 +134,52 @@ check_plan (mem_host *h)
   install_plan_clear (&plan);
 }
 
+/* Where uninstall looks for live containers, from the same host.  */
+static void
+check_locations (mem_host *h)
+{
+  host_view view = { .ctx = h, .read = mem_read, .list = mem_list, .executable = mem_executable };
+  inuse_locations loc;
+  hook_error *err = NULL;
+
+  if (inuse_locations_build (&view, &loc, &err) < 0)
+    abort ();
+  for (size_t i = 0; i < loc.n_task_dirs; i++)
+    if (loc.task_dirs[i][0] != '/')
+      abort ();
+  for (size_t i = 0; i < loc.n_ns_roots; i++)
+    if (loc.ns_roots[i][0] != '/')
+      abort ();
+  for (size_t i = 0; i < loc.n_roots; i++)
+    if (loc.roots[i][0] != '/')
+      abort ();
+  if (loc.n_roots < 2 || loc.n_task_dirs < 1 || loc.n_ns_roots < 1)
+    abort ();
+  inuse_locations_clear (&loc);
+}
+
+static void
+check_state (inuse_format format, const char *doc, size_t len)
+{
+  char **paths = NULL;
+  size_t n = 0;
+  hook_error *err = NULL;
+
+  if (inuse_named_paths (format, doc, len, &paths, &n, &err) < 0)
+    {
+      if (err == NULL || paths != NULL || n != 0)
+        abort ();
+      hook_error_free (err);
+      return;
+    }
+  if (n > INUSE_MAX_PATHS)
+    abort ();
+  for (size_t i = 0; i < n; i++)
+    if (paths[i][0] != '/')
+      abort ();
+  inuse_paths_free (paths, n);
+}
+
 static void
 check_record (const char *doc, size_t len)
 {
@@ -165,6 +216,21 @@ check_record (const char *doc, size_t len)
   for (size_t i = 0; i < rec.n_entries; i++)
     if (steps[i].why == NULL || steps[i].action > UNDO_KEEP_NAMED)
       abort ();
+  /* Live containers: what would go stays, nothing else changes.  */
+  {
+    undo_step *kept = calloc (rec.n_entries + 1, sizeof *kept);
+    if (kept == NULL)
+      abort ();
+    memcpy (kept, steps, rec.n_entries * sizeof *kept);
+    install_record_keep_in_use (&rec, "/etc/oci-sandbox-hook/policy.json", 1, kept);
+    for (size_t i = 0; i < rec.n_entries; i++)
+      if (kept[i].action != steps[i].action
+          && (kept[i].action != UNDO_KEEP_IN_USE
+              || (steps[i].action != UNDO_REMOVE && steps[i].action != UNDO_RESTORE
+                  && steps[i].action != UNDO_RMDIR)))
+        abort ();
+    free (kept);
+  }
   free (states);
   free (steps);
   free (out);
@@ -187,24 +253,30 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   memcpy (doc, data + 1, size - 1);
   doc[size - 1] = '\0';
   h.files[h.n++] = (mem_file){ "/usr/sbin/runc", NULL };
-  switch (data[0] % 4)
+  switch (data[0] % 8)
     {
     case 0:
       h.files[h.n++] = (mem_file){ CONTAINERD_CONFIG, doc };
       check_plan (&h);
+      check_locations (&h);
       break;
     case 1:
       h.files[h.n++] = (mem_file){ CRIO_CONFIG, doc };
       check_plan (&h);
+      check_locations (&h);
       break;
     case 2:
       h.files[h.n++] = (mem_file){ CONTAINERD_CONFIG,
                                    "version = 2\nimports = [\"/etc/containerd/conf.d/*.toml\"]\n" };
       h.files[h.n++] = (mem_file){ "/etc/containerd/conf.d/10.toml", doc };
       check_plan (&h);
+      check_locations (&h);
+      break;
+    case 3:
+      check_record (doc, size - 1);
       break;
     default:
-      check_record (doc, size - 1);
+      check_state ((inuse_format)(data[0] % 8 - 4), doc, size - 1);
       break;
     }
   free (doc);
