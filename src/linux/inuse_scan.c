@@ -83,9 +83,10 @@ open_below (scan *s, int dir_fd, const char *name, const char *path, int *fd, ho
   *fd = openat2_fd (dir_fd, name, O_RDONLY | O_DIRECTORY, 0, RESOLVE_STATE);
   if (*fd >= 0 || errno == ENOENT || errno == ENOTDIR)
     return 0;
-  return damaged_errno (s, "?", name, path,
-                        errno == ELOOP ? "a symlink, not followed" : "open the directory", errno,
-                        err);
+  /* Listed as a directory, a symlink now.  */
+  if (errno == ELOOP)
+    return damaged (s, "?", name, path, "a symlink, not followed", err);
+  return damaged_errno (s, "?", name, path, "open the directory", errno, err);
 }
 
 typedef struct name_list
