@@ -69,6 +69,17 @@ uid_map_is_initial (const char *uid_map)
   return strcmp (p, "\n") == 0 || *p == '\0';
 }
 
+int
+hook_user_namespace_read (char *uid_map, size_t size, bool *initial, hook_error **err)
+{
+  cleanup_close int proc_fd = -1;
+  if (open_procfs (&proc_fd, err) < 0
+      || read_small_at (proc_fd, "self/uid_map", RESOLVE_BENEATH, uid_map, size, err) < 0)
+    return hook_error_prefix (err, "the hook's user namespace");
+  *initial = uid_map_is_initial (uid_map);
+  return 0;
+}
+
 static int
 read_source (const char *path, const char *key, char **content, size_t *len, hook_error **err)
 {

@@ -19,6 +19,12 @@
    takes the paths that work inside one.  */
 bool uid_map_is_initial (const char *uid_map);
 
+/* Read the hook's own /proc/self/uid_map into UID_MAP (SIZE bytes: its
+   first line, at least) and say whether it is the initial user
+   namespace's.  Off the not-a-sandbox fast path: only a stage that is
+   about to act (or failed to trust its policy) asks.  */
+int hook_user_namespace_read (char *uid_map, size_t size, bool *initial, hook_error **err);
+
 /* PROCFS_FD: a checked /proc to borrow, or -1.  RESOLV_CONF and HOSTS (the
    policy's sources) may be NULL (not read: no pod gets a copy).  A source
    must be trusted (open_trusted_file) and world-readable: a generated file

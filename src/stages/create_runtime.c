@@ -189,14 +189,26 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
   char reason[320];
 
   sandbox_policy_init_defaults (&policy);
+  /* Under a rootless engine the walk to the policy meets directories the
+     user namespace cannot map (owned by the overflow uid): the pod is
+     left alone, not refused.  */
   if (stage_load_policy (o, &policy, log, err) < 0)
-    return -1;
+    {
+      if (!stage_rootless (log, "left alone", *err))
+        return -1;
+      hook_error_free (steal_pointer (err));
+      return 0;
+    }
   /* Nothing to do costs no lock and no full parse of config.json.  */
   if (settled_not_ours (&policy, state, &bundle_fd, &spec_buf, &spec_len, reason, sizeof reason))
     {
       log_debug (log, "not a sandbox or a pod member: %s", reason);
       return 0;
     }
+  /* A policy the walk trusted in a user namespace is its owner's (what
+     maps to uid 0 there), not root's: not obeyed either.  */
+  if (stage_rootless (log, "left alone", NULL))
+    return 0;
   if ((bundle_fd < 0 && open_directory_lockable (state->bundle, &bundle_fd, err) < 0)
       || lock_directory (bundle_fd, state->bundle, true, err) < 0
       || (spec_buf == NULL && spec_read (bundle_fd, &spec_buf, &spec_len, err) < 0)
@@ -234,6 +246,10 @@ run_poststop (const options *o, const oci_state *state, hook_log *log, hook_erro
     }
   else if (act_poststop (bundle_fd, log, err) < 0)
     return -1;
+  /* Rootless: nothing was made (createRuntime left the pod alone); the
+     policy that could not be trusted is no error of the cleanup.  */
+  if (policy_err && stage_rootless (log, "poststop", policy_err))
+    return 0;
   if (policy_err)
     {
       *err = steal_pointer (&policy_err);

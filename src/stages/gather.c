@@ -19,9 +19,39 @@
 #include "safepath.h"
 #include "stage.h"
 
+bool
+stage_rootless (hook_log *log, const char *what, const hook_error *cause)
+{
+  cleanup_hook_error hook_error *e = NULL;
+  char uid_map[128];
+  bool initial;
+
+  if (hook_user_namespace_read (uid_map, sizeof uid_map, &initial, &e) < 0 || initial)
+    return false;
+  /* The first mapping, spaces collapsed: "0 54321 1".  */
+  char shown[64];
+  size_t n = 0;
+  for (const char *p = uid_map; *p && *p != '\n' && n + 1 < sizeof shown; p++)
+    if (*p != ' ' || (n > 0 && shown[n - 1] != ' '))
+      shown[n++] = *p;
+  while (n > 0 && shown[n - 1] == ' ')
+    n--;
+  shown[n] = '\0';
+  if (cause)
+    log_debug (log, "%s", cause->message);
+  log_info (log,
+            "%s: the hook runs in a user namespace (uid_map \"%s\"), with no privileges beyond "
+            "its owner's (rootless), where no policy file can be proven root's",
+            what, shown);
+  return true;
+}
+
 int
 stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook_error **err)
 {
+  /* --log-level holds for what is said of a policy that failed too.  */
+  if (o->log_level_set)
+    log->level = o->log_level;
   if (sandbox_policy_load (o->policy_path, o->policy_explicit, policy, err) < 0)
     return -1;
   log->level = o->log_level_set ? o->log_level : policy->log_level;

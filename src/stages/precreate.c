@@ -112,6 +112,16 @@ read_spec (const char *bundle, int *bundle_fd, char **input, size_t *len, hook_e
   return spec_read (*bundle_fd, input, len, err);
 }
 
+/* The engine gets its spec back byte for byte: on stdout, or
+   --bundle's config.json untouched.  */
+static int
+spec_unchanged (const options *o, const char *input, size_t input_len, hook_error **err)
+{
+  if (!o->bundle && write_all (STDOUT_FILENO, input, input_len) < 0)
+    return hook_fail (err, errno, "write config.json to stdout");
+  return 0;
+}
+
 int
 run_precreate (const options *o, hook_log *log, hook_error **err)
 {
@@ -128,18 +138,26 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
   if (read_spec (o->bundle, &bundle_fd, &input, &input_len, err) < 0)
     return -1;
   alarm (o->deadline);
-  if (stage_load_policy (o, &policy, log, err) < 0
-      || spec_parse (input, input_len, &config, err) < 0)
+  if (stage_load_policy (o, &policy, log, err) < 0)
+    {
+      /* Rootless podman runs precreate in its user namespace: the spec
+         goes back as it came (no OOM score the runtime could not set).  */
+      if (!stage_rootless (log, "precreate: the spec unchanged", *err))
+        return -1;
+      hook_error_free (steal_pointer (err));
+      return spec_unchanged (o, input, input_len, err);
+    }
+  if (spec_parse (input, input_len, &config, err) < 0)
     return -1;
   hook_log_set_id (log, spec_log_id (&config));
   if (!plan_classify (&policy, config.annotations, NULL, config.arg0, reason, sizeof reason))
     {
       /* Not ours: the engine gets its spec back byte for byte.  */
       log_debug (log, "not a sandbox: %s", reason);
-      if (!o->bundle && write_all (STDOUT_FILENO, input, input_len) < 0)
-        return hook_fail (err, errno, "write config.json to stdout");
-      return 0;
+      return spec_unchanged (o, input, input_len, err);
     }
+  if (stage_rootless (log, "precreate: the spec unchanged", NULL))
+    return spec_unchanged (o, input, input_len, err);
   if (spec_plan_build (&config, &policy, log, &plan, err) < 0)
     return -1;
   spec_edits edits;

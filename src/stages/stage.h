@@ -47,6 +47,18 @@ typedef struct options
   unsigned int deadline; /* seconds */
 } options;
 
+/* Rootless engines (podman run by a user, in the user namespace of its
+   pause process): the hook then runs as uid 0 of a user namespace that is
+   not the initial one, i.e. with the privileges of the user who owns it.
+   It can prove no file root's from there (root is unmapped: the overflow
+   uid, or what maps to uid 0 is the user), so it trusts no policy, and it
+   gives the pod nothing: true, with one info line naming the uid_map and
+   WHAT the stage does instead (CAUSE, when not NULL, is the error that
+   made the stage ask: logged at debug level).  False in the initial user
+   namespace, or when /proc cannot tell (the caller reports its own
+   error).  Never on the not-a-sandbox fast path.  */
+bool stage_rootless (hook_log *log, const char *what, const hook_error *cause);
+
 /* createRuntime (or prestart): apply the plan to the live container.  */
 int run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err);
 /* poststop: sweep the hook's directory, whatever the policy says.  */
