@@ -17,7 +17,7 @@ PACKAGES=(
   clang libclang-rt-14-dev clang-format lld catatonit
   time linux-perf strace bindfs
   containerd containernetworking-plugins python3-grpcio python3-protobuf protobuf-compiler
-  python3-yaml
+  python3-yaml uidmap slirp4netns fuse-overlayfs
   dpkg-dev debhelper lintian
 )
 
