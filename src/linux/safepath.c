@@ -552,7 +552,7 @@ where_pop (char *where)
    The message names the path reached ("/etc/x: No such file or
    directory" for a walk to /etc/x/y), except when that is PATH itself,
    which every caller's prefix already names.  */
-static __attribute__ ((cold)) int
+static int
 walk_fail_lookup (hook_error **err, int errno_value, const trust_walk *w, const char *name,
                   const char *path)
 {
