@@ -101,11 +101,14 @@ EOF
     chmod 666 "$T/tun"
     tun="mount --bind $T/tun /dev/net/tun;"
   fi
+  # The user's commands start in its home: the caller's directory (a CI
+  # checkout in a private 0700 directory) may be closed to it.
   cat >"$T/as-user" <<EOF
 #!/bin/bash
 exec unshare -m --propagation private bash -c '
 $tun
 for f in passwd group subuid subgid; do mount --bind "$T/etc/\$f" "/etc/\$f"; done
+cd "$RHOME" || exit 1
 exec setpriv --reuid $RUID --regid $RUID --init-groups env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \\
   HOME=$RHOME XDG_RUNTIME_DIR=$RRUN XDG_CONFIG_HOME=$RHOME/.config "\$@"' as-user "\$@"
 EOF
