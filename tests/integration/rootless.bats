@@ -128,9 +128,12 @@ make_rootless_hooks_dir () {
   local which=$1 tmpl n=0
   shift
   rm -f "$T/hooks.d"/*
+  # A copy the user can execute: HOOK may sit in a checkout closed to it
+  # (CI clones into a private 0700 directory).
+  install -m 755 "$HOOK" "$T/oci-sandbox-hook"
   cat >"$T/hook-logged" <<EOF
 #!/bin/sh
-exec "$HOOK" --log-stderr --log-level debug $* "\$@" 2>>"$HOOK_LOG"
+exec "$T/oci-sandbox-hook" --log-stderr --log-level debug $* "\$@" 2>>"$HOOK_LOG"
 EOF
   chmod 755 "$T/hook-logged"
   for tmpl in "$BATS_TEST_DIRNAME"/../../hooks/*.json.in; do
