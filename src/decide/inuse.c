@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "inuse.h"
 #include "json.h"
+#include "string_list.h"
 
 #define N(a) (sizeof (a) / sizeof ((a)[0]))
 
@@ -35,46 +36,24 @@ inuse_format_name (inuse_format format)
   return "?";
 }
 
-void
-inuse_paths_free (char **paths, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    free (paths[i]);
-  free (paths);
-}
-
-typedef struct path_list
-{
-  char **items;
-  size_t n;
-} path_list;
-
 /* Keep P when it is absolute (a relative name is looked up in PATH by
    whoever runs it: not a path of the install).  */
 static int
-add_path (path_list *l, const char *p, hook_error **err)
+add_path (string_list *l, const char *p, hook_error **err)
 {
-  char **grown;
-
   if (p[0] != '/')
     return 0;
   if (l->n == INUSE_MAX_PATHS)
     return hook_fail (err, 0, "more than %d executables named", INUSE_MAX_PATHS);
-  grown = reallocarray (l->items, l->n + 1, sizeof *grown);
-  if (grown == NULL)
+  if (string_list_take (l, strdup (p)) < 0)
     return hook_fail (err, ENOMEM, "state file");
-  l->items = grown;
-  l->items[l->n] = strdup (p);
-  if (l->items[l->n] == NULL)
-    return hook_fail (err, ENOMEM, "state file");
-  l->n++;
   return 0;
 }
 
 /* The paths of a hooks object: {STAGE: null | [{"path": ...}, ...]}.
    WHERE names it in errors.  */
 static int
-hook_paths (const json_value *hooks, const char *where, path_list *l, hook_error **err)
+hook_paths (const json_value *hooks, const char *where, string_list *l, hook_error **err)
 {
   if (hooks == NULL || hooks->kind == JSON_NULL)
     return 0;
@@ -113,7 +92,7 @@ int
 inuse_named_paths (inuse_format format, const char *buf, size_t len, char ***paths, size_t *n,
                    hook_error **err)
 {
-  path_list l = { .items = NULL };
+  cleanup_string_list string_list l = { .items = NULL };
   cleanup_json json_doc *doc = NULL;
   const json_value *root, *v;
   int ret = -1;
@@ -180,13 +159,11 @@ inuse_named_paths (inuse_format format, const char *buf, size_t len, char ***pat
         goto out;
       break;
     }
-  *paths = l.items;
+  *paths = steal_pointer (&l.items);
   *n = l.n;
-  l.items = NULL;
   l.n = 0;
   ret = 0;
 out:
-  inuse_paths_free (l.items, l.n);
   return ret;
 }
 
@@ -255,10 +232,10 @@ inuse_users_add (inuse_users *users, const char *engine, const char *id, const c
 void
 inuse_locations_clear (inuse_locations *loc)
 {
-  inuse_paths_free (loc->task_dirs, loc->n_task_dirs);
-  inuse_paths_free (loc->ns_roots, loc->n_ns_roots);
-  inuse_paths_free (loc->roots, loc->n_roots);
-  inuse_paths_free (loc->notes, loc->n_notes);
+  free_strings (loc->task_dirs, loc->n_task_dirs);
+  free_strings (loc->ns_roots, loc->n_ns_roots);
+  free_strings (loc->roots, loc->n_roots);
+  free_strings (loc->notes, loc->n_notes);
   memset (loc, 0, sizeof *loc);
 }
 

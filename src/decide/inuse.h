@@ -61,10 +61,9 @@ const char *inuse_format_name (inuse_format format);
 /* The executables the state file BUF names (each a malloc'ed string in
    *PATHS, *N of them): absolute paths only (a relative BinaryName is a
    name the shim looks up in PATH).  A file that is not what FORMAT says
-   is an error saying why.  */
+   is an error saying why.  Free them with free_strings.  */
 int inuse_named_paths (inuse_format format, const char *buf, size_t len, char ***paths, size_t *n,
                        hook_error **err);
-void inuse_paths_free (char **paths, size_t n);
 
 /* Whether PATH is DIR or below it, lexically (both clean and absolute).  */
 bool inuse_path_below (const char *path, const char *dir);

@@ -12,6 +12,7 @@
 #include "cleanup.h"
 #include "inuse_scan.h"
 #include "safepath.h"
+#include "string_list.h"
 
 /* A location as the host finds it: ".." and absolute links stay inside
    the root (a configured /var/run/containerd), magic links never
@@ -89,40 +90,12 @@ open_below (scan *s, int dir_fd, const char *name, const char *path, int *fd, ho
   return damaged_errno (s, "?", name, path, "open the directory", errno, err);
 }
 
-typedef struct name_list
-{
-  char **names;
-  size_t n;
-} name_list;
-
-static void
-name_list_clear (name_list *l)
-{
-  inuse_paths_free (l->names, l->n);
-  l->names = NULL;
-  l->n = 0;
-}
-#define cleanup_name_list __attribute__ ((cleanup (name_list_clear)))
-
-static int
-name_list_add (name_list *l, const char *name)
-{
-  char **grown = reallocarray (l->names, l->n + 1, sizeof *grown);
-  if (grown == NULL)
-    return -1;
-  l->names = grown;
-  if ((l->names[l->n] = strdup (name)) == NULL)
-    return -1;
-  l->n++;
-  return 0;
-}
-
 /* The entries of DIR_FD that may be a container's: its subdirectories in
    DIRS, and in LINKS its symlinks, which are never followed.  Any other
    file is no container's state.  At most INUSE_MAX_ENTRIES entries are
    read; *MORE says there were more.  */
 static int
-list_entries (int dir_fd, const char *path, name_list *dirs, name_list *links, bool *more,
+list_entries (int dir_fd, const char *path, string_list *dirs, string_list *links, bool *more,
               hook_error **err)
 {
   int fd = dup (dir_fd);
@@ -159,8 +132,8 @@ list_entries (int dir_fd, const char *path, name_list *dirs, name_list *links, b
             continue; /* gone meanwhile */
           type = S_ISDIR (st.st_mode) ? DT_DIR : S_ISLNK (st.st_mode) ? DT_LNK : DT_REG;
         }
-      if ((type == DT_DIR && name_list_add (dirs, de->d_name) < 0)
-          || (type == DT_LNK && name_list_add (links, de->d_name) < 0))
+      if ((type == DT_DIR && string_list_take (dirs, strdup (de->d_name)) < 0)
+          || (type == DT_LNK && string_list_take (links, strdup (de->d_name)) < 0))
         {
           closedir (d);
           return hook_fail (err, ENOMEM, "read directory %s", path);
@@ -313,7 +286,7 @@ check_file (scan *s, int dir_fd, const char *name, const char *file, const char 
           ret = inuse_users_add (s->users, engine, id, file, reason, false, err);
         break;
       }
-  inuse_paths_free (paths, n);
+  free_strings (paths, n);
   return ret;
 }
 
@@ -336,8 +309,8 @@ static int
 each_subdir (scan *s, int dir_fd, const char *path, const char *ns, const char *engine, entry_fn fn,
              hook_error **err)
 {
-  cleanup_name_list name_list dirs = { .n = 0 };
-  cleanup_name_list name_list links = { .n = 0 };
+  cleanup_string_list string_list dirs = { .n = 0 };
+  cleanup_string_list string_list links = { .n = 0 };
   bool more = false;
 
   if (list_entries (dir_fd, path, &dirs, &links, &more, err) < 0)
@@ -357,21 +330,21 @@ each_subdir (scan *s, int dir_fd, const char *path, const char *ns, const char *
     }
   for (size_t i = 0; i < links.n; i++)
     {
-      cleanup_free char *sub = join (path, links.names[i]);
+      cleanup_free char *sub = join (path, links.items[i]);
       if (sub == NULL)
         return hook_fail (err, ENOMEM, "scan");
-      if (damaged (s, engine, links.names[i], sub, "a symlink, not followed", err) < 0)
+      if (damaged (s, engine, links.items[i], sub, "a symlink, not followed", err) < 0)
         return -1;
     }
   for (size_t i = 0; i < dirs.n && !s->stopped; i++)
     {
-      cleanup_free char *sub = join (path, dirs.names[i]);
+      cleanup_free char *sub = join (path, dirs.items[i]);
       cleanup_free char *id = NULL;
       cleanup_close int fd = -1;
-      if (sub == NULL || (ns && asprintf (&id, "%s/%s", ns, dirs.names[i]) < 0))
+      if (sub == NULL || (ns && asprintf (&id, "%s/%s", ns, dirs.items[i]) < 0))
         return hook_fail (err, ENOMEM, "scan");
-      if (open_below (s, dir_fd, dirs.names[i], sub, &fd, err) < 0
-          || (fd >= 0 && fn (s, fd, id ? id : dirs.names[i], sub, err) < 0))
+      if (open_below (s, dir_fd, dirs.items[i], sub, &fd, err) < 0
+          || (fd >= 0 && fn (s, fd, id ? id : dirs.items[i], sub, err) < 0))
         return -1;
     }
   return 0;

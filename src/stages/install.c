@@ -31,6 +31,7 @@
 #include "policy.h"
 #include "safepath.h"
 #include "sha256.h"
+#include "string_list.h"
 #include "stage.h"
 
 #define N(a) (sizeof (a) / sizeof ((a)[0]))
@@ -700,37 +701,11 @@ print_engines (unsigned engines)
       }
 }
 
-typedef struct string_list
-{
-  char **items;
-  size_t n;
-} string_list;
-
-static void
-string_list_clear (string_list *l)
-{
-  free_strings (l->items, l->n);
-  l->items = NULL;
-  l->n = 0;
-}
-#define cleanup_string_list __attribute__ ((cleanup (string_list_clear)))
-
 /* Keep S (malloc'ed) until the end of the run; NULL on ENOMEM.  */
 static const char *
 string_list_keep (string_list *l, char *s)
 {
-  char **p;
-  if (s == NULL)
-    return NULL;
-  p = reallocarray (l->items, l->n + 1, sizeof *p);
-  if (p == NULL)
-    {
-      free (s);
-      return NULL;
-    }
-  l->items = p;
-  p[l->n++] = s;
-  return s;
+  return string_list_take (l, s) < 0 ? NULL : s;
 }
 
 /* A file installed before that is its original again (a run cut short)

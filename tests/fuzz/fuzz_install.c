@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "install_plan.h"
 #include "install_record.h"
 #include "inuse.h"
@@ -177,7 +178,7 @@ check_state (inuse_format format, const char *doc, size_t len)
   for (size_t i = 0; i < n; i++)
     if (paths[i][0] != '/')
       abort ();
-  inuse_paths_free (paths, n);
+  free_strings (paths, n);
 }
 
 static void

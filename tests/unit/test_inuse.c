@@ -29,7 +29,7 @@ check_paths (inuse_format format, const char *text, const char *const *expected,
   CHECK_INT (n, n_expected);
   for (size_t i = 0; i < n && i < n_expected; i++)
     CHECK_STR (paths[i], expected[i]);
-  inuse_paths_free (paths, n);
+  free_strings (paths, n);
 }
 
 static void
