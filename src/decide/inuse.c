@@ -88,6 +88,17 @@ parse_json (const char *buf, size_t len, size_t max, json_doc **doc, hook_error 
   return json_parse (buf, len, &limits, doc, err);
 }
 
+/* parse_json, and the document must be an object (*ROOT).  */
+static int
+parse_object (const char *buf, size_t len, size_t max, json_doc **doc, const json_value **root,
+              hook_error **err)
+{
+  if (parse_json (buf, len, max, doc, err) < 0)
+    return -1;
+  *root = json_doc_root (*doc);
+  return (*root)->kind == JSON_OBJECT ? 0 : hook_fail (err, 0, "not a JSON object");
+}
+
 int
 inuse_named_paths (inuse_format format, const char *buf, size_t len, char ***paths, size_t *n,
                    hook_error **err)
@@ -95,7 +106,6 @@ inuse_named_paths (inuse_format format, const char *buf, size_t len, char ***pat
   cleanup_string_list string_list l = { .items = NULL };
   cleanup_json json_doc *doc = NULL;
   const json_value *root, *v;
-  int ret = -1;
 
   *paths = NULL;
   *n = 0;
@@ -105,66 +115,41 @@ inuse_named_paths (inuse_format format, const char *buf, size_t len, char ***pat
       /* Go's []byte(BinaryName): a path, or nothing (the shim runs "runc").
          A NUL or a line break is no path an exec could take.  */
       if (len >= PATH_MAX || memchr (buf, '\0', len) || memchr (buf, '\n', len))
-        {
-          hook_fail (err, 0, "not a runtime's path");
-          goto out;
-        }
+        return hook_fail (err, 0, "not a runtime's path");
       if (len && add_path (&l, buf, err) < 0)
-        goto out;
+        return -1;
       break;
     case INUSE_CONTAINERD_OPTIONS:
-      if (parse_json (buf, len, INUSE_SMALL_MAX_BYTES, &doc, err) < 0)
-        goto out;
-      root = json_doc_root (doc);
-      if (root->kind != JSON_OBJECT)
-        {
-          hook_fail (err, 0, "not a JSON object");
-          goto out;
-        }
+      if (parse_object (buf, len, INUSE_SMALL_MAX_BYTES, &doc, &root, err) < 0)
+        return -1;
       v = json_get (root, "binary_name");
       if (v != NULL && v->kind != JSON_STRING)
-        {
-          hook_fail (err, 0, "binary_name is %s, not a string", json_kind_name (v->kind));
-          goto out;
-        }
+        return hook_fail (err, 0, "binary_name is %s, not a string", json_kind_name (v->kind));
       if (v != NULL && add_path (&l, v->u.scalar.text, err) < 0)
-        goto out;
+        return -1;
       break;
     case INUSE_RUNC_STATE:
       if (parse_json (buf, len, INUSE_STATE_MAX_BYTES, &doc, err) < 0)
-        goto out;
-      root = json_doc_root (doc);
-      v = json_get (root, "config");
+        return -1;
+      v = json_get (json_doc_root (doc), "config");
       if (v == NULL || v->kind != JSON_OBJECT)
-        {
-          hook_fail (err, 0, "no config object");
-          goto out;
-        }
+        return hook_fail (err, 0, "no config object");
       /* runc's libcontainer config has "Hooks" (a Go field without a JSON
          name); "hooks" is taken too, should a release name it.  */
       if (hook_paths (json_get (v, "Hooks"), "config.Hooks", &l, err) < 0
           || hook_paths (json_get (v, "hooks"), "config.hooks", &l, err) < 0)
-        goto out;
+        return -1;
       break;
     case INUSE_OCI_CONFIG:
-      if (parse_json (buf, len, INUSE_STATE_MAX_BYTES, &doc, err) < 0)
-        goto out;
-      root = json_doc_root (doc);
-      if (root->kind != JSON_OBJECT)
-        {
-          hook_fail (err, 0, "not a JSON object");
-          goto out;
-        }
-      if (hook_paths (json_get (root, "hooks"), "hooks", &l, err) < 0)
-        goto out;
+      if (parse_object (buf, len, INUSE_STATE_MAX_BYTES, &doc, &root, err) < 0
+          || hook_paths (json_get (root, "hooks"), "hooks", &l, err) < 0)
+        return -1;
       break;
     }
   *paths = steal_pointer (&l.items);
   *n = l.n;
   l.n = 0;
-  ret = 0;
-out:
-  return ret;
+  return 0;
 }
 
 bool
