@@ -42,8 +42,10 @@
    both stages
      execve, static-pie start-up, exit_group                  yes (same linking)
      libselinux constructor: statfs x2, read /proc/filesystems,
-       access /etc/selinux/config                             no
-     libcap-ng constructor: read cap_last_cap, prctl x4       no
+       access /etc/selinux/config: only a createRuntime of a
+       sandbox with linux.mountLabel (deferred, lld builds)    no
+     libcap-ng constructor: read cap_last_cap, prctl x4: only
+       a createRuntime (deferred, lld builds)                 no
      close_range (3, ~0), getpid, umask, alarm                no
      read the state from stdin                                yes
      the policy: a trusted walk from / (open + fstat of each

@@ -113,9 +113,34 @@ close_library (void *handle)
 
 #else /* linked in */
 
+/* The libraries' constructors, which src/deferred-constructors.ld moves
+   out of .init_array when lld links a static build: run here, before the
+   library's first call, as dlopen() runs them in the default build (a
+   stage owns one table of each library, so they run at most once a
+   process).  A build linked otherwise has no such sections (the weak
+   symbols are null) and ran the constructors at start.  */
+typedef void (*library_constructor) (void);
+#define DEFERRED_CONSTRUCTORS(name)                                                                \
+  extern const library_constructor name##_start[] __attribute__ ((weak, visibility ("hidden")));   \
+  extern const library_constructor name##_end[] __attribute__ ((weak, visibility ("hidden")))
+DEFERRED_CONSTRUCTORS (deferred_init_libselinux);
+DEFERRED_CONSTRUCTORS (deferred_init_libcapng);
+
+static void
+run_constructors (const library_constructor *start, const library_constructor *end)
+{
+  if (start == NULL || end == NULL)
+    return;
+  for (const library_constructor *c = start; c < end; c++)
+    (*c) ();
+}
+
 int
 selinux_lib_load (selinux_lib *lib, hook_error **err)
 {
+  if (lib->loaded)
+    return 0;
+  run_constructors (deferred_init_libselinux_start, deferred_init_libselinux_end);
   lib->is_selinux_enabled = is_selinux_enabled;
   lib->security_check_context = security_check_context;
   lib->fsetfilecon = fsetfilecon;
@@ -126,6 +151,9 @@ selinux_lib_load (selinux_lib *lib, hook_error **err)
 int
 capng_lib_load (capng_lib *lib, hook_error **err)
 {
+  if (lib->loaded)
+    return 0;
+  run_constructors (deferred_init_libcapng_start, deferred_init_libcapng_end);
   lib->capng_clear = capng_clear;
   lib->capng_update = capng_update;
   lib->capng_apply = capng_apply;

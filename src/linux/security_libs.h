@@ -8,7 +8,9 @@
    nor the libraries' constructors (docs/performance.md, "The dynamic
    build").  The static builds (--enable-static-deps, --enable-static-binary)
    link both and fill the same tables with the linked functions, so that
-   every build runs the same code.
+   every build runs the same code; linked by lld, they also run each
+   library's constructors there instead of at the start of every process
+   (src/deferred-constructors.ld).
 
    A table is owned by the stage that needs it (cleanup_selinux_lib,
    cleanup_capng_lib) and handed down; the library stays loaded until the
