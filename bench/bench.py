@@ -449,6 +449,28 @@ class Bench:
             self.check_effects(live, floor(st), floor_stop, cpu.groups())
         return floor, floor_stop
 
+    def info_lines(self):
+        """The text of the hook's info line of each stage (after its
+        container id), from the listener's log of the debug run that
+        floor_for made: what the floor sends with --log."""
+        path = os.path.join(self.work, "hook.log")
+        pattern = re.compile(r"^<\d+>oci-sandbox-hook\[\d+\]: \S+: ((sandbox ready|poststop): .*)$")
+        for _ in range(100):  # the listener writes what it receives a moment later
+            found = {}
+            with open(path, errors="replace") as f:
+                for line in f:
+                    m = pattern.match(line.rstrip("\n"))
+                    if m:
+                        found[m.group(2)] = m.group(1)
+            if len(found) == 2:
+                return found["sandbox ready"], found["poststop"]
+            time.sleep(0.05)
+        raise BenchError("no 'sandbox ready' and 'poststop' info lines in " + path)
+
+    def with_log(self, argv, line):
+        """The floor's ARGV, sending LINE to the listener once its work is done."""
+        return [argv[0], "--log", self.args.log_socket, line] + argv[1:]
+
     def rss(self, argv, stdin=None, before=None, after=None):
         """Peak RSS in KiB, median of 3, as GNU time reports it: a child of
         this Python process would start with Python's high-water mark."""
@@ -470,6 +492,8 @@ class Bench:
         live = self.live_sandbox()
         create, stop = self.hook_argv("createRuntime"), self.hook_argv("poststop")
         floor, floor_stop = self.floor_for(live, create, stop, ("createRuntime", "createRuntime-fork"))
+        ready, stopped = self.info_lines()
+        floor_log = [self.with_log(floor("createRuntime"), ready), self.with_log(floor_stop, stopped)]
         quiet = [self.hook_argv(st, self.policy_quiet) for st in ("createRuntime", "poststop")]
         # The same binary again, as another file: what two identical builds
         # differ by in this run is the smallest difference it can show.
@@ -483,6 +507,7 @@ class Bench:
             "quiet_copy": lambda: self.round(live, *quiet_copy),
             "floor": lambda: self.round(live, floor("createRuntime"), floor_stop),
             "fork": lambda: self.round(live, floor("createRuntime-fork"), floor_stop),
+            "floor_log": lambda: self.round(live, *floor_log),
             "true2": lambda: (self.run(true, stdin=live["create"]), self.run(true, stdin=live["stop"])),
             "fast": lambda: (self.run(create, stdin=live["plain"]),),
             "fast_cri": lambda: (self.run(create, stdin=live["app"]),),
@@ -501,6 +526,7 @@ class Bench:
                 ("quiet_copy", "oci-sandbox-hook, nobody listening, a second copy of the binary (the run's noise)"),
                 ("floor", "floor (`bench/floor.c`: the hook's kernel work, nothing else)"),
                 ("fork", "floor with a forked child (the hook's path under a user namespace)"),
+                ("floor_log", "floor sending the hook's two info lines to the listener (what any program pays it)"),
                 ("true2", "two `/bin/true`"),
             )
         ]
@@ -525,6 +551,8 @@ class Bench:
                 ratio(T[k], T["floor"]), med(T[k]) / 1e6, med(T["floor"]) / 1e6), med(T[k]) <= 1.3 * med(T["floor"]))
         self.target("(reference) the same build, a second copy ÷ the first (nobody listening): "
                     "differences within it are noise", ratio(T["quiet_copy"], T["quiet"]))
+        self.target("(reference) sandbox round, syslog listener ÷ the floor sending the same two lines to it",
+                    ratio(T["hook"], T["floor_log"]))
         self.target("(reference) sandbox round ÷ two `/bin/true`", ratio(T["hook"], T["true2"]))
         self.target("(reference) floor ÷ two `/bin/true`", ratio(T["floor"], T["true2"]))
         for k, name in (("fast", "plain container, default policy"), ("fast_cri", "app container, default policy"),
