@@ -8,7 +8,7 @@
 #include "json_gen.h"
 
 static void
-gen_parameters (generator *gen, const planned_action *a)
+gen_parameters (generator *gen, const sandbox_plan *plan, const planned_action *a)
 {
   switch (a->kind)
     {
@@ -96,8 +96,8 @@ gen_parameters (generator *gen, const planned_action *a)
       gen_key_string (gen, "state_dir", a->u.registry.state_dir);
       gen_string (gen, "names");
       gen_array_open (gen);
-      for (size_t i = 0; i < a->u.registry.n_names; i++)
-        gen_string (gen, a->u.registry.names[i]);
+      for (size_t i = 0; i < plan->n_pod_names; i++)
+        gen_string (gen, plan->pod_names[i]);
       gen_array_close (gen);
       break;
     case ACTION_COUNT:
@@ -138,7 +138,7 @@ explain_plan (const sandbox_plan *plan, const char *id, const char *stage, bool 
       gen_key_string (&gen, "decision", a->skip ? "skip" : "apply");
       gen_key_string (&gen, "reason", a->reason);
       if (!a->skip)
-        gen_parameters (&gen, a);
+        gen_parameters (&gen, plan, a);
       gen_map_close (&gen);
     }
   gen_array_close (&gen);

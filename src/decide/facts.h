@@ -77,15 +77,19 @@ typedef struct target_facts
   file_identity ns[NAMESPACE_COUNT];
   file_identity own_ns[NAMESPACE_COUNT];
   /* Its cgroup as /proc/PID/cgroup shows it: the v1 cpu controller's
-     line and the v2 ("0::") line, "" when absent.  */
-  char cgroup_v1_cpu[PATH_MAX];
-  char cgroup_v2[PATH_MAX];
+     line and the v2 ("0::") line, NULL when absent.  Strings of their
+     length in cgroup_paths (malloc'ed; freed by target_facts_clear in
+     linux/host.c), not PATH_MAX buffers: the facts sit on the stack of
+     every sandbox's createRuntime, where each page they span is a fault.  */
+  const char *cgroup_v1_cpu;
+  const char *cgroup_v2;
+  char *cgroup_paths;
   /* The cgroup cpu_shares would write, when looked at: the processes it
      holds that are not the container's.  */
   bool cgroup_counted;
   size_t cgroup_others;
-  char cgroup_file[PATH_MAX]; /* the file cpu_shares would write */
-  char cgroup_error[512];     /* why it could not be looked at, or "" */
+  const char *cgroup_file; /* the file cpu_shares would write (the cgroup target's) */
+  char cgroup_error[512];  /* why it could not be looked at, or "" */
 } target_facts;
 
 /* A pod member's sandbox, as the registry knows it (linux/registry.h), and

@@ -1100,7 +1100,7 @@ check_target_process (const plan_input *in, hook_error **err)
     }
   if (c->cgroups_path)
     {
-      const char *seen = t->cgroup_v1_cpu[0] ? t->cgroup_v1_cpu : t->cgroup_v2;
+      const char *seen = t->cgroup_v1_cpu ? t->cgroup_v1_cpu : t->cgroup_v2 ? t->cgroup_v2 : "";
       if (!cgroups_path_names (c->cgroups_path, seen))
         return hook_fail (err, 0,
                           "pid %d is in cgroup %s, not the container's linux.cgroupsPath %s: "
@@ -1140,9 +1140,10 @@ plan_file_action (action_kind kind, pod_file *file)
    id and under every sandbox id its own annotations give (containerd's
    and CRI-O's sandbox-id keys name the sandbox itself).  */
 static void
-plan_pod_registry (const plan_input *in, planned_action *a)
+plan_pod_registry (const plan_input *in, sandbox_plan *plan)
 {
   const sandbox_policy *p = in->policy;
+  planned_action *a = &plan->actions[ACTION_POD_REGISTRY];
   cleanup_hook_error hook_error *name_err = NULL;
 
   a->u.registry.state_dir = p->state_dir;
@@ -1161,22 +1162,21 @@ plan_pod_registry (const plan_input *in, planned_action *a)
       skip (a, "members cannot find this sandbox: %s", name_err->message);
       return;
     }
-  snprintf (a->u.registry.names[0], sizeof a->u.registry.names[0], "%s", in->container_id);
-  a->u.registry.n_names = 1;
+  snprintf (plan->pod_names[0], sizeof plan->pod_names[0], "%s", in->container_id);
+  plan->n_pod_names = 1;
   for (size_t i = 0; i < p->n_member_rules; i++)
     {
       const char *alias = lookup_annotation (in, p->member_rules[i].sandbox_id_key);
       bool known = false;
       if (alias == NULL || pod_name_validate (alias, NULL) < 0)
         continue;
-      for (size_t j = 0; j < a->u.registry.n_names && !known; j++)
-        known = strcmp (a->u.registry.names[j], alias) == 0;
-      if (known || a->u.registry.n_names == POD_MAX_NAMES)
+      for (size_t j = 0; j < plan->n_pod_names && !known; j++)
+        known = strcmp (plan->pod_names[j], alias) == 0;
+      if (known || plan->n_pod_names == POD_MAX_NAMES)
         continue;
-      snprintf (a->u.registry.names[a->u.registry.n_names++], sizeof a->u.registry.names[0], "%s",
-                alias);
+      snprintf (plan->pod_names[plan->n_pod_names++], sizeof plan->pod_names[0], "%s", alias);
     }
-  because (a, "members find the pod in %s under %zu name(s)", p->state_dir, a->u.registry.n_names);
+  because (a, "members find the pod in %s under %zu name(s)", p->state_dir, plan->n_pod_names);
 }
 
 static int
@@ -1203,7 +1203,7 @@ plan_sandbox_actions (const plan_input *in, sandbox_plan *plan, hook_error **err
   plan_oom (in, &plan->actions[ACTION_OOM_SCORE_ADJ]);
   if (plan_cpu (in, &plan->actions[ACTION_CPU_SHARES], err) < 0)
     return -1;
-  plan_pod_registry (in, &plan->actions[ACTION_POD_REGISTRY]);
+  plan_pod_registry (in, plan);
   for (size_t i = 0; i < sizeof member_files / sizeof member_files[0]; i++)
     plan->actions[member_files[i].kind].u.file.read_only = true;
   return plan_sizing (in, &plan->actions[ACTION_SANDBOX_SIZING], err);

@@ -95,9 +95,7 @@ typedef struct planned_action
     } file;
     struct
     {
-      const char *state_dir;
-      size_t n_names;
-      char names[POD_MAX_NAMES][POD_NAME_MAX + 1]; /* the OCI id first */
+      const char *state_dir; /* the names are the plan's pod_names */
     } registry;
     sandbox_sizing sizing; /* annotations absent from the spec get these */
     struct
@@ -126,6 +124,12 @@ typedef struct sandbox_plan
   char sandbox_name[POD_NAME_MAX + 1];
   char membership[320]; /* the sandbox found or not, the namespaces shared */
   planned_action actions[ACTION_COUNT];
+  /* The names pod_registry files the sandbox under, the OCI id first: in
+     the plan, not in the action union, which would make each of the
+     actions that much larger (and the plan, zeroed whole on the stack of
+     every createRuntime, more pages).  */
+  size_t n_pod_names;
+  char pod_names[POD_MAX_NAMES][POD_NAME_MAX + 1];
 } sandbox_plan;
 
 typedef struct plan_input

@@ -25,8 +25,7 @@
 /* The container's cgroup path relative to the hierarchy's mount: strip the
    mount's root, refuse anything non-canonical (docs/security.md, threat 8).  */
 static int
-relative_cgroup_path (const char *path, const char *mount_root, char *out, size_t size,
-                      hook_error **err)
+relative_cgroup_path (const char *path, const char *mount_root, const char **out, hook_error **err)
 {
   size_t rl = strlen (mount_root);
   const char *rel = path;
@@ -44,9 +43,9 @@ relative_cgroup_path (const char *path, const char *mount_root, char *out, size_
     rel++;
   if (*rel == '\0')
     return hook_fail (err, 0, "the container is in the root cgroup: refusing to change it");
-  if (strlen (rel) + 1 > size)
+  if (strlen (rel) + 1 > PATH_MAX)
     return hook_fail (err, ENAMETOOLONG, "cgroup path");
-  strcpy (out, rel);
+  *out = rel;
   return 0;
 }
 
@@ -60,12 +59,20 @@ cgroup_name (const char *mount_point, const char *mount_root, bool v2, const cha
   if (path == NULL || path[0] == '\0')
     return hook_fail (err, 0, "/proc/PID/cgroup has no %s entry",
                       v2 ? "cgroup v2 (0::)" : "cpu controller");
-  if (relative_cgroup_path (path, mount_root, t->rel, sizeof t->rel, err) < 0)
+  const char *rel = NULL;
+  if (relative_cgroup_path (path, mount_root, &rel, err) < 0)
     return -1;
   t->v2 = v2;
-  if ((size_t)snprintf (t->file, sizeof t->file, "%s/%s/%s", mount_point, t->rel,
-                        v2 ? "cpu.weight" : "cpu.shares")
-      >= sizeof t->file)
+  free (t->rel);
+  free (t->file);
+  t->file = NULL;
+  if ((t->rel = strdup (rel)) == NULL
+      || asprintf (&t->file, "%s/%s/%s", mount_point, t->rel, v2 ? "cpu.weight" : "cpu.shares") < 0)
+    {
+      t->file = NULL;
+      return hook_fail (err, ENOMEM, "cgroup path %s", rel);
+    }
+  if (strlen (t->file) >= PATH_MAX)
     return hook_fail (err, ENAMETOOLONG, "cgroup path %s", t->rel);
   return 0;
 }
@@ -107,7 +114,7 @@ usual_hierarchy_open (const char *v1_cpu, const char *v2_path, cgroup_target *t,
   if (fd < 0 && (fd = open_if_fs (v2_mount, CGROUP2_SUPER_MAGIC)) >= 0)
     v2 = true;
   const char *path = v2 ? v2_path : v1_cpu;
-  *fits = fd >= 0 && path[0] != '\0';
+  *fits = fd >= 0 && path != NULL && path[0] != '\0';
   if (!*fits)
     {
       if (fd >= 0)
@@ -283,6 +290,9 @@ cgroup_target_close (cgroup_target *t)
   if (t->hierarchy_fd >= 0)
     close (t->hierarchy_fd);
   t->hierarchy_fd = -1;
+  free (t->rel);
+  free (t->file);
+  t->rel = t->file = NULL;
 }
 
 static int

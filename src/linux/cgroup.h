@@ -25,9 +25,12 @@ typedef struct cgroup_cpu_result
 typedef struct cgroup_target
 {
   bool v2;
-  int hierarchy_fd;    /* O_PATH on the hierarchy's mount point */
-  char rel[PATH_MAX];  /* the container's cgroup below it */
-  char file[PATH_MAX]; /* the file cpu_shares writes, for messages */
+  int hierarchy_fd; /* O_PATH on the hierarchy's mount point */
+  /* Strings of their length (malloc'ed, freed by cgroup_target_close),
+     not PATH_MAX buffers: the target sits on the stack of every sandbox's
+     createRuntime, where each page it spans is a fault.  */
+  char *rel;  /* the container's cgroup below it */
+  char *file; /* the file cpu_shares writes, for messages */
 } cgroup_target;
 
 #define CGROUP_TARGET_INIT                                                                         \

@@ -217,6 +217,36 @@ config_namespace_stat (const container_spec *config, namespace_kind kind, struct
 
 #define PROC_PID_CGROUP_MAX (64u << 10)
 
+/* The container's v1 cpu and v2 cgroup paths from PROC_CGROUP (the text
+   of /proc/PID/cgroup), kept in one allocation of their length.  */
+static int
+cgroup_paths_keep (const char *proc_cgroup, target_facts *facts, hook_error **err)
+{
+  char v1[PATH_MAX], v2[PATH_MAX];
+  bool has_v1 = cgroup_path_for (proc_cgroup, "cpu", v1, sizeof v1) == 0;
+  bool has_v2 = cgroup_path_for (proc_cgroup, NULL, v2, sizeof v2) == 0;
+  size_t n1 = has_v1 ? strlen (v1) + 1 : 0, n2 = has_v2 ? strlen (v2) + 1 : 0;
+
+  if (n1 + n2 == 0)
+    return 0;
+  facts->cgroup_paths = malloc (n1 + n2);
+  if (facts->cgroup_paths == NULL)
+    return hook_fail (err, ENOMEM, "/proc/PID/cgroup");
+  if (has_v1)
+    facts->cgroup_v1_cpu = memcpy (facts->cgroup_paths, v1, n1);
+  if (has_v2)
+    facts->cgroup_v2 = memcpy (facts->cgroup_paths + n1, v2, n2);
+  return 0;
+}
+
+void
+target_facts_clear (target_facts *facts)
+{
+  free (facts->cgroup_paths);
+  facts->cgroup_paths = NULL;
+  facts->cgroup_v1_cpu = facts->cgroup_v2 = NULL;
+}
+
 int
 target_facts_from_process (const target_process *p, const container_spec *config,
                            target_facts *facts, hook_error **err)
@@ -251,10 +281,8 @@ target_facts_from_process (const target_process *p, const container_spec *config
   if (fd < 0
       || read_regular_fd (fd, "/proc/PID/cgroup", PROC_PID_CGROUP_MAX, &cgroups, &len, err) < 0)
     return fd < 0 ? hook_fail (err, errno, "open /proc/%d/cgroup", pid) : -1;
-  if (cgroup_path_for (cgroups, "cpu", facts->cgroup_v1_cpu, sizeof facts->cgroup_v1_cpu) < 0)
-    facts->cgroup_v1_cpu[0] = '\0';
-  if (cgroup_path_for (cgroups, NULL, facts->cgroup_v2, sizeof facts->cgroup_v2) < 0)
-    facts->cgroup_v2[0] = '\0';
+  if (cgroup_paths_keep (cgroups, facts, err) < 0)
+    return -1;
   facts->known = facts->live = true;
   facts->pid = pid;
   return 0;

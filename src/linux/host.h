@@ -33,6 +33,9 @@ int host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_
                        const char *hosts, host_facts *facts, hook_error **err);
 void host_facts_clear (host_facts *facts);
 #define cleanup_host_facts __attribute__ ((cleanup (host_facts_clear)))
+/* Free what target_facts_from_process allocated (its cgroup paths).  */
+void target_facts_clear (target_facts *facts);
+#define cleanup_target_facts __attribute__ ((cleanup (target_facts_clear)))
 
 struct container_spec;
 struct target_process;

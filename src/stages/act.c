@@ -380,11 +380,12 @@ apply_cpu (act_state *s, const planned_action *a, hook_error **err)
    note goes first, so that a run killed in between is swept of its
    entries too.  */
 static int
-register_pod (act_state *s, const planned_action *a, hook_error **err)
+register_pod (act_state *s, const sandbox_plan *plan, hook_error **err)
 {
+  const planned_action *a = &plan->actions[ACTION_POD_REGISTRY];
   const target_process *p = s->ctx->process;
   pod_entry *e = &s->entry;
-  pod_registration r = { .pid = p->pid, .n_names = a->u.registry.n_names };
+  pod_registration r = { .pid = p->pid, .n_names = plan->n_pod_names };
   cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
 
   if (a->skip)
@@ -397,12 +398,12 @@ register_pod (act_state *s, const planned_action *a, hook_error **err)
   e->pid = p->pid;
   snprintf (r.state_dir, sizeof r.state_dir, "%s", a->u.registry.state_dir);
   snprintf (r.bundle, sizeof r.bundle, "%s", s->ctx->bundle_path);
-  memcpy (r.names, a->u.registry.names, sizeof r.names);
+  memcpy (r.names, plan->pod_names, sizeof r.names);
   e->ns_ipc = s->ctx->target->ns[NAMESPACE_IPC];
   e->ns_uts = s->ctx->target->ns[NAMESPACE_UTS];
   e->ns_net = s->ctx->target->ns[NAMESPACE_NET];
   if (process_start_time (p->proc_fd, &e->start_time, err) < 0
-      || step_begin (s, "pod_registry", a->u.registry.names[0], err) < 0
+      || step_begin (s, "pod_registry", plan->pod_names[0], err) < 0
       || hook_dir_note_registration (s->hook_dir_fd, &r, err) < 0
       || pod_registry_open (r.state_dir, true, &reg, err) < 0)
     return hook_error_prefix (err, "pod_registry");
@@ -447,7 +448,7 @@ act_steps (act_state *s, const sandbox_plan *plan, hook_error **err)
   if (enter_container (s, plan, err) < 0
       || apply_oom (s, &plan->actions[ACTION_OOM_SCORE_ADJ], err) < 0
       || apply_cpu (s, &plan->actions[ACTION_CPU_SHARES], err) < 0
-      || register_pod (s, &plan->actions[ACTION_POD_REGISTRY], err) < 0)
+      || register_pod (s, plan, err) < 0)
     return -1;
   return target_process_check_alive (s->ctx->process, err);
 }

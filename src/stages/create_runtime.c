@@ -50,7 +50,7 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
   cleanup_target_process target_process process = TARGET_PROCESS_INIT;
   cleanup_plan sandbox_plan plan = { 0 };
   host_facts host = { 0 };
-  target_facts target;
+  cleanup_target_facts target_facts target = { 0 };
   pod_facts pod = { .lookup = POD_LOOKUP_NONE };
   cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
   hook_capabilities caps;
@@ -102,7 +102,7 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
   cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
   cleanup_selinux_lib selinux_lib selinux = SELINUX_LIB_INIT;
   hook_capabilities caps;
-  target_facts target;
+  cleanup_target_facts target_facts target = { 0 };
   char rootfs[PATH_MAX];
 
   plan_input in = {

@@ -91,7 +91,7 @@ gather_cgroup_facts (const target_process *process, const sandbox_policy *policy
       return;
     }
   target->cgroup_counted = true;
-  snprintf (target->cgroup_file, sizeof target->cgroup_file, "%s", cgroup->file);
+  target->cgroup_file = cgroup->file;
 }
 
 /* Facts for a plan made without acting: the namespaces config.json names,

@@ -31,7 +31,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
   cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
   cleanup_selinux_lib selinux_lib selinux = SELINUX_LIB_INIT;
   hook_capabilities caps;
-  target_facts target = { 0 };
+  cleanup_target_facts target_facts target = { 0 };
   sandbox_sizing pod_cgroup = { 0 };
   pod_facts pod = { .lookup = POD_LOOKUP_NONE };
   cleanup_engine_facts engine_facts engine = { 0 };

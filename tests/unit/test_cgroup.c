@@ -169,6 +169,48 @@ TEST (a_cgroup_line_that_names_no_usable_cgroup_is_refused)
   expect_refused ("", "/pod/ctr", "/proc/PID/cgroup has no cpu controller entry");
 }
 
+/* A canonical absolute path of exactly LEN bytes: components of up to 200
+   'c's, each after a '/'.  */
+static char *
+long_path (size_t len)
+{
+  char *p = malloc (len + 1);
+  if (p == NULL)
+    abort ();
+  for (size_t i = 0; i < len; i++)
+    p[i] = i % 201 == 0 && i + 1 < len ? '/' : 'c';
+  p[len] = '\0';
+  return p;
+}
+
+TEST (a_cgroup_path_as_long_as_path_max_is_refused_and_an_absent_line_is_null)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_cgroup_target cgroup_target t = CGROUP_TARGET_INIT;
+  cleanup_free char *procs = procs_of (child, 0);
+  cleanup_free char *path = long_path (PATH_MAX);
+  /* Below PATH_MAX itself, but not with the hierarchy before it and
+     "/cpu.weight" after.  */
+  cleanup_free char *near = long_path (PATH_MAX - 8);
+  size_t others = 0;
+
+  tree (true, procs);
+  /* No v1 cpu line (NULL): the v2 one is used.  */
+  CHECK_INT (find (NULL, "/pod/ctr", &t, &others, &err), 0);
+  CHECK_STR (t.rel, "pod/ctr");
+  cgroup_target_close (&t);
+  expect_refused ("/pod/ctr", NULL, "/proc/PID/cgroup has no cgroup v2 (0::) entry");
+  /* The bounds the buffers once gave, kept: the cgroup below the
+     hierarchy, and the file cpu_shares writes, shorter than PATH_MAX.  */
+  CHECK_INT (find (NULL, path, &t, &others, &err), -1);
+  CHECK_ERROR_MENTIONS (err, "cgroup path");
+  CHECK (err != NULL && err->errno_value == ENAMETOOLONG);
+  hook_error_free (steal_pointer (&err));
+  CHECK_INT (find (NULL, near, &t, &others, &err), -1);
+  CHECK_ERROR_MENTIONS (err, "cgroup path cccc");
+  CHECK (err != NULL && err->errno_value == ENAMETOOLONG);
+}
+
 TEST (a_missing_cgroup_root_is_refused_naming_the_policy_key)
 {
   cleanup_hook_error hook_error *err = NULL;
@@ -252,6 +294,7 @@ main (void)
   RUN (a_v1_cgroup_is_found_below_cpu_and_its_shares_written);
   RUN (a_cgroup_procs_line_that_is_not_a_pid_is_refused_naming_the_file);
   RUN (a_cgroup_line_that_names_no_usable_cgroup_is_refused);
+  RUN (a_cgroup_path_as_long_as_path_max_is_refused_and_an_absent_line_is_null);
   RUN (a_missing_cgroup_root_is_refused_naming_the_policy_key);
   RUN (symlinks_in_the_tree_are_never_followed);
   RUN (a_value_that_does_not_read_back_is_an_error);

@@ -1771,8 +1771,8 @@ fixture_live (fixture *f)
   f->target.live = true;
   f->target.pid = 4242;
   f->target.is_own[NAMESPACE_USER] = true;
-  snprintf (f->target.cgroup_v1_cpu, sizeof f->target.cgroup_v1_cpu, "/osh/sandbox");
-  snprintf (f->target.cgroup_v2, sizeof f->target.cgroup_v2, "/osh/sandbox");
+  f->target.cgroup_v1_cpu = "/osh/sandbox";
+  f->target.cgroup_v2 = "/osh/sandbox";
 }
 
 TEST (live_process_in_the_namespaces_config_asks_for_is_accepted)
@@ -1844,9 +1844,8 @@ TEST (live_process_in_the_systemd_cgroup_of_cgroups_path_is_accepted)
   cleanup_fixture fixture f;
   fixture_init (&f);
   fixture_live (&f);
-  snprintf (f.target.cgroup_v1_cpu, sizeof f.target.cgroup_v1_cpu, "%s",
-            "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/"
-            "cri-containerd-abc.scope");
+  f.target.cgroup_v1_cpu = "/kubepods.slice/kubepods-besteffort.slice/"
+                           "kubepods-besteffort-pod1.slice/cri-containerd-abc.scope";
 
   CHECK_INT (PLAN (f, .linux_members = "\"cgroupsPath\":\"kubepods-besteffort-pod1.slice:cri-"
                                        "containerd:abc\""),
@@ -1863,7 +1862,7 @@ TEST (cpu_shares_of_a_cgroup_holding_other_processes_are_skipped)
   fixture_live (&f);
   f.target.cgroup_counted = true;
   f.target.cgroup_others = 2;
-  snprintf (f.target.cgroup_file, sizeof f.target.cgroup_file, "/sys/fs/cgroup/cpu/x/cpu.shares");
+  f.target.cgroup_file = "/sys/fs/cgroup/cpu/x/cpu.shares";
 
   CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_SKIPPED (f, ACTION_CPU_SHARES,
@@ -2088,22 +2087,21 @@ TEST (sandbox_registers_under_its_id_and_the_sandbox_ids_its_annotations_give)
   cleanup_fixture fixture f;
   fixture_init (&f);
   f.container_id = "abc123";
-  const planned_action *a = ACTION (f, ACTION_POD_REGISTRY);
 
   CHECK_INT (PLAN_DEFAULT (f), 0);
   CHECK_APPLIED (f, ACTION_POD_REGISTRY, "members find the pod in /run/oci-sandbox-hook under 1");
-  CHECK_STR (a->u.registry.names[0], "abc123");
+  CHECK_STR (f.plan.pod_names[0], "abc123");
   CHECK_INT (
       PLAN (f, .annotations = CRI_SANDBOX "," ANN ("io.kubernetes.cri.sandbox-id", "abc123")), 0);
-  CHECK_INT (a->u.registry.n_names, 1);
+  CHECK_INT (f.plan.n_pod_names, 1);
   CHECK_INT (
       PLAN (f, .annotations = CRI_SANDBOX "," ANN ("io.kubernetes.cri-o.SandboxID", "pod-7")), 0);
-  CHECK_INT (a->u.registry.n_names, 2);
-  CHECK_STR (a->u.registry.names[1], "pod-7");
+  CHECK_INT (f.plan.n_pod_names, 2);
+  CHECK_STR (f.plan.pod_names[1], "pod-7");
   /* An alias outside the grammar is not filed; the id still is.  */
   CHECK_INT (PLAN (f, .annotations = CRI_SANDBOX "," ANN ("io.kubernetes.cri-o.SandboxID", "../x")),
              0);
-  CHECK_INT (a->u.registry.n_names, 1);
+  CHECK_INT (f.plan.n_pod_names, 1);
 }
 
 TEST (sandbox_registration_is_skipped_without_an_id_or_members)
