@@ -18,10 +18,12 @@ typedef struct host_facts
   bool selinux_enabled;   /* is_selinux_enabled () == 1, asked only when there is a mountLabel */
   bool in_user_namespace; /* /proc/self/uid_map is not "0 0 4294967295" */
   char hostname[256];
-  /* The resolv.conf to copy when no DNS is configured: the policy's source,
-     or systemd-resolved's upstream file when the source points at the
-     127.0.0.53 stub (a container cannot reach the host's loopback).  */
-  char resolv_conf_source[PATH_MAX];
+  /* The resolv.conf to copy when no DNS is configured: the policy's source
+     (borrowed: the policy outlives the facts), or systemd-resolved's
+     upstream file when the source points at the 127.0.0.53 stub (a
+     container cannot reach the host's loopback).  NULL when the policy
+     copies none.  */
+  const char *resolv_conf_source;
   /* The bytes of the sources the pod's /etc files copy (malloc'ed, or NULL
      when the policy does not manage that file): read once, here, through
      the trusted-file checks, so that the plan carries what act writes.  */

@@ -117,7 +117,7 @@ host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_is_d
     return -1;
   if (resolv_conf)
     {
-      snprintf (facts->resolv_conf_source, sizeof facts->resolv_conf_source, "%s", resolv_conf);
+      facts->resolv_conf_source = resolv_conf;
       if (read_source (resolv_conf, "resolv_conf", &facts->resolv_conf_content,
                        &facts->resolv_conf_len, err)
           < 0)
@@ -135,8 +135,7 @@ host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_is_d
               free (facts->resolv_conf_content);
               facts->resolv_conf_content = upstream;
               facts->resolv_conf_len = len;
-              snprintf (facts->resolv_conf_source, sizeof facts->resolv_conf_source, "%s",
-                        RESOLVED_UPSTREAM_FILE);
+              facts->resolv_conf_source = RESOLVED_UPSTREAM_FILE;
             }
           else if (upstream_err->errno_value != ENOENT)
             {

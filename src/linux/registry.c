@@ -20,7 +20,6 @@
 int
 pod_registry_open (const char *state_dir, bool create, pod_registry *reg, hook_error **err)
 {
-  char parent[PATH_MAX];
   struct stat st;
 
   if (canonical_absolute_path_validate (state_dir, "state_dir", err) < 0)
@@ -28,8 +27,10 @@ pod_registry_open (const char *state_dir, bool create, pod_registry *reg, hook_e
   const char *base = strrchr (state_dir, '/') + 1;
   if (*base == '\0')
     return hook_fail (err, 0, "state_dir %s: not a directory of its own", state_dir);
-  snprintf (parent, sizeof parent, "%.*s", (int)(base - state_dir > 1 ? base - state_dir - 1 : 1),
-            state_dir);
+  cleanup_free char *parent = strndup (state_dir, base - state_dir > 1 ? base - state_dir - 1 : 1);
+  cleanup_free char *path = strdup (state_dir);
+  if (parent == NULL || path == NULL)
+    return hook_fail (err, ENOMEM, "state_dir %s", state_dir);
   cleanup_close int parent_fd = -1;
   if (open_trusted_directory (parent, &parent_fd, err) < 0)
     return hook_error_prefix (err, "state_dir %s", state_dir);
@@ -58,7 +59,7 @@ pod_registry_open (const char *state_dir, bool create, pod_registry *reg, hook_e
     return hook_fail (err, 0,
                       "state_dir %s: owned by uid %u with mode %04o, not root's 0700: refusing",
                       state_dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-  snprintf (reg->path, sizeof reg->path, "%s", state_dir);
+  reg->path = steal_pointer (&path);
   reg->dir_fd = steal_fd (&dir);
   return 0;
 }
@@ -71,6 +72,8 @@ pod_registry_close (pod_registry *reg)
   if (reg->procfs_fd >= 0)
     close (reg->procfs_fd);
   reg->dir_fd = reg->procfs_fd = -1;
+  free (reg->path);
+  reg->path = NULL;
 }
 
 /* The registry's writers take turns: what an entry is decided on (stale,

@@ -25,7 +25,7 @@ typedef struct pod_registry
 {
   int dir_fd;    /* O_PATH on the state directory */
   int procfs_fd; /* the checked /proc the liveness checks read, opened at the first */
-  char path[PATH_MAX];
+  char *path;    /* the state directory, for messages (malloc'ed) */
 } pod_registry;
 
 #define POD_REGISTRY_INIT                                                                          \

@@ -21,22 +21,26 @@
 #include "spec_command.h"
 #include "stage.h"
 
-/* The rootfs as an absolute path: root.path is relative to the bundle
-   unless absolute (runtime-spec).  */
+/* The rootfs as an absolute path (malloc'ed into *OUT): root.path is
+   relative to the bundle unless absolute (runtime-spec).  */
 static int
-rootfs_path (const char *bundle, const container_spec *config, char *out, size_t size,
-             hook_error **err)
+rootfs_path (const char *bundle, const container_spec *config, char **out, hook_error **err)
 {
-  int n
-      = config->root_path[0] == '/'
-            ? snprintf (out, size, "%s", config->root_path)
-            : snprintf (out, size, "%s/%s", strcmp (bundle, "/") ? bundle : "", config->root_path);
-  if (n < 0 || (size_t)n >= size)
+  cleanup_free char *path = NULL;
+  int n = config->root_path[0] == '/'
+              ? asprintf (&path, "%s", config->root_path)
+              : asprintf (&path, "%s/%s", strcmp (bundle, "/") ? bundle : "", config->root_path);
+  if (n < 0)
+    return hook_fail (err, ENOMEM, "config root.path");
+  if (n >= PATH_MAX)
     return hook_fail (err, ENAMETOOLONG, "config root.path");
   /* runc accepts "rootfs/": trailing slashes name the same directory.  */
-  while (n > 1 && out[n - 1] == '/')
-    out[--n] = '\0';
-  return canonical_absolute_path_validate (out, "config root.path", err);
+  while (n > 1 && path[n - 1] == '/')
+    path[--n] = '\0';
+  if (canonical_absolute_path_validate (path, "config root.path", err) < 0)
+    return -1;
+  *out = steal_pointer (&path);
+  return 0;
 }
 
 /* createRuntime of a pod member: its process is proven to be the one
@@ -54,9 +58,9 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
   pod_facts pod = { .lookup = POD_LOOKUP_NONE };
   cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
   hook_capabilities caps;
-  char rootfs[PATH_MAX];
+  cleanup_free char *rootfs = NULL;
 
-  if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
+  if (rootfs_path (state->bundle, config, &rootfs, err) < 0
       || target_process_open (state->pid, &process, err) < 0
       || target_facts_from_process (&process, config, &target, err) < 0)
     return -1;
@@ -103,7 +107,7 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
   cleanup_selinux_lib selinux_lib selinux = SELINUX_LIB_INIT;
   hook_capabilities caps;
   cleanup_target_facts target_facts target = { 0 };
-  char rootfs[PATH_MAX];
+  cleanup_free char *rootfs = NULL;
 
   plan_input in = {
     .config = config,
@@ -116,7 +120,7 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
   };
 
   gather_engine_facts (policy, config, &engine);
-  if (rootfs_path (state->bundle, config, rootfs, sizeof rootfs, err) < 0
+  if (rootfs_path (state->bundle, config, &rootfs, err) < 0
       || target_process_open (state->pid, &process, err) < 0
       || gather_host_facts (process.procfs_fd, &in, &host, err) < 0
       || capabilities_read (&capng, &caps, err) < 0

@@ -219,7 +219,9 @@ run_pods (const options *o, hook_log *log, hook_error **err)
       /* Nothing ever registered on this node: an empty list.  */
       if (!hook_error_absorb (err, ENOENT))
         return -1;
-      snprintf (reg.path, sizeof reg.path, "%s", policy.state_dir);
+      reg.path = strdup (policy.state_dir);
+      if (reg.path == NULL)
+        return hook_fail (err, ENOMEM, "pods");
     }
   else if (pod_registry_list (&reg, &names, &n, err) < 0)
     return -1;

@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   hook_error *err = NULL;
 
   strcpy (host.hostname, "node-1");
-  strcpy (host.resolv_conf_source, "/etc/resolv.conf");
+  host.resolv_conf_source = "/etc/resolv.conf";
   /* What host_facts_gather reads from the policy's sources (never freed:
      literals).  */
   host.hosts_content = (char *)HOST_HOSTS;

@@ -80,7 +80,7 @@ fixture_init (fixture *f, const char *policy_json)
   fixture_policy (f, policy_json);
   f->host.cap_sys_resource = true;
   snprintf (f->host.hostname, sizeof f->host.hostname, "node-1");
-  snprintf (f->host.resolv_conf_source, sizeof f->host.resolv_conf_source, "/etc/resolv.conf");
+  f->host.resolv_conf_source = "/etc/resolv.conf";
   /* What host_facts_gather reads from the policy's sources (never freed:
      literals).  */
   f->host.hosts_content = (char *)HOST_HOSTS;

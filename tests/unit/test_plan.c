@@ -95,8 +95,7 @@ fixture_init (fixture *f)
   f->host.own_oom_score_adj = 0;
   f->host.cap_sys_resource = true;
   snprintf (f->host.hostname, sizeof f->host.hostname, "node-1");
-  snprintf (f->host.resolv_conf_source, sizeof f->host.resolv_conf_source,
-            "/run/systemd/resolve/resolv.conf");
+  f->host.resolv_conf_source = "/run/systemd/resolve/resolv.conf";
   /* What host_facts_gather reads from the policy's sources (never freed:
      literals).  */
   f->host.hosts_content = (char *)HOST_HOSTS;

@@ -90,7 +90,7 @@ fixture_init (fixture *f)
   f->host.hosts_len = strlen (f->host.hosts_content);
   f->host.resolv_conf_content = (char *)"nameserver 192.0.2.53\n";
   f->host.resolv_conf_len = strlen (f->host.resolv_conf_content);
-  snprintf (f->host.resolv_conf_source, sizeof f->host.resolv_conf_source, "/etc/resolv.conf");
+  f->host.resolv_conf_source = "/etc/resolv.conf";
   f->target.known = true;
 }
 
