@@ -255,8 +255,9 @@ pod_registration_encode (const pod_registration *r, char **out, size_t *len, hoo
   return 0;
 }
 
-int
-pod_registration_decode (const char *buf, size_t len, pod_registration *r, hook_error **err)
+/* pod_registration_decode, which leaves *R empty when this fails.  */
+static int
+decode_registration (const char *buf, size_t len, pod_registration *r, hook_error **err)
 {
   static const char *const keys[] = { "state_dir", "bundle", "pid", "names" };
   const json_limits limits = { .max_bytes = POD_ENTRY_MAX_BYTES, .max_depth = 3 };
@@ -264,18 +265,17 @@ pod_registration_decode (const char *buf, size_t len, pod_registration *r, hook_
   const json_value *root, *names;
   int64_t pid;
 
-  memset (r, 0, sizeof *r);
+  *r = (pod_registration){ 0 };
   if (json_parse (buf, len, &limits, &doc, err) < 0)
     return -1;
   root = json_doc_root (doc);
+  /* canonical_absolute_path_validate bounds the paths by PATH_MAX,
+     pod_name_validate the names by POD_NAME_MAX.  */
   if (expect_keys (root, "registration", keys, N_KEYS (keys), err) < 0
-      || decode_string (json_get (root, "state_dir"), "registration state_dir", r->state_dir,
-                        sizeof r->state_dir, err)
+      || json_string (json_get (root, "state_dir"), "registration state_dir", &r->state_dir, err)
              < 0
       || canonical_absolute_path_validate (r->state_dir, "registration state_dir", err) < 0
-      || decode_string (json_get (root, "bundle"), "registration bundle", r->bundle,
-                        sizeof r->bundle, err)
-             < 0
+      || json_string (json_get (root, "bundle"), "registration bundle", &r->bundle, err) < 0
       || canonical_absolute_path_validate (r->bundle, "registration bundle", err) < 0
       || json_int64 (json_get (root, "pid"), "registration pid", 1, INT32_MAX, &pid, err) < 0)
     return -1;
@@ -287,12 +287,31 @@ pod_registration_decode (const char *buf, size_t len, pod_registration *r, hook_
     return hook_fail (err, 0, "registration names: more than %d", POD_MAX_NAMES);
   for (size_t i = 0; i < names->u.array.count; i++)
     {
-      if (decode_string (names->u.array.items[i], "registration names[]", r->names[i],
-                         sizeof r->names[i], err)
-              < 0
+      if (json_string (names->u.array.items[i], "registration names[]", &r->names[i], err) < 0
           || pod_name_validate (r->names[i], err) < 0)
         return -1;
       r->n_names++;
     }
+  r->doc = steal_pointer (&doc);
   return 0;
+}
+
+int
+pod_registration_decode (const char *buf, size_t len, pod_registration *r, hook_error **err)
+{
+  if (decode_registration (buf, len, r, err) < 0)
+    {
+      /* Its strings pointed into the document, freed by now.  */
+      *r = (pod_registration){ 0 };
+      return -1;
+    }
+  return 0;
+}
+
+void
+pod_registration_clear (pod_registration *r)
+{
+  if (r->doc)
+    json_doc_free (r->doc);
+  *r = (pod_registration){ 0 };
 }

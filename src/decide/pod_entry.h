@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "json.h"
 #include "names.h"
 
 /* A name the registry files an entry under (the sandbox's OCI id, or the
@@ -68,18 +69,25 @@ typedef struct pod_entry
 
 /* What a sandbox's createRuntime registered, noted in its hook directory
    so that poststop removes exactly that, whatever the policy says by then
-   (its state_dir may have changed).  */
+   (its state_dir may have changed).  The strings are borrowed, not
+   PATH_MAX buffers (the registration sits on the stack of the deepest
+   calls of a sandbox's createRuntime and of its poststop, where each page
+   is a fault): an encoder's caller points them at its own; the decoder at
+   the document it keeps in DOC, which pod_registration_clear frees.  */
 typedef struct pod_registration
 {
-  char state_dir[PATH_MAX];
-  char bundle[PATH_MAX];
+  const char *state_dir;
+  const char *bundle;
   int pid;
   size_t n_names;
-  char names[POD_MAX_NAMES][POD_NAME_MAX + 1];
+  const char *names[POD_MAX_NAMES];
+  json_doc *doc;
 } pod_registration;
 
 int pod_registration_encode (const pod_registration *r, char **out, size_t *len, hook_error **err);
 int pod_registration_decode (const char *buf, size_t len, pod_registration *r, hook_error **err);
+void pod_registration_clear (pod_registration *r);
+#define cleanup_pod_registration __attribute__ ((cleanup (pod_registration_clear)))
 
 /* Is NAME one the registry can file an entry under?  */
 int pod_name_validate (const char *name, hook_error **err);

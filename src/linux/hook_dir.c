@@ -128,7 +128,7 @@ unregister (int hook_dir_fd, int *unregistered, hook_error **err)
 {
   cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
   cleanup_free char *text = NULL;
-  pod_registration r;
+  cleanup_pod_registration pod_registration r = { 0 };
   size_t len;
 
   cleanup_close int fd = openat2_fd (hook_dir_fd, POD_NOTE_NAME, O_RDONLY | O_NONBLOCK | O_NOFOLLOW,

@@ -385,7 +385,12 @@ register_pod (act_state *s, const sandbox_plan *plan, hook_error **err)
   const planned_action *a = &plan->actions[ACTION_POD_REGISTRY];
   const target_process *p = s->ctx->process;
   pod_entry *e = &s->entry;
-  pod_registration r = { .pid = p->pid, .n_names = plan->n_pod_names };
+  pod_registration r = {
+    .state_dir = a->u.registry.state_dir,
+    .bundle = s->ctx->bundle_path,
+    .pid = p->pid,
+    .n_names = plan->n_pod_names,
+  };
   cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
 
   if (a->skip)
@@ -396,9 +401,8 @@ register_pod (act_state *s, const sandbox_plan *plan, hook_error **err)
   snprintf (e->id, sizeof e->id, "%s", s->ctx->container_id);
   snprintf (e->bundle, sizeof e->bundle, "%s", s->ctx->bundle_path);
   e->pid = p->pid;
-  snprintf (r.state_dir, sizeof r.state_dir, "%s", a->u.registry.state_dir);
-  snprintf (r.bundle, sizeof r.bundle, "%s", s->ctx->bundle_path);
-  memcpy (r.names, plan->pod_names, sizeof r.names);
+  for (size_t i = 0; i < r.n_names; i++)
+    r.names[i] = plan->pod_names[i];
   e->ns_ipc = s->ctx->target->ns[NAMESPACE_IPC];
   e->ns_uts = s->ctx->target->ns[NAMESPACE_UTS];
   e->ns_net = s->ctx->target->ns[NAMESPACE_NET];

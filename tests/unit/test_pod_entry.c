@@ -183,16 +183,25 @@ TEST (a_registration_reads_back_as_written)
 {
   cleanup_hook_error hook_error *err = NULL;
   cleanup_free char *text = NULL;
-  pod_registration in = { .pid = 4242, .n_names = 2 }, out;
+  pod_registration in = {
+    .state_dir = "/run/oci-sandbox-hook",
+    .bundle = "/run/containers/pod \"1\"/bundle",
+    .pid = 4242,
+    .n_names = 2,
+    .names = { "3f2a9c1d0b7e", "pod-sandbox-1" },
+  };
+  cleanup_pod_registration pod_registration out = { 0 };
   size_t len;
 
-  strcpy (in.state_dir, "/run/oci-sandbox-hook");
-  strcpy (in.bundle, "/run/containers/pod \"1\"/bundle");
-  strcpy (in.names[0], "3f2a9c1d0b7e");
-  strcpy (in.names[1], "pod-sandbox-1");
   CHECK_INT (pod_registration_encode (&in, &text, &len, &err), 0);
   CHECK_INT (pod_registration_decode (text, len, &out, &err), 0);
-  CHECK (memcmp (&in, &out, sizeof in) == 0);
+  CHECK_STR (out.state_dir, in.state_dir);
+  CHECK_STR (out.bundle, in.bundle);
+  CHECK_INT (out.pid, 4242);
+  CHECK_INT (out.n_names, 2);
+  CHECK_STR (out.names[0], "3f2a9c1d0b7e");
+  CHECK_STR (out.names[1], "pod-sandbox-1");
+  CHECK (out.names[2] == NULL);
 }
 
 static const char *const good_registration
@@ -256,6 +265,54 @@ TEST (a_registration_larger_than_16_kib_is_refused)
   CHECK_ERROR_MENTIONS (err, "exceeds the limit");
 }
 
+/* The decoder points into the note instead of copying into buffers of a
+   fixed size: the bounds are the validators' (PATH_MAX for the paths,
+   POD_NAME_MAX for a name), and a refused note leaves nothing behind.  */
+TEST (a_registration_with_a_path_or_name_too_long_is_refused)
+{
+  static const struct
+  {
+    const char *before, *after;
+    size_t long_part;
+    const char *mention;
+  } cases[] = {
+    { "{\"state_dir\":\"/", "\",\"bundle\":\"/run/b\",\"pid\":7,\"names\":[\"abc\"]}", PATH_MAX - 1,
+      "registration state_dir: path of 4096 bytes is too long" },
+    { "{\"state_dir\":\"/run/s\",\"bundle\":\"/", "\",\"pid\":7,\"names\":[\"abc\"]}", PATH_MAX - 1,
+      "registration bundle: path of 4096 bytes is too long" },
+    { "{\"state_dir\":\"/run/s\",\"bundle\":\"/run/b\",\"pid\":7,\"names\":[\"", "\"]}",
+      POD_NAME_MAX + 1, "the registry takes at most 200" },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      cleanup_free char *part = malloc (cases[i].long_part + 1), *text = NULL;
+      pod_registration r;
+      if (part == NULL)
+        abort ();
+      memset (part, 'a', cases[i].long_part);
+      part[cases[i].long_part] = '\0';
+      if (asprintf (&text, "%s%s%s", cases[i].before, part, cases[i].after) < 0)
+        abort ();
+      CHECK_INT (pod_registration_decode (text, strlen (text), &r, &err), -1);
+      CHECK_ERROR_MENTIONS (err, cases[i].mention);
+      CHECK (r.doc == NULL && r.state_dir == NULL && r.bundle == NULL && r.n_names == 0);
+    }
+  /* One byte shorter is a path the hook takes.  */
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_free char *part = malloc (PATH_MAX - 1), *text = NULL;
+  cleanup_pod_registration pod_registration r = { 0 };
+  if (part == NULL)
+    abort ();
+  memset (part, 'a', PATH_MAX - 2);
+  part[PATH_MAX - 2] = '\0';
+  if (asprintf (&text, "{\"state_dir\":\"/%s\",\"bundle\":\"/run/b\",\"pid\":7,\"names\":[]}", part)
+      < 0)
+    abort ();
+  CHECK_INT (pod_registration_decode (text, strlen (text), &r, &err), 0);
+  CHECK_INT (strlen (r.state_dir), PATH_MAX - 1);
+}
+
 int
 main (void)
 {
@@ -269,5 +326,6 @@ main (void)
   RUN (a_registration_reads_back_as_written);
   RUN (a_damaged_or_planted_registration_is_refused_naming_the_field);
   RUN (a_registration_larger_than_16_kib_is_refused);
+  RUN (a_registration_with_a_path_or_name_too_long_is_refused);
   return tap_done ();
 }
