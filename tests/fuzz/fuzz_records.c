@@ -45,9 +45,13 @@ round_trip (bool entry, const void *record)
            && pod_entry_decode (first, first_len, &again.entry, &err) == 0
            && pod_entry_encode (&again.entry, &second, &second_len, &err) == 0;
   else
-    same = pod_registration_encode (record, &first, &first_len, &err) == 0
-           && pod_registration_decode (first, first_len, &again.reg, &err) == 0
-           && pod_registration_encode (&again.reg, &second, &second_len, &err) == 0;
+    {
+      again.reg = (pod_registration){ 0 };
+      same = pod_registration_encode (record, &first, &first_len, &err) == 0
+             && pod_registration_decode (first, first_len, &again.reg, &err) == 0
+             && pod_registration_encode (&again.reg, &second, &second_len, &err) == 0;
+      pod_registration_clear (&again.reg);
+    }
   if (!same || first_len != second_len || memcmp (first, second, first_len) != 0)
     abort ();
   free (first);
@@ -167,6 +171,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         pod_registration reg;
         if (pod_registration_decode ((const char *)data + 1, size - 1, &reg, &err) == 0)
           round_trip (false, &reg);
+        pod_registration_clear (&reg);
         break;
       }
     case 2:
