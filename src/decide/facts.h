@@ -114,4 +114,12 @@ typedef struct pod_facts
   bool shares_ipc, shares_uts, shares_net;
 } pod_facts;
 
+/* The entry's document, when the lookup read one.  */
+static inline void
+pod_facts_clear (pod_facts *pod)
+{
+  pod_entry_clear (&pod->entry);
+}
+#define cleanup_pod_facts __attribute__ ((cleanup (pod_facts_clear)))
+
 #endif

@@ -123,18 +123,6 @@ decode_identity (const json_value *v, const char *name, file_identity *id, hook_
   return 0;
 }
 
-static int
-decode_string (const json_value *v, const char *name, char *out, size_t size, hook_error **err)
-{
-  const char *s;
-  if (json_string (v, name, &s, err) < 0)
-    return -1;
-  if (strlen (s) >= size)
-    return hook_fail (err, 0, "%s: too long", name);
-  strcpy (out, s);
-  return 0;
-}
-
 #define N_KEYS(keys) (sizeof (keys) / sizeof ((keys)[0]))
 
 /* An object whose keys must all be among KEYS (and are looked up by
@@ -156,8 +144,9 @@ expect_keys (const json_value *v, const char *name, const char *const *keys, siz
   return 0;
 }
 
-int
-pod_entry_decode (const char *buf, size_t len, pod_entry *e, hook_error **err)
+/* pod_entry_decode, which leaves *E empty when this fails.  */
+static int
+decode_entry (const char *buf, size_t len, pod_entry *e, hook_error **err)
 {
   static const char *const top_keys[]
       = { "version", "id", "bundle", "pid", "start_time", "namespaces", "shm", "files" };
@@ -169,7 +158,7 @@ pod_entry_decode (const char *buf, size_t len, pod_entry *e, hook_error **err)
   int64_t version, pid;
   const char *kind;
 
-  memset (e, 0, sizeof *e);
+  *e = (pod_entry){ 0 };
   if (json_parse (buf, len, &limits, &doc, err) < 0)
     return -1;
   root = json_doc_root (doc);
@@ -179,10 +168,11 @@ pod_entry_decode (const char *buf, size_t len, pod_entry *e, hook_error **err)
   if (version != POD_ENTRY_VERSION)
     return hook_fail (err, 0, "entry version %lld: this hook reads version %d", (long long)version,
                       POD_ENTRY_VERSION);
-  if (decode_string (json_get (root, "id"), "entry id", e->id, sizeof e->id, err) < 0
+  /* container_id_validate bounds the id by CONTAINER_ID_MAX,
+     canonical_absolute_path_validate the bundle by PATH_MAX.  */
+  if (json_string (json_get (root, "id"), "entry id", &e->id, err) < 0
       || container_id_validate (e->id, err) < 0
-      || decode_string (json_get (root, "bundle"), "entry bundle", e->bundle, sizeof e->bundle, err)
-             < 0
+      || json_string (json_get (root, "bundle"), "entry bundle", &e->bundle, err) < 0
       || canonical_absolute_path_validate (e->bundle, "entry bundle", err) < 0
       || json_int64 (json_get (root, "pid"), "entry pid", 1, INT32_MAX, &pid, err) < 0
       || json_uint64 (json_get (root, "start_time"), "entry start_time", UINT64_MAX, &e->start_time,
@@ -226,7 +216,28 @@ pod_entry_decode (const char *buf, size_t len, pod_entry *e, hook_error **err)
         return -1;
       e->has_file[f] = true;
     }
+  e->doc = steal_pointer (&doc);
   return 0;
+}
+
+int
+pod_entry_decode (const char *buf, size_t len, pod_entry *e, hook_error **err)
+{
+  if (decode_entry (buf, len, e, err) < 0)
+    {
+      /* Its strings pointed into the document, freed by now.  */
+      *e = (pod_entry){ 0 };
+      return -1;
+    }
+  return 0;
+}
+
+void
+pod_entry_clear (pod_entry *e)
+{
+  if (e->doc)
+    json_doc_free (e->doc);
+  *e = (pod_entry){ 0 };
 }
 
 int

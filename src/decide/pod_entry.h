@@ -53,10 +53,13 @@ typedef enum pod_file
 const char *pod_file_name (pod_file f);
 const char *pod_file_destination (pod_file f);
 
+/* The strings are borrowed, as in pod_registration below: a sandbox
+   registering points them at its own id and bundle; the decoder at the
+   document it keeps in DOC, which pod_entry_clear frees.  */
 typedef struct pod_entry
 {
-  char id[CONTAINER_ID_MAX + 1]; /* the sandbox's OCI id */
-  char bundle[PATH_MAX];
+  const char *id; /* the sandbox's OCI id */
+  const char *bundle;
   int pid;
   uint64_t start_time; /* /proc/PID/stat field 22: a recycled pid differs */
   file_identity ns_ipc, ns_uts, ns_net;
@@ -65,6 +68,7 @@ typedef struct pod_entry
   uint64_t shm_size;
   bool has_file[POD_N_FILES];
   file_identity files[POD_N_FILES];
+  json_doc *doc;
 } pod_entry;
 
 /* What a sandbox's createRuntime registered, noted in its hook directory
@@ -96,7 +100,10 @@ int pod_name_validate (const char *name, hook_error **err);
 int pod_entry_encode (const pod_entry *entry, char **out, size_t *len, hook_error **err);
 
 /* Parse an entry strictly: unknown keys, wrong types, a bad id or bundle
-   path are errors naming the field.  */
+   path are errors naming the field.  ENTRY must hold no document (fresh,
+   or cleared); on success it keeps one, and is empty on failure.  */
 int pod_entry_decode (const char *buf, size_t len, pod_entry *entry, hook_error **err);
+void pod_entry_clear (pod_entry *entry);
+#define cleanup_pod_entry __attribute__ ((cleanup (pod_entry_clear)))
 
 #endif

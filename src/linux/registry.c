@@ -101,6 +101,7 @@ read_entry (pod_registry *reg, const char *name, pod_entry *entry, bool *missing
   size_t len;
 
   *missing = false;
+  pod_entry_clear (entry);
   if (pod_name_validate (name, err) < 0)
     return -1;
   cleanup_close int fd = openat2_fd (reg->dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0,
@@ -258,7 +259,7 @@ int
 pod_registry_add (pod_registry *reg, const char *name, const pod_entry *entry, hook_error **err)
 {
   cleanup_free char *text = NULL;
-  pod_entry existing;
+  cleanup_pod_entry pod_entry existing = { 0 };
   pod_lookup found;
   size_t len;
 
@@ -301,7 +302,7 @@ int
 pod_registry_remove (pod_registry *reg, const char *name, const char *bundle, int pid,
                      hook_error **err)
 {
-  pod_entry entry;
+  cleanup_pod_entry pod_entry entry = { 0 };
   bool missing;
 
   cleanup_close int lock = -1;

@@ -398,8 +398,8 @@ register_pod (act_state *s, const sandbox_plan *plan, hook_error **err)
       log_skip (s, a);
       return 0;
     }
-  snprintf (e->id, sizeof e->id, "%s", s->ctx->container_id);
-  snprintf (e->bundle, sizeof e->bundle, "%s", s->ctx->bundle_path);
+  e->id = s->ctx->container_id;
+  e->bundle = s->ctx->bundle_path;
   e->pid = p->pid;
   for (size_t i = 0; i < r.n_names; i++)
     r.names[i] = plan->pod_names[i];

@@ -55,7 +55,7 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
   cleanup_plan sandbox_plan plan = { 0 };
   host_facts host = { 0 };
   cleanup_target_facts target_facts target = { 0 };
-  pod_facts pod = { .lookup = POD_LOOKUP_NONE };
+  cleanup_pod_facts pod_facts pod = { .lookup = POD_LOOKUP_NONE };
   cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
   hook_capabilities caps;
   cleanup_free char *rootfs = NULL;

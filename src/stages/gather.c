@@ -130,7 +130,7 @@ gather_pod_facts (const sandbox_policy *policy, const char *name, const target_f
   cleanup_hook_error hook_error *e = NULL;
   pod_lookup result;
 
-  memset (pod, 0, sizeof *pod);
+  memset (pod, 0, sizeof *pod); /* fresh: it holds no entry's document yet */
   /* A name outside the grammar is the plan's to refuse.  */
   if (pod_name_validate (name, NULL) < 0)
     return;

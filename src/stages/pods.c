@@ -71,7 +71,8 @@ add_name (pod_row *row, const char *name)
 }
 
 /* Read every entry; the names of one sandbox (same bundle and pid) make
-   one row.  */
+   one row.  A row's entry keeps its document (rows_clear frees them), and
+   an unreadable one borrows its id from NAMES.  */
 static int
 read_rows (pod_registry *reg, char **names, size_t n, pod_row *rows, size_t *n_rows,
            hook_error **err)
@@ -86,10 +87,15 @@ read_rows (pod_registry *reg, char **names, size_t n, pod_row *rows, size_t *n_r
         {
           row.state = "unreadable";
           snprintf (row.problem, sizeof row.problem, "%s", e->message);
-          snprintf (row.entry.id, sizeof row.entry.id, "%s", names[i]);
+          row.entry.id = names[i];
         }
       else if (found != POD_FOUND)
         row.state = "stale";
+      /* An entry gone since the listing, or not decoded: empty strings.  */
+      if (row.entry.id == NULL)
+        row.entry.id = "";
+      if (row.entry.bundle == NULL)
+        row.entry.bundle = "";
       size_t same = *n_rows;
       for (size_t j = 0; j < *n_rows && row.problem[0] == '\0'; j++)
         if (rows[j].problem[0] == '\0' && rows[j].entry.pid == row.entry.pid
@@ -98,7 +104,10 @@ read_rows (pod_registry *reg, char **names, size_t n, pod_row *rows, size_t *n_r
       /* A name that no longer fits the row (leftovers of several runs)
          gets a row of its own rather than being cut.  */
       if (same < *n_rows && add_name (&rows[same], names[i]))
-        continue;
+        {
+          pod_entry_clear (&row.entry);
+          continue;
+        }
       add_name (&row, names[i]);
       if (strcmp (row.state, "running") == 0)
         shm_usage (&row);
@@ -232,8 +241,10 @@ run_pods (const options *o, hook_log *log, hook_error **err)
       return hook_fail (err, ENOMEM, "pods");
     }
   ret = read_rows (&reg, names, n, rows, &n_rows, err);
+  if (ret == 0)
+    ret = o->json ? print_json (&reg, rows, n_rows, err) : print_table (rows, n_rows, err);
+  for (size_t i = 0; i < n_rows; i++)
+    pod_entry_clear (&rows[i].entry);
   free_strings (names, n);
-  if (ret < 0)
-    return -1;
-  return o->json ? print_json (&reg, rows, n_rows, err) : print_table (rows, n_rows, err);
+  return ret;
 }

@@ -33,7 +33,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
   hook_capabilities caps;
   cleanup_target_facts target_facts target = { 0 };
   sandbox_sizing pod_cgroup = { 0 };
-  pod_facts pod = { .lookup = POD_LOOKUP_NONE };
+  cleanup_pod_facts pod_facts pod = { .lookup = POD_LOOKUP_NONE };
   cleanup_engine_facts engine_facts engine = { 0 };
   const char *bundle = o->bundle, *id = "-", *sandbox_name = NULL;
   char reason[320];

@@ -41,9 +41,13 @@ round_trip (bool entry, const void *record)
   bool same;
 
   if (entry)
-    same = pod_entry_encode (record, &first, &first_len, &err) == 0
-           && pod_entry_decode (first, first_len, &again.entry, &err) == 0
-           && pod_entry_encode (&again.entry, &second, &second_len, &err) == 0;
+    {
+      again.entry = (pod_entry){ 0 };
+      same = pod_entry_encode (record, &first, &first_len, &err) == 0
+             && pod_entry_decode (first, first_len, &again.entry, &err) == 0
+             && pod_entry_encode (&again.entry, &second, &second_len, &err) == 0;
+      pod_entry_clear (&again.entry);
+    }
   else
     {
       again.reg = (pod_registration){ 0 };
@@ -164,6 +168,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         pod_entry entry;
         if (pod_entry_decode ((const char *)data + 1, size - 1, &entry, &err) == 0)
           round_trip (true, &entry);
+        pod_entry_clear (&entry);
         break;
       }
     case 1:

@@ -28,9 +28,9 @@ sample (void)
     .shm_size = 67108864,
     .has_file = { true, false, true },
     .files = { { 2049, 11 }, { 0, 0 }, { 2049, 13 } },
+    .id = "3f2a9c1d0b7e",
+    .bundle = "/run/containers/pod \"1\"/bundle",
   };
-  strcpy (e.id, "3f2a9c1d0b7e");
-  strcpy (e.bundle, "/run/containers/pod \"1\"/bundle");
   return e;
 }
 
@@ -38,20 +38,31 @@ TEST (an_entry_reads_back_as_written)
 {
   cleanup_hook_error hook_error *err = NULL;
   cleanup_free char *text = NULL;
-  pod_entry in = sample (), out;
+  pod_entry in = sample ();
+  cleanup_pod_entry pod_entry out = { 0 };
   size_t len;
 
   in.files[POD_FILE_HOSTS] = (file_identity){ 0, 0 };
   CHECK_INT (pod_entry_encode (&in, &text, &len, &err), 0);
   CHECK_INT (pod_entry_decode (text, len, &out, &err), 0);
+  CHECK_STR (out.id, in.id);
+  CHECK_STR (out.bundle, in.bundle);
+  CHECK (out.doc != NULL);
+  /* Every other field as written, bit for bit.  */
+  out.id = in.id;
+  out.bundle = in.bundle;
+  json_doc *doc = out.doc;
+  out.doc = NULL;
   CHECK (memcmp (&in, &out, sizeof in) == 0);
+  out.doc = doc;
 }
 
 TEST (identities_keep_every_bit_of_64)
 {
   cleanup_hook_error hook_error *err = NULL;
   cleanup_free char *text = NULL;
-  pod_entry in = sample (), out;
+  pod_entry in = sample ();
+  cleanup_pod_entry pod_entry out = { 0 };
   size_t len;
 
   in.ns_net = (file_identity){ UINT64_MAX, UINT64_MAX - 1 };
@@ -63,7 +74,7 @@ TEST (identities_keep_every_bit_of_64)
 TEST (host_ipc_and_no_shm_entries_have_no_tmpfs)
 {
   cleanup_hook_error hook_error *err = NULL;
-  pod_entry in = sample (), out;
+  pod_entry in = sample (), out = { 0 };
 
   for (int kind = POD_SHM_NONE; kind <= POD_SHM_HOST; kind += 2)
     {
@@ -74,6 +85,7 @@ TEST (host_ipc_and_no_shm_entries_have_no_tmpfs)
       CHECK (strstr (text, "\"size\"") == NULL);
       CHECK_INT (pod_entry_decode (text, len, &out, &err), 0);
       CHECK_INT (out.shm, kind);
+      pod_entry_clear (&out);
     }
 }
 
@@ -85,7 +97,7 @@ static const char *const good
 TEST (a_written_by_hand_entry_is_read)
 {
   cleanup_hook_error hook_error *err = NULL;
-  pod_entry e;
+  cleanup_pod_entry pod_entry e = { 0 };
 
   CHECK_INT (pod_entry_decode (good, strlen (good), &e, &err), 0);
   CHECK_STR (e.id, "abc");
@@ -159,6 +171,52 @@ TEST (an_entry_larger_than_16_kib_is_refused)
   big[n] = '\0';
   CHECK_INT (pod_entry_decode (big, n, &e, &err), -1);
   CHECK_ERROR_MENTIONS (err, "exceeds the limit");
+}
+
+/* GOOD with the id, or the bundle after its "/", replaced by LEN bytes
+   of 'a', decoded into *E.  */
+static int
+decode_with_long_field (const char *field, size_t len, pod_entry *e, hook_error **err)
+{
+  const char *from = strcmp (field, "id") == 0 ? "\"id\":\"abc\"" : "\"bundle\":\"/run/b\"";
+  const char *at = strstr (good, from);
+  cleanup_free char *part = malloc (len + 1), *text = NULL;
+  if (at == NULL || part == NULL)
+    abort ();
+  memset (part, 'a', len);
+  part[len] = '\0';
+  if (asprintf (&text, "%.*s\"%s\":\"%s%s\"%s", (int)(at - good), good, field,
+                strcmp (field, "id") == 0 ? "" : "/", part, at + strlen (from))
+      < 0)
+    abort ();
+  return pod_entry_decode (text, strlen (text), e, err);
+}
+
+/* The decoder points into the entry instead of copying into buffers of a
+   fixed size: the bounds are the validators' (CONTAINER_ID_MAX for the
+   id, PATH_MAX for the bundle), and a refused entry leaves nothing
+   behind.  */
+TEST (an_entry_with_an_id_or_bundle_too_long_is_refused)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_pod_entry pod_entry e = { 0 };
+
+  CHECK_INT (decode_with_long_field ("id", CONTAINER_ID_MAX + 1, &e, &err), -1);
+  CHECK_ERROR_MENTIONS (err, "length 1025 is not within [1, 1024]");
+  CHECK (e.doc == NULL && e.id == NULL && e.bundle == NULL);
+  hook_error_free (err);
+  err = NULL;
+  CHECK_INT (decode_with_long_field ("bundle", PATH_MAX - 1, &e, &err), -1);
+  CHECK_ERROR_MENTIONS (err, "entry bundle: path of 4096 bytes is too long");
+  CHECK (e.doc == NULL && e.id == NULL && e.bundle == NULL);
+  hook_error_free (err);
+  err = NULL;
+  /* The longest of each is taken.  */
+  CHECK_INT (decode_with_long_field ("id", CONTAINER_ID_MAX, &e, &err), 0);
+  CHECK_INT (strlen (e.id), CONTAINER_ID_MAX);
+  pod_entry_clear (&e);
+  CHECK_INT (decode_with_long_field ("bundle", PATH_MAX - 2, &e, &err), 0);
+  CHECK_INT (strlen (e.bundle), PATH_MAX - 1);
 }
 
 TEST (registry_names_are_ids_short_enough_for_a_file)
@@ -322,6 +380,7 @@ main (void)
   RUN (a_written_by_hand_entry_is_read);
   RUN (a_damaged_or_planted_entry_is_refused_naming_the_field);
   RUN (an_entry_larger_than_16_kib_is_refused);
+  RUN (an_entry_with_an_id_or_bundle_too_long_is_refused);
   RUN (registry_names_are_ids_short_enough_for_a_file);
   RUN (a_registration_reads_back_as_written);
   RUN (a_damaged_or_planted_registration_is_refused_naming_the_field);

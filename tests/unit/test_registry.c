@@ -66,8 +66,8 @@ sandbox_start (sandbox *s, const char *id, const char *bundle)
         abort ();
       ns[i]->dev = (uint64_t)st.st_dev;
     }
-  snprintf (s->entry.id, sizeof s->entry.id, "%s", id);
-  snprintf (s->entry.bundle, sizeof s->entry.bundle, "%s", bundle);
+  s->entry.id = id; /* literals: they outlive the test */
+  s->entry.bundle = bundle;
   s->entry.pid = s->pid;
   s->entry.shm = POD_SHM_NONE;
 }
@@ -88,7 +88,7 @@ TEST (a_name_a_live_sandbox_of_another_bundle_holds_is_never_taken)
   cleanup_hook_error hook_error *err = NULL;
   cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
   sandbox a, b;
-  pod_entry found;
+  cleanup_pod_entry pod_entry found = { 0 };
   pod_lookup result;
 
   sandbox_start (&a, "sandbox-a", "/run/bundles/a");
@@ -138,7 +138,7 @@ TEST (an_exited_sandbox_not_yet_reaped_is_stale)
   cleanup_hook_error hook_error *err = NULL;
   cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
   sandbox z;
-  pod_entry found;
+  cleanup_pod_entry pod_entry found = { 0 };
   pod_lookup result;
   siginfo_t info;
   bool alive;
@@ -196,7 +196,7 @@ TEST (a_killed_replacement_leaves_nothing_its_name_outlives)
   cleanup_hook_error hook_error *err = NULL;
   cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
   sandbox a, b;
-  pod_entry found;
+  cleanup_pod_entry pod_entry found = { 0 };
   pod_lookup result;
   char hidden[512];
 
@@ -296,7 +296,7 @@ static int
 race_sweep (pod_registry *reg, const sandbox *s)
 {
   cleanup_hook_error hook_error *err = NULL;
-  pod_entry found;
+  cleanup_pod_entry pod_entry found = { 0 };
   pod_lookup result;
   (void)s;
   return pod_registry_lookup (reg, "pod-race", true, &found, &result, &err);
@@ -339,7 +339,7 @@ TEST (concurrent_hooks_on_one_name_never_lose_or_share_it)
   CHECK_INT (pod_registry_open (state_dir, true, &reg, &err), 0);
   for (; rounds < 1000 && lost == 0 && shared == 0; rounds++)
     {
-      pod_entry found;
+      cleanup_pod_entry pod_entry found = { 0 };
       pod_lookup result;
       bool swept, added, added2;
 
@@ -379,7 +379,7 @@ TEST (a_name_outside_the_grammar_is_refused)
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     {
       cleanup_hook_error hook_error *err = NULL;
-      pod_entry found;
+      cleanup_pod_entry pod_entry found = { 0 };
       pod_lookup result;
       CHECK_INT (pod_registry_add (&reg, names[i], &a.entry, &err), -1);
       CHECK_ERROR_MENTIONS (err, "register");
