@@ -7,20 +7,20 @@
 #include "names.h"
 
 int
-container_id_validate (const char *id, hook_error **err)
+container_id_validate (const char *id, const char *field, hook_error **err)
 {
   size_t len = strlen (id);
 
   if (len == 0 || len > CONTAINER_ID_MAX)
-    return hook_fail (err, 0, "state id: length %zu is not within [1, %d]", len, CONTAINER_ID_MAX);
+    return hook_fail (err, 0, "%s: length %zu is not within [1, %d]", field, len, CONTAINER_ID_MAX);
   if (strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
-    return hook_fail (err, 0, "state id: \"%s\" is not a container id", id);
+    return hook_fail (err, 0, "%s: \"%s\" is not a container id", field, id);
   for (const char *p = id; *p; p++)
     {
       unsigned char c = (unsigned char)*p;
       if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
             || c == '+' || c == '.' || c == '-'))
-        return hook_fail (err, 0, "state id: character 0x%02x at offset %zu is not allowed", c,
+        return hook_fail (err, 0, "%s: character 0x%02x at offset %zu is not allowed", field, c,
                           (size_t)(p - id));
     }
   return 0;

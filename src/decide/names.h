@@ -11,8 +11,9 @@
 #define CONTAINER_ID_MAX 1024
 
 /* runc's container id grammar: [A-Za-z0-9_+.-]+, at most CONTAINER_ID_MAX
-   bytes, not "." or "..".  The id names log lines and must never be a path.  */
-int container_id_validate (const char *id, hook_error **err);
+   bytes, not "." or "..".  The id names log lines and must never be a path.
+   FIELD names what holds it in the error ("state id", "entry id").  */
+int container_id_validate (const char *id, const char *field, hook_error **err);
 
 /* An absolute path without ".", ".." or empty components, shorter than
    PATH_MAX: what an engine hands us for the bundle.  */

@@ -42,7 +42,7 @@ pod_file_destination (pod_file f)
 int
 pod_name_validate (const char *name, hook_error **err)
 {
-  if (container_id_validate (name, err) < 0)
+  if (container_id_validate (name, "sandbox id", err) < 0)
     return -1;
   if (strlen (name) > POD_NAME_MAX)
     return hook_fail (err, 0, "sandbox id of %zu bytes: the registry takes at most %d",
@@ -171,7 +171,7 @@ decode_entry (const char *buf, size_t len, pod_entry *e, hook_error **err)
   /* container_id_validate bounds the id by CONTAINER_ID_MAX,
      canonical_absolute_path_validate the bundle by PATH_MAX.  */
   if (json_string (json_get (root, "id"), "entry id", &e->id, err) < 0
-      || container_id_validate (e->id, err) < 0
+      || container_id_validate (e->id, "entry id", err) < 0
       || json_string (json_get (root, "bundle"), "entry bundle", &e->bundle, err) < 0
       || canonical_absolute_path_validate (e->bundle, "entry bundle", err) < 0
       || json_int64 (json_get (root, "pid"), "entry pid", 1, INT32_MAX, &pid, err) < 0

@@ -34,7 +34,7 @@ oci_state_parse (const char *buf, size_t len, oci_state *state, hook_error **err
     return hook_fail (err, 0, "state ociVersion: longer than 64 bytes");
   if (json_string (json_get (root, "id"), "state id", &state->id, err) < 0)
     return -1;
-  if (container_id_validate (state->id, err) < 0)
+  if (container_id_validate (state->id, "state id", err) < 0)
     return -1;
 
   v = json_get (root, "status");

@@ -27,11 +27,12 @@ spec_log_id (const container_spec *config)
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     {
       const char *v = annotation_get (config->annotations, keys[i]);
-      if (v && container_id_validate (v, NULL) == 0)
+      if (v && container_id_validate (v, keys[i], NULL) == 0)
         return v;
     }
-  return config->hostname && container_id_validate (config->hostname, NULL) == 0 ? config->hostname
-                                                                                 : "precreate";
+  return config->hostname && container_id_validate (config->hostname, "hostname", NULL) == 0
+             ? config->hostname
+             : "precreate";
 }
 
 typedef struct spec_render

@@ -208,7 +208,7 @@ prepare_bundle (wrapper *w, char **runtime, hook_error **err)
   w->log.level = policy.log_level;
   if (hook_log_set_socket (&w->log, policy.log_socket, err) < 0)
     return -1;
-  if (container_id_validate (w->args.id, NULL) == 0)
+  if (container_id_validate (w->args.id, "container id", NULL) == 0)
     hook_log_set_id (&w->log, w->args.id);
   *runtime = strdup (policy.runtime);
   if (*runtime == NULL)

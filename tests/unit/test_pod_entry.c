@@ -117,7 +117,7 @@ TEST (a_damaged_or_planted_entry_is_refused_naming_the_field)
 {
   static const bad_entry cases[] = {
     { "\"version\":1", "\"version\":2", "entry version 2" },
-    { "\"id\":\"abc\"", "\"id\":\"../etc\"", "state id" },
+    { "\"id\":\"abc\"", "\"id\":\"../etc\"", "entry id: character 0x2f at offset 2" },
     { "\"id\":\"abc\"", "\"id\":7", "entry id" },
     { "\"bundle\":\"/run/b\"", "\"bundle\":\"run/b\"", "entry bundle" },
     { "\"bundle\":\"/run/b\"", "\"bundle\":\"/run/../b\"", "entry bundle" },
@@ -202,7 +202,7 @@ TEST (an_entry_with_an_id_or_bundle_too_long_is_refused)
   cleanup_pod_entry pod_entry e = { 0 };
 
   CHECK_INT (decode_with_long_field ("id", CONTAINER_ID_MAX + 1, &e, &err), -1);
-  CHECK_ERROR_MENTIONS (err, "length 1025 is not within [1, 1024]");
+  CHECK_ERROR_MENTIONS (err, "entry id: length 1025 is not within [1, 1024]");
   CHECK (e.doc == NULL && e.id == NULL && e.bundle == NULL);
   hook_error_free (err);
   err = NULL;

@@ -528,7 +528,7 @@ TEST (container_id_grammar_of_runc_is_accepted)
   for (size_t i = 0; i < N_ELEMENTS (ids); i++)
     {
       cleanup_hook_error hook_error *err = NULL;
-      if (container_id_validate (ids[i], &err) != 0)
+      if (container_id_validate (ids[i], "state id", &err) != 0)
         {
           printf ("# \"%s\": %s\n", ids[i], err ? err->message : "refused");
           tap_current_failed = true;
@@ -555,7 +555,7 @@ TEST (container_id_outside_the_grammar_is_refused)
   for (size_t i = 0; i < N_ELEMENTS (cases); i++)
     {
       cleanup_hook_error hook_error *err = NULL;
-      CHECK_INT (container_id_validate (cases[i].path, &err), -1);
+      CHECK_INT (container_id_validate (cases[i].path, "state id", &err), -1);
       CHECK_ERROR_MENTIONS (err, cases[i].mention);
       CHECK_ERROR_MENTIONS (err, "state id: ");
     }
