@@ -144,7 +144,8 @@ expect_keys (const json_value *v, const char *name, const char *const *keys, siz
   return 0;
 }
 
-/* pod_entry_decode, which leaves *E empty when this fails.  */
+/* pod_entry_decode, into *E and the document it keeps (which the caller
+   clears when this fails).  */
 static int
 decode_entry (const char *buf, size_t len, pod_entry *e, hook_error **err)
 {
@@ -153,15 +154,14 @@ decode_entry (const char *buf, size_t len, pod_entry *e, hook_error **err)
   static const char *const ns_keys[] = { "ipc", "uts", "net" };
   static const char *const shm_keys[] = { "kind", "root", "size" };
   const json_limits limits = { .max_bytes = POD_ENTRY_MAX_BYTES, .max_depth = 4 };
-  cleanup_json json_doc *doc = NULL;
   const json_value *root, *ns, *shm, *files;
   int64_t version, pid;
   const char *kind;
 
   *e = (pod_entry){ 0 };
-  if (json_parse (buf, len, &limits, &doc, err) < 0)
+  if (json_parse (buf, len, &limits, &e->doc, err) < 0)
     return -1;
-  root = json_doc_root (doc);
+  root = json_doc_root (e->doc);
   if (expect_keys (root, "entry", top_keys, N_KEYS (top_keys), err) < 0
       || json_int64 (json_get (root, "version"), "entry version", 1, INT64_MAX, &version, err) < 0)
     return -1;
@@ -216,20 +216,16 @@ decode_entry (const char *buf, size_t len, pod_entry *e, hook_error **err)
         return -1;
       e->has_file[f] = true;
     }
-  e->doc = steal_pointer (&doc);
   return 0;
 }
 
 int
 pod_entry_decode (const char *buf, size_t len, pod_entry *e, hook_error **err)
 {
-  if (decode_entry (buf, len, e, err) < 0)
-    {
-      /* Its strings pointed into the document, freed by now.  */
-      *e = (pod_entry){ 0 };
-      return -1;
-    }
-  return 0;
+  if (decode_entry (buf, len, e, err) == 0)
+    return 0;
+  pod_entry_clear (e);
+  return -1;
 }
 
 void
@@ -266,20 +262,20 @@ pod_registration_encode (const pod_registration *r, char **out, size_t *len, hoo
   return 0;
 }
 
-/* pod_registration_decode, which leaves *R empty when this fails.  */
+/* pod_registration_decode, into *R and the document it keeps (which the
+   caller clears when this fails).  */
 static int
 decode_registration (const char *buf, size_t len, pod_registration *r, hook_error **err)
 {
   static const char *const keys[] = { "state_dir", "bundle", "pid", "names" };
   const json_limits limits = { .max_bytes = POD_ENTRY_MAX_BYTES, .max_depth = 3 };
-  cleanup_json json_doc *doc = NULL;
   const json_value *root, *names;
   int64_t pid;
 
   *r = (pod_registration){ 0 };
-  if (json_parse (buf, len, &limits, &doc, err) < 0)
+  if (json_parse (buf, len, &limits, &r->doc, err) < 0)
     return -1;
-  root = json_doc_root (doc);
+  root = json_doc_root (r->doc);
   /* canonical_absolute_path_validate bounds the paths by PATH_MAX,
      pod_name_validate the names by POD_NAME_MAX.  */
   if (expect_keys (root, "registration", keys, N_KEYS (keys), err) < 0
@@ -303,20 +299,16 @@ decode_registration (const char *buf, size_t len, pod_registration *r, hook_erro
         return -1;
       r->n_names++;
     }
-  r->doc = steal_pointer (&doc);
   return 0;
 }
 
 int
 pod_registration_decode (const char *buf, size_t len, pod_registration *r, hook_error **err)
 {
-  if (decode_registration (buf, len, r, err) < 0)
-    {
-      /* Its strings pointed into the document, freed by now.  */
-      *r = (pod_registration){ 0 };
-      return -1;
-    }
-  return 0;
+  if (decode_registration (buf, len, r, err) == 0)
+    return 0;
+  pod_registration_clear (r);
+  return -1;
 }
 
 void

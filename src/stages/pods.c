@@ -71,7 +71,7 @@ add_name (pod_row *row, const char *name)
 }
 
 /* Read every entry; the names of one sandbox (same bundle and pid) make
-   one row.  A row's entry keeps its document (rows_clear frees them), and
+   one row.  A row's entry keeps its document (run_pods clears the rows), and
    an unreadable one borrows its id from NAMES.  */
 static int
 read_rows (pod_registry *reg, char **names, size_t n, pod_row *rows, size_t *n_rows,
