@@ -70,11 +70,15 @@ uid_map_is_initial (const char *uid_map)
 }
 
 int
-hook_user_namespace_read (char *uid_map, size_t size, bool *initial, hook_error **err)
+hook_user_namespace_read (int procfs_fd, char *uid_map, size_t size, bool *initial,
+                          hook_error **err)
 {
-  cleanup_close int proc_fd = -1;
-  if (open_procfs (&proc_fd, err) < 0
-      || read_small_at (proc_fd, "self/uid_map", RESOLVE_BENEATH, uid_map, size, err) < 0)
+  cleanup_close int own_proc_fd = -1;
+  if (procfs_fd < 0 && open_procfs (&own_proc_fd, err) < 0)
+    return hook_error_prefix (err, "the hook's user namespace");
+  if (read_small_at (procfs_fd >= 0 ? procfs_fd : own_proc_fd, "self/uid_map", RESOLVE_BENEATH,
+                     uid_map, size, err)
+      < 0)
     return hook_error_prefix (err, "the hook's user namespace");
   *initial = uid_map_is_initial (uid_map);
   return 0;
@@ -90,10 +94,12 @@ read_source (const char *path, const char *key, char **content, size_t *len, hoo
 }
 
 int
-host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_is_default,
-                   const char *hosts, host_facts *facts, hook_error **err)
+host_facts_gather (int procfs_fd, const bool *in_user_namespace, const char *resolv_conf,
+                   bool resolv_conf_is_default, const char *hosts, host_facts *facts,
+                   hook_error **err)
 {
   char buf[128];
+  bool initial;
   struct utsname uts;
 
   memset (facts, 0, sizeof *facts);
@@ -105,9 +111,12 @@ host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_is_d
       || oom_score_parse (buf, &facts->own_oom_score_adj, err) < 0)
     return hook_error_prefix (err, "the hook's own OOM score");
 
-  if (read_small_at (proc_fd, "self/uid_map", RESOLVE_BENEATH, buf, sizeof buf, err) < 0)
-    return hook_error_prefix (err, "/proc");
-  facts->in_user_namespace = !uid_map_is_initial (buf);
+  if (in_user_namespace)
+    facts->in_user_namespace = *in_user_namespace;
+  else if (hook_user_namespace_read (proc_fd, buf, sizeof buf, &initial, err) < 0)
+    return -1;
+  else
+    facts->in_user_namespace = !initial;
 
   if (uname (&uts) < 0)
     return hook_fail (err, errno, "uname");

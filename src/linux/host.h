@@ -19,18 +19,23 @@
    takes the paths that work inside one.  */
 bool uid_map_is_initial (const char *uid_map);
 
-/* Read the hook's own /proc/self/uid_map into UID_MAP (SIZE bytes: its
-   first line, at least) and say whether it is the initial user
+/* Read the hook's own /proc/self/uid_map, through PROCFS_FD (a checked
+   /proc to borrow) or a /proc of its own when -1, into UID_MAP (SIZE
+   bytes: its first line, at least) and say whether it is the initial user
    namespace's.  Off the not-a-sandbox fast path: only a stage that is
    about to act (or failed to trust its policy) asks.  */
-int hook_user_namespace_read (char *uid_map, size_t size, bool *initial, hook_error **err);
+int hook_user_namespace_read (int procfs_fd, char *uid_map, size_t size, bool *initial,
+                              hook_error **err);
 
-/* PROCFS_FD: a checked /proc to borrow, or -1.  RESOLV_CONF and HOSTS (the
-   policy's sources) may be NULL (not read: no pod gets a copy).  A source
-   must be trusted (open_trusted_file) and world-readable: a generated file
-   never publishes what the host keeps private.  */
-int host_facts_gather (int procfs_fd, const char *resolv_conf, bool resolv_conf_is_default,
-                       const char *hosts, host_facts *facts, hook_error **err);
+/* PROCFS_FD: a checked /proc to borrow, or -1.  IN_USER_NAMESPACE: what
+   the caller already read of the hook's user namespace
+   (hook_user_namespace_read), or NULL to have it read here.  RESOLV_CONF
+   and HOSTS (the policy's sources) may be NULL (not read: no pod gets a
+   copy).  A source must be trusted (open_trusted_file) and world-readable:
+   a generated file never publishes what the host keeps private.  */
+int host_facts_gather (int procfs_fd, const bool *in_user_namespace, const char *resolv_conf,
+                       bool resolv_conf_is_default, const char *hosts, host_facts *facts,
+                       hook_error **err);
 void host_facts_clear (host_facts *facts);
 #define cleanup_host_facts __attribute__ ((cleanup (host_facts_clear)))
 /* Free what target_facts_from_process allocated (its cgroup paths).  */

@@ -26,7 +26,7 @@ open_own_namespaces (int procfs_fd, int *out, hook_error **err)
 }
 
 int
-target_process_open (pid_t pid, target_process *p, hook_error **err)
+target_process_open (pid_t pid, int *procfs_fd, target_process *p, hook_error **err)
 {
   char path[32];
 
@@ -35,8 +35,8 @@ target_process_open (pid_t pid, target_process *p, hook_error **err)
   cleanup_pidfd int pidfd = pidfd_open (pid, 0);
   if (pidfd < 0)
     return hook_fail (err, errno, "pidfd_open %d", (int)pid);
-  cleanup_close int proc = -1;
-  if (open_procfs (&proc, err) < 0)
+  cleanup_close int proc = procfs_fd ? steal_fd (procfs_fd) : -1;
+  if (proc < 0 && open_procfs (&proc, err) < 0)
     return -1;
   snprintf (path, sizeof path, "%d", (int)pid);
   cleanup_close int proc_pid

@@ -32,7 +32,10 @@ typedef struct target_process
    through it at each use.  */
 int open_own_namespaces (int procfs_fd, int *out, hook_error **err);
 
-int target_process_open (pid_t pid, target_process *p, hook_error **err);
+/* Bind P to the live process PID.  PROCFS_FD: when not NULL, a checked
+   /proc (open_procfs) P takes over, *PROCFS_FD then -1; when NULL or -1,
+   P opens its own.  */
+int target_process_open (pid_t pid, int *procfs_fd, target_process *p, hook_error **err);
 /* Still the same, live process?  */
 int target_process_check_alive (const target_process *p, hook_error **err);
 void target_process_close (target_process *p);

@@ -69,11 +69,21 @@ pod_registry_close (pod_registry *reg)
 {
   if (reg->dir_fd >= 0)
     close (reg->dir_fd);
-  if (reg->procfs_fd >= 0)
+  if (reg->procfs_fd >= 0 && !reg->procfs_lent)
     close (reg->procfs_fd);
   reg->dir_fd = reg->procfs_fd = -1;
+  reg->procfs_lent = false;
   free (reg->path);
   reg->path = NULL;
+}
+
+void
+pod_registry_lend_procfs (pod_registry *reg, int procfs_fd)
+{
+  if (procfs_fd < 0 || reg->procfs_fd >= 0)
+    return;
+  reg->procfs_fd = procfs_fd;
+  reg->procfs_lent = true;
 }
 
 /* The registry's writers take turns: what an entry is decided on (stale,

@@ -26,6 +26,8 @@ typedef struct pod_registry
   int dir_fd;    /* O_PATH on the state directory */
   int procfs_fd; /* the checked /proc the liveness checks read, opened at the first */
   char *path;    /* the state directory, for messages (malloc'ed) */
+  /* procfs_fd is the caller's (pod_registry_lend_procfs), not closed.  */
+  bool procfs_lent;
 } pod_registry;
 
 #define POD_REGISTRY_INIT                                                                          \
@@ -38,6 +40,10 @@ typedef struct pod_registry
    errno_value ENOENT (no sandbox was ever registered).  */
 int pod_registry_open (const char *state_dir, bool create, pod_registry *reg, hook_error **err);
 void pod_registry_close (pod_registry *reg);
+/* Have REG's liveness checks read PROCFS_FD (a checked /proc the caller
+   already holds and keeps open longer than REG; -1: none), instead of one
+   REG opens at its first check.  */
+void pod_registry_lend_procfs (pod_registry *reg, int procfs_fd);
 #define cleanup_pod_registry __attribute__ ((cleanup (pod_registry_close)))
 
 /* File ENTRY under NAME.  An entry of NAME that another live sandbox

@@ -411,6 +411,7 @@ register_pod (act_state *s, const sandbox_plan *plan, hook_error **err)
       || hook_dir_note_registration (s->hook_dir_fd, &r, err) < 0
       || pod_registry_open (r.state_dir, true, &reg, err) < 0)
     return hook_error_prefix (err, "pod_registry");
+  pod_registry_lend_procfs (&reg, p->procfs_fd);
   for (size_t i = 0; i < r.n_names; i++)
     if (pod_registry_add (&reg, r.names[i], e, err) < 0)
       return hook_error_prefix (err, "pod_registry");

@@ -49,7 +49,7 @@ rootfs_path (const char *bundle, const container_spec *config, char **out, hook_
    No host facts: a member takes nothing from the host.  */
 static int
 create_member (const options *o, oci_state *state, sandbox_policy *policy, container_spec *config,
-               const char *sandbox_name, hook_log *log, hook_error **err)
+               const char *sandbox_name, int *procfs_fd, hook_log *log, hook_error **err)
 {
   cleanup_target_process target_process process = TARGET_PROCESS_INIT;
   cleanup_plan sandbox_plan plan = { 0 };
@@ -61,13 +61,13 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
   cleanup_free char *rootfs = NULL;
 
   if (rootfs_path (state->bundle, config, &rootfs, err) < 0
-      || target_process_open (state->pid, &process, err) < 0
+      || target_process_open (state->pid, procfs_fd, &process, err) < 0
       || target_facts_from_process (&process, config, &target, err) < 0)
     return -1;
   /* The registry is looked up only when the member needs something of
      its sandbox (under podman or containerd the engine binds it all).  */
   if (plan_member_needs_sandbox (policy, config))
-    gather_pod_facts (policy, sandbox_name, &target, true, &pod);
+    gather_pod_facts (policy, sandbox_name, &target, process.procfs_fd, true, &pod);
   plan_input in = {
     .config = config,
     .state_annotations = state->annotations,
@@ -96,7 +96,8 @@ create_member (const options *o, oci_state *state, sandbox_policy *policy, conta
 
 static int
 create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, container_spec *config,
-                int bundle_fd, hook_log *log, hook_error **err)
+                int bundle_fd, int *procfs_fd, const bool *in_user_namespace, hook_log *log,
+                hook_error **err)
 {
   cleanup_target_process target_process process = TARGET_PROCESS_INIT;
   cleanup_plan sandbox_plan plan = { 0 };
@@ -121,8 +122,8 @@ create_sandbox (const options *o, oci_state *state, sandbox_policy *policy, cont
 
   gather_engine_facts (policy, config, &engine);
   if (rootfs_path (state->bundle, config, &rootfs, err) < 0
-      || target_process_open (state->pid, &process, err) < 0
-      || gather_host_facts (process.procfs_fd, &in, &host, err) < 0
+      || target_process_open (state->pid, procfs_fd, &process, err) < 0
+      || gather_host_facts (process.procfs_fd, in_user_namespace, &in, &host, err) < 0
       || capabilities_read (&capng, &caps, err) < 0
       || host_security_facts (&caps, config->mount_label, &selinux, &host, err) < 0
       || target_facts_from_process (&process, config, &target, err) < 0)
@@ -191,6 +192,9 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
   size_t spec_len = 0;
   const char *sandbox_name = NULL;
   char reason[320];
+  cleanup_close int procfs_fd = -1;
+  cleanup_hook_error hook_error *userns_err = NULL;
+  bool rootless = false;
 
   sandbox_policy_init_defaults (&policy);
   /* Under a rootless engine the walk to the policy meets directories the
@@ -210,8 +214,14 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
       return 0;
     }
   /* A policy the walk trusted in a user namespace is its owner's (what
-     maps to uid 0 there), not root's: not obeyed either.  */
-  if (stage_rootless (log, "left alone", NULL))
+     maps to uid 0 there), not root's: not obeyed either.  The /proc that
+     tells is the one the rest of the stage reads.  Where it cannot tell,
+     the step that needs /proc next reports it: a container that proves
+     not to be ours is never refused for it.  */
+  bool userns_known
+      = open_procfs (&procfs_fd, &userns_err) == 0
+        && stage_user_namespace (procfs_fd, log, "left alone", NULL, &rootless, &userns_err) == 0;
+  if (rootless)
     return 0;
   if ((bundle_fd < 0 && open_directory_lockable (state->bundle, &bundle_fd, err) < 0)
       || lock_directory (bundle_fd, state->bundle, true, err) < 0
@@ -220,10 +230,11 @@ run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_erro
     return -1;
   if (plan_classify (&policy, config.annotations, state->annotations, config.arg0, reason,
                      sizeof reason))
-    return create_sandbox (o, state, &policy, &config, bundle_fd, log, err);
+    return create_sandbox (o, state, &policy, &config, bundle_fd, &procfs_fd,
+                           userns_known ? &rootless : NULL, log, err);
   if (plan_classify_member (&policy, config.annotations, state->annotations, &sandbox_name, reason,
                             sizeof reason))
-    return create_member (o, state, &policy, &config, sandbox_name, log, err);
+    return create_member (o, state, &policy, &config, sandbox_name, &procfs_fd, log, err);
   log_debug (log, "not a sandbox or a pod member: %s", reason);
   return 0;
 }

@@ -19,15 +19,18 @@
 #include "safepath.h"
 #include "stage.h"
 
-bool
-stage_rootless (hook_log *log, const char *what, const hook_error *cause)
+int
+stage_user_namespace (int procfs_fd, hook_log *log, const char *what, const hook_error *cause,
+                      bool *rootless, hook_error **err)
 {
-  cleanup_hook_error hook_error *e = NULL;
   char uid_map[128];
   bool initial;
 
-  if (hook_user_namespace_read (uid_map, sizeof uid_map, &initial, &e) < 0 || initial)
-    return false;
+  if (hook_user_namespace_read (procfs_fd, uid_map, sizeof uid_map, &initial, err) < 0)
+    return -1;
+  *rootless = !initial;
+  if (initial)
+    return 0;
   /* The first mapping, spaces collapsed: "0 54321 1".  */
   char shown[64];
   size_t n = 0;
@@ -43,7 +46,16 @@ stage_rootless (hook_log *log, const char *what, const hook_error *cause)
             "%s: the hook runs in a user namespace (uid_map \"%s\"), with no privileges beyond "
             "its owner's (rootless), where no policy file can be proven root's",
             what, shown);
-  return true;
+  return 0;
+}
+
+bool
+stage_rootless (hook_log *log, const char *what, const hook_error *cause)
+{
+  cleanup_hook_error hook_error *e = NULL;
+  bool rootless;
+
+  return stage_user_namespace (-1, log, what, cause, &rootless, &e) == 0 && rootless;
 }
 
 int
@@ -59,13 +71,14 @@ stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, hook
 }
 
 int
-gather_host_facts (int procfs_fd, const plan_input *in, host_facts *host, hook_error **err)
+gather_host_facts (int procfs_fd, const bool *in_user_namespace, const plan_input *in,
+                   host_facts *host, hook_error **err)
 {
   const char *hosts, *resolv_conf;
 
   plan_host_sources (in, &hosts, &resolv_conf);
-  return host_facts_gather (procfs_fd, resolv_conf, in->policy->resolv_conf_is_default, hosts, host,
-                            err);
+  return host_facts_gather (procfs_fd, in_user_namespace, resolv_conf,
+                            in->policy->resolv_conf_is_default, hosts, host, err);
 }
 
 /* The cgroup cpu_shares would change, and whether anything else lives in
@@ -124,7 +137,7 @@ same_identity (const file_identity *a, const file_identity *b)
 
 void
 gather_pod_facts (const sandbox_policy *policy, const char *name, const target_facts *target,
-                  bool sweep, pod_facts *pod)
+                  int procfs_fd, bool sweep, pod_facts *pod)
 {
   cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
   cleanup_hook_error hook_error *e = NULL;
@@ -140,6 +153,7 @@ gather_pod_facts (const sandbox_policy *policy, const char *name, const target_f
       snprintf (pod->error, sizeof pod->error, "%s", e->message);
       return;
     }
+  pod_registry_lend_procfs (&reg, procfs_fd);
   if (pod_registry_lookup (&reg, name, sweep, &pod->entry, &result, &e) < 0)
     {
       pod->lookup = POD_LOOKUP_FAILED;

@@ -67,8 +67,8 @@ bundle_config_rewrite (int bundle_fd, const json_value *root, const json_patch *
 }
 
 int
-spec_plan_build (const container_spec *config, const sandbox_policy *policy, hook_log *log,
-                 sandbox_plan *plan, hook_error **err)
+spec_plan_build (const container_spec *config, const sandbox_policy *policy, int procfs_fd,
+                 const bool *in_user_namespace, hook_log *log, sandbox_plan *plan, hook_error **err)
 {
   cleanup_host_facts host_facts host = { 0 };
   cleanup_capng_lib capng_lib capng = CAPNG_LIB_INIT;
@@ -85,7 +85,8 @@ spec_plan_build (const container_spec *config, const sandbox_policy *policy, hoo
     .pod_cgroup = &pod_cgroup,
   };
 
-  if (gather_host_facts (-1, &in, &host, err) < 0 || capabilities_read (&capng, &caps, err) < 0
+  if (gather_host_facts (procfs_fd, in_user_namespace, &in, &host, err) < 0
+      || capabilities_read (&capng, &caps, err) < 0
       || host_security_facts (&caps, config->mount_label, &selinux, &host, err) < 0
       || gather_spec_facts (config, policy, log, &target, &pod_cgroup, err) < 0)
     return -1;
@@ -134,6 +135,9 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
   size_t input_len = 0;
   char reason[320];
   int ret;
+  cleanup_close int procfs_fd = -1;
+  cleanup_hook_error hook_error *userns_err = NULL;
+  bool rootless = false;
 
   sandbox_policy_init_defaults (&policy);
   if (read_spec (o->bundle, &bundle_fd, &input, &input_len, err) < 0)
@@ -157,9 +161,16 @@ run_precreate (const options *o, hook_log *log, hook_error **err)
       log_debug (log, "not a sandbox: %s", reason);
       return spec_unchanged (o, input, input_len, err);
     }
-  if (stage_rootless (log, "precreate: the spec unchanged", NULL))
+  /* Where /proc cannot tell, the host facts report it.  */
+  bool userns_known = open_procfs (&procfs_fd, &userns_err) == 0
+                      && stage_user_namespace (procfs_fd, log, "precreate: the spec unchanged",
+                                               NULL, &rootless, &userns_err)
+                             == 0;
+  if (rootless)
     return spec_unchanged (o, input, input_len, err);
-  if (spec_plan_build (&config, &policy, log, &plan, err) < 0)
+  if (spec_plan_build (&config, &policy, procfs_fd, userns_known ? &rootless : NULL, log, &plan,
+                       err)
+      < 0)
     return -1;
   spec_edits edits;
   spec_edits_from_plan (&plan, &edits);

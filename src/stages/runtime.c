@@ -236,7 +236,7 @@ prepare_bundle (wrapper *w, char **runtime, hook_error **err)
          resources.  */
       policy.sandbox_sizing = false;
       if (spec_parse (input, input_len, &config, err) < 0
-          || spec_plan_build (&config, &policy, &w->log, &plan, err) < 0)
+          || spec_plan_build (&config, &policy, -1, NULL, &w->log, &plan, err) < 0)
         return -1;
       spec_edits edits;
       spec_edits_from_plan (&plan, &edits);

@@ -60,14 +60,14 @@ run_plan (const options *o, hook_log *log, hook_error **err)
     .pod = &pod,
     .engine = &engine,
   };
-  if (spec_load (bundle_fd, &config, err) < 0 || gather_host_facts (-1, &in, &host, err) < 0
+  if (spec_load (bundle_fd, &config, err) < 0 || gather_host_facts (-1, NULL, &in, &host, err) < 0
       || capabilities_read (&capng, &caps, err) < 0
       || host_security_facts (&caps, config.mount_label, &selinux, &host, err) < 0)
     return -1;
   bool is_sandbox = plan_classify (&policy, config.annotations, state.annotations, config.arg0,
                                    reason, sizeof reason);
   /* With a live pid the plan sees the real process; read-only.  */
-  if (state.pid > 0 && target_process_open (state.pid, &process, err) == 0)
+  if (state.pid > 0 && target_process_open (state.pid, NULL, &process, err) == 0)
     {
       if (target_facts_from_process (&process, &config, &target, err) < 0)
         return -1;
@@ -78,7 +78,7 @@ run_plan (const options *o, hook_log *log, hook_error **err)
           && plan_classify_member (&policy, config.annotations, state.annotations, &sandbox_name,
                                    reason, sizeof reason)
           && plan_member_needs_sandbox (&policy, &config))
-        gather_pod_facts (&policy, sandbox_name, &target, false, &pod);
+        gather_pod_facts (&policy, sandbox_name, &target, process.procfs_fd, false, &pod);
     }
   else
     {

@@ -56,8 +56,14 @@ typedef struct options
    WHAT the stage does instead (CAUSE, when not NULL, is the error that
    made the stage ask: logged at debug level).  False in the initial user
    namespace, or when /proc cannot tell (the caller reports its own
-   error).  Never on the not-a-sandbox fast path.  */
+   error: stage_rootless is asked on the way out of a failure).  Never on
+   the not-a-sandbox fast path.  */
 bool stage_rootless (hook_log *log, const char *what, const hook_error *cause);
+/* The same question asked by a stage about to act, through PROCFS_FD (a
+   checked /proc to borrow, or -1): *ROOTLESS says, and /proc failing to
+   tell is an error.  The answer is the host facts' in_user_namespace.  */
+int stage_user_namespace (int procfs_fd, hook_log *log, const char *what, const hook_error *cause,
+                          bool *rootless, hook_error **err);
 
 /* createRuntime (or prestart): apply the plan to the live container.  */
 int run_create_runtime (const options *o, oci_state *state, hook_log *log, hook_error **err);
@@ -83,9 +89,11 @@ int runtime_main (int argc, char **argv);
 
 /* The spec-level plan of CONFIG, made from config.json alone (precreate
    and the runtime wrapper): host facts, the namespaces config.json names,
-   the pod cgroup parent's limits when sizing applies.  */
-int spec_plan_build (const container_spec *config, const sandbox_policy *policy, hook_log *log,
-                     sandbox_plan *plan, hook_error **err);
+   the pod cgroup parent's limits when sizing applies.  PROCFS_FD and
+   IN_USER_NAMESPACE as for gather_host_facts.  */
+int spec_plan_build (const container_spec *config, const sandbox_policy *policy, int procfs_fd,
+                     const bool *in_user_namespace, hook_log *log, sandbox_plan *plan,
+                     hook_error **err);
 
 /* Replace BUNDLE_FD/config.json with ROOT rendered with PATCHES,
    atomically (a random O_EXCL temporary, fsync, rename), with the mode the
@@ -98,8 +106,10 @@ int stage_load_policy (const options *o, sandbox_policy *policy, hook_log *log, 
 
 /* The host facts for the plan of IN (its config, state annotations and
    policy): the hosts and resolv.conf sources only when the plan copies
-   them (plan_host_sources).  PROCFS_FD: a checked /proc, or -1.  */
-int gather_host_facts (int procfs_fd, const plan_input *in, host_facts *host, hook_error **err);
+   them (plan_host_sources).  PROCFS_FD: a checked /proc, or -1;
+   IN_USER_NAMESPACE: what stage_user_namespace found, or NULL (read).  */
+int gather_host_facts (int procfs_fd, const bool *in_user_namespace, const plan_input *in,
+                       host_facts *host, hook_error **err);
 
 /* The cgroup cpu_shares would change, and whether anything else lives in
    it, into TARGET (a failure is recorded there as a fact); nothing when
@@ -110,10 +120,11 @@ void gather_cgroup_facts (const target_process *process, const sandbox_policy *p
 
 /* A member's sandbox NAME in the policy's registry, and whether the
    member's init (its namespaces in TARGET) is in the sandbox's, into POD
-   (a failure is a fact there too).  SWEEP removes a stale entry
+   (a failure is a fact there too).  PROCFS_FD: a checked /proc the
+   liveness check borrows, or -1.  SWEEP removes a stale entry
    (createRuntime; never `plan`).  */
 void gather_pod_facts (const sandbox_policy *policy, const char *name, const target_facts *target,
-                       bool sweep, pod_facts *pod);
+                       int procfs_fd, bool sweep, pod_facts *pod);
 
 /* The engine's resolv.conf and hostname that CONFIG binds from below the
    policy's engine_dirs, and the node's /etc/resolv.conf, into FACTS (read

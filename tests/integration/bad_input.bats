@@ -346,6 +346,32 @@ fault_case () {
   assert_nothing_left
 }
 
+@test "real error: a /proc that is not procfs refuses a sandbox naming it, and never a plain container" {
+  # The hook fed by hand in a private mount namespace whose /proc is a
+  # tmpfs: it cannot tell its user namespace, nor reach the process.
+  sleep 100 &
+  local pid=$!
+  state_json created "$pid" >"$T/sandbox-state"
+  # A container without annotations takes the full path (config.json
+  # decides): proven not ours, it is never refused for what /proc lacks.
+  jq -c 'del(.annotations)' "$T/sandbox-state" >"$T/plain-state"
+  not_a_sandbox
+  run --separate-stderr timeout 30 unshare -m --propagation private sh -c \
+    'mount -t tmpfs none /proc && exec "$1" --policy "$2" createRuntime <"$3"' \
+    sh "$HOOK" "$POLICY" "$T/plain-state"
+  assert_status 0
+  assert_eq "$stderr" "" "stderr"
+  annotate "$SANDBOX_KEY" sandbox
+  run --separate-stderr timeout 30 unshare -m --propagation private sh -c \
+    'mount -t tmpfs none /proc && exec "$1" --policy "$2" createRuntime <"$3"' \
+    sh "$HOOK" "$POLICY" "$T/sandbox-state"
+  kill "$pid"
+  wait "$pid" || true
+  assert_status 1
+  assert_contains "$stderr" "error: /proc is not procfs"
+  assert_nothing_left
+}
+
 # ---------------------------------------------------------- the build script
 
 @test "bad input: contrib/setup.sh refuses an argument it does not know, before doing anything" {

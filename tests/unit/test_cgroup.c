@@ -285,7 +285,7 @@ main (void)
       pause ();
       _exit (0);
     }
-  if (target_process_open (child, &process, &err) < 0)
+  if (target_process_open (child, NULL, &process, &err) < 0)
     {
       printf ("# %s\n", err->message);
       abort ();

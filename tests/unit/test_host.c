@@ -2,8 +2,15 @@
    hook's one integer grammar.  */
 #include <config.h>
 
+#include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "cleanup.h"
 #include "host.h"
 #include "tap.h"
 
@@ -50,9 +57,88 @@ TEST (only_the_identity_map_is_the_initial_user_namespace)
       }
 }
 
+/* A directory standing in for /proc, with self/uid_map holding TEXT (not
+   made when NULL; a directory when TEXT is "/").  */
+static int
+fake_proc (char *dir, size_t size, const char *text)
+{
+  snprintf (dir, size, "/tmp/test_host.XXXXXX");
+  if (mkdtemp (dir) == NULL)
+    abort ();
+  char path[128];
+  snprintf (path, sizeof path, "%s/self", dir);
+  if (mkdir (path, 0755) < 0)
+    abort ();
+  snprintf (path, sizeof path, "%s/self/uid_map", dir);
+  if (text && strcmp (text, "/") == 0 && mkdir (path, 0755) < 0)
+    abort ();
+  if (text && strcmp (text, "/") != 0)
+    {
+      FILE *f = fopen (path, "w");
+      if (f == NULL || fputs (text, f) < 0 || fclose (f) != 0)
+        abort ();
+    }
+  return open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void
+fake_proc_remove (const char *dir)
+{
+  char *cmd = NULL;
+  if (asprintf (&cmd, "rm -rf -- '%s'", dir) < 0 || system (cmd) != 0)
+    abort ();
+  free (cmd);
+}
+
+/* The uid_map is read through the /proc the stage lends; one that cannot
+   be read (missing, or not a file) is an error naming what was asked.  */
+TEST (the_user_namespace_is_read_through_the_lent_procfs)
+{
+  static const struct
+  {
+    const char *text; /* NULL: no uid_map; "/": a directory */
+    int ret;
+    bool initial;
+    const char *read; /* what was read, or what the error says */
+  } cases[] = {
+    { "         0          0 4294967295\n", 0, true, "         0          0 4294967295\n" },
+    { "         0      54321          1\n", 0, false, "         0      54321          1\n" },
+    { NULL, -1, false, "open self/uid_map" },
+    { "/", -1, false, "read self/uid_map" },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      cleanup_hook_error hook_error *err = NULL;
+      char dir[64], uid_map[128] = "unread";
+      bool initial = !cases[i].initial;
+      cleanup_close int fd = fake_proc (dir, sizeof dir, cases[i].text);
+      CHECK (fd >= 0);
+      CHECK_INT (hook_user_namespace_read (fd, uid_map, sizeof uid_map, &initial, &err),
+                 cases[i].ret);
+      if (cases[i].ret == 0)
+        {
+          CHECK_INT (initial, cases[i].initial);
+          CHECK_STR (uid_map, cases[i].read);
+        }
+      else
+        {
+          CHECK_ERROR_MENTIONS (err, "the hook's user namespace: ");
+          CHECK_ERROR_MENTIONS (err, cases[i].read);
+        }
+      fake_proc_remove (dir);
+    }
+  /* Without a loan it opens the host's own /proc.  */
+  cleanup_hook_error hook_error *err = NULL;
+  char uid_map[128];
+  bool initial;
+  CHECK_INT (hook_user_namespace_read (-1, uid_map, sizeof uid_map, &initial, &err), 0);
+  CHECK_INT (initial, uid_map_is_initial (uid_map));
+}
+
 int
 main (void)
 {
   RUN (only_the_identity_map_is_the_initial_user_namespace);
+  RUN (the_user_namespace_is_read_through_the_lent_procfs);
   return tap_done ();
 }

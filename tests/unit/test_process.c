@@ -186,7 +186,7 @@ TEST (a_state_pid_that_is_not_a_process_is_refused_naming_it)
     {
       cleanup_hook_error hook_error *err = NULL;
       cleanup_target_process target_process p = TARGET_PROCESS_INIT;
-      CHECK_INT (target_process_open (pids[i], &p, &err), -1);
+      CHECK_INT (target_process_open (pids[i], NULL, &p, &err), -1);
       CHECK_ERROR_MENTIONS (err, "state pid");
       CHECK (p.pidfd == -1 && p.proc_fd == -1 && p.procfs_fd == -1 && p.own_ns_fd == -1);
     }

@@ -23,6 +23,7 @@
 #include "error.h"
 #include "process.h"
 #include "registry.h"
+#include "safepath.h"
 #include "tap.h"
 
 static char top[64], state_dir[128];
@@ -435,6 +436,62 @@ TEST (a_bad_state_dir_is_refused_naming_the_policy_key)
   CHECK (stat (below, &st) < 0 && errno == ENOENT);
 }
 
+/* A stage that already holds a checked /proc lends it: the liveness
+   checks read through it, and closing the registry leaves it open.  Lent
+   an empty directory instead, the registry finds no /proc/PID there: a
+   live sandbox reads as stale, which shows whose /proc was read.  */
+TEST (a_lent_procfs_is_read_through_and_left_open)
+{
+  cleanup_hook_error hook_error *err = NULL;
+  cleanup_pod_entry pod_entry found = { 0 };
+  cleanup_close int procfs_fd = -1;
+  cleanup_close int empty_fd = -1;
+  char empty[128];
+  sandbox a;
+  pod_lookup result;
+
+  snprintf (empty, sizeof empty, "%s/not-proc", top);
+  if (mkdir (empty, 0700) < 0)
+    abort ();
+  empty_fd = open (empty, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  CHECK (empty_fd >= 0);
+  CHECK_INT (open_procfs (&procfs_fd, &err), 0);
+  sandbox_start (&a, "sandbox-lent", "/run/bundles/lent");
+  {
+    cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+    CHECK_INT (pod_registry_open (state_dir, true, &reg, &err), 0);
+    pod_registry_lend_procfs (&reg, procfs_fd);
+    CHECK_INT (pod_registry_add (&reg, "pod-lent", &a.entry, &err), 0);
+    CHECK_INT (pod_registry_lookup (&reg, "pod-lent", false, &found, &result, &err), 0);
+    CHECK_INT (result, POD_FOUND);
+    CHECK_INT (reg.procfs_fd, procfs_fd);
+    /* A second loan does not replace the first.  */
+    pod_registry_lend_procfs (&reg, empty_fd);
+    CHECK_INT (reg.procfs_fd, procfs_fd);
+  }
+  CHECK (fcntl (procfs_fd, F_GETFD) >= 0);
+  {
+    cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+    CHECK_INT (pod_registry_open (state_dir, false, &reg, &err), 0);
+    pod_registry_lend_procfs (&reg, empty_fd);
+    CHECK_INT (pod_registry_lookup (&reg, "pod-lent", false, &found, &result, &err), 0);
+    CHECK_INT (result, POD_STALE);
+  }
+  CHECK (fcntl (empty_fd, F_GETFD) >= 0);
+  {
+    cleanup_pod_registry pod_registry reg = POD_REGISTRY_INIT;
+    CHECK_INT (pod_registry_open (state_dir, false, &reg, &err), 0);
+    /* Lent nothing (-1): it opens its own, and closes it.  */
+    pod_registry_lend_procfs (&reg, -1);
+    CHECK_INT (pod_registry_lookup (&reg, "pod-lent", false, &found, &result, &err), 0);
+    CHECK_INT (result, POD_FOUND);
+    CHECK (reg.procfs_fd >= 0 && !reg.procfs_lent);
+    CHECK_INT (pod_registry_remove (&reg, "pod-lent", "/run/bundles/lent", a.pid, &err), 0);
+  }
+  sandbox_stop (&a);
+  rmdir (empty);
+}
+
 int
 main (void)
 {
@@ -453,6 +510,7 @@ main (void)
   RUN (concurrent_hooks_on_one_name_never_lose_or_share_it);
   RUN (a_name_outside_the_grammar_is_refused);
   RUN (a_bad_state_dir_is_refused_naming_the_policy_key);
+  RUN (a_lent_procfs_is_read_through_and_left_open);
   char *cmd = NULL;
   if (asprintf (&cmd, "rm -rf -- '%s'", top) < 0 || system (cmd) != 0)
     abort ();
