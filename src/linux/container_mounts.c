@@ -51,7 +51,9 @@ open_parent (int root_fd, const char *parent, hook_error **err)
 
 #define RESOLVE_LEAF (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
 
-/* The target LEAF of M in DIR_FD, created when missing.  */
+/* The target LEAF of M in DIR_FD, created when missing.  A file this run
+   created is returned as it was opened to create it: the inode is new,
+   and the mount goes onto it through that fd as through an O_PATH one.  */
 static int
 open_or_create_leaf (int dir_fd, const char *leaf, const container_mount *m, hook_error **err)
 {
@@ -68,10 +70,10 @@ open_or_create_leaf (int dir_fd, const char *leaf, const container_mount *m, hoo
       /* O_EXCL|O_NOFOLLOW: a symlink planted meanwhile is not followed. */
       int c
           = openat2_fd (dir_fd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644, RESOLVE_LEAF);
-      if (c < 0 && errno != EEXIST)
-        return hook_fail (err, errno, "rootfs /%s: create", m->target);
       if (c >= 0)
-        close (c);
+        return c;
+      if (errno != EEXIST)
+        return hook_fail (err, errno, "rootfs /%s: create", m->target);
     }
   fd = openat2_fd (dir_fd, leaf, O_PATH | O_NOFOLLOW, 0, RESOLVE_LEAF);
   return fd >= 0 ? fd : hook_fail (err, errno, "rootfs /%s", m->target);
