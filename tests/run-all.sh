@@ -67,12 +67,17 @@ absent_node_paths () {
   local p
   for p in "${node_paths[@]}"; do [ -e "$p" ] || echo "$p"; done
 }
+# failures TAP: each failed test with the first 25 lines bats printed
+# for it, so that a CI log alone says why (the full TAP stays in logdir).
+failures () {
+  awk '/^not ok /{ n = 25; print; next } /^(ok |1\.\.)/{ n = 0 } n > 0 { n--; print }' "$1"
+}
 for suite in tests/integration/*.bats; do
   name="$(basename "$suite" .bats)"
   echo "== integration: $name"
   absent_before=$(absent_node_paths)
   HOOK="$top/oci-sandbox-hook" bats --tap "$suite" > "$logdir/$name.tap" 2>&1
-  grep -E '^not ok' "$logdir/$name.tap" || true
+  failures "$logdir/$name.tap"
   s_ok=$(grep -cE '^ok ' "$logdir/$name.tap")
   s_skip=$(grep -cE '^ok .*# [sS][kK][iI][pP]' "$logdir/$name.tap")
   s_fail=$(grep -cE '^not ok ' "$logdir/$name.tap")
@@ -122,7 +127,7 @@ if (cd "$asan_src" && ./autogen.sh && ./configure --enable-fault-injection --ena
   for suite in runc bad_input precreate crun threats installer engine_files; do
     [ -f "tests/integration/$suite.bats" ] || continue
     HOOK="$asan_src/oci-sandbox-hook" bats --tap "tests/integration/$suite.bats" > "$logdir/asan-$suite.tap" 2>&1
-    grep -E '^not ok' "$logdir/asan-$suite.tap" || true
+    failures "$logdir/asan-$suite.tap"
     s_ok=$(grep -cE '^ok ' "$logdir/asan-$suite.tap")
     s_fail=$(grep -cE '^not ok ' "$logdir/asan-$suite.tap")
     [ "$s_ok" -gt 0 ] || s_fail=$((s_fail + 1))

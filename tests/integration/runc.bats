@@ -193,7 +193,7 @@ pod-a1.example" "container /etc/hostname and UTS name"
   runc_create
   assert_eq "$(cat "/sys/fs/cgroup/cpu/osh-it-$CID/cpu.shares")" 2 "cpu.shares"
   runc delete -f "$CID"
-  [ ! -d "/sys/fs/cgroup/cpu/osh-it-$CID" ] || fail "cgroup left behind"
+  assert_eq "$(settle_cgroup "/osh-it-$CID")" "" "the cgroup after delete"
 }
 
 @test "runc: a cpu controller mounted away from /sys/fs/cgroup/cpu is found through the mount table" {
