@@ -138,24 +138,25 @@ cgroup_dirs () {
 # settle_cgroup REL: after the runtime's delete, REL's cgroup directories
 # must be gone, or be left only because their last threads were still
 # exiting.  runc 1.1 gives up removing a cgroup after five tries over
-# about 300 ms, and a sandbox's threads, at the 2 CPU shares its policy
+# about 150 ms, and a sandbox's threads, at the 2 CPU shares its policy
 # gives it, can take longer than that to exit on a busy machine: runc's
 # leak, not the hook's (the same happens to containerd's sandboxes, whose
 # shares are 2 too).  A left directory gets its CPU back (shares 1024),
 # up to 10 s to empty, and is then removed without descending: a task
 # that stays, or a child cgroup, is reported.
 settle_cgroup () {
-  local d left=() problems="" _
+  local d left=() still problems="" _
   for d in $(cgroup_dirs "$1"); do
     [ -d "$d" ] || continue
     left+=("$d")
     [ ! -w "$d/cpu.shares" ] || echo 1024 >"$d/cpu.shares" 2>/dev/null || true
   done
   for _ in $(seq 100); do
+    still=()
+    for d in "${left[@]}"; do rmdir "$d" 2>/dev/null || [ ! -d "$d" ] || still+=("$d"); done
+    left=("${still[@]}")
     [ ${#left[@]} -gt 0 ] || break
-    for d in "${left[@]}"; do rmdir "$d" 2>/dev/null || true; done
-    mapfile -t left < <(for d in "${left[@]}"; do [ ! -d "$d" ] || echo "$d"; done)
-    [ ${#left[@]} -eq 0 ] || sleep 0.1
+    sleep 0.1
   done
   for d in "${left[@]}"; do
     problems+="cgroup $d left (tasks: $(tr '\n' ' ' <"$d/tasks" 2>/dev/null)children: $(find "$d" -mindepth 1 -maxdepth 1 -type d -printf '%f ' 2>/dev/null)); "
