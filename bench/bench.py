@@ -30,7 +30,8 @@ Parts (--parts, default all):
             one, both built from this tree in the work directory (or
             --hook-static, --hook-dynamic; --compare LABEL=PATH adds more):
             a round and the not-a-sandbox fast path of each on a live
-            sandbox, two and one /bin/true
+            sandbox, two and one /bin/true; and bench/floor.c linked both
+            ways (a round, and `floor exit`): what the loader alone costs
 """
 
 import argparse
@@ -81,6 +82,23 @@ def spread(t):
 def ratio(t, base):
     """The ratio of the medians and, in parentheses, the paired ratio."""
     return "%.2f× (%.2f×)" % (med(t) / med(base), med([x / y for x, y in zip(t, base)]))
+
+
+def difference_ratio(a, b, c, d):
+    """How much A costs more than B against how much C costs more than D:
+    the medians' differences in ms, their ratio and, in parentheses, the
+    ratio of the medians of the per-round differences (paired)."""
+    paired = med([x - y for x, y in zip(a, b)]) / med([x - y for x, y in zip(c, d)])
+    return "%.2f ms vs %.2f ms, %.2f× (%.2f×)" % (
+        (med(a) - med(b)) / 1e6, (med(c) - med(d)) / 1e6, (med(a) - med(b)) / (med(c) - med(d)), paired)
+
+
+def lowest_ratio(base, c, d, target):
+    """BASE plus what C costs more than D, ÷ BASE: the lowest ratio to BASE
+    that a variant paying that difference can read; and whether TARGET is
+    within it."""
+    lowest = (med(base) + med(c) - med(d)) / med(base)
+    return "%.2f×: %.2f× is %s" % (lowest, target, "out of reach" if lowest > target else "within reach")
 
 
 def alternate(variants, rounds):
@@ -310,7 +328,9 @@ class Bench:
             row("runc", output([self.runc, "--version"]).splitlines()[0]),
             row("hook", "%s, %s, %s, %s" % (output([self.hook, "--version"]).strip(), build,
                                              "dynamically linked" if linked else "static-pie", layout)),
-            row("floor", "`cc -O2 -static-pie`, " + output([tool("cc"), "--version"]).splitlines()[0]),
+            row("floor", "`cc -O2 -static-pie`%s, %s" % (
+                "; part builds: also `cc -O2 -DFLOOR_DYNAMIC`, linked as the dynamic build"
+                if "builds" in self.args.parts.split(",") else "", output([tool("cc"), "--version"]).splitlines()[0])),
             row("source", git.stdout.decode().strip() or "?"),
             row("load average (1 min) at start, at end", "%.2f, %.2f" % (self.load, os.getloadavg()[0])),
             row("run", "%s, %s" % ("--quick" if self.args.quick else "full",
@@ -430,21 +450,25 @@ class Bench:
         self.undo(live, stop)
         return out
 
-    def floor_for(self, live, create, stop, stages):
+    def floor_for(self, live, create, stop, stages, binary=None, load=()):
         """The floor's argv for LIVE (a function of its stage) and its
         poststop: it repeats what the hook chose for this container, read
         from one debug run; each of STAGES is checked to have the hook's
-        effects."""
+        effects.  BINARY is another build of the floor, whose createRuntime
+        loads each of LOAD (--load)."""
         debug = self.check_effects(live, create + ["--log-level", "debug", "--log-stderr"], stop)
         oom = re.search(r"oom_score_adj: (-?\d+) \(", debug)
         cpu = re.search(r"cpu_shares: (\S+) = (\d+)", debug)
         if not oom or not cpu:
             raise BenchError("no oom_score_adj or cpu_shares line in the hook's debug log:\n" + debug)
 
-        def floor(st):
-            return [self.floor, st, self.policy, self.state_dir, oom.group(1), cpu.group(1), cpu.group(2)]
+        binary = binary or self.floor
+        options = [x for so in load for x in ("--load", so)]
 
-        floor_stop = [self.floor, "poststop", self.policy, self.state_dir]
+        def floor(st):
+            return [binary] + options + [st, self.policy, self.state_dir, oom.group(1), cpu.group(1), cpu.group(2)]
+
+        floor_stop = [binary, "poststop", self.policy, self.state_dir]
         for st in stages:
             self.check_effects(live, floor(st), floor_stop, cpu.groups())
         return floor, floor_stop
@@ -863,9 +887,9 @@ class Bench:
         for b, given in binaries.items():
             binaries[b] = os.path.join(self.fs, "oci-sandbox-hook-" + b)
             shutil.copy2(given, binaries[b])
-        if self.hook is None:
-            self.hook = binaries["static"]
-        log("builds: %d builds on a live sandbox, %d variants x %d rounds" % (len(binaries), 2 * len(binaries) + 2, n))
+        if self.hook is None or self.args.parts.split(",") == ["builds"]:
+            self.hook = binaries["static"]  # the machine table's: the one this run measured
+        log("builds: %d builds on a live sandbox, %d variants x %d rounds" % (len(binaries), 2 * len(binaries) + 6, n))
         live = self.live_sandbox()
         argv = {(b, st): [binaries[b], "--policy", self.policy, st]
                 for b in binaries for st in ("createRuntime", "poststop")}
@@ -882,29 +906,66 @@ class Bench:
         # counted by ld.so on a real one, then undone.
         relocs_create, loaded_create = self.ld_statistics(argv["dynamic", "createRuntime"], live["create"])
         self.undo(live, argv["dynamic", "poststop"])
+        # The loader's own cost: the floor linked as the dynamic build is
+        # (its DT_NEEDED libraries and binding, and the libraries its
+        # sandbox's createRuntime dlopen()s) against the static-pie floor
+        # that starts the same libraries as the static build does.
+        needed, _, binding = self.linkage(binaries["dynamic"])
+        load = [so for so in loaded_create if os.path.basename(so) not in needed]
+        if len(load) > 1:
+            raise BenchError("builds: the floor loads one library, the dynamic build's createRuntime %s" % load)
+        floor_dynamic = os.path.join(self.fs, "floor-dynamic")
+        output([tool("cc"), "-O2", "-DFLOOR_DYNAMIC", "-o", floor_dynamic, os.path.join(self.args.top, "bench/floor.c")]
+               + (["-Wl,-z,relro", "-Wl,-z,now"] if binding.startswith("BIND_NOW") else [])
+               + ["-Wl,--no-as-needed"] + ["-l:" + so for so in needed if so != "libc.so.6"])
+        floor_needed, _, floor_binding = self.linkage(floor_dynamic)
+        if (floor_needed, floor_binding.split()[0]) != (needed, binding.split()[0]):
+            raise BenchError("builds: the dynamic floor links %s (%s), the dynamic build %s (%s)"
+                             % (floor_needed, floor_binding, needed, binding))
+        relocs_exit, loaded_exit = self.ld_statistics([floor_dynamic, "exit"], live["app"])
+        rows.append(row("floor, linked as the dynamic build", " ".join(floor_needed),
+                        "(`--load` %s)" % " ".join(load) if load else "–", floor_binding, relocs_exit,
+                        len(loaded_exit)))
         self.sections.append(section(
             "The builds: what ld.so does at start (untimed, `LD_DEBUG=statistics,files`)",
             ["build", "DT_NEEDED", ".note.dlopen", "binding", "relocations, not-a-sandbox",
              "objects loaded, not-a-sandbox"], rows, numbers=False)
             + "\nA sandbox's createRuntime of the dynamic build: %s relocations, %d objects loaded (%s).\n"
             % (relocs_create, len(loaded_create), ", ".join(os.path.basename(x) for x in loaded_create)))
+        floors = {"floor-static": self.floor_for(live, argv["static", "createRuntime"], argv["static", "poststop"],
+                                                 ("createRuntime",), load=load),
+                  "floor-dynamic": self.floor_for(live, argv["dynamic", "createRuntime"],
+                                                  argv["dynamic", "poststop"], ("createRuntime",),
+                                                  binary=floor_dynamic, load=load)}
         true = ["/bin/true"]
         variants = {}
         for b in binaries:
             variants[b] = lambda b=b: self.round(live, argv[b, "createRuntime"], argv[b, "poststop"])
             variants[b + " fast"] = lambda b=b: (self.run(argv[b, "createRuntime"], stdin=live["app"]),)
+        for f, (floor, floor_stop) in floors.items():
+            variants[f] = lambda floor=floor, floor_stop=floor_stop: self.round(
+                live, floor("createRuntime"), floor_stop)
+        variants["exit-static"] = lambda: (self.run([self.floor, "exit"], stdin=live["app"]),)
+        variants["exit-dynamic"] = lambda: (self.run([floor_dynamic, "exit"], stdin=live["app"]),)
         variants["true2"] = lambda: (self.run(true, stdin=live["create"]), self.run(true, stdin=live["stop"]))
         variants["true1"] = lambda: (self.run(true, stdin=live["app"]),)
         t = alternate(variants, n)
         T = {k: total(v) for k, v in t.items()}
+        loading = "; its createRuntime `dlopen()`s " + ", ".join(load) if load else ""
         names = {"static": "static-pie build", "dynamic": "dynamic build",
-                 "static-copy": "static-pie build, a second copy of the binary (the run's noise)"}
+                 "static-copy": "static-pie build, a second copy of the binary (the run's noise)",
+                 "floor-static": "floor, static-pie" + ("; its createRuntime starts %s as the static build does"
+                                                        % ", ".join(load) if load else ""),
+                 "floor-dynamic": "floor, linked as the dynamic build: %s%s" % (", ".join(needed), loading),
+                 "exit-static": "a `main` that returns at once (`floor exit`), static-pie",
+                 "exit-dynamic": "a `main` that returns at once, linked as the dynamic build"}
         name = lambda b: names.get(b, "`%s`" % b)  # noqa: E731
+        rounds = list(binaries) + list(floors)
         rows = [row("round: " + name(b), spread(T[b]), ratio(T[b], T["static"]), ratio(T[b], T["true2"]))
-                for b in binaries]
+                for b in rounds]
         rows.append(row("round: two `/bin/true`", spread(T["true2"]), ratio(T["true2"], T["static"]), "1.00×"))
         for i, st in enumerate(("createRuntime", "poststop")):
-            for b in binaries:
+            for b in rounds:
                 x = stage(t[b], i)
                 rows.append(row("%s alone: %s" % (st, name(b)), spread(x), ratio(x, stage(t["static"], i)),
                                 ratio(x, stage(t["true2"], i))))
@@ -912,6 +973,8 @@ class Bench:
             k = b + " fast"
             rows.append(row("not a sandbox: " + name(b), spread(T[k]), ratio(T[k], T["static fast"]),
                             ratio(T[k], T["true1"])))
+        for k in ("exit-static", "exit-dynamic"):
+            rows.append(row(name(k), spread(T[k]), ratio(T[k], T["static fast"]), ratio(T[k], T["true1"])))
         rows.append(row("one `/bin/true`", spread(T["true1"]), ratio(T["true1"], T["static fast"]), "1.00×"))
         self.sections.append(section(
             "The dynamic build against the static-pie build: a live `runc create`d sandbox, %d rounds" % n,
@@ -922,6 +985,18 @@ class Bench:
                     med(T["dynamic"]) <= 1.25 * med(T["static"]))
         self.target("(reference) dynamic ÷ static build, not a sandbox",
                     ratio(T["dynamic fast"], T["static fast"]))
+        # What the same linking costs the floor is what the loader costs any
+        # program doing this work: the part of the builds' difference that
+        # no change to the hook can remove.
+        self.target("(reference) the floor linked as the dynamic build ÷ static-pie (round): the loader's own cost",
+                    ratio(T["floor-dynamic"], T["floor-static"]))
+        self.target("(reference) dynamic − static build ÷ the same for the floor (round): the share that is the "
+                    "loader's", difference_ratio(T["dynamic"], T["static"], T["floor-dynamic"], T["floor-static"]))
+        self.target("(reference) the lowest the target can read here: the static build's round plus the floor's "
+                    "loader cost, ÷ the static build's round",
+                    lowest_ratio(T["static"], T["floor-dynamic"], T["floor-static"], 1.25))
+        self.target("(reference) dynamic − static build ÷ the same for a `main` that returns at once (not a sandbox)",
+                    difference_ratio(T["dynamic fast"], T["static fast"], T["exit-dynamic"], T["exit-static"]))
         self.target("(reference) the static build, a second copy ÷ the first (round): "
                     "differences within it are noise", ratio(T["static-copy"], T["static"]))
 

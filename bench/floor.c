@@ -14,6 +14,8 @@
      floor createRuntime-fork POLICY STATE_DIR OOM_SCORE CGROUP_FILE CGROUP_VALUE < state
      floor poststop POLICY STATE_DIR < state
      floor --log SOCKET LINE STAGE ARGS... < state
+     floor --load SONAME createRuntime ARGS... < state
+     floor exit
 
    With --log, a stage that has done its work then sends LINE to the
    syslog socket SOCKET as the hook sends its one info line of a stage
@@ -21,6 +23,20 @@
    container id before it: not part of the floor (which logs nothing), the
    bench's reference for what a listening syslog daemon costs any program
    that sends it one datagram.
+
+   --load SONAME and exit serve part builds, which compares the default
+   (dynamic) build of the hook with its static-pie build, and measures
+   against it what the dynamic loader costs a program that does the same
+   kernel work: the floor built twice, static-pie and linked as the
+   default build is (-DFLOOR_DYNAMIC; bench/bench.py gives it the hook's
+   DT_NEEDED libraries and binding).  With --load, createRuntime has the
+   library SONAME at hand as the hook's build of the same linking does:
+   the dynamic floor dlopen()s it (RTLD_NOW | RTLD_LOCAL, as
+   src/linux/security_libs.c does); the static-pie floor makes the calls
+   of its constructor instead, all that the static hook does when it
+   starts a library linked into it (only libcap-ng's is known here).  The
+   two floors then differ by the loading alone.  exit returns at once:
+   start-up and exit, what the loader costs a process with no work.
 
    createRuntime reads what the hook must read (the policy file, the
    bundle's config.json under an exclusive flock, the host's /etc/hosts
@@ -53,7 +69,7 @@
        access /etc/selinux/config: only a createRuntime of a
        sandbox with linux.mountLabel (deferred, lld builds)    no
      libcap-ng constructor: read cap_last_cap, prctl x4: only
-       a createRuntime (deferred, lld builds)                 no
+       a createRuntime (deferred, lld builds)                 no (--load: yes)
      close_range (3, ~0), getpid, umask, alarm                no
      read the state from stdin                                yes
      the policy: a trusted walk from / (open + fstat of each
@@ -119,6 +135,7 @@
      rmdir the hook directory                                 yes  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
@@ -127,12 +144,16 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef FLOOR_DYNAMIC
+#include <dlfcn.h>
+#endif
 
 #define DIR_NAME "oci-sandbox-hook"
 #define N_FILES  3
@@ -278,9 +299,38 @@ in_container (int pidfd, int root, int host_proc, const int *trees)
   write_file (host_proc, "sys/net/ipv4/ping_group_range", "0 2147483647", 0);
 }
 
+/* --load SONAME (above): the library at hand, by the linking's own means.  */
+static void
+load_library (const char *soname)
+{
+#ifdef FLOOR_DYNAMIC
+  if (!dlopen (soname, RTLD_NOW | RTLD_LOCAL))
+    {
+      fprintf (stderr, "dlopen %s: %s\n", soname, dlerror ());
+      _exit (1);
+    }
+#else
+  /* libcap-ng 0.8's constructor, as strace shows it.  */
+  char text[8];
+
+  if (strncmp (soname, "libcap-ng.so.", strlen ("libcap-ng.so.")) != 0)
+    {
+      fprintf (stderr, "--load %s: a static floor starts libcap-ng only\n", soname);
+      _exit (1);
+    }
+  int fd = must (open ("/proc/sys/kernel/cap_last_cap", O_RDONLY), "cap_last_cap");
+  must ((int)read (fd, text, sizeof text - 1), "cap_last_cap");
+  close (fd);
+  prctl (PR_CAPBSET_READ, CAP_CHOWN);
+  prctl (PR_GET_SECUREBITS);
+  prctl (PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+  prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_CHOWN, 0, 0);
+#endif
+}
+
 static int
 create_runtime (int bundle, const char *policy, const char *state_dir, const char *id, long pid,
-                int fork_child, char **argv)
+                int fork_child, const char *load, char **argv)
 {
   const char *oom_score = argv[4], *cgroup_file = argv[5], *cgroup_value = argv[6];
   char path[64], entry[512], stat_line[1024];
@@ -295,6 +345,9 @@ create_runtime (int bundle, const char *policy, const char *state_dir, const cha
   int pidfd = must (pidfd_open ((pid_t)pid, 0), "pidfd_open");
   snprintf (path, sizeof path, "/proc/%ld", pid);
   int proc_pid = must (open (path, O_PATH | O_DIRECTORY | O_CLOEXEC), path);
+  /* Where the hook reads its capabilities, which loads libcap-ng.  */
+  if (load)
+    load_library (load);
 
   must (mkdirat (bundle, DIR_NAME, 0700), "mkdir " DIR_NAME);
   int under = must (openat (bundle, DIR_NAME, O_PATH | O_DIRECTORY | O_CLOEXEC), DIR_NAME);
@@ -432,7 +485,7 @@ send_line (const char *socket_path, const char *id, const char *text)
 int
 main (int argc, char **argv)
 {
-  const char *log_socket = NULL, *log_line = NULL;
+  const char *log_socket = NULL, *log_line = NULL, *load = NULL;
   int ret;
 
   static char state[16384];
@@ -440,6 +493,8 @@ main (int argc, char **argv)
   size_t used = 0;
   ssize_t n;
 
+  if (argc == 2 && strcmp (argv[1], "exit") == 0)
+    return 0;
   if (argc > 3 && strcmp (argv[1], "--log") == 0)
     {
       log_socket = argv[2];
@@ -447,9 +502,15 @@ main (int argc, char **argv)
       argc -= 3;
       argv += 3;
     }
+  if (argc > 2 && strcmp (argv[1], "--load") == 0)
+    {
+      load = argv[2];
+      argc -= 2;
+      argv += 2;
+    }
   if (argc < 4)
-    fail ("usage: floor [--log SOCKET LINE] createRuntime|createRuntime-fork|poststop POLICY "
-          "STATE_DIR [OOM CGROUP_FILE VALUE]");
+    fail ("usage: floor [--log SOCKET LINE] [--load SONAME] "
+          "createRuntime|createRuntime-fork|poststop POLICY STATE_DIR [OOM CGROUP_FILE VALUE]");
   while ((n = read (STDIN_FILENO, state + used, sizeof state - 1 - used)) > 0)
     used += (size_t)n;
   state[used] = '\0';
@@ -457,14 +518,16 @@ main (int argc, char **argv)
   string_value (state, "id", id, sizeof id);
   int bundle = must (open (bundle_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), bundle_path);
 
-  if (strcmp (argv[1], "poststop") == 0)
+  if (strcmp (argv[1], "poststop") == 0 && load)
+    fail ("--load: createRuntime only");
+  else if (strcmp (argv[1], "poststop") == 0)
     ret = poststop (bundle, argv[2], argv[3], id);
   else if (argc != 7)
     fail ("createRuntime needs POLICY STATE_DIR OOM_SCORE CGROUP_FILE CGROUP_VALUE");
   else
     ret = create_runtime (bundle, argv[2], argv[3], id,
                           strtol (state_value (state, "pid"), NULL, 10),
-                          strcmp (argv[1], "createRuntime-fork") == 0, argv);
+                          strcmp (argv[1], "createRuntime-fork") == 0, load, argv);
   if (ret == 0 && log_socket)
     send_line (log_socket, id, log_line);
   return ret;

@@ -110,3 +110,33 @@ left_behind () {
   left=$(left_behind "$run_cgroup")
   [ -z "$left" ] || fail "the stopped bench left behind:" "$left"
 }
+
+@test "bench: --quick part builds sets the given builds beside the floor linked each way, nothing left behind" {
+  dynamic=${DYNAMIC_HOOK:-$(dirname "$HOOK")/oci-sandbox-hook-dynamic}
+  [ -x "$dynamic" ] || fail "dynamically linked twin $dynamic not built"
+  start_bench --quick --parts builds --hook-static "$HOOK" --hook-dynamic "$dynamic"
+  run_cgroup=$(run_name) || fail "run.sh did not name its run" "$(cat "$T/err")"
+  wait "$BENCH_PID" || fail "bench/run.sh failed" "$(tail -n 20 "$T/err")"
+  BENCH_PID=''
+
+  grep -F '| dynamic build ≤ 1.25× the static build (round) |' "$T/out.md" \
+    | grep -qE '\| [0-9.]+× .*\| (met|missed) \|$' || fail "no measured dynamic target" "$(cat "$T/out.md")"
+  # The floor built as the twin is linked: the bench refuses to run
+  # otherwise, and says so in the ld.so table.
+  readelf -dW "$dynamic" | grep -q 'Shared library: \[libyajl' || fail "the twin does not link yajl"
+  grep -qE '^\| floor, linked as the dynamic build \| libyajl\.so\.[0-9]+ libc\.so\.6 \| \(`--load` libcap-ng\.so\.[0-9]+\) \| BIND_NOW \| [0-9]+ \| 2 \|$' \
+    "$T/out.md" || fail "no ld.so row for the dynamic floor" "$(cat "$T/out.md")"
+  for variant in 'round: floor, static-pie; its createRuntime starts libcap-ng' 'round: floor, linked as the dynamic build: libyajl' \
+                 'createRuntime alone: floor, linked as the dynamic build' \
+                 'a `main` that returns at once, linked as the dynamic build'; do
+    grep -F "| $variant" "$T/out.md" | grep -qE '^[^|]*\|[^|]+\| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|' \
+      || fail "no timed row: $variant" "$(cat "$T/out.md")"
+  done
+  grep -qE '^\| \(reference\) the lowest the target can read here: .* \| [0-9.]+×: 1\.25× is (out of|within) reach \| reported \|$' \
+    "$T/out.md" || fail "no bound on the target" "$(cat "$T/out.md")"
+  grep -qE '^\| \(reference\) dynamic − static build ÷ the same for the floor \(round\).* \| -?[0-9.]+ ms vs -?[0-9.]+ ms, -?[0-9.]+× \(-?[0-9.]+×\) \| reported \|$' \
+    "$T/out.md" || fail "no loader share" "$(cat "$T/out.md")"
+
+  left=$(left_behind "$run_cgroup")
+  [ -z "$left" ] || fail "the bench left behind:" "$left"
+}
