@@ -199,6 +199,7 @@ class Runner:
 class Bench:
     def __init__(self, args):
         self.args = args
+        self.parts = args.parts.split(",")
         self.work = os.path.realpath(args.work)
         self.fs = os.path.join(self.work, "fs")
         self.ids = 0
@@ -330,7 +331,7 @@ class Bench:
                                              "dynamically linked" if linked else "static-pie", layout)),
             row("floor", "`cc -O2 -static-pie`%s, %s" % (
                 "; part builds: also `cc -O2 -DFLOOR_DYNAMIC`, linked as the dynamic build"
-                if "builds" in self.args.parts.split(",") else "", output([tool("cc"), "--version"]).splitlines()[0])),
+                if "builds" in self.parts else "", output([tool("cc"), "--version"]).splitlines()[0])),
             row("source", git.stdout.decode().strip() or "?"),
             row("load average (1 min) at start, at end", "%.2f, %.2f" % (self.load, os.getloadavg()[0])),
             row("run", "%s, %s" % ("--quick" if self.args.quick else "full",
@@ -450,33 +451,38 @@ class Bench:
         self.undo(live, stop)
         return out
 
-    def floor_for(self, live, create, stop, stages, binary=None, load=()):
-        """The floor's argv for LIVE (a function of its stage) and its
-        poststop: it repeats what the hook chose for this container, read
-        from one debug run; each of STAGES is checked to have the hook's
-        effects.  BINARY is another build of the floor, whose createRuntime
-        loads each of LOAD (--load)."""
+    def hook_choices(self, live, create, stop):
+        """What the hook chose for LIVE, read from one debug run of CREATE
+        (undone by STOP): its OOM score, the cgroup file it wrote and the
+        value, which the floor repeats."""
         debug = self.check_effects(live, create + ["--log-level", "debug", "--log-stderr"], stop)
         oom = re.search(r"oom_score_adj: (-?\d+) \(", debug)
         cpu = re.search(r"cpu_shares: (\S+) = (\d+)", debug)
         if not oom or not cpu:
             raise BenchError("no oom_score_adj or cpu_shares line in the hook's debug log:\n" + debug)
+        return oom.group(1), cpu.group(1), cpu.group(2)
 
+    def floor_for(self, live, choices, stages, binary=None, load=None):
+        """The floor's argv for LIVE (a function of its stage) and its
+        poststop, repeating the hook's CHOICES (hook_choices); each of
+        STAGES is checked to have the hook's effects.  BINARY is another
+        build of the floor; its createRuntime loads the library LOAD
+        (--load)."""
         binary = binary or self.floor
-        options = [x for so in load for x in ("--load", so)]
+        options = ["--load", load] if load else []
 
         def floor(st):
-            return [binary] + options + [st, self.policy, self.state_dir, oom.group(1), cpu.group(1), cpu.group(2)]
+            return [binary] + options + [st, self.policy, self.state_dir] + list(choices)
 
         floor_stop = [binary, "poststop", self.policy, self.state_dir]
         for st in stages:
-            self.check_effects(live, floor(st), floor_stop, cpu.groups())
+            self.check_effects(live, floor(st), floor_stop, choices[1:])
         return floor, floor_stop
 
     def info_lines(self):
         """The text of the hook's info line of each stage (after its
         container id), from the listener's log of the debug run that
-        floor_for made: what the floor sends with --log."""
+        hook_choices made: what the floor sends with --log."""
         path = os.path.join(self.work, "hook.log")
         pattern = re.compile(r"^<\d+>oci-sandbox-hook\[\d+\]: \S+: ((sandbox ready|poststop): .*)$")
         for _ in range(100):  # the listener writes what it receives a moment later
@@ -515,7 +521,8 @@ class Bench:
         n = self.rounds(600, 200)
         live = self.live_sandbox()
         create, stop = self.hook_argv("createRuntime"), self.hook_argv("poststop")
-        floor, floor_stop = self.floor_for(live, create, stop, ("createRuntime", "createRuntime-fork"))
+        floor, floor_stop = self.floor_for(live, self.hook_choices(live, create, stop),
+                                           ("createRuntime", "createRuntime-fork"))
         ready, stopped = self.info_lines()
         floor_log = [self.with_log(floor("createRuntime"), ready), self.with_log(floor_stop, stopped)]
         quiet = [self.hook_argv(st, self.policy_quiet) for st in ("createRuntime", "poststop")]
@@ -763,7 +770,7 @@ class Bench:
             member = self.created(self.bundle("member", annotations=dict(APP, **{SANDBOX_ID: pod_id}), root=root,
                                               namespaces=joined, pod=pod_bundle))
             sandbox = self.created(self.bundle("pods-sandbox", root=root))
-            floor, floor_stop = self.floor_for(sandbox, create, stop, ("createRuntime",))
+            floor, floor_stop = self.floor_for(sandbox, self.hook_choices(sandbox, create, stop), ("createRuntime",))
             rows, t = [], {}
             for count in counts:
                 pods += self.start_pods(count - len(pods), root)
@@ -887,9 +894,8 @@ class Bench:
         for b, given in binaries.items():
             binaries[b] = os.path.join(self.fs, "oci-sandbox-hook-" + b)
             shutil.copy2(given, binaries[b])
-        if self.hook is None or self.args.parts.split(",") == ["builds"]:
+        if self.hook is None or self.parts == ["builds"]:
             self.hook = binaries["static"]  # the machine table's: the one this run measured
-        log("builds: %d builds on a live sandbox, %d variants x %d rounds" % (len(binaries), 2 * len(binaries) + 6, n))
         live = self.live_sandbox()
         argv = {(b, st): [binaries[b], "--policy", self.policy, st]
                 for b in binaries for st in ("createRuntime", "poststop")}
@@ -911,9 +917,10 @@ class Bench:
         # sandbox's createRuntime dlopen()s) against the static-pie floor
         # that starts the same libraries as the static build does.
         needed, _, binding = self.linkage(binaries["dynamic"])
-        load = [so for so in loaded_create if os.path.basename(so) not in needed]
-        if len(load) > 1:
-            raise BenchError("builds: the floor loads one library, the dynamic build's createRuntime %s" % load)
+        loads = [so for so in loaded_create if os.path.basename(so) not in needed]
+        if len(loads) > 1:
+            raise BenchError("builds: the floor loads one library, the dynamic build's createRuntime %s" % loads)
+        load = loads[0] if loads else None
         floor_dynamic = os.path.join(self.fs, "floor-dynamic")
         output([tool("cc"), "-O2", "-DFLOOR_DYNAMIC", "-o", floor_dynamic, os.path.join(self.args.top, "bench/floor.c")]
                + (["-Wl,-z,relro", "-Wl,-z,now"] if binding.startswith("BIND_NOW") else [])
@@ -924,7 +931,7 @@ class Bench:
                              % (floor_needed, floor_binding, needed, binding))
         relocs_exit, loaded_exit = self.ld_statistics([floor_dynamic, "exit"], live["app"])
         rows.append(row("floor, linked as the dynamic build", " ".join(floor_needed),
-                        "(`--load` %s)" % " ".join(load) if load else "–", floor_binding, relocs_exit,
+                        "(`--load` %s)" % load if load else "–", floor_binding, relocs_exit,
                         len(loaded_exit)))
         self.sections.append(section(
             "The builds: what ld.so does at start (untimed, `LD_DEBUG=statistics,files`)",
@@ -932,11 +939,9 @@ class Bench:
              "objects loaded, not-a-sandbox"], rows, numbers=False)
             + "\nA sandbox's createRuntime of the dynamic build: %s relocations, %d objects loaded (%s).\n"
             % (relocs_create, len(loaded_create), ", ".join(os.path.basename(x) for x in loaded_create)))
-        floors = {"floor-static": self.floor_for(live, argv["static", "createRuntime"], argv["static", "poststop"],
-                                                 ("createRuntime",), load=load),
-                  "floor-dynamic": self.floor_for(live, argv["dynamic", "createRuntime"],
-                                                  argv["dynamic", "poststop"], ("createRuntime",),
-                                                  binary=floor_dynamic, load=load)}
+        choices = self.hook_choices(live, argv["static", "createRuntime"], argv["static", "poststop"])
+        floors = {"floor-static": self.floor_for(live, choices, ("createRuntime",), load=load),
+                  "floor-dynamic": self.floor_for(live, choices, ("createRuntime",), binary=floor_dynamic, load=load)}
         true = ["/bin/true"]
         variants = {}
         for b in binaries:
@@ -949,13 +954,15 @@ class Bench:
         variants["exit-dynamic"] = lambda: (self.run([floor_dynamic, "exit"], stdin=live["app"]),)
         variants["true2"] = lambda: (self.run(true, stdin=live["create"]), self.run(true, stdin=live["stop"]))
         variants["true1"] = lambda: (self.run(true, stdin=live["app"]),)
+        log("builds: %d builds and the floor linked both ways on a live sandbox, %d variants x %d rounds"
+            % (len(binaries), len(variants), n))
         t = alternate(variants, n)
         T = {k: total(v) for k, v in t.items()}
-        loading = "; its createRuntime `dlopen()`s " + ", ".join(load) if load else ""
+        loading = "; its createRuntime `dlopen()`s " + load if load else ""
         names = {"static": "static-pie build", "dynamic": "dynamic build",
                  "static-copy": "static-pie build, a second copy of the binary (the run's noise)",
                  "floor-static": "floor, static-pie" + ("; its createRuntime starts %s as the static build does"
-                                                        % ", ".join(load) if load else ""),
+                                                        % load if load else ""),
                  "floor-dynamic": "floor, linked as the dynamic build: %s%s" % (", ".join(needed), loading),
                  "exit-static": "a `main` that returns at once (`floor exit`), static-pie",
                  "exit-dynamic": "a `main` that returns at once, linked as the dynamic build"}
@@ -981,8 +988,9 @@ class Bench:
             ["measurement (a round: createRuntime + poststop)", "median ms", "p10", "p90",
              "× static-pie build, same measurement (paired)",
              "× `/bin/true`: two per round, one per stage or fast path (paired)"], rows))
-        self.target("dynamic build ≤ 1.25× the static build (round)", ratio(T["dynamic"], T["static"]),
-                    med(T["dynamic"]) <= 1.25 * med(T["static"]))
+        goal = 1.25
+        self.target("dynamic build ≤ %.2f× the static build (round)" % goal, ratio(T["dynamic"], T["static"]),
+                    med(T["dynamic"]) <= goal * med(T["static"]))
         self.target("(reference) dynamic ÷ static build, not a sandbox",
                     ratio(T["dynamic fast"], T["static fast"]))
         # What the same linking costs the floor is what the loader costs any
@@ -994,7 +1002,7 @@ class Bench:
                     "loader's", difference_ratio(T["dynamic"], T["static"], T["floor-dynamic"], T["floor-static"]))
         self.target("(reference) the lowest the target can read here: the static build's round plus the floor's "
                     "loader cost, ÷ the static build's round",
-                    lowest_ratio(T["static"], T["floor-dynamic"], T["floor-static"], 1.25))
+                    lowest_ratio(T["static"], T["floor-dynamic"], T["floor-static"], goal))
         self.target("(reference) dynamic − static build ÷ the same for a `main` that returns at once (not a sandbox)",
                     difference_ratio(T["dynamic fast"], T["static fast"], T["exit-dynamic"], T["exit-static"]))
         self.target("(reference) the static build, a second copy ÷ the first (round): "

@@ -511,6 +511,8 @@ main (int argc, char **argv)
   if (argc < 4)
     fail ("usage: floor [--log SOCKET LINE] [--load SONAME] "
           "createRuntime|createRuntime-fork|poststop POLICY STATE_DIR [OOM CGROUP_FILE VALUE]");
+  if (load && strcmp (argv[1], "poststop") == 0)
+    fail ("--load: createRuntime only");
   while ((n = read (STDIN_FILENO, state + used, sizeof state - 1 - used)) > 0)
     used += (size_t)n;
   state[used] = '\0';
@@ -518,9 +520,7 @@ main (int argc, char **argv)
   string_value (state, "id", id, sizeof id);
   int bundle = must (open (bundle_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), bundle_path);
 
-  if (strcmp (argv[1], "poststop") == 0 && load)
-    fail ("--load: createRuntime only");
-  else if (strcmp (argv[1], "poststop") == 0)
+  if (strcmp (argv[1], "poststop") == 0)
     ret = poststop (bundle, argv[2], argv[3], id);
   else if (argc != 7)
     fail ("createRuntime needs POLICY STATE_DIR OOM_SCORE CGROUP_FILE CGROUP_VALUE");
