@@ -19,7 +19,9 @@ Parts (--parts, default all):
   hook      the hook on a live `runc create`d sandbox: createRuntime + poststop
             against two /bin/true spawns and against bench/floor.c; the
             not-a-sandbox fast path (a plain container, a pod's app
-            container) against one /bin/true; peak RSS
+            container) against one /bin/true; peak RSS; the listener's CPU
+            time for each record; the floor on one CPU with another idle
+            and with a process spinning there (how independent the CPUs are)
   scaling   precreate on 4 KiB to 8 MiB configs: time, peak RSS, linearity
   parallel  16 sandboxes started at once, with the hook and without hooks
   pods      a pod member's createRuntime + poststop (its sandbox's files and
@@ -149,6 +151,39 @@ def tool(name):
     if path is None:
         raise BenchError("%s is missing (contrib/setup.sh installs it)" % name)
     return path
+
+
+# A process that spins on CPU argv[1], saying so once it does; it dies with
+# the bench (argv[2]), and after 30 s whatever happens.
+SPIN = """import ctypes, os, signal, sys, time
+ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+if os.getppid() != int(sys.argv[2]):
+    sys.exit(1)
+os.sched_setaffinity(0, {int(sys.argv[1])})
+os.write(1, b"x")
+end = time.monotonic() + 30
+while time.monotonic() < end:
+    pass
+"""
+
+
+class Spinning:
+    """A process spinning on CPU for the length of the `with`."""
+
+    def __init__(self, cpu):
+        self.cpu = cpu
+
+    def __enter__(self):
+        self.proc = subprocess.Popen([sys.executable, "-c", SPIN, str(self.cpu), str(os.getpid())], stdout=subprocess.PIPE)
+        if self.proc.stdout.read(1) != b"x":
+            self.proc.wait()
+            raise BenchError("the spinning process did not start on CPU %d" % self.cpu)
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.kill()
+        self.proc.wait()
+        self.proc.stdout.close()
 
 
 def sees_sandbox(port, mountinfo):
@@ -497,6 +532,33 @@ class Bench:
             time.sleep(0.05)
         raise BenchError("no 'sandbox ready' and 'poststop' info lines in " + path)
 
+    def listener_state(self):
+        """The listener's CPU time so far (ns, /proc/PID/schedstat) and the
+        records it has written, once it has written all it was sent."""
+        lines = -1
+        while True:
+            with open(os.path.join(self.work, "hook.log"), "rb") as f:
+                now = f.read().count(b"\n")
+            if now == lines:
+                break
+            lines = now
+            time.sleep(0.2)
+        with open("/proc/%d/schedstat" % self.args.listener_pid) as f:
+            return int(f.read().split()[0]), lines
+
+    def pinned(self, cpu, run, spin=None):
+        """RUN() with this process and its children on CPU alone, while
+        a process spins on CPU SPIN (None: nothing started)."""
+        saved = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {cpu})
+        try:
+            if spin is None:
+                return run()
+            with Spinning(spin):
+                return run()
+        finally:
+            os.sched_setaffinity(0, saved)
+
     def with_log(self, argv, line):
         """The floor's ARGV, sending LINE to the listener once its work is done."""
         return [argv[0], "--log", self.args.log_socket, line] + argv[1:]
@@ -546,8 +608,20 @@ class Bench:
                 self.run(self.hook_argv("createRuntime", self.policy_annotations), stdin=live["plain"]),),
             "true1": lambda: (self.run(true, stdin=live["app"]),),
         }
+        # How independent this machine's CPUs are: the floor's round on one
+        # CPU, the others idle, and while a process spins on another.  Where
+        # two virtual CPUs share one core, whatever runs on the other (the
+        # listener, woken by the hook's records) slows the hook down.
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) > 1:
+            here, other = cpus[-1], cpus[-2]
+            round_floor = lambda: self.round(live, floor("createRuntime"), floor_stop)  # noqa: E731
+            variants["floor_pinned"] = lambda: self.pinned(here, round_floor)
+            variants["floor_spin"] = lambda: self.pinned(here, round_floor, spin=other)
         log("hook: isolated cost on a live sandbox, %d variants x %d rounds" % (len(variants), n))
+        listener_before = self.listener_state()
         t = alternate(variants, n)
+        listener_after = self.listener_state()
         T = {k: total(v) for k, v in t.items()}
         rows = [
             row("round: " + name, spread(T[k]), ratio(T[k], T["true2"]), ratio(T[k], T["floor"]))
@@ -558,8 +632,10 @@ class Bench:
                 ("floor", "floor (`bench/floor.c`: the hook's kernel work, nothing else)"),
                 ("fork", "floor with a forked child (the hook's path under a user namespace)"),
                 ("floor_log", "floor sending the hook's two info lines to the listener (what any program pays it)"),
+                ("floor_pinned", "floor, on one CPU, the others idle"),
+                ("floor_spin", "floor, on one CPU, while a process spins on another"),
                 ("true2", "two `/bin/true`"),
-            )
+            ) if k in T
         ]
         for i, st in enumerate(("createRuntime", "poststop")):
             for k, name in (("hook", "oci-sandbox-hook"), ("floor", "floor")):
@@ -584,6 +660,16 @@ class Bench:
                     "differences within it are noise", ratio(T["quiet_copy"], T["quiet"]))
         self.target("(reference) sandbox round, syslog listener ÷ the floor sending the same two lines to it",
                     ratio(T["hook"], T["floor_log"]))
+        records = listener_after[1] - listener_before[1]
+        if records > 0:
+            self.target("(reference) the listener: its CPU time for each record it receives; what a round with it "
+                        "costs more than with nobody listening",
+                        "%.0f µs a record (%d records, 2 a round); %+.2f ms a round" % (
+                            (listener_after[0] - listener_before[0]) / records / 1e3, records,
+                            (med(T["hook"]) - med(T["quiet"])) / 1e6))
+        if "floor_spin" in T:
+            self.target("(reference) this machine's CPUs: the floor's round while a process spins on another CPU ÷ "
+                        "with that CPU idle (1.00× where CPUs share nothing)", ratio(T["floor_spin"], T["floor_pinned"]))
         self.target("(reference) sandbox round ÷ two `/bin/true`", ratio(T["hook"], T["true2"]))
         self.target("(reference) floor ÷ two `/bin/true`", ratio(T["floor"], T["true2"]))
         for k, name in (("fast", "plain container, default policy"), ("fast_cri", "app container, default policy"),
@@ -1019,6 +1105,8 @@ def main():
     ap.add_argument("--compare", action="append", default=[], metavar="LABEL=PATH",
                     help="part builds: one more build to alternate with the two (repeatable)")
     ap.add_argument("--log-socket", required=True, help="a listening syslog socket")
+    ap.add_argument("--listener-pid", required=True, type=int,
+                    help="the process listening on it, which writes each record to WORK/hook.log")
     ap.add_argument("--id-prefix", required=True, help="prefix of this run's container ids")
     ap.add_argument("--cgroup-parent", required=True,
                     help="this run's cgroup, below every hierarchy's root: the pods' cgroups go in it")

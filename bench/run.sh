@@ -108,7 +108,7 @@ done
 
 # In the background, so that a signal reaches the trap at once.
 python3 "$top/bench/bench.py" --work "$work" --top "$top" --hook "${hook:+$(readlink -f "$hook")}" \
-  --log-socket "$work/log.sock" --id-prefix "$prefix" \
+  --log-socket "$work/log.sock" --listener-pid "$receiver_pid" --id-prefix "$prefix" \
   --cgroup-parent "$cgroup_parent" "${args[@]}" &
 bench_pid=$!
 status=0

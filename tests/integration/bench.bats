@@ -91,6 +91,19 @@ left_behind () {
   done
   grep -qE '^\| oci-sandbox-hook \(syslog listener\) \| [0-9.]+ \|' "$T/out.md" \
     || fail "no timed row for the hook in part start" "$(cat "$T/out.md")"
+  # What the listener costs: every record of the alternated rounds reached
+  # it (the hook's two and the floor's two a round, and a warm-up round),
+  # and its CPU time for them.
+  rounds=$(sed -n 's/^### Hook process cost, isolated: .*, \([0-9]*\) rounds$/\1/p' "$T/out.md")
+  [ -n "$rounds" ] || fail "no round count in part hook's title" "$(cat "$T/out.md")"
+  grep -qE "^\| \(reference\) the listener: .* \| [0-9]+ µs a record \($((4 * (rounds + 1))) records, 2 a round\); [-+][0-9.]+ ms a round \| reported \|\$" \
+    "$T/out.md" || fail "no listener row with $((4 * (rounds + 1))) records" "$(grep -F '(reference)' "$T/out.md")"
+  if [ "$(nproc)" -gt 1 ]; then
+    grep -qE '^\| \(reference\) this machine.s CPUs: .* \| [0-9.]+× \([0-9.]+×\) \| reported \|$' "$T/out.md" \
+      || fail "no row on the CPUs' independence" "$(grep -F '(reference)' "$T/out.md")"
+    grep -qE '^\| round: floor, on one CPU, while a process spins on another \| [0-9.]+ \|' "$T/out.md" \
+      || fail "no timed row for the floor beside a spinning CPU" "$(cat "$T/out.md")"
+  fi
 
   left=$(left_behind "$run_cgroup")
   [ -z "$left" ] || fail "the bench left behind:" "$left"
