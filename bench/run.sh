@@ -98,13 +98,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 echo "bench/run.sh: this run works in $work, its containers are $prefix*, its cgroups below /$cgroup_parent" >&2
 
-python3 "$top/contrib/syslog-receiver.py" "$work/log.sock" "$work/hook.log" </dev/null &
-receiver_pid=$!
-for _ in $(seq 100); do
-  [ -S "$work/log.sock" ] && break
-  sleep 0.05
-done
-[ -S "$work/log.sock" ] || { echo "bench/run.sh: the syslog listener did not start" >&2; exit 1; }
+. "$top/bench/listener.sh"
+start_listener "$work/log.sock" "$work/hook.log" || exit 1
 
 # In the background, so that a signal reaches the trap at once.
 python3 "$top/bench/bench.py" --work "$work" --top "$top" --hook "${hook:+$(readlink -f "$hook")}" \

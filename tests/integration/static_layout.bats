@@ -72,6 +72,66 @@ ordered_build () {
     fail "the last listed function starts $span bytes into a .text of $size: not packed first"
 }
 
+# The dynamically linked twin (make check builds it), linked as the default
+# build is.
+twin () {
+  local dynamic=${DYNAMIC_HOOK:-$(dirname "$HOOK")/oci-sandbox-hook-dynamic}
+  [ -x "$dynamic" ] || fail "dynamically linked twin $dynamic not built"
+  echo "$dynamic"
+}
+
+# code_sections BINARY: "BEFORE|AFTER", the executable sections of BINARY
+# before .text and after it, each list in address order.
+code_sections () {
+  "$PYTHON" - "$1" <<'PY'
+import re, subprocess, sys
+out = subprocess.check_output(["readelf", "-SW", sys.argv[1]], text=True)
+code = sorted((int(m.group(2), 16), m.group(1)) for m in
+              re.finditer(r"\]\s+(\S+)\s+\S+\s+([0-9a-f]+) [0-9a-f]+ [0-9a-f]+ [0-9a-f]+\s+(\S*X\S*)\s", out))
+names = [n for _, n in code]
+i = names.index(".text")
+print(" ".join(names[:i]) + "|" + " ".join(names[i + 1:]))
+PY
+}
+
+@test "static_layout: linked by lld, the code every process runs comes before .text, in both builds" {
+  readelf -d "$HOOK" | grep -q NEEDED && skip "not the static binary"
+  ordered_build || skip "configured without the function order (no lld, or --disable-function-order)"
+  local dynamic
+  dynamic=$(twin)
+  # _init and _fini, which start-up and exit() run, and the stubs of the
+  # calls of glibc's CPU-picked string functions (static) or of every call
+  # into a shared library (dynamic): before .text, next to the hot code
+  # (src/stubs-before-text.ld).  glibc's __libc_freeres_fn, run only under
+  # valgrind or mtrace, stays after it.
+  assert_eq "$(code_sections "$HOOK")" ".init .fini .iplt|__libc_freeres_fn" "the static binary's code sections"
+  assert_eq "$(code_sections "$dynamic")" ".init .fini .plt|" "the dynamic build's code sections"
+  readelf -p .comment "$dynamic" | grep -q 'Linker: .*LLD' || fail "the dynamic build was not linked by lld"
+}
+
+@test "static_layout: the list follows a node's hot paths: the syslog send, the pod cgroup's check, the default build's own" {
+  readelf -d "$HOOK" | grep -q NEEDED && skip "not the static binary"
+  local dynamic only
+  dynamic=$(twin)
+  # bench/hot-functions.sh runs the hooks with a syslog daemon listening
+  # and each container in a pod cgroup, as on a node: the send of the log
+  # line and the check of linux.cgroupsPath are in the list.
+  grep -qx send "$LIST" || fail "src/hot-functions.txt has no send: made with nobody listening?"
+  grep -qx cgroups_path_names "$LIST" || fail "src/hot-functions.txt has no cgroups_path_names: made without a cgroupsPath?"
+  # And the functions only the default build runs (its dlopen() of
+  # libcap-ng), which the static binary does not have.
+  only=$("$PYTHON" - "$HOOK" "$dynamic" "$LIST" <<'PY'
+import subprocess, sys
+def functions(binary):
+    out = subprocess.check_output(["nm", "--defined-only", binary], text=True)
+    return {f[2] for f in (l.split() for l in out.splitlines()) if len(f) == 3 and f[1] in "tTwW"}
+listed = {l.strip() for l in open(sys.argv[3]) if l.strip() and not l.startswith("#")}
+print(" ".join(sorted(listed & (functions(sys.argv[2]) - functions(sys.argv[1])))))
+PY
+  ) || fail "$only"
+  [ -n "$only" ] || fail "src/hot-functions.txt lists none of the functions only the dynamic build has"
+}
+
 # init_entries SECTION: the symbol each function pointer of SECTION names.
 # In a static-pie binary the pointers are relocations (R_X86_64_RELATIVE,
 # the address in the addend) applied at start; a plain static binary
