@@ -38,6 +38,7 @@ Parts (--parts, default all):
 
 import argparse
 import concurrent.futures
+import contextlib
 import json
 import os
 import platform
@@ -167,23 +168,16 @@ while time.monotonic() < end:
 """
 
 
-class Spinning:
+@contextlib.contextmanager
+def spinning(cpu):
     """A process spinning on CPU for the length of the `with`."""
-
-    def __init__(self, cpu):
-        self.cpu = cpu
-
-    def __enter__(self):
-        self.proc = subprocess.Popen([sys.executable, "-c", SPIN, str(self.cpu), str(os.getpid())], stdout=subprocess.PIPE)
-        if self.proc.stdout.read(1) != b"x":
-            self.proc.wait()
-            raise BenchError("the spinning process did not start on CPU %d" % self.cpu)
-        return self
-
-    def __exit__(self, *exc):
-        self.proc.kill()
-        self.proc.wait()
-        self.proc.stdout.close()
+    with subprocess.Popen([sys.executable, "-c", SPIN, str(cpu), str(os.getpid())], stdout=subprocess.PIPE) as proc:
+        try:
+            if proc.stdout.read(1) != b"x":
+                raise BenchError("the spinning process did not start on CPU %d" % cpu)
+            yield
+        finally:
+            proc.kill()
 
 
 def sees_sandbox(port, mountinfo):
@@ -552,9 +546,7 @@ class Bench:
         saved = os.sched_getaffinity(0)
         os.sched_setaffinity(0, {cpu})
         try:
-            if spin is None:
-                return run()
-            with Spinning(spin):
+            with spinning(spin) if spin is not None else contextlib.nullcontext():
                 return run()
         finally:
             os.sched_setaffinity(0, saved)
@@ -615,9 +607,8 @@ class Bench:
         cpus = sorted(os.sched_getaffinity(0))
         if len(cpus) > 1:
             here, other = cpus[-1], cpus[-2]
-            round_floor = lambda: self.round(live, floor("createRuntime"), floor_stop)  # noqa: E731
-            variants["floor_pinned"] = lambda: self.pinned(here, round_floor)
-            variants["floor_spin"] = lambda: self.pinned(here, round_floor, spin=other)
+            variants["floor_pinned"] = lambda: self.pinned(here, variants["floor"])
+            variants["floor_spin"] = lambda: self.pinned(here, variants["floor"], spin=other)
         log("hook: isolated cost on a live sandbox, %d variants x %d rounds" % (len(variants), n))
         listener_before = self.listener_state()
         t = alternate(variants, n)
@@ -986,11 +977,12 @@ class Bench:
         argv = {(b, st): [binaries[b], "--policy", self.policy, st]
                 for b in binaries for st in ("createRuntime", "poststop")}
         rows = []
+        linkage = {}
         for b in binaries:
             if b == "static-copy":
                 continue
             self.check_effects(live, argv[b, "createRuntime"], argv[b, "poststop"])
-            needed, dlopen, binding = self.linkage(binaries[b])
+            needed, dlopen, binding = linkage[b] = self.linkage(binaries[b])
             relocs_fast, loaded_fast = self.ld_statistics(argv[b, "createRuntime"], live["app"])
             rows.append(row(b, " ".join(needed) or "–", " ".join(dlopen) or "–", binding,
                             relocs_fast if needed else "–", len(loaded_fast) if needed else "–"))
@@ -1002,7 +994,7 @@ class Bench:
         # (its DT_NEEDED libraries and binding, and the libraries its
         # sandbox's createRuntime dlopen()s) against the static-pie floor
         # that starts the same libraries as the static build does.
-        needed, _, binding = self.linkage(binaries["dynamic"])
+        needed, _, binding = linkage["dynamic"]
         loads = [so for so in loaded_create if os.path.basename(so) not in needed]
         if len(loads) > 1:
             raise BenchError("builds: the floor loads one library, the dynamic build's createRuntime %s" % loads)

@@ -33,6 +33,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 binary=$(readlink -f "${1:-$top/oci-sandbox-hook}")
 dynamic=$(readlink -f "${2:-$top/oci-sandbox-hook-dynamic}")
 out=$top/src/hot-functions.txt
+. "$top/bench/private.sh"
 
 [ "$(id -u)" = 0 ] || { echo "hot-functions.sh: run as root (it runs containers)" >&2; exit 1; }
 for tool in gdb runc jq nm busybox python3; do
@@ -48,14 +49,11 @@ root=$t/runc
 pods=osh-hot-${t##*.}
 receiver_pid=''
 cleanup () {
-  local id d
+  local id
   set +e
   for id in $(runc --root "$root" list -q 2>/dev/null); do runc --root "$root" delete -f "$id" >/dev/null 2>&1 || true; done
   [ -z "$receiver_pid" ] || { kill "$receiver_pid"; wait "$receiver_pid"; } 2>/dev/null
-  # runc delete removed each container's cgroup; the pods' are left.
-  for d in /sys/fs/cgroup/"$pods" /sys/fs/cgroup/*/"$pods"; do
-    [ ! -d "$d" ] || find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
-  done
+  remove_cgroups "$pods"
   rm -rf --one-file-system "$t"
 }
 trap cleanup EXIT
@@ -64,7 +62,6 @@ mkdir -p "$t/rootfs/bin" "$t/rootfs/etc" "$t/rootfs/dev" "$t/rootfs/proc" "$t/ro
 cp "$(command -v busybox)" "$t/rootfs/bin/"
 ln -s busybox "$t/rootfs/bin/sleep"
 touch "$t/rootfs/etc/hostname" "$t/rootfs/etc/hosts" "$t/rootfs/etc/resolv.conf"
-. "$top/bench/listener.sh"
 start_listener "$t/log.sock" "$t/log" || exit 1
 printf '{"state_dir": "%s/state", "log_socket": "%s/log.sock"}\n' "$t" "$t" >"$t/policy.json"
 (cd "$t" && runc spec)

@@ -25,6 +25,7 @@
 # private listener (contrib/syslog-receiver.py).
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
+. "$top/bench/private.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "bench/run.sh: run as root (it runs containers)" >&2
@@ -78,13 +79,7 @@ cleanup() {
   for id in $(runc list -q 2>/dev/null); do
     case "$id" in "$prefix"*) runc delete -f "$id" >/dev/null 2>&1 ;; esac
   done
-  # runc delete removed each container's cgroup; its pod's and this
-  # run's are removed here, deepest first.
-  for m in /sys/fs/cgroup/"$cgroup_parent" /sys/fs/cgroup/*/"$cgroup_parent"; do
-    [ -d "$m" ] || continue
-    find "$m" -depth -type d -exec rmdir {} + 2>/dev/null
-    [ ! -d "$m" ] || echo "bench/run.sh: cgroup $m left (a container still in it?)" >&2
-  done
+  remove_cgroups "$cgroup_parent"
   findmnt -rn -o TARGET | grep -F "$work/" | sort -r | while read -r m; do
     umount "$m" 2>/dev/null || umount -l "$m"
   done
@@ -98,7 +93,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 echo "bench/run.sh: this run works in $work, its containers are $prefix*, its cgroups below /$cgroup_parent" >&2
 
-. "$top/bench/listener.sh"
 start_listener "$work/log.sock" "$work/hook.log" || exit 1
 
 # In the background, so that a signal reaches the trap at once.

@@ -80,6 +80,11 @@ twin () {
   echo "$dynamic"
 }
 
+# functions BINARY: the names of its functions, sorted, each once.
+functions () {
+  nm --defined-only "$1" | awk 'NF == 3 && $2 ~ /^[tTwW]$/ { print $3 }' | sort -u
+}
+
 # code_sections BINARY: "BEFORE|AFTER", the executable sections of BINARY
 # before .text and after it, each list in address order.
 code_sections () {
@@ -120,15 +125,7 @@ PY
   grep -qx cgroups_path_names "$LIST" || fail "src/hot-functions.txt has no cgroups_path_names: made without a cgroupsPath?"
   # And the functions only the default build runs (its dlopen() of
   # libcap-ng), which the static binary does not have.
-  only=$("$PYTHON" - "$HOOK" "$dynamic" "$LIST" <<'PY'
-import subprocess, sys
-def functions(binary):
-    out = subprocess.check_output(["nm", "--defined-only", binary], text=True)
-    return {f[2] for f in (l.split() for l in out.splitlines()) if len(f) == 3 and f[1] in "tTwW"}
-listed = {l.strip() for l in open(sys.argv[3]) if l.strip() and not l.startswith("#")}
-print(" ".join(sorted(listed & (functions(sys.argv[2]) - functions(sys.argv[1])))))
-PY
-  ) || fail "$only"
+  only=$(comm -12 <(grep -v '^#' "$LIST" | sort -u) <(comm -13 <(functions "$HOOK") <(functions "$dynamic")))
   [ -n "$only" ] || fail "src/hot-functions.txt lists none of the functions only the dynamic build has"
 }
 
